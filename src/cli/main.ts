@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { PlanError } from '../plan/validate.js';
+import { SetupError } from '../runner/setup-error.js';
+import { VERSION } from '../version.js';
+import { demoCommand } from './commands/demo.js';
+import { runCommand } from './commands/run.js';
+import { serveCommand } from './commands/serve.js';
+import { CliError, EXIT } from './exit-codes.js';
+
+function buildProgram(): Command {
+  const program = new Command('salvo')
+    .description('load generation with honest latency: open and closed models, HDR histograms, lossless results')
+    .version(VERSION);
+  for (const command of [runCommand(), serveCommand(), demoCommand()]) program.addCommand(command);
+  return program;
+}
+
+/** Every failure becomes one line on stderr and an exit code; a stack only with SALVO_DEBUG=1. */
+function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) {
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage; // commander has printed its message already
+  }
+  if (error instanceof PlanError) {
+    process.stderr.write(`salvo: error: invalid plan: ${error.problems.join('; ')}\n`);
+    return EXIT.usage;
+  }
+  if (error instanceof CliError || error instanceof SetupError) {
+    process.stderr.write(`salvo: error: ${error.message}\n`);
+    return error instanceof CliError ? error.exitCode : EXIT.usage;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`salvo: internal error: ${message.split('\n')[0]}\n`);
+  if (process.env.SALVO_DEBUG) console.error(error);
+  return EXIT.internal;
+}
+
+/** Added commands do not inherit these settings, so every level gets them. */
+function routeErrorsHere(command: Command): void {
+  command.exitOverride().configureOutput({ outputError: (text, write) => write(`salvo: ${text}`) });
+  command.commands.forEach(routeErrorsHere);
+}
+
+const program = buildProgram();
+routeErrorsHere(program);
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = exitCodeFor(error);
+}

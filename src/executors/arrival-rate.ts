@@ -1,0 +1,104 @@
+import type { ArrivalExecutor } from '../plan/schema.js';
+import { pacerFor } from '../schedule/for-executor.js';
+import type { Pacer } from '../schedule/pacer.js';
+import { RebasedPacer } from '../schedule/rebased.js';
+import type { Timer } from '../time/clock.js';
+import type { ExecutorContext, RunningExecutor } from './executor.js';
+import { IntendedQueue } from './intended-queue.js';
+
+/** Below this wait the executor polls the event loop instead of arming a timer, whose grain is 1 ms. */
+const POLL_BELOW_US = 1500;
+
+/**
+ * The open model: requests are due when the pacer says, whatever the target is doing. A request
+ * due while every connection is busy waits in a bounded queue with its intended time kept, so the
+ * wait shows in the corrected latency; past the bound it is counted as dropped.
+ */
+export class ArrivalRateExecutor implements RunningExecutor {
+  private pacer: Pacer;
+  private nextIndex = 0;
+  private nextDueUs: number;
+  private readonly queue: IntendedQueue;
+  private timer: Timer | undefined;
+  private issuing = false;
+  private onIssued: () => void = () => {};
+  private readonly tick = (): void => this.dispatchDue();
+
+  constructor(
+    private readonly executor: ArrivalExecutor,
+    private readonly context: ExecutorContext,
+    maxQueue: number,
+  ) {
+    this.pacer = pacerFor(executor, executor.ratePerSec);
+    this.nextDueUs = this.pacer.dueUs(0);
+    this.queue = new IntendedQueue(maxQueue);
+  }
+
+  start(onIssued: () => void): void {
+    this.onIssued = onIssued;
+    this.issuing = true;
+    this.dispatchDue();
+  }
+
+  onSlotFree(): void {
+    const { transport } = this.context;
+    while (this.queue.length > 0 && transport.trySend(this.queue.peek())) this.queue.shift();
+  }
+
+  queued(): number {
+    return this.queue.length;
+  }
+
+  stop(): void {
+    this.timer?.cancel();
+    this.timer = undefined;
+    const dropped = this.queue.clear();
+    if (dropped > 0) this.context.recorder.recordDropped(this.context.clock.nowUs(), dropped, 'unsentAtEnd');
+    if (this.issuing) this.finishIssuing();
+  }
+
+  setRate(ratePerSec: number): void {
+    const elapsedUs = this.context.clock.nowUs() - this.context.startUs;
+    this.pacer = new RebasedPacer(pacerFor(this.executor, ratePerSec), Math.max(elapsedUs, 0), this.nextIndex);
+    this.nextDueUs = this.pacer.dueUs(this.nextIndex);
+    if (this.issuing) {
+      this.timer?.cancel();
+      this.dispatchDue();
+    }
+  }
+
+  setConcurrency(connections: number): void {
+    this.context.transport.setMaxConnections(connections);
+  }
+
+  private dispatchDue(): void {
+    this.timer = undefined;
+    const { clock, startUs, durationUs, recorder } = this.context;
+    const nowUs = clock.nowUs();
+    const elapsedUs = nowUs - startUs;
+    while (this.nextDueUs <= elapsedUs && this.nextDueUs < durationUs) {
+      if (elapsedUs >= this.pacer.deadlineUs(this.nextIndex)) {
+        recorder.recordDropped(nowUs, 1, 'lateBatch'); // its batch could not start inside its own bucket
+      } else {
+        this.issue(startUs + this.nextDueUs, nowUs);
+      }
+      this.nextDueUs = this.pacer.dueUs(++this.nextIndex);
+    }
+    if (this.nextDueUs >= durationUs) {
+      this.finishIssuing();
+      return;
+    }
+    const waitUs = this.nextDueUs - elapsedUs;
+    this.timer = waitUs < POLL_BELOW_US ? clock.setImmediate(this.tick) : clock.setTimer(this.tick, Math.floor((waitUs - 1000) / 1000));
+  }
+
+  private issue(intendedUs: number, nowUs: number): void {
+    if (this.queue.length === 0 && this.context.transport.trySend(intendedUs)) return;
+    if (!this.queue.push(intendedUs)) this.context.recorder.recordDropped(nowUs, 1, 'queueFull');
+  }
+
+  private finishIssuing(): void {
+    this.issuing = false;
+    this.onIssued();
+  }
+}

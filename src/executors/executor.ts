@@ -1,0 +1,28 @@
+import type { Recorder } from '../metrics/recorder.js';
+import type { Transport } from '../protocols/transport.js';
+import type { Clock } from '../time/clock.js';
+
+export interface ExecutorContext {
+  clock: Clock;
+  transport: Transport;
+  recorder: Recorder;
+  /** The run's time zero on `clock`, µs. */
+  startUs: number;
+  durationUs: number;
+}
+
+/** The running side of an executor (k6's split): the plan says what, this decides when to send. */
+export interface RunningExecutor {
+  /** Starts sending; `onIssued` is called once no more requests will be issued. */
+  start(onIssued: () => void): void;
+  /** The transport has a free slot. */
+  onSlotFree(): void;
+  /** Requests waiting for a slot. */
+  queued(): number;
+  /** Stops issuing; requests still waiting are counted as dropped. */
+  stop(): void;
+  /** Changes the arrival rate from now on (arrival-rate executors). */
+  setRate(ratePerSec: number): void;
+  /** Changes how many requests may be in flight at once. */
+  setConcurrency(connections: number): void;
+}

@@ -1,0 +1,51 @@
+/**
+ * Why a request did not succeed, as stable codes that results count by name (undici's idea of
+ * error codes): callers switch on these, never on messages.
+ */
+export const ERROR_CAUSES = [
+  'refused', // the target refused the connection (ECONNREFUSED)
+  'reset', // the connection was reset (ECONNRESET)
+  'timeout', // no complete response within the request timeout
+  'closed', // the target closed the connection before the response was complete
+  'socket', // any other socket error (EPIPE, EHOSTUNREACH, DNS, ...)
+  'protocol', // the response was not valid HTTP
+  'http4xx', // the target answered with a 4xx status
+  'http5xx', // the target answered with a 5xx status
+  'dropped', // never sent: the queue was full or its batch started too late
+] as const;
+
+export type ErrorCause = (typeof ERROR_CAUSES)[number];
+
+export const CAUSE_INDEX: Readonly<Record<ErrorCause, number>> = Object.fromEntries(
+  ERROR_CAUSES.map((cause, index) => [cause, index]),
+) as Record<ErrorCause, number>;
+
+/** Maps a Node socket error to its cause. */
+export function causeOfSocketError(error: NodeJS.ErrnoException): ErrorCause {
+  switch (error.code) {
+    case 'ECONNREFUSED':
+      return 'refused';
+    case 'ECONNRESET':
+      return 'reset';
+    case 'ETIMEDOUT':
+      return 'timeout';
+    default:
+      return 'socket';
+  }
+}
+
+export function causeOfStatus(status: number): ErrorCause | undefined {
+  if (status >= 500) return 'http5xx';
+  if (status >= 400) return 'http4xx';
+  return undefined;
+}
+
+/** Counts by cause with zero counts left out, in the fixed order above. */
+export function countsByCause(counts: ArrayLike<number>): Partial<Record<ErrorCause, number>> {
+  const result: Partial<Record<ErrorCause, number>> = {};
+  ERROR_CAUSES.forEach((cause, index) => {
+    const count = counts[index] ?? 0;
+    if (count > 0) result[cause] = count;
+  });
+  return result;
+}

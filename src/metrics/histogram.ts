@@ -1,0 +1,66 @@
+import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
+
+/** Every latency and lag histogram: 1 µs to 60 s at 3 significant digits, values in µs. */
+export const HISTOGRAM_LOWEST_US = 1;
+export const HISTOGRAM_HIGHEST_US = 60_000_000;
+export const HISTOGRAM_DIGITS = 3;
+
+export function createHistogram(): Histogram {
+  return build({
+    lowestDiscernibleValue: HISTOGRAM_LOWEST_US,
+    highestTrackableValue: HISTOGRAM_HIGHEST_US,
+    numberOfSignificantValueDigits: HISTOGRAM_DIGITS,
+    bitBucketSize: 32,
+    autoResize: false,
+    useWebAssembly: false,
+  });
+}
+
+/** Records a duration in whole µs, clamped into the trackable range so an outlier never throws mid-run. */
+export function recordUs(histogram: Histogram, us: number): void {
+  histogram.recordValue(us <= 0 ? 0 : us >= HISTOGRAM_HIGHEST_US ? HISTOGRAM_HIGHEST_US : Math.round(us));
+}
+
+/** Lossless text form (HdrHistogram's compressed base64), readable by HdrHistogram's own tools. */
+export function encodeHistogram(histogram: Histogram): string {
+  return encodeIntoCompressedBase64(histogram);
+}
+
+export function decodeHistogram(encoded: string): Histogram {
+  const decoded = decodeFromCompressedBase64(encoded, 32, false);
+  // Decoding yields the smallest histogram that holds the data; widen it so histograms add freely.
+  const histogram = createHistogram();
+  histogram.add(decoded);
+  histogram.startTimeStampMsec = decoded.startTimeStampMsec;
+  histogram.endTimeStampMsec = decoded.endTimeStampMsec;
+  decoded.destroy();
+  return histogram;
+}
+
+const usToMs = (us: number): number => Math.round(us) / 1000;
+
+export interface PercentilesMs {
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+  min: number;
+  count: number;
+}
+
+export function percentilesMs(histogram: Histogram): PercentilesMs {
+  const empty = histogram.totalCount === 0;
+  const at = (percentile: number): number => (empty ? 0 : usToMs(histogram.getValueAtPercentile(percentile)));
+  return {
+    p50: at(50),
+    p90: at(90),
+    p99: at(99),
+    p999: at(99.9),
+    max: empty ? 0 : usToMs(histogram.maxValue),
+    mean: empty ? 0 : Math.round(histogram.mean) / 1000,
+    min: empty ? 0 : usToMs(histogram.minNonZeroValue === Number.MAX_SAFE_INTEGER ? 0 : histogram.minNonZeroValue),
+    count: histogram.totalCount,
+  };
+}

@@ -1,0 +1,174 @@
+import type { Histogram } from 'hdr-histogram-js';
+import { CAUSE_INDEX, ERROR_CAUSES, causeOfStatus, countsByCause, type ErrorCause } from './causes.js';
+import { createHistogram, encodeHistogram, percentilesMs, recordUs } from './histogram.js';
+
+/** One second of a run, by the second in which each event happened. */
+export interface SecondSample {
+  /** Seconds since the start of the run (0-based). */
+  second: number;
+  startEpochMs: number;
+  sent: number;
+  completed: number;
+  failed: number;
+  dropped: number;
+  errors: Partial<Record<ErrorCause, number>>;
+  /** Corrected latency of the responses that arrived in this second. */
+  latencyMs: { p50: number; p99: number; max: number };
+  /** The same latencies, losslessly encoded, so seconds can be merged across workers and machines. */
+  histogram: string;
+}
+
+/** Why requests were dropped: each names a limit of the generator, not of the target. */
+export type DropReason = 'queueFull' | 'lateBatch' | 'unsentAtEnd';
+
+export interface RecorderTotals {
+  sent: number;
+  completed: number;
+  failed: number;
+  dropped: number;
+  droppedBy: Record<DropReason, number>;
+  errors: Partial<Record<ErrorCause, number>>;
+  statusCodes: Record<string, number>;
+}
+
+const MAX_STATUS = 1000;
+
+/**
+ * Everything measured during a run, recorded in place: histograms in integer µs, counters in typed
+ * arrays, and a sample closed at each second boundary. Times are µs on the run's clock.
+ */
+export class Recorder {
+  /** Latency from the intended send time: what a user arriving on schedule would have seen. */
+  readonly corrected = createHistogram();
+  /** Latency from the actual send time: what the generator happened to observe. */
+  readonly uncorrected = createHistogram();
+  /** Actual − intended send time: queueing in the generator plus its own lateness. */
+  readonly scheduleLag = createHistogram();
+
+  private sent = 0;
+  private completed = 0;
+  private failed = 0;
+  private dropped = 0;
+  private readonly droppedBy: Record<DropReason, number> = { queueFull: 0, lateBatch: 0, unsentAtEnd: 0 };
+  private readonly causeCounts = new Float64Array(ERROR_CAUSES.length);
+  private readonly statusCounts = new Float64Array(MAX_STATUS);
+
+  private readonly secondLatency = createHistogram();
+  private readonly secondCauses = new Float64Array(ERROR_CAUSES.length);
+  private secondSent = 0;
+  private secondCompleted = 0;
+  private secondFailed = 0;
+  private secondDropped = 0;
+  private secondIndex = 0;
+  private nextSecondUs: number;
+  private readonly samples: SecondSample[] = [];
+
+  constructor(
+    private readonly startUs: number,
+    private readonly startEpochMs: number,
+    private readonly onSecond?: (sample: SecondSample) => void,
+  ) {
+    this.nextSecondUs = startUs + 1_000_000;
+  }
+
+  recordSent(nowUs: number, intendedUs: number): void {
+    if (nowUs >= this.nextSecondUs) this.closeSecondsBefore(nowUs);
+    this.sent++;
+    this.secondSent++;
+    recordUs(this.scheduleLag, nowUs - intendedUs);
+  }
+
+  recordResponse(intendedUs: number, sentUs: number, doneUs: number, status: number): void {
+    if (doneUs >= this.nextSecondUs) this.closeSecondsBefore(doneUs);
+    recordUs(this.corrected, doneUs - intendedUs);
+    recordUs(this.uncorrected, doneUs - sentUs);
+    recordUs(this.secondLatency, doneUs - intendedUs);
+    this.statusCounts[status < MAX_STATUS ? status : 0]!++;
+    const cause = causeOfStatus(status);
+    if (cause === undefined) {
+      this.completed++;
+      this.secondCompleted++;
+    } else {
+      this.countFailure(cause);
+    }
+  }
+
+  recordFailure(doneUs: number, cause: ErrorCause): void {
+    if (doneUs >= this.nextSecondUs) this.closeSecondsBefore(doneUs);
+    this.countFailure(cause);
+  }
+
+  recordDropped(nowUs: number, count: number, reason: DropReason): void {
+    if (nowUs >= this.nextSecondUs) this.closeSecondsBefore(nowUs);
+    this.droppedBy[reason] += count;
+    this.dropped += count;
+    this.secondDropped += count;
+    this.causeCounts[CAUSE_INDEX.dropped]! += count;
+    this.secondCauses[CAUSE_INDEX.dropped]! += count;
+  }
+
+  /** Closes every whole second that ended before `nowUs`, even ones in which nothing happened. */
+  closeSecondsBefore(nowUs: number): void {
+    while (nowUs >= this.nextSecondUs) this.closeSecond();
+  }
+
+  /** Closes the last, partial second when it saw anything, and returns every sample. */
+  finish(endUs: number): SecondSample[] {
+    this.closeSecondsBefore(endUs);
+    const partialSeen = this.secondSent + this.secondCompleted + this.secondFailed + this.secondDropped > 0;
+    if (partialSeen) this.closeSecond();
+    return this.samples;
+  }
+
+  totals(): RecorderTotals {
+    const statusCodes: Record<string, number> = {};
+    this.statusCounts.forEach((count, status) => {
+      if (count > 0) statusCodes[status === 0 ? 'other' : String(status)] = count;
+    });
+    return {
+      sent: this.sent,
+      completed: this.completed,
+      failed: this.failed,
+      dropped: this.dropped,
+      droppedBy: { ...this.droppedBy },
+      errors: countsByCause(this.causeCounts),
+      statusCodes,
+    };
+  }
+
+  /** Requests sent and not yet answered or failed. */
+  inFlight(): number {
+    return this.sent - this.completed - this.failed;
+  }
+
+  private countFailure(cause: ErrorCause): void {
+    this.failed++;
+    this.secondFailed++;
+    this.causeCounts[CAUSE_INDEX[cause]]!++;
+    this.secondCauses[CAUSE_INDEX[cause]]!++;
+  }
+
+  private closeSecond(): void {
+    const latency = percentilesMs(this.secondLatency);
+    const sample: SecondSample = {
+      second: this.secondIndex,
+      startEpochMs: Math.round(this.startEpochMs + this.secondIndex * 1000),
+      sent: this.secondSent,
+      completed: this.secondCompleted,
+      failed: this.secondFailed,
+      dropped: this.secondDropped,
+      errors: countsByCause(this.secondCauses),
+      latencyMs: { p50: latency.p50, p99: latency.p99, max: latency.max },
+      histogram: encodeHistogram(this.secondLatency),
+    };
+    this.samples.push(sample);
+    this.secondLatency.reset();
+    this.secondCauses.fill(0);
+    this.secondSent = this.secondCompleted = this.secondFailed = this.secondDropped = 0;
+    this.secondIndex++;
+    this.nextSecondUs = this.startUs + (this.secondIndex + 1) * 1_000_000;
+    this.onSecond?.(sample);
+  }
+}
+
+export type { Histogram };

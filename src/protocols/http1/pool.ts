@@ -1,0 +1,204 @@
+import { connect, type Socket } from 'node:net';
+import { causeOfSocketError, type ErrorCause } from '../../metrics/causes.js';
+import type { Clock } from '../../time/clock.js';
+import type { ExchangeListener, Transport } from '../transport.js';
+import { ResponseParser } from './response-parser.js';
+
+export interface Http1PoolOptions {
+  /** An address already resolved, so no request waits on DNS. */
+  host: string;
+  port: number;
+  /** The complete request, written as is for every send. */
+  request: Buffer;
+  headRequests: boolean;
+  /** Requests in flight per connection; 1 is plain keep-alive. */
+  pipelining: number;
+  maxConnections: number;
+  clock: Clock;
+  listener: ExchangeListener;
+}
+
+const READ_BUFFER_BYTES = 64 * 1024;
+
+/** One keep-alive connection and the requests in flight on it, oldest first (HTTP/1.1 answers in order). */
+class Connection {
+  socket: Socket | undefined;
+  readonly intendedUs: Float64Array;
+  readonly sentUs: Float64Array;
+  oldest = 0;
+  inFlight = 0;
+  listed = false;
+  retiring = false;
+  readonly parser: ResponseParser;
+
+  constructor(pipelining: number, headRequests: boolean, onResponse: (connection: Connection, status: number, keepAlive: boolean) => void) {
+    this.intendedUs = new Float64Array(pipelining);
+    this.sentUs = new Float64Array(pipelining);
+    this.parser = new ResponseParser((status, keepAlive) => onResponse(this, status, keepAlive), headRequests);
+  }
+}
+
+/** HTTP/1.1 over raw sockets: prebuilt request bytes out, a lean parser in, nothing allocated per request. */
+export class Http1Pool implements Transport {
+  private readonly connections: Connection[] = [];
+  /** Connections that can take one more request, most recently used last. */
+  private readonly available: Connection[] = [];
+  private readonly readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+  private maxConnections: number;
+  private active = 0;
+  private inFlightCount = 0;
+  private closed = false;
+  private readonly respond = (connection: Connection, status: number, keepAlive: boolean): void =>
+    this.onResponse(connection, status, keepAlive);
+
+  constructor(private readonly options: Http1PoolOptions) {
+    this.maxConnections = options.maxConnections;
+  }
+
+  trySend(intendedUs: number): boolean {
+    if (this.closed) return false;
+    let connection = this.available.pop();
+    if (connection) {
+      connection.listed = false;
+    } else {
+      if (this.active >= this.maxConnections) return false;
+      connection = new Connection(this.options.pipelining, this.options.headRequests, this.respond);
+      this.connections.push(connection);
+      this.active++;
+    }
+    const socket = connection.socket ?? this.connect(connection);
+    const sentUs = this.options.clock.nowUs();
+    const slot = (connection.oldest + connection.inFlight) % this.options.pipelining;
+    connection.intendedUs[slot] = intendedUs;
+    connection.sentUs[slot] = sentUs;
+    connection.inFlight++;
+    this.inFlightCount++;
+    this.options.listener.onSent(intendedUs, sentUs);
+    socket.write(this.options.request);
+    this.list(connection);
+    return true;
+  }
+
+  inFlight(): number {
+    return this.inFlightCount;
+  }
+
+  expire(olderThanUs: number): void {
+    for (const connection of this.connections) {
+      if (connection.inFlight > 0 && connection.sentUs[connection.oldest]! < olderThanUs) this.failAll(connection, 'timeout');
+    }
+  }
+
+  setMaxConnections(count: number): void {
+    this.maxConnections = count;
+    for (let i = this.connections.length - 1; i >= 0 && this.active > count; i--) {
+      const connection = this.connections[i]!;
+      if (connection.retiring) continue;
+      connection.retiring = true;
+      this.active--;
+      if (connection.inFlight === 0) this.retire(connection);
+    }
+    this.options.listener.onSlotFree();
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const connection of this.connections) {
+      const socket = connection.socket;
+      connection.socket = undefined; // its close event must not report anything now
+      socket?.destroy();
+    }
+    this.connections.length = 0;
+    this.available.length = 0;
+  }
+
+  private connect(connection: Connection): Socket {
+    const socket = connect({
+      host: this.options.host,
+      port: this.options.port,
+      noDelay: true,
+      onread: {
+        buffer: this.readBuffer,
+        // One buffer serves every connection: each read is parsed before the next read can land in it.
+        callback: (bytes: number, buffer: Uint8Array) => {
+          if (connection.socket === socket && !connection.parser.feed(buffer as Buffer, 0, bytes) && connection.socket === socket) {
+            this.failAll(connection, 'protocol');
+          }
+          return true;
+        },
+      },
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (connection.socket === socket) this.failAll(connection, causeOfSocketError(error));
+    });
+    socket.on('close', () => {
+      if (connection.socket !== socket) return;
+      connection.parser.finish();
+      this.failAll(connection, 'closed');
+    });
+    connection.socket = socket;
+    connection.parser.reset();
+    return socket;
+  }
+
+  private onResponse(connection: Connection, status: number, keepAlive: boolean): void {
+    if (connection.inFlight === 0) {
+      // A response nobody asked for: the stream is out of step with our requests.
+      this.failAll(connection, 'protocol');
+      return;
+    }
+    const slot = connection.oldest;
+    connection.oldest = (slot + 1) % this.options.pipelining;
+    connection.inFlight--;
+    this.inFlightCount--;
+    this.options.listener.onResponse(connection.intendedUs[slot]!, connection.sentUs[slot]!, this.options.clock.nowUs(), status);
+    if (!keepAlive) this.failAll(connection, 'closed');
+    else this.release(connection);
+  }
+
+  /** Fails every request in flight on `connection` with `cause` and drops its socket; the slot is reusable. */
+  private failAll(connection: Connection, cause: ErrorCause): void {
+    const socket = connection.socket;
+    connection.socket = undefined;
+    socket?.destroy();
+    const failing = connection.inFlight;
+    if (failing > 0) {
+      const doneUs = this.options.clock.nowUs();
+      const { listener, pipelining } = this.options;
+      for (let i = 0; i < failing; i++) {
+        const slot = (connection.oldest + i) % pipelining;
+        listener.onFailure(connection.intendedUs[slot]!, connection.sentUs[slot]!, doneUs, cause);
+      }
+      connection.inFlight = 0;
+      connection.oldest = 0;
+      this.inFlightCount -= failing;
+    }
+    this.release(connection);
+  }
+
+  private release(connection: Connection): void {
+    if (this.closed) return;
+    if (connection.retiring) {
+      if (connection.inFlight === 0) this.retire(connection);
+      return;
+    }
+    this.list(connection);
+    this.options.listener.onSlotFree();
+  }
+
+  private list(connection: Connection): void {
+    if (!connection.listed && !connection.retiring && connection.inFlight < this.options.pipelining) {
+      connection.listed = true;
+      this.available.push(connection);
+    }
+  }
+
+  private retire(connection: Connection): void {
+    connection.socket?.destroy();
+    connection.socket = undefined;
+    const index = this.connections.indexOf(connection);
+    if (index >= 0) this.connections.splice(index, 1);
+    const listedAt = this.available.indexOf(connection);
+    if (listedAt >= 0) this.available.splice(listedAt, 1);
+  }
+}

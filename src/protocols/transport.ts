@@ -1,0 +1,27 @@
+import type { ErrorCause } from '../metrics/causes.js';
+
+/** What a transport reports about each exchange, as it happens; times are µs on the run's clock. */
+export interface ExchangeListener {
+  onSent(intendedUs: number, sentUs: number): void;
+  onResponse(intendedUs: number, sentUs: number, doneUs: number, status: number): void;
+  onFailure(intendedUs: number, sentUs: number, doneUs: number, cause: ErrorCause): void;
+  /** A request slot came free: the executor may send again. */
+  onSlotFree(): void;
+}
+
+/**
+ * How requests reach a target, the one seam every protocol implements (undici's dispatch, reduced
+ * to what a load needs). A transport owns its connections; the executor only asks for slots.
+ */
+export interface Transport {
+  /** Sends one request now when a slot is free (opening a connection if the limit allows); false otherwise. */
+  trySend(intendedUs: number): boolean;
+  /** Requests sent and not yet finished. */
+  inFlight(): number;
+  /** Fails, as `timeout`, every request sent before `olderThanUs` (and what is queued behind it on its connection). */
+  expire(olderThanUs: number): void;
+  /** Changes how many connections may be open; extra idle ones close, busy ones close when they finish. */
+  setMaxConnections(count: number): void;
+  /** Closes every connection; requests still in flight are abandoned without being reported. */
+  close(): void;
+}

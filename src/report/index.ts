@@ -1,0 +1,2 @@
+export { renderSummary, describeExecutor } from './terminal-summary.js';
+export { formatMs, formatRate, formatCount, table } from './format.js';

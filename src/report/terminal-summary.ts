@@ -1,0 +1,56 @@
+import type { Executor } from '../plan/schema.js';
+import type { RunResult } from '../result/types.js';
+import { formatCount, formatMs, formatRate, table } from './format.js';
+
+export function describeExecutor(executor: Executor): string {
+  const seconds = `${executor.durationMs / 1000}s`;
+  switch (executor.type) {
+    case 'max-throughput':
+      return `max-throughput for ${seconds}${executor.pipelining > 1 ? `, pipelining ${executor.pipelining}` : ''}`;
+    case 'bucket-rate':
+      return `${executor.type} ${formatRate(executor.ratePerSec)} in ${executor.bucketMs}ms buckets for ${seconds}`;
+    case 'poisson-arrival-rate':
+      return `${executor.type} ${formatRate(executor.ratePerSec)} for ${seconds} (seed ${executor.seed})`;
+    case 'constant-arrival-rate':
+      return `${executor.type} ${formatRate(executor.ratePerSec)} for ${seconds}`;
+  }
+}
+
+/** The end-of-run summary as lines of text. */
+export function renderSummary(result: RunResult): string[] {
+  const { plan, summary } = result;
+  const { requests, rate, latencyMs, scheduleLagMs, generator } = summary;
+  const lines: string[] = [];
+  lines.push(`salvo ${plan.target.method} ${plan.target.url}`);
+  lines.push(`  ${describeExecutor(plan.executor)}, up to ${plan.connections} connections`);
+  if (result.interrupted) lines.push(`  interrupted (${result.interruptReason}) after ${formatMs(result.durationMs)}: the numbers cover the time it ran`);
+  lines.push('');
+  lines.push(
+    ...table([
+      ['requests', 'sent', 'completed', 'failed', 'dropped', ...(requests.interrupted ? ['interrupted'] : [])],
+      ['', formatCount(requests.sent), formatCount(requests.completed), formatCount(requests.failed), formatCount(requests.dropped), ...(requests.interrupted ? [formatCount(requests.interrupted)] : [])],
+    ]),
+  );
+  const target = rate.target === null ? 'max' : formatRate(rate.target);
+  lines.push(`  rate        target ${target}   achieved ${formatRate(rate.achieved)}   sent ${formatRate(rate.sent)}   over ${formatMs(result.durationMs)}`);
+  lines.push('');
+  const percentileRow = (name: string, p: typeof latencyMs.corrected): string[] => [name, ...[p.p50, p.p90, p.p99, p.p999, p.max, p.mean].map(formatMs)];
+  lines.push(
+    ...table([
+      ['latency', 'p50', 'p90', 'p99', 'p99.9', 'max', 'mean'],
+      percentileRow('corrected (from intended send)', latencyMs.corrected),
+      percentileRow('uncorrected (from actual send)', latencyMs.uncorrected),
+    ]),
+  );
+  lines.push(`  schedule lag   p50 ${formatMs(scheduleLagMs.p50)}   p99 ${formatMs(scheduleLagMs.p99)}   max ${formatMs(scheduleLagMs.max)}`);
+  const errors = Object.entries(summary.errors);
+  lines.push('');
+  lines.push(`  errors      ${errors.length === 0 ? 'none' : errors.map(([cause, count]) => `${cause} ${formatCount(count)}`).join('   ')}`);
+  const codes = Object.entries(summary.statusCodes);
+  if (codes.length > 0) lines.push(`  status      ${codes.map(([code, count]) => `${code} ${formatCount(count)}`).join('   ')}`);
+  lines.push(
+    `  generator   CPU ${generator.cpuPercent}%   event-loop delay p99 ${formatMs(generator.eventLoopDelayMs.p99)}${generator.saturated ? '   SATURATED' : ''}`,
+  );
+  for (const warning of summary.warnings) lines.push(`  warning: ${warning}`);
+  return lines;
+}

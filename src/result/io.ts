@@ -1,0 +1,39 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { RESULT_SCHEMA, type RunResult } from './types.js';
+
+/** Throws a one-line Error when `path` cannot be written, so a run fails before it starts, not after. */
+export function assertWritable(path: string): void {
+  const full = resolve(path);
+  let stats;
+  try {
+    stats = statSync(full);
+  } catch {
+    stats = undefined;
+  }
+  if (stats?.isDirectory()) throw new Error(`cannot write "${path}": it is a directory`);
+  const target = stats ? full : dirname(full);
+  try {
+    accessSync(target, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(`cannot write "${path}": ${code === 'ENOENT' ? 'the directory does not exist' : (code ?? String(error))}`);
+  }
+}
+
+export async function writeResult(path: string, result: RunResult): Promise<void> {
+  await writeFile(path, `${JSON.stringify(result, null, 2)}\n`);
+}
+
+export async function readResult(path: string): Promise<RunResult> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`cannot read result "${path}": ${(error as Error).message.split('\n')[0]}`);
+  }
+  const schema = (parsed as { schema?: unknown } | null)?.schema;
+  if (schema !== RESULT_SCHEMA) throw new Error(`"${path}" is not a salvo result (schema ${JSON.stringify(schema)}, expected "${RESULT_SCHEMA}")`);
+  return parsed as RunResult;
+}

@@ -1,0 +1,72 @@
+import type { Histogram } from 'hdr-histogram-js';
+import type { GeneratorHealth } from '../metrics/generator-monitor.js';
+import { percentilesMs } from '../metrics/histogram.js';
+import type { RecorderTotals } from '../metrics/recorder.js';
+import type { Summary } from './types.js';
+
+export interface SummaryInput {
+  totals: RecorderTotals;
+  corrected: Histogram;
+  uncorrected: Histogram;
+  scheduleLag: Histogram;
+  durationMs: number;
+  targetRate: number | null;
+  generator: GeneratorHealth;
+  /** Requests sent but unanswered when the run was cut short. */
+  interrupted: number;
+}
+
+/** A generator whose event loop runs this late is measuring itself. */
+const SATURATED_LOOP_DELAY_MS = 20;
+
+const perSecond = (count: number, durationMs: number): number => (durationMs > 0 ? Math.round((count / durationMs) * 1e6) / 1000 : 0);
+
+/** The summary, derived only from counts and histograms: a merge of results calls it the same way. */
+export function summarize(input: SummaryInput): Summary {
+  const { totals, durationMs, generator } = input;
+  const lag = percentilesMs(input.scheduleLag);
+  const saturated = generator.eventLoopDelayMs.p99 > SATURATED_LOOP_DELAY_MS || totals.droppedBy.lateBatch > 0;
+  return {
+    requests: {
+      sent: totals.sent,
+      completed: totals.completed,
+      failed: totals.failed,
+      dropped: totals.dropped,
+      droppedBy: totals.droppedBy,
+      interrupted: input.interrupted,
+    },
+    rate: {
+      target: input.targetRate,
+      achieved: perSecond(totals.completed, durationMs),
+      sent: perSecond(totals.sent, durationMs),
+    },
+    latencyMs: { corrected: percentilesMs(input.corrected), uncorrected: percentilesMs(input.uncorrected) },
+    scheduleLagMs: { p50: lag.p50, p99: lag.p99, max: lag.max },
+    errors: totals.errors,
+    statusCodes: totals.statusCodes,
+    generator: { ...generator, saturated },
+    warnings: warningsFor(totals, generator, saturated),
+  };
+}
+
+function warningsFor(totals: RecorderTotals, generator: GeneratorHealth, saturated: boolean): string[] {
+  const warnings: string[] = [];
+  const { queueFull, lateBatch, unsentAtEnd } = totals.droppedBy;
+  if (queueFull > 0) {
+    warnings.push(
+      `${queueFull} requests dropped because every connection was busy and the queue was full: the generator, not the target, was the limit (raise --connections or --max-queue)`,
+    );
+  }
+  if (lateBatch > 0) {
+    warnings.push(`${lateBatch} requests dropped because their batch could not start inside its own bucket: the generator fell behind`);
+  }
+  if (unsentAtEnd > 0) {
+    warnings.push(`${unsentAtEnd} requests were still waiting for a free connection when the run ended and were never sent`);
+  }
+  if (saturated && lateBatch === 0) {
+    warnings.push(
+      `the generator was saturated (event-loop delay p99 ${generator.eventLoopDelayMs.p99} ms, CPU ${generator.cpuPercent}%): latencies include the generator's own delay`,
+    );
+  }
+  return warnings;
+}

@@ -1,0 +1,56 @@
+import { readFile } from 'node:fs/promises';
+import { lookup } from 'node:dns/promises';
+import { connect } from 'node:net';
+import type { Target } from '../plan/schema.js';
+import { SetupError } from './setup-error.js';
+
+export interface ResolvedTarget {
+  /** The address to connect to, looked up once so no request waits on DNS. */
+  address: string;
+  port: number;
+  body: Buffer | undefined;
+}
+
+export async function resolveTarget(target: Target): Promise<ResolvedTarget> {
+  const url = new URL(target.url);
+  const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = url.port ? Number(url.port) : 80;
+  let address: string;
+  try {
+    address = (await lookup(hostname)).address;
+  } catch (error) {
+    throw new SetupError(`cannot resolve host "${hostname}": ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  let body: Buffer | undefined;
+  if (target.bodyFile !== undefined) {
+    try {
+      body = await readFile(target.bodyFile);
+    } catch (error) {
+      throw new SetupError(`cannot read body file "${target.bodyFile}": ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+  } else if (target.body !== undefined) {
+    body = Buffer.from(target.body, 'utf8');
+  }
+  return { address, port, body };
+}
+
+/** Opens and closes one connection, so a run against a target that is not there fails before it starts. */
+export async function probeTarget(address: string, port: number, timeoutMs = 3000): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const socket = connect({ host: address, port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new SetupError(`cannot reach ${address}:${port}: no answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve();
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      const reason = error.code === 'ECONNREFUSED' ? 'connection refused' : (error.code ?? error.message);
+      reject(new SetupError(`cannot reach ${address}:${port}: ${reason}`));
+    });
+  });
+}

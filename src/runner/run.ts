@@ -1,0 +1,162 @@
+import { createExecutor, type RunningExecutor } from '../executors/index.js';
+import type { ErrorCause } from '../metrics/causes.js';
+import { GeneratorMonitor } from '../metrics/generator-monitor.js';
+import { encodeHistogram } from '../metrics/histogram.js';
+import { Recorder, type SecondSample } from '../metrics/recorder.js';
+import { isArrivalExecutor, type Plan } from '../plan/schema.js';
+import { Http1Pool } from '../protocols/http1/pool.js';
+import { buildRequest } from '../protocols/http1/request.js';
+import type { ExchangeListener, Transport } from '../protocols/transport.js';
+import { summarize } from '../result/summarize.js';
+import { RESULT_SCHEMA, type RunResult } from '../result/types.js';
+import { systemClock, type Clock, type Timer } from '../time/clock.js';
+import { VERSION } from '../version.js';
+import { resolveTarget } from './resolve-target.js';
+
+export interface RunOptions {
+  clock?: Clock;
+  /** Called as each second of the run closes (live progress, per-second thresholds). */
+  onSecond?: (sample: SecondSample) => void;
+}
+
+/** A load in progress: the seam through which controllers and sweeps steer it. */
+export interface RunHandle {
+  readonly result: Promise<RunResult>;
+  /** Changes the arrival rate from now on (arrival-rate executors only). */
+  setRate(ratePerSec: number): void;
+  /** Changes how many connections may be open. */
+  setConcurrency(connections: number): void;
+  /** Ends the run now; what was measured is kept and the result is marked interrupted. */
+  stop(reason?: string): void;
+  /** Counts so far, for progress displays. */
+  inFlight(): number;
+}
+
+/** How often seconds are closed and timeouts looked for, and so the grain of `timeout`. */
+const HOUSEKEEPING_MS = 20;
+
+/** Runs a plan: resolves and starts it, returning once the load is under way. */
+export async function startRun(plan: Plan, options: RunOptions = {}): Promise<RunHandle> {
+  const clock = options.clock ?? systemClock;
+  const target = await resolveTarget(plan.target);
+  const monitor = new GeneratorMonitor();
+  const startUs = clock.nowUs();
+  const startEpochMs = clock.epochMsAt(startUs);
+  const recorder = new Recorder(startUs, startEpochMs, options.onSecond);
+  const durationUs = plan.executor.durationMs * 1000;
+  const timeoutUs = plan.timeoutMs * 1000;
+
+  let executor: RunningExecutor | undefined;
+  let draining = false;
+  let finished = false;
+  let housekeeping: Timer | undefined;
+  let watchdog: Timer | undefined;
+  let resolveResult: (result: RunResult) => void = () => {};
+  const result = new Promise<RunResult>((resolve) => (resolveResult = resolve));
+
+  const listener: ExchangeListener = {
+    onSent: (intendedUs, sentUs) => recorder.recordSent(sentUs, intendedUs),
+    onResponse: (intendedUs, sentUs, doneUs, status) => recorder.recordResponse(intendedUs, sentUs, doneUs, status),
+    onFailure: (_intendedUs, _sentUs, doneUs, cause: ErrorCause) => recorder.recordFailure(doneUs, cause),
+    onSlotFree: () => {
+      executor?.onSlotFree();
+      if (draining) finishIfDrained();
+    },
+  };
+  const transport: Transport = new Http1Pool({
+    host: target.address,
+    port: target.port,
+    request: buildRequest(plan.target, target.body),
+    headRequests: plan.target.method === 'HEAD',
+    pipelining: plan.executor.type === 'max-throughput' ? plan.executor.pipelining : 1,
+    maxConnections: plan.connections,
+    clock,
+    listener,
+  });
+  executor = createExecutor(plan, { clock, transport, recorder, startUs, durationUs });
+
+  function finishIfDrained(): void {
+    if (executor!.queued() === 0 && transport.inFlight() === 0) finish(undefined);
+  }
+
+  function finish(interruptReason: string | undefined): void {
+    if (finished) return;
+    finished = true;
+    housekeeping?.cancel();
+    watchdog?.cancel();
+    executor!.stop();
+    const interrupted = transport.inFlight();
+    transport.close();
+    const endUs = clock.nowUs();
+    const series = recorder.finish(endUs);
+    const elapsedUs = endUs - startUs;
+    const durationMs = (interruptReason === undefined ? Math.max(durationUs, elapsedUs) : elapsedUs) / 1000;
+    const summary = summarize({
+      totals: recorder.totals(),
+      corrected: recorder.corrected,
+      uncorrected: recorder.uncorrected,
+      scheduleLag: recorder.scheduleLag,
+      durationMs,
+      targetRate: isArrivalExecutor(plan.executor) ? plan.executor.ratePerSec : null,
+      generator: monitor.stop(),
+      interrupted,
+    });
+    resolveResult({
+      schema: RESULT_SCHEMA,
+      tool: { name: 'salvo', version: VERSION, node: process.version },
+      plan,
+      startedAt: new Date(startEpochMs).toISOString(),
+      endedAt: new Date(clock.epochMsAt(endUs)).toISOString(),
+      durationMs: Math.round(durationMs * 1000) / 1000,
+      interrupted: interruptReason !== undefined,
+      ...(interruptReason !== undefined ? { interruptReason } : {}),
+      summary,
+      series,
+      histograms: {
+        corrected: encodeHistogram(recorder.corrected),
+        uncorrected: encodeHistogram(recorder.uncorrected),
+        scheduleLag: encodeHistogram(recorder.scheduleLag),
+      },
+    });
+  }
+
+  const tidy = (): void => {
+    const nowUs = clock.nowUs();
+    recorder.closeSecondsBefore(nowUs);
+    transport.expire(nowUs - timeoutUs);
+    if (draining) finishIfDrained();
+    if (!finished) housekeeping = clock.setTimer(tidy, HOUSEKEEPING_MS);
+  };
+  housekeeping = clock.setTimer(tidy, HOUSEKEEPING_MS);
+  watchdog = clock.setTimer(() => {
+    // The target still holds requests past the grace period: they count as timed out.
+    draining = false;
+    executor!.stop();
+    transport.expire(Infinity);
+    finish(undefined);
+  }, plan.executor.durationMs + plan.gracefulStopMs);
+
+  executor.start(() => {
+    draining = true;
+    finishIfDrained();
+  });
+
+  return {
+    result,
+    setRate: (ratePerSec) => {
+      if (!(ratePerSec > 0)) throw new RangeError(`rate must be > 0, got ${ratePerSec}`);
+      executor!.setRate(ratePerSec);
+    },
+    setConcurrency: (connections) => {
+      if (!(Number.isInteger(connections) && connections >= 1)) throw new RangeError(`concurrency must be a whole number ≥ 1, got ${connections}`);
+      executor!.setConcurrency(connections);
+    },
+    stop: (reason = 'stopped') => finish(reason),
+    inFlight: () => transport.inFlight(),
+  };
+}
+
+/** Runs a plan to the end: a plain call that code can repeat. */
+export async function run(plan: Plan, options: RunOptions = {}): Promise<RunResult> {
+  return (await startRun(plan, options)).result;
+}

@@ -1,0 +1,7 @@
+export { type Pacer, waitUs } from './pacer.js';
+export { ConstantPacer } from './constant.js';
+export { PoissonPacer } from './poisson.js';
+export { BucketPacer } from './bucket.js';
+export { RebasedPacer } from './rebased.js';
+export { seededRandom, freshSeed } from './random.js';
+export { pacerFor } from './for-executor.js';

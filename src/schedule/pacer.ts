@@ -1,0 +1,22 @@
+/**
+ * When each request of an open-model load is due, vegeta's Pacer seen from the request's side:
+ * given how many requests came before, when is the next one intended. The executor turns that into
+ * "how long to wait" against its clock, so a pacer never sleeps and is tested as a pure sequence.
+ */
+export interface Pacer {
+  /**
+   * Intended send time of request number `index` (0-based), in µs from the start of the schedule.
+   * Called with index 0, 1, 2, … in order; a pacer may keep state between calls.
+   */
+  dueUs(index: number): number;
+  /**
+   * The latest start for request `index` before it is discarded as `dropped`, or Infinity when a
+   * late request waits its turn instead (only fixed-resolution batches expire).
+   */
+  deadlineUs(index: number): number;
+}
+
+/** How long after `elapsedUs` the request after `sent` others is due (negative: already late). */
+export function waitUs(pacer: Pacer, elapsedUs: number, sent: number): number {
+  return pacer.dueUs(sent) - elapsedUs;
+}
