@@ -1,34 +1,8 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { validatePlan } from '../../plan/index.js';
 import { renderSummary } from '../../report/terminal-summary.js';
 import { run } from '../../runner/index.js';
-import { CliError } from '../exit-codes.js';
-
-const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
-
-/** Starts `salvo serve http --port 0` in its own process, so target and generator do not share a thread. */
-async function startTargetProcess(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [MAIN, 'serve', 'http', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk;
-      const match = /listening on (\S+)/.exec(output);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new CliError(`the built-in target exited (code ${code}) before it listened`)));
-  });
-  return {
-    url,
-    stop: async () => {
-      child.kill('SIGTERM');
-      if (child.exitCode === null) await once(child, 'exit');
-    },
-  };
-}
+import { startTargetProcess } from '../../targets/target-process.js';
 
 export function demoCommand(): Command {
   return new Command('demo')

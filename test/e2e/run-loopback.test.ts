@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { validatePlan, type PlanInput } from '../../src/plan/index.js';
+import { run, startRun } from '../../src/runner/index.js';
+import { startTargetProcess, type TargetProcess } from '../../src/targets/target-process.js';
+import { closedPort, rawServer } from '../support/servers.js';
+
+const plan = (input: PlanInput) => validatePlan(input);
+const rate = (url: string, ratePerSec: number, durationMs: number, extra: Partial<PlanInput> = {}) =>
+  plan({ target: { url }, executor: { type: 'constant-arrival-rate', ratePerSec, durationMs }, ...extra });
+
+describe('against the built-in target over loopback', () => {
+  let target: TargetProcess;
+  before(async () => {
+    target = await startTargetProcess();
+  });
+  after(async () => {
+    await target.stop();
+  });
+
+  test('500 req/s for 2 s reaches the rate within 2% with no errors', async () => {
+    const result = await run(rate(target.url, 500, 2000));
+    const { requests, rate: achieved } = result.summary;
+    assert.equal(requests.sent, 1000);
+    assert.equal(requests.completed, 1000);
+    assert.equal(requests.failed, 0);
+    assert.equal(requests.dropped, 0);
+    assert.deepEqual(result.summary.errors, {});
+    assert.ok(Math.abs(achieved.achieved - 500) / 500 < 0.02, `achieved ${achieved.achieved}`);
+    assert.equal(achieved.target, 500);
+  });
+
+  test('/delay/50 gives p50 ≥ 50 ms, corrected and uncorrected', async () => {
+    const result = await run(rate(`${target.url}/delay/50`, 40, 1000));
+    assert.equal(result.summary.requests.completed, 40);
+    assert.ok(result.summary.latencyMs.corrected.p50 >= 50, `corrected p50 ${result.summary.latencyMs.corrected.p50}`);
+    assert.ok(result.summary.latencyMs.uncorrected.p50 >= 50, `uncorrected p50 ${result.summary.latencyMs.uncorrected.p50}`);
+  });
+
+  test('a stalled target shows in the corrected p99 while the uncorrected p99 stays low', async () => {
+    const handle = await startRun(rate(target.url, 200, 2000, { connections: 1 }));
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    target.child.kill('SIGSTOP'); // the target stops answering, as a long GC pause would
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    target.child.kill('SIGCONT');
+    const result = await handle.result;
+    const { corrected, uncorrected } = result.summary.latencyMs;
+    assert.equal(result.summary.requests.completed, 400);
+    assert.ok(corrected.p99 >= 250, `corrected p99 ${corrected.p99} should show the 400 ms stall`);
+    assert.ok(uncorrected.p99 < 100, `uncorrected p99 ${uncorrected.p99} should hide it (one slow request in 400)`);
+    assert.ok(uncorrected.max >= 300, `uncorrected max ${uncorrected.max}: the one request in flight did wait`);
+    assert.ok(result.summary.scheduleLagMs.max >= 300, `schedule lag max ${result.summary.scheduleLagMs.max}`);
+  });
+
+  test('4xx and 5xx answers are counted by class', async () => {
+    const [serverErrors, clientErrors] = await Promise.all([
+      run(rate(`${target.url}/status/500`, 50, 400)),
+      run(rate(`${target.url}/status/404`, 50, 400)),
+    ]);
+    assert.deepEqual(serverErrors.summary.errors, { http5xx: 20 });
+    assert.deepEqual(serverErrors.summary.statusCodes, { '500': 20 });
+    assert.equal(serverErrors.summary.requests.failed, 20);
+    assert.equal(serverErrors.summary.latencyMs.corrected.count, 20, 'error answers still have a latency');
+    assert.deepEqual(clientErrors.summary.errors, { http4xx: 20 });
+  });
+
+  test('a request slower than --timeout counts as timeout', async () => {
+    const result = await run(rate(`${target.url}/delay/3000`, 20, 500, { timeoutMs: 200, gracefulStopMs: 2000 }));
+    assert.deepEqual(result.summary.errors, { timeout: 10 });
+    assert.equal(result.summary.requests.completed, 0);
+  });
+
+  test('max throughput keeps every connection busy, with pipelining too', async () => {
+    const plain = await run(plan({ target: { url: target.url }, executor: { type: 'max-throughput', durationMs: 500 }, connections: 4 }));
+    const pipelined = await run(
+      plan({ target: { url: target.url }, executor: { type: 'max-throughput', durationMs: 500, pipelining: 4 }, connections: 2 }),
+    );
+    for (const result of [plain, pipelined]) {
+      assert.ok(result.summary.requests.completed > 100, `completed ${result.summary.requests.completed}`);
+      assert.equal(result.summary.requests.failed, 0);
+      assert.equal(result.summary.rate.target, null);
+    }
+  });
+
+  test('setRate changes the rate of a running load', async () => {
+    const handle = await startRun(rate(target.url, 100, 1000));
+    setTimeout(() => handle.setRate(400), 500);
+    const result = await handle.result;
+    const sent = result.summary.requests.sent;
+    assert.ok(sent >= 225 && sent <= 275, `sent ${sent}, expected about 50 + 200`);
+  });
+});
+
+describe('real faults, each counted under its own cause', () => {
+  test('a closed port: refused', async () => {
+    const port = await closedPort();
+    const result = await run(rate(`http://127.0.0.1:${port}/`, 40, 500));
+    assert.deepEqual(result.summary.errors, { refused: 20 });
+    assert.equal(result.summary.requests.sent, 20);
+  });
+
+  test('a server that resets connections: reset', async () => {
+    const server = await rawServer((socket) => socket.once('data', () => socket.resetAndDestroy()));
+    try {
+      const result = await run(rate(server.url, 40, 500));
+      assert.deepEqual(result.summary.errors, { reset: 20 });
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a server that closes mid-response: closed', async () => {
+    const server = await rawServer((socket) =>
+      socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly part of it')),
+    );
+    try {
+      const result = await run(rate(server.url, 40, 500));
+      assert.deepEqual(result.summary.errors, { closed: 20 });
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a server that answers garbage: protocol', async () => {
+    const server = await rawServer((socket) => socket.once('data', () => socket.write('SSH-2.0-OpenSSH\r\n\r\n')));
+    try {
+      const result = await run(rate(server.url, 40, 500));
+      assert.deepEqual(result.summary.errors, { protocol: 20 });
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a target that hangs is ended by the watchdog at duration + grace', async () => {
+    const server = await rawServer(() => {}); // accepts, never answers
+    try {
+      const started = Date.now();
+      const result = await run(rate(server.url, 20, 500, { timeoutMs: 60_000, gracefulStopMs: 300 }));
+      const tookMs = Date.now() - started;
+      assert.ok(tookMs < 2000, `took ${tookMs} ms`);
+      assert.deepEqual(result.summary.errors, { timeout: 10 });
+      assert.equal(result.interrupted, false);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('more due requests than connections and queue: dropped, with a warning', async () => {
+    const server = await rawServer(() => {});
+    try {
+      const result = await run(rate(server.url, 200, 500, { connections: 2, maxQueue: 10, timeoutMs: 60_000, gracefulStopMs: 100 }));
+      const { requests, warnings } = result.summary;
+      assert.equal(requests.sent, 2);
+      assert.equal(requests.droppedBy.queueFull, 100 - 2 - 10);
+      assert.equal(requests.droppedBy.unsentAtEnd, 10);
+      assert.equal(result.summary.errors.dropped, 98);
+      assert.ok(warnings.some((warning) => warning.includes('the generator, not the target, was the limit')), warnings.join('\n'));
+    } finally {
+      await server.close();
+    }
+  });
+});
