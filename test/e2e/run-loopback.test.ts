@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
+import type { Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { validatePlan, type PlanInput } from '../../src/plan/index.js';
 import { run, startRun } from '../../src/runner/index.js';
 import { startTargetProcess, type TargetProcess } from '../../src/targets/target-process.js';
-import { closedPort, rawServer } from '../support/servers.js';
+import { closedPort, withRawServer } from '../support/servers.js';
 
 const plan = (input: PlanInput) => validatePlan(input);
 const rate = (url: string, ratePerSec: number, durationMs: number, extra: Partial<PlanInput> = {}) =>
@@ -99,64 +100,45 @@ describe('real faults, each counted under its own cause', () => {
     assert.equal(result.summary.requests.sent, 20);
   });
 
-  test('a server that resets connections: reset', async () => {
-    const server = await rawServer((socket) => socket.once('data', () => socket.resetAndDestroy()));
-    try {
-      const result = await run(rate(server.url, 40, 500));
-      assert.deepEqual(result.summary.errors, { reset: 20 });
-    } finally {
-      await server.close();
-    }
-  });
-
-  test('a server that closes mid-response: closed', async () => {
-    const server = await rawServer((socket) =>
-      socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly part of it')),
-    );
-    try {
-      const result = await run(rate(server.url, 40, 500));
-      assert.deepEqual(result.summary.errors, { closed: 20 });
-    } finally {
-      await server.close();
-    }
-  });
-
-  test('a server that answers garbage: protocol', async () => {
-    const server = await rawServer((socket) => socket.once('data', () => socket.write('SSH-2.0-OpenSSH\r\n\r\n')));
-    try {
-      const result = await run(rate(server.url, 40, 500));
-      assert.deepEqual(result.summary.errors, { protocol: 20 });
-    } finally {
-      await server.close();
-    }
-  });
+  const faults: [string, (socket: Socket) => void, Record<string, number>][] = [
+    ['a server that resets connections: reset', (socket) => socket.once('data', () => socket.resetAndDestroy()), { reset: 20 }],
+    [
+      'a server that closes mid-response: closed',
+      (socket) => socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly part of it')),
+      { closed: 20 },
+    ],
+    ['a server that answers garbage: protocol', (socket) => socket.once('data', () => socket.write('SSH-2.0-OpenSSH\r\n\r\n')), { protocol: 20 }],
+  ];
+  for (const [name, onConnection, errors] of faults) {
+    test(name, async () => {
+      const result = await withRawServer(onConnection, (url) => run(rate(url, 40, 500)));
+      assert.deepEqual(result.summary.errors, errors);
+      assert.equal(result.summary.requests.sent, 20);
+    });
+  }
 
   test('a target that hangs is ended by the watchdog at duration + grace', async () => {
-    const server = await rawServer(() => {}); // accepts, never answers
-    try {
-      const started = Date.now();
-      const result = await run(rate(server.url, 20, 500, { timeoutMs: 60_000, gracefulStopMs: 300 }));
-      const tookMs = Date.now() - started;
-      assert.ok(tookMs < 2000, `took ${tookMs} ms`);
-      assert.deepEqual(result.summary.errors, { timeout: 10 });
-      assert.equal(result.interrupted, false);
-    } finally {
-      await server.close();
-    }
+    const started = Date.now();
+    const result = await withRawServer(
+      () => {}, // accepts, never answers
+      (url) => run(rate(url, 20, 500, { timeoutMs: 60_000, gracefulStopMs: 300 })),
+    );
+    const tookMs = Date.now() - started;
+    assert.ok(tookMs < 2000, `took ${tookMs} ms`);
+    assert.deepEqual(result.summary.errors, { timeout: 10 });
+    assert.equal(result.interrupted, false);
   });
 
   test('more due requests than connections and queue: dropped, with a warning', async () => {
-    const server = await rawServer(() => {});
-    try {
-      const result = await run(rate(server.url, 200, 500, { connections: 2, maxQueue: 10, timeoutMs: 60_000, gracefulStopMs: 100 }));
-      const { requests, warnings } = result.summary;
-      assert.equal(requests.sent, 2);
-      assert.equal(requests.droppedBy.queueFull, 100 - 2 - 10);
-      assert.equal(requests.droppedBy.unsentAtEnd, 10);
-      assert.equal(result.summary.errors.dropped, 98);
-      assert.ok(warnings.some((warning) => warning.includes('the generator, not the target, was the limit')), warnings.join('\n'));
-    } finally {
-      await server.close();
-    }
+    const result = await withRawServer(
+      () => {},
+      (url) => run(rate(url, 200, 500, { connections: 2, maxQueue: 10, timeoutMs: 60_000, gracefulStopMs: 100 })),
+    );
+    const { requests, warnings } = result.summary;
+    assert.equal(requests.sent, 2);
+    assert.equal(requests.droppedBy.queueFull, 100 - 2 - 10);
+    assert.equal(requests.droppedBy.unsentAtEnd, 10);
+    assert.equal(result.summary.errors.dropped, 98);
+    assert.ok(warnings.some((warning) => warning.includes('the generator, not the target, was the limit')), warnings.join('\n'));
   });
 });

@@ -29,3 +29,13 @@ export async function closedPort(): Promise<number> {
   await server.close();
   return server.port;
 }
+
+/** Runs `body` against a raw server that lives only for its duration. */
+export async function withRawServer<T>(onConnection: (socket: Socket) => void, body: (url: string) => Promise<T>): Promise<T> {
+  const server = await rawServer(onConnection);
+  try {
+    return await body(server.url);
+  } finally {
+    await server.close();
+  }
+}
