@@ -1,7 +1,10 @@
 import { InvalidArgumentError } from 'commander';
 
 const DURATION_UNITS_MS: Record<string, number> = { us: 0.001, µs: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const COUNT_SUFFIXES: Record<string, number> = { '': 1, k: 1e3, K: 1e3, m: 1e6, M: 1e6 };
+const SUFFIX_EXPONENTS: Record<string, number> = { '': 0, k: 3, K: 3, m: 6, M: 6 };
+
+/** "4.1" with "M" → 4100000 exactly: the suffix shifts the decimal point instead of multiplying a float. */
+const scaled = (digits: string, suffix: string): number => Number(`${digits}e${SUFFIX_EXPONENTS[suffix]!}`);
 
 /** "30s", "2m", "500ms", "1.5h"; a bare number is seconds, as in wrk and autocannon. Returns ms. */
 export function parseDuration(text: string): number {
@@ -21,7 +24,7 @@ export function parseWholeMs(text: string): number {
 export function parseRate(text: string): number {
   const match = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([kKmM]?)\s*(?:\/s)?\s*$/.exec(text);
   if (!match) throw new InvalidArgumentError(`"${text}" is not a rate (examples: 500, 2k, 1.5k, 0.5)`);
-  const rate = Number(match[1]) * COUNT_SUFFIXES[match[2]!]!;
+  const rate = scaled(match[1]!, match[2]!);
   if (!(rate > 0)) throw new InvalidArgumentError(`"${text}" must be greater than 0`);
   return rate;
 }
@@ -29,7 +32,7 @@ export function parseRate(text: string): number {
 /** A whole number ≥ `min`, with an optional k/M suffix ("50", "2k"). */
 export function parseCount(text: string, min = 1): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$/.exec(text);
-  const value = match ? Number(match[1]) * COUNT_SUFFIXES[match[2]!]! : Number.NaN;
+  const value = match ? scaled(match[1]!, match[2]!) : Number.NaN;
   if (!Number.isInteger(value)) throw new InvalidArgumentError(`"${text}" is not a whole number`);
   if (value < min) throw new InvalidArgumentError(`"${text}" must be at least ${min}`);
   return value;

@@ -17,6 +17,7 @@ const POLL_BELOW_US = 1500;
 export class ArrivalRateExecutor implements RunningExecutor {
   private pacer: Pacer;
   private nextIndex = 0;
+  private rateChanges = 0;
   private nextDueUs: number;
   private readonly queue: IntendedQueue;
   private timer: Timer | undefined;
@@ -58,8 +59,11 @@ export class ArrivalRateExecutor implements RunningExecutor {
   }
 
   setRate(ratePerSec: number): void {
-    const elapsedUs = this.context.clock.nowUs() - this.context.startUs;
-    this.pacer = new RebasedPacer(pacerFor(this.executor, ratePerSec), Math.max(elapsedUs, 0), this.nextIndex);
+    const elapsedUs = Math.max(0, this.context.clock.nowUs() - this.context.startUs);
+    // The next request keeps its time when that is sooner than one interval at the new rate, so a
+    // controller that sets the rate often does not add a request each time it does.
+    const startUs = Math.max(elapsedUs, Math.min(this.nextDueUs, elapsedUs + 1_000_000 / ratePerSec));
+    this.pacer = new RebasedPacer(pacerFor(this.executor, ratePerSec, ++this.rateChanges), startUs, this.nextIndex);
     this.nextDueUs = this.pacer.dueUs(this.nextIndex);
     if (this.issuing) {
       this.timer?.cancel();

@@ -18,7 +18,8 @@ const targetUrl = z.string().superRefine((value, ctx) => {
 });
 
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be a valid HTTP header name');
-const headerValue = z.string().refine((value) => !/[\r\n\0]/.test(value), 'must not contain CR, LF or NUL');
+// The same rule as node:http: tab, visible ASCII and latin1; never CR, LF, NUL or characters beyond latin1.
+const headerValue = z.string().refine((value) => !/[^\t\x20-\x7e\x80-\xff]/.test(value), 'must hold only tab, visible ASCII or latin1 characters');
 
 export const targetSchema = z
   .object({

@@ -2,14 +2,11 @@ import type { Pacer } from './pacer.js';
 
 /** Evenly spaced: request i is intended at i / rate, computed from i so no error accumulates. */
 export class ConstantPacer implements Pacer {
-  private readonly intervalUs: number;
-
-  constructor(ratePerSec: number) {
-    this.intervalUs = 1_000_000 / ratePerSec;
-  }
+  constructor(private readonly ratePerSec: number) {}
 
   dueUs(index: number): number {
-    return index * this.intervalUs;
+    // Not index × (1e6 / rate): a rounded interval times a large index lands a request on the wrong side of a second.
+    return (index * 1_000_000) / this.ratePerSec;
   }
 
   deadlineUs(): number {

@@ -4,13 +4,17 @@ import { ConstantPacer } from './constant.js';
 import type { Pacer } from './pacer.js';
 import { PoissonPacer } from './poisson.js';
 
-/** The pacer an arrival-rate executor runs at `ratePerSec` (its own rate, or one set mid-run). */
-export function pacerFor(executor: ArrivalExecutor, ratePerSec: number): Pacer {
+/**
+ * The pacer an arrival-rate executor runs at `ratePerSec` (its own rate, or one set mid-run).
+ * `stream` tells apart the pacers of one run, so a Poisson schedule rebased at a new rate draws
+ * new gaps instead of replaying the seed's first ones.
+ */
+export function pacerFor(executor: ArrivalExecutor, ratePerSec: number, stream = 0): Pacer {
   switch (executor.type) {
     case 'constant-arrival-rate':
       return new ConstantPacer(ratePerSec);
     case 'poisson-arrival-rate':
-      return new PoissonPacer(ratePerSec, executor.seed);
+      return new PoissonPacer(ratePerSec, (executor.seed ^ Math.imul(stream, 0x9e3779b1)) >>> 0);
     case 'bucket-rate':
       return new BucketPacer(ratePerSec, executor.bucketMs * 1000);
   }

@@ -29,12 +29,10 @@ class Connection {
   inFlight = 0;
   listed = false;
   retiring = false;
-  readonly parser: ResponseParser;
 
-  constructor(pipelining: number, headRequests: boolean, onResponse: (connection: Connection, status: number, keepAlive: boolean) => void) {
+  constructor(pipelining: number) {
     this.intendedUs = new Float64Array(pipelining);
     this.sentUs = new Float64Array(pipelining);
-    this.parser = new ResponseParser((status, keepAlive) => onResponse(this, status, keepAlive), headRequests);
   }
 }
 
@@ -48,8 +46,6 @@ export class Http1Pool implements Transport {
   private active = 0;
   private inFlightCount = 0;
   private closed = false;
-  private readonly respond = (connection: Connection, status: number, keepAlive: boolean): void =>
-    this.onResponse(connection, status, keepAlive);
 
   constructor(private readonly options: Http1PoolOptions) {
     this.maxConnections = options.maxConnections;
@@ -62,7 +58,7 @@ export class Http1Pool implements Transport {
       connection.listed = false;
     } else {
       if (this.active >= this.maxConnections) return false;
-      connection = new Connection(this.options.pipelining, this.options.headRequests, this.respond);
+      connection = new Connection(this.options.pipelining);
       this.connections.push(connection);
       this.active++;
     }
@@ -113,7 +109,11 @@ export class Http1Pool implements Transport {
   }
 
   private connect(connection: Connection): Socket {
-    const socket = connect({
+    // One parser per socket: bytes still being parsed from an old socket must never answer the new one's requests.
+    const parser = new ResponseParser((status, keepAlive) => {
+      if (connection.socket === socket) this.onResponse(connection, status, keepAlive);
+    }, this.options.headRequests);
+    const socket: Socket = connect({
       host: this.options.host,
       port: this.options.port,
       noDelay: true,
@@ -121,7 +121,7 @@ export class Http1Pool implements Transport {
         buffer: this.readBuffer,
         // One buffer serves every connection: each read is parsed before the next read can land in it.
         callback: (bytes: number, buffer: Uint8Array) => {
-          if (connection.socket === socket && !connection.parser.feed(buffer as Buffer, 0, bytes) && connection.socket === socket) {
+          if (connection.socket === socket && !parser.feed(buffer as Buffer, 0, bytes) && connection.socket === socket) {
             this.failAll(connection, 'protocol');
           }
           return true;
@@ -133,11 +133,10 @@ export class Http1Pool implements Transport {
     });
     socket.on('close', () => {
       if (connection.socket !== socket) return;
-      connection.parser.finish();
-      this.failAll(connection, 'closed');
+      parser.finish(); // a response delimited by the close is complete now; its handler may reconnect
+      if (connection.socket === socket) this.failAll(connection, 'closed');
     });
     connection.socket = socket;
-    connection.parser.reset();
     return socket;
   }
 

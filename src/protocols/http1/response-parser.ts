@@ -117,18 +117,6 @@ export class ResponseParser {
     return true;
   }
 
-  /** True between the first byte of a response and its end. */
-  midResponse(): boolean {
-    return this.state !== State.Head || this.partialHead !== undefined;
-  }
-
-  /** Forgets any partial response, for a fresh connection. */
-  reset(): void {
-    this.state = State.Head;
-    this.partialHead = undefined;
-    this.failed = false;
-  }
-
   private fail(): false {
     this.failed = true;
     return false;
@@ -163,9 +151,13 @@ export class ResponseParser {
   /** Parses status line and headers in [start, end), where `end` is just past the last header's CRLF. */
   private parseHead(buffer: Buffer, start: number, end: number): boolean {
     if (end - start < 14 || buffer.compare(HTTP_PREFIX, 0, HTTP_PREFIX.length, start, start + HTTP_PREFIX.length) !== 0) return false;
-    const minor = buffer[start + 7]! - 48;
-    const status = (buffer[start + 9]! - 48) * 100 + (buffer[start + 10]! - 48) * 10 + (buffer[start + 11]! - 48);
-    if (!(status >= 100 && status <= 999) || buffer[start + 8] !== 0x20) return false;
+    const minor = digitAt(buffer, start + 7);
+    const hundreds = digitAt(buffer, start + 9);
+    const tens = digitAt(buffer, start + 10);
+    const units = digitAt(buffer, start + 11);
+    const afterStatus = buffer[start + 12];
+    if (minor < 0 || hundreds < 1 || tens < 0 || units < 0 || buffer[start + 8] !== 0x20 || (afterStatus !== 0x20 && afterStatus !== CR)) return false;
+    const status = hundreds * 100 + tens * 10 + units;
     let contentLength = -1;
     let chunked = false;
     let keepAlive = minor >= 1;
@@ -227,6 +219,11 @@ export class ResponseParser {
     this.state = State.Head;
     this.onResponse(this.status, this.keepAlive);
   }
+}
+
+function digitAt(buffer: Buffer, index: number): number {
+  const digit = buffer[index]! - 48;
+  return digit >= 0 && digit <= 9 ? digit : -1;
 }
 
 function hexValue(byte: number): number {
