@@ -19,9 +19,15 @@ import { fileURLToPath } from 'node:url';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
 const REL = (p) => path.relative(ROOT, p) || '.';
-const CLI = path.join(ROOT, 'dist/src/cli/main.js');
 const RESULTS = path.join(HERE, 'results');
 const LOGS = path.join(RESULTS, 'logs');
+// salvo runs from a copy of dist/ taken at start, so that a rebuild while the
+// bench runs cannot mix builds across rounds. The copy sits under bench/results/
+// with package.json beside it (dist/src/version.js reads ../../package.json);
+// dependencies resolve up the tree to the project's node_modules.
+const DIST = path.join(ROOT, 'dist');
+const SNAPSHOT = path.join(RESULTS, 'salvo');
+const CLI = path.join(SNAPSHOT, 'dist/src/cli/main.js');
 
 // ---- settings ---------------------------------------------------------------
 
@@ -92,7 +98,7 @@ function firstLine(argv) {
 const fmtInt = (x) => (x == null ? '–' : Math.round(x).toLocaleString('en-US'));
 const fmtMs = (x) => (x == null ? '–' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toFixed(3));
 const fmtRatio = (x) => (x == null ? '–' : `${x.toFixed(2)}×`);
-const fmtPct = (x, nd = 0) => (x == null ? '–' : `${x.toFixed(nd)}%`);
+const fmtPct = (x, nd = 0) => (x == null ? '–' : `${x.toFixed(nd).replace(/^-(0\.?0*)$/, '$1')}%`);
 const fmtSigned = (x, nd = 2) => (x == null ? '–' : `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(nd)}%`);
 
 // ---- CPU accounting from /proc ------------------------------------------------
@@ -352,8 +358,8 @@ function autocannonFigures(d) {
 
 const TOOLS = {
   salvo: {
-    available: fs.existsSync(CLI),
-    missing: `${REL(CLI)} not found (run \`npm run build\`)`,
+    available: false, // set by snapshotDist()
+    missing: 'dist/ not built',
     version: () => `salvo ${firstLine([process.execPath, CLI, '--version'])} on Node ${process.version}`,
     throughput(out, secs) {
       return [process.execPath, CLI, 'run', URL_, '-c', String(CONNECTIONS), '-d', `${secs}s`, '--quiet', '--no-probe', '--out', out];
@@ -500,9 +506,12 @@ function throughputSection(avail) {
   else checks.push(['max throughput, salvo ÷ wrk', `≥ ${GOAL_VS_WRK}×`, '–', 'skipped (wrk not installed)']);
   if (avail.includes('autocannon')) checks.push(['max throughput, salvo ÷ autocannon', `≥ ${GOAL_VS_AUTOCANNON}×`, fmtRatio(vsAc), vsAc == null ? 'no data' : vsAc >= GOAL_VS_AUTOCANNON ? 'pass' : '**FAIL**']);
   else checks.push(['max throughput, salvo ÷ autocannon', `≥ ${GOAL_VS_AUTOCANNON}×`, '–', 'skipped (autocannon not found)']);
-  const bound = by('wrk').concat(by('salvo'));
-  const serverBound = pctOfWall(by('wrk'), 'targetCpuS') >= 85 || pctOfWall(by('salvo'), 'targetCpuS') >= 85;
-  return { table: lines.join('\n'), checks, serverBound: bound.length && serverBound };
+  const tgt = TP_ORDER.filter((t) => by(t).length).map((t) => [t, pctOfWall(by(t), 'targetCpuS')]).filter(([, v]) => v != null);
+  const maxTgt = Math.max(...tgt.map(([, v]) => v));
+  const serverBound = tgt.length && maxTgt >= 80
+    ? `The target used ${tgt.map(([t, v]) => `${fmtPct(v)} of its core during ${t}'s runs`).join(', ')}. At ${maxTgt >= 90 ? 'or near ' : 'close to '}that core's capacity the target, not the generator, limits req/s: a ratio near 1× wrk then means "as fast as this target allows", not the generators' own limit. Compare gen CPU % and target CPU % too.`
+    : null;
+  return { table: lines.join('\n'), checks, serverBound };
 }
 
 function rateSection(avail) {
@@ -550,6 +559,7 @@ ${startedAt.toISOString().replace('T', ' ').replace(/\..*/, ' UTC')}, ${elapsedS
 ${ROUNDS} round${ROUNDS > 1 ? 's' : ''}, tools interleaved within each round; each figure is the median over rounds, and each ratio is the median of the per-round ratios.
 
 - Target: ${target.describe} on ${URL_}${PIN_TARGET ? `, pinned to CPU ${TARGET_CPU}` : ' (not pinned)'}.
+- salvo: ${TOOLS.salvo.version()}, build from dist/ as of ${distBuiltAt.toISOString().replace('T', ' ').replace(/\..*/, ' UTC')} (run from a copy taken at start: \`${REL(SNAPSHOT)}/dist\`).
 - Generators: one process each${PIN_GEN ? `, pinned to CPU ${GEN_CPU}` : ' (**not pinned**: taskset missing or fewer than 2 CPUs)'}; ${CONNECTIONS} connections, HTTP/1.1 keep-alive.
 - Throughput runs ${TP_SECONDS} s; rate runs ${RATE_SECONDS} s at ${RATES.map(fmtInt).join(', ')} req/s.
 - Machine: ${os.cpus().length} CPUs, ${cpuModel}, Linux ${os.release()}; ${versions.join('; ')}.
@@ -559,9 +569,7 @@ ${skipped.length ? skipped.map((s) => `- Skipped: ${s}.`).join('\n') + '\n' : ''
 | check | goal | measured | result |
 |---|---|--:|---|
 ${checks.map((c) => `| ${c.join(' | ')} |`).join('\n')}
-${tp.serverBound ? `
-The target's CPU is near 100% in the throughput runs: the req/s there is this setup's ceiling (the target is the bottleneck), so "× wrk" near 1 means "as fast as the target allows", not the generators' own limit. Compare gen CPU % too.
-` : ''}
+${tp.serverBound ? `\n${tp.serverBound}\n` : ''}
 ## Max throughput (${CONNECTIONS} connections, ${TP_SECONDS} s, one generator core)
 
 ${tp.table}
@@ -594,18 +602,34 @@ ${cmds.join('\n')}
 
 // ---- main -------------------------------------------------------------------
 
+let distBuiltAt = null;
+function snapshotDist() {
+  const main = path.join(DIST, 'src/cli/main.js');
+  if (!fs.existsSync(main)) throw new Error(`${REL(main)} not found: run \`npm run build\` first`);
+  let newest = 0;
+  const walk = (d) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) { const p = path.join(d, e.name); if (e.isDirectory()) walk(p); else newest = Math.max(newest, fs.statSync(p).mtimeMs); } };
+  walk(DIST);
+  distBuiltAt = new Date(newest);
+  fs.rmSync(SNAPSHOT, { recursive: true, force: true });
+  fs.mkdirSync(SNAPSHOT, { recursive: true });
+  fs.cpSync(DIST, path.join(SNAPSHOT, 'dist'), { recursive: true });
+  fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(SNAPSHOT, 'package.json'));
+  TOOLS.salvo.available = true;
+  log(`salvo: using a copy of dist/ (newest file ${distBuiltAt.toISOString()}) in ${REL(SNAPSHOT)}`);
+}
+
 async function main() {
   const startedAt = new Date();
   fs.mkdirSync(LOGS, { recursive: true });
   for (const f of fs.readdirSync(LOGS)) fs.rmSync(path.join(LOGS, f), { force: true });
-  if (!TOOLS.salvo.available) throw new Error(TOOLS.salvo.missing);
+  snapshotDist();
 
   const avail = Object.keys(TOOLS).filter((t) => TOOLS[t].available);
   const skipped = Object.keys(TOOLS).filter((t) => !TOOLS[t].available).map((t) => TOOLS[t].missing);
   for (const s of skipped) log(`skipping: ${s}`);
   if (!PIN_GEN) log(`not pinning generators (taskset ${HAS_TASKSET ? 'present' : 'missing'}, CPUs ${os.cpus().length})`);
   if (!CPU_METHOD) log('no way to measure generator CPU (/usr/bin/time and /proc missing): gen CPU % left blank');
-  const versions = avail.map((t) => TOOLS[t].version());
+  const versions = avail.filter((t) => t !== 'salvo').map((t) => TOOLS[t].version());
 
   const nginx = which('nginx') || ['/usr/sbin/nginx', '/usr/local/sbin/nginx'].find((p) => fs.existsSync(p));
   if (TARGET_KIND === 'nginx' && !nginx) throw new Error('BENCH_TARGET=nginx but nginx is not installed');
