@@ -4,6 +4,7 @@ import { PlanError } from '../plan/validate.js';
 import { SetupError } from '../runner/setup-error.js';
 import { VERSION } from '../version.js';
 import { demoCommand } from './commands/demo.js';
+import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
 import { CliError, EXIT } from './exit-codes.js';
@@ -12,7 +13,7 @@ function buildProgram(): Command {
   const program = new Command('salvo')
     .description('load generation with honest latency: open and closed models, HDR histograms, lossless results')
     .version(VERSION);
-  for (const command of [runCommand(), serveCommand(), demoCommand()]) program.addCommand(command);
+  for (const command of [runCommand(), reportCommand(), serveCommand(), demoCommand()]) program.addCommand(command);
   return program;
 }
 

@@ -59,12 +59,15 @@ describe('salvo CLI', () => {
       [['run'], /missing required argument 'url'/],
       [['frobnicate'], /unknown command 'frobnicate'/],
       [['serve', 'http', '--port', '70000'], /not a port/],
+      [['report', join(dir, 'missing.json')], /cannot read result ".*missing.json": ENOENT/],
+      [['report', MAIN], /cannot read result/],
+      [['report', join(dir, 'missing.json'), '--out', '/nonexistent-dir/x.json'], /--out: cannot write/],
     ];
     for (const [args, pattern] of cases) assertUsageError(args, pattern);
   });
 
   test('--help works on every command and exits 0', () => {
-    for (const args of [['--help'], ['run', '--help'], ['serve', '--help'], ['serve', 'http', '--help'], ['demo', '--help']]) {
+    for (const args of [['--help'], ['run', '--help'], ['report', '--help'], ['serve', '--help'], ['serve', 'http', '--help'], ['demo', '--help']]) {
       const { status, stdout } = salvo(...args);
       assert.equal(status, 0, args.join(' '));
       assert.match(stdout, /Usage: salvo/);
@@ -86,6 +89,12 @@ describe('salvo CLI', () => {
     const perSecond = result.series.reduce((sum, second) => sum + decodeHistogram(second.histogram).totalCount, 0);
     assert.equal(perSecond, result.summary.requests.completed, 'the per-second histograms add up to the whole');
     assert.equal(result.series.reduce((sum, second) => sum + second.sent, 0), result.summary.requests.sent);
+
+    const copy = join(dir, 'copy.json');
+    const report = salvo('report', out, '--out', copy);
+    assert.equal(report.status, 0, report.stderr);
+    assert.match(report.stdout, /poisson-arrival-rate 200\/s for 1s \(seed 7\)/);
+    assert.deepEqual(await readResult(copy), result);
   });
 
   test('SIGINT mid-run still writes the result, marked interrupted, and exits 130', async () => {

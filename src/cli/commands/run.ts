@@ -1,12 +1,12 @@
 import { Command, Option } from 'commander';
 import { validatePlan, type PlanInput } from '../../plan/index.js';
 import { renderSummary } from '../../report/terminal-summary.js';
-import { assertWritable, writeResult } from '../../result/io.js';
 import type { RunResult } from '../../result/types.js';
 import { probeTarget, resolveTarget, startRun } from '../../runner/index.js';
 import { freshSeed } from '../../schedule/random.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { parseCount, parseDuration, parseHeader, parseRate, parseWholeMs } from '../units.js';
+import { addWriterOptions, requestedWriters } from '../writer-options.js';
 
 export interface RunFlags {
   rate?: number;
@@ -23,7 +23,6 @@ export interface RunFlags {
   header: [string, string][];
   body?: string;
   bodyFile?: string;
-  out?: string;
   probe: boolean;
   quiet?: boolean;
 }
@@ -31,7 +30,7 @@ export interface RunFlags {
 const collect = <T>(value: T, previous: T[]): T[] => [...previous, value];
 
 export function runCommand(): Command {
-  return new Command('run')
+  const command = new Command('run')
     .description('send load to a URL: at a fixed arrival rate (--rate), or as fast as the target answers')
     .argument('<url>', 'target URL, e.g. http://127.0.0.1:8080/')
     .option('-r, --rate <rate>', 'requests per second (500, 2k, 1.5k); without it, max throughput', parseRate)
@@ -48,12 +47,11 @@ export function runCommand(): Command {
     .option('-H, --header <header>', 'request header "Name: value" (repeatable)', (text, previous: [string, string][]) => collect(parseHeader(text), previous), [])
     .option('--body <text>', 'request body')
     .option('--body-file <path>', 'request body read from a file')
-    .option('-o, --out <file>', 'write the result as JSON')
     .option('--no-probe', 'skip the connection check before the run')
-    .option('-q, --quiet', 'print nothing but errors')
-    .action(async (url: string, flags: RunFlags) => {
-      process.exitCode = await runFromFlags(url, flags);
-    });
+    .option('-q, --quiet', 'print nothing but errors');
+  return addWriterOptions(command).action(async (url: string, flags: RunFlags) => {
+    process.exitCode = await runFromFlags(url, flags);
+  });
 }
 
 export function planFromFlags(url: string, flags: RunFlags): PlanInput {
@@ -91,13 +89,7 @@ export function planFromFlags(url: string, flags: RunFlags): PlanInput {
 
 async function runFromFlags(url: string, flags: RunFlags): Promise<number> {
   const plan = validatePlan(planFromFlags(url, flags));
-  if (flags.out !== undefined) {
-    try {
-      assertWritable(flags.out);
-    } catch (error) {
-      throw new CliError(`--out: ${(error as Error).message}`);
-    }
-  }
+  const writers = requestedWriters(flags as unknown as Record<string, unknown>);
   if (flags.probe) {
     const { address, port } = await resolveTarget(plan.target);
     await probeTarget(address, port);
@@ -112,10 +104,10 @@ async function runFromFlags(url: string, flags: RunFlags): Promise<number> {
   } finally {
     for (const signal of Object.keys(signals)) process.removeListener(signal, onSignal);
   }
-  if (flags.out !== undefined) await writeResult(flags.out, result);
+  for (const writer of writers) await writer.write(result);
   if (!flags.quiet) {
     process.stdout.write(`${renderSummary(result).join('\n')}\n`);
-    if (flags.out !== undefined) process.stdout.write(`\n  result written to ${flags.out}\n`);
+    for (const writer of writers) process.stdout.write(`  written: ${writer.path}\n`);
   }
   return result.interrupted ? (signals[result.interruptReason ?? ''] ?? EXIT.internal) : EXIT.ok;
 }

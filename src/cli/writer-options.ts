@@ -1,0 +1,25 @@
+import type { Command } from 'commander';
+import { RESULT_WRITERS } from '../report/writers.js';
+import type { RunResult } from '../result/types.js';
+import { assertWritable } from '../result/io.js';
+import { CliError } from './exit-codes.js';
+
+/** Adds one option per result writer to `command`. */
+export function addWriterOptions(command: Command): Command {
+  for (const writer of RESULT_WRITERS) command.option(writer.flags, writer.description);
+  return command;
+}
+
+/** The writers the user asked for, with their paths, checked writable before any work starts. */
+export function requestedWriters(flags: Record<string, unknown>): { path: string; write: (result: RunResult) => Promise<void> }[] {
+  return RESULT_WRITERS.filter((writer) => typeof flags[writer.key] === 'string').map((writer) => {
+    const path = flags[writer.key] as string;
+    const flag = writer.flags.split(/[ ,]+/).find((part) => part.startsWith('--'))!;
+    try {
+      assertWritable(path);
+    } catch (error) {
+      throw new CliError(`${flag}: ${(error as Error).message}`);
+    }
+    return { path, write: (result: RunResult) => writer.write(result, path) };
+  });
+}
