@@ -97,23 +97,25 @@ describe('salvo CLI', () => {
     assert.deepEqual(await readResult(copy), result);
   });
 
-  test('SIGINT mid-run still writes the result, marked interrupted, and exits 130', async () => {
-    const out = join(dir, 'interrupted.json');
-    const child = spawn(process.execPath, [MAIN, 'run', target.url, '--rate', '200', '--duration', '30s', '--out', out], { stdio: 'pipe' });
-    let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    child.kill('SIGINT');
-    const [code] = (await once(child, 'exit')) as [number | null];
-    assert.equal(code, 130);
-    assert.ok(existsSync(out));
-    const result = await readResult(out);
-    assert.equal(result.interrupted, true);
-    assert.equal(result.interruptReason, 'SIGINT');
-    assert.ok(result.summary.requests.sent > 100, `sent ${result.summary.requests.sent}`);
-    assert.ok(result.durationMs < 10_000);
-    assert.match(stdout, /interrupted \(SIGINT\)/);
-  });
+  for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    test(`${signal} mid-run still writes the result, marked interrupted, and exits ${exitCode}`, async () => {
+      const out = join(dir, `interrupted-${signal}.json`);
+      const child = spawn(process.execPath, [MAIN, 'run', target.url, '--rate', '200', '--duration', '30s', '--out', out], { stdio: 'pipe' });
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      child.kill(signal);
+      const [code] = (await once(child, 'exit')) as [number | null];
+      assert.equal(code, exitCode);
+      assert.ok(existsSync(out));
+      const result = await readResult(out);
+      assert.equal(result.interrupted, true);
+      assert.equal(result.interruptReason, signal);
+      assert.ok(result.summary.requests.sent > 100, `sent ${result.summary.requests.sent}`);
+      assert.ok(result.durationMs < 10_000);
+      assert.match(stdout, new RegExp(`interrupted \\(${signal}\\)`));
+    });
+  }
 
   test('readResult refuses a file that is not a salvo result', async () => {
     const path = join(dir, 'other.json');
