@@ -3,7 +3,9 @@ import { Command, CommanderError } from 'commander';
 import { PlanError } from '../plan/validate.js';
 import { SetupError } from '../runner/setup-error.js';
 import { VERSION } from '../version.js';
+import { compareCommand } from './commands/compare.js';
 import { demoCommand } from './commands/demo.js';
+import { mergeCommand } from './commands/merge.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
@@ -13,7 +15,7 @@ function buildProgram(): Command {
   const program = new Command('salvo')
     .description('load generation with honest latency: open and closed models, HDR histograms, lossless results')
     .version(VERSION);
-  for (const command of [runCommand(), reportCommand(), serveCommand(), demoCommand()]) program.addCommand(command);
+  for (const command of [runCommand(), reportCommand(), mergeCommand(), compareCommand(), serveCommand(), demoCommand()]) program.addCommand(command);
   return program;
 }
 

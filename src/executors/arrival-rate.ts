@@ -59,24 +59,37 @@ export class ArrivalRateExecutor implements RunningExecutor {
   }
 
   setRate(ratePerSec: number): void {
+    // What fell due at the old rate is still owed: rebasing at "now" would silently skip it.
+    if (this.issuing) this.issueDue();
     const elapsedUs = Math.max(0, this.context.clock.nowUs() - this.context.startUs);
     // The next request keeps its time when that is sooner than one interval at the new rate, so a
     // controller that sets the rate often does not add a request each time it does.
     const startUs = Math.max(elapsedUs, Math.min(this.nextDueUs, elapsedUs + 1_000_000 / ratePerSec));
     this.pacer = new RebasedPacer(pacerFor(this.executor, ratePerSec, ++this.rateChanges), startUs, this.nextIndex);
     this.nextDueUs = this.pacer.dueUs(this.nextIndex);
-    if (this.issuing) {
-      this.timer?.cancel();
-      this.dispatchDue();
-    }
+    if (this.issuing) this.dispatchDue();
   }
 
   setConcurrency(connections: number): void {
     this.context.transport.setMaxConnections(connections);
   }
 
+  /** Issues what is due, then waits for the next due request (or ends when the schedule is done). */
   private dispatchDue(): void {
+    this.timer?.cancel();
     this.timer = undefined;
+    const elapsedUs = this.issueDue();
+    if (this.nextDueUs >= this.context.durationUs) {
+      this.finishIssuing();
+      return;
+    }
+    const { clock } = this.context;
+    const waitUs = this.nextDueUs - elapsedUs;
+    this.timer = waitUs < POLL_BELOW_US ? clock.setImmediate(this.tick) : clock.setTimer(this.tick, Math.floor((waitUs - 1000) / 1000));
+  }
+
+  /** Sends (or queues, or drops) every request due by now; returns the elapsed time it judged by. */
+  private issueDue(): number {
     const { clock, startUs, durationUs, recorder } = this.context;
     const nowUs = clock.nowUs();
     const elapsedUs = nowUs - startUs;
@@ -88,12 +101,7 @@ export class ArrivalRateExecutor implements RunningExecutor {
       }
       this.nextDueUs = this.pacer.dueUs(++this.nextIndex);
     }
-    if (this.nextDueUs >= durationUs) {
-      this.finishIssuing();
-      return;
-    }
-    const waitUs = this.nextDueUs - elapsedUs;
-    this.timer = waitUs < POLL_BELOW_US ? clock.setImmediate(this.tick) : clock.setTimer(this.tick, Math.floor((waitUs - 1000) / 1000));
+    return elapsedUs;
   }
 
   private issue(intendedUs: number, nowUs: number): void {

@@ -1,4 +1,4 @@
-import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
+import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram, type JsHistogram } from 'hdr-histogram-js';
 
 /** Every latency and lag histogram: 1 µs to 60 s at 3 significant digits, values in µs. */
 export const HISTOGRAM_LOWEST_US = 1;
@@ -39,6 +39,15 @@ export function decodeHistogram(encoded: string): Histogram {
 
 const usToMs = (us: number): number => Math.round(us) / 1000;
 
+/**
+ * The largest value recorded, as the top of its bucket, the way HdrHistogram reports it: percentiles
+ * read bucket tops too, so no percentile exceeds the max, and a histogram read back from its encoding
+ * (which keeps buckets, not values) reports the same max as the one that recorded it.
+ */
+export function maxUs(histogram: Histogram): number {
+  return histogram.maxValue === 0 ? 0 : (histogram as JsHistogram).highestEquivalentValue(histogram.maxValue);
+}
+
 export interface PercentilesMs {
   p50: number;
   p90: number;
@@ -58,7 +67,7 @@ export function percentilesMs(histogram: Histogram): PercentilesMs {
     p90: at(90),
     p99: at(99),
     p999: at(99.9),
-    max: empty ? 0 : usToMs(histogram.maxValue),
+    max: empty ? 0 : usToMs(maxUs(histogram)),
     mean: empty ? 0 : Math.round(histogram.mean) / 1000,
     min: empty ? 0 : usToMs(histogram.minNonZeroValue === Number.MAX_SAFE_INTEGER ? 0 : histogram.minNonZeroValue),
     count: histogram.totalCount,

@@ -1,6 +1,6 @@
 import type { Histogram } from 'hdr-histogram-js';
 import { CAUSE_INDEX, ERROR_CAUSES, causeOfStatus, countsByCause, type ErrorCause } from './causes.js';
-import { createHistogram, encodeHistogram, percentilesMs, recordUs } from './histogram.js';
+import { createHistogram, encodeHistogram, maxUs, recordUs } from './histogram.js';
 
 /** One second of a run, by the second in which each event happened. */
 export interface SecondSample {
@@ -33,9 +33,22 @@ export interface RecorderTotals {
 
 const MAX_STATUS = 1000;
 
+/** A second whose counting is over; its histogram is summarized later, off the send and receive path. */
+interface ClosedSecond {
+  second: number;
+  sent: number;
+  completed: number;
+  failed: number;
+  dropped: number;
+  causes: Float64Array;
+  latency: Histogram;
+}
+
 /**
  * Everything measured during a run, recorded in place: histograms in integer µs, counters in typed
- * arrays, and a sample closed at each second boundary. Times are µs on the run's clock.
+ * arrays, and a sample per second. Crossing a second boundary only swaps in a fresh histogram; the
+ * closed second is summarized and announced by `publishClosedSeconds`, which the runner calls from its
+ * own timer, so no listener ever runs inside a transport callback and no send waits on the encoding.
  */
 export class Recorder {
   /** Latency from the intended send time: what a user arriving on schedule would have seen. */
@@ -53,7 +66,9 @@ export class Recorder {
   private readonly causeCounts = new Float64Array(ERROR_CAUSES.length);
   private readonly statusCounts = new Float64Array(MAX_STATUS);
 
-  private readonly secondLatency = createHistogram();
+  private secondLatency = createHistogram();
+  private readonly spareHistograms: Histogram[] = [];
+  private readonly closedSeconds: ClosedSecond[] = [];
   private readonly secondCauses = new Float64Array(ERROR_CAUSES.length);
   private secondSent = 0;
   private secondCompleted = 0;
@@ -112,11 +127,36 @@ export class Recorder {
     while (nowUs >= this.nextSecondUs) this.closeSecond();
   }
 
+  /** Summarizes the seconds closed since the last call, in order, and tells `onSecond` of each. */
+  publishClosedSeconds(): void {
+    for (let closed = this.closedSeconds.shift(); closed; closed = this.closedSeconds.shift()) {
+      const { latency } = closed;
+      const empty = latency.totalCount === 0;
+      const atMs = (percentile: number): number => (empty ? 0 : latency.getValueAtPercentile(percentile) / 1000);
+      const sample: SecondSample = {
+        second: closed.second,
+        startEpochMs: Math.round(this.startEpochMs + closed.second * 1000),
+        sent: closed.sent,
+        completed: closed.completed,
+        failed: closed.failed,
+        dropped: closed.dropped,
+        errors: countsByCause(closed.causes),
+        latencyMs: { p50: atMs(50), p99: atMs(99), max: maxUs(latency) / 1000 },
+        histogram: encodeHistogram(latency),
+      };
+      latency.reset();
+      this.spareHistograms.push(latency);
+      this.samples.push(sample);
+      this.onSecond?.(sample);
+    }
+  }
+
   /** Closes the last, partial second when it saw anything, and returns every sample. */
   finish(endUs: number): SecondSample[] {
     this.closeSecondsBefore(endUs);
     const partialSeen = this.secondSent + this.secondCompleted + this.secondFailed + this.secondDropped > 0;
     if (partialSeen) this.closeSecond();
+    this.publishClosedSeconds();
     return this.samples;
   }
 
@@ -136,11 +176,6 @@ export class Recorder {
     };
   }
 
-  /** Requests sent and not yet answered or failed. */
-  inFlight(): number {
-    return this.sent - this.completed - this.failed;
-  }
-
   private countFailure(cause: ErrorCause): void {
     this.failed++;
     this.secondFailed++;
@@ -149,25 +184,20 @@ export class Recorder {
   }
 
   private closeSecond(): void {
-    const latency = percentilesMs(this.secondLatency);
-    const sample: SecondSample = {
+    this.closedSeconds.push({
       second: this.secondIndex,
-      startEpochMs: Math.round(this.startEpochMs + this.secondIndex * 1000),
       sent: this.secondSent,
       completed: this.secondCompleted,
       failed: this.secondFailed,
       dropped: this.secondDropped,
-      errors: countsByCause(this.secondCauses),
-      latencyMs: { p50: latency.p50, p99: latency.p99, max: latency.max },
-      histogram: encodeHistogram(this.secondLatency),
-    };
-    this.samples.push(sample);
-    this.secondLatency.reset();
+      causes: this.secondCauses.slice(),
+      latency: this.secondLatency,
+    });
+    this.secondLatency = this.spareHistograms.pop() ?? createHistogram();
     this.secondCauses.fill(0);
     this.secondSent = this.secondCompleted = this.secondFailed = this.secondDropped = 0;
     this.secondIndex++;
     this.nextSecondUs = this.startUs + (this.secondIndex + 1) * 1_000_000;
-    this.onSecond?.(sample);
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseThreshold, ThresholdSyntaxError, type Threshold } from '../thresholds/parse.js';
 
 const positiveNumber = z.number().positive();
 const durationMs = z.number().int().positive();
@@ -43,6 +44,26 @@ export const executorSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('max-throughput'), durationMs, pipelining: z.number().int().min(1).max(1024).default(1) }),
 ]);
 
+/** The parsed threshold, or its one-line problem. */
+function parsedThreshold(expression: string): Threshold | string {
+  try {
+    return parseThreshold(expression);
+  } catch (error) {
+    if (error instanceof ThresholdSyntaxError) return error.message;
+    throw error;
+  }
+}
+
+const thresholdSchema = z.object({
+  /** k6-style: "p99<250ms", "errors<1%", "rate>=0.99*target" (grammar in src/thresholds/parse.ts). */
+  expression: z.string().superRefine((expression, ctx) => {
+    const parsed = parsedThreshold(expression);
+    if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+  }),
+  /** Also judged on each closed second; the first failing second ends the run. */
+  abortOnFail: z.boolean().default(false),
+});
+
 export const planSchema = z.object({
   version: z.literal(1).default(1),
   target: targetSchema,
@@ -54,6 +75,17 @@ export const planSchema = z.object({
   gracefulStopMs: z.number().int().min(0).default(10_000),
   /** Requests due while every connection is busy wait here, keeping their intended time. */
   maxQueue: z.number().int().min(0).default(100_000),
+  /** Pass/fail criteria (SLOs) judged on the result. */
+  thresholds: z.array(thresholdSchema).default([]),
+}).superRefine((plan, ctx) => {
+  // "target" in a threshold means the executor's rate, so only the whole plan can tell whether there is one.
+  if (isArrivalExecutor(plan.executor)) return;
+  plan.thresholds.forEach(({ expression }, index) => {
+    const parsed = parsedThreshold(expression);
+    if (typeof parsed !== 'string' && parsed.limit.unit === 'target') {
+      ctx.addIssue({ code: 'custom', path: ['thresholds', index, 'expression'], message: `threshold "${expression}": "target" needs a target rate, and max throughput has none` });
+    }
+  });
 });
 
 export type Plan = z.output<typeof planSchema>;

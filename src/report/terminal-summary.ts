@@ -1,5 +1,6 @@
 import type { Executor } from '../plan/schema.js';
-import type { RunResult } from '../result/types.js';
+import type { RunResult, ThresholdResult } from '../result/types.js';
+import { NO_COLORS, type Palette } from './color.js';
 import { formatCount, formatMs, formatRate, table } from './format.js';
 
 export function describeExecutor(executor: Executor): string {
@@ -16,8 +17,8 @@ export function describeExecutor(executor: Executor): string {
   }
 }
 
-/** The end-of-run summary as lines of text. */
-export function renderSummary(result: RunResult): string[] {
+/** The end-of-run summary as lines of text, colored only when given a palette. */
+export function renderSummary(result: RunResult, palette: Palette = NO_COLORS): string[] {
   const { plan, summary } = result;
   const { requests, rate, latencyMs, scheduleLagMs, generator } = summary;
   const lines: string[] = [];
@@ -51,6 +52,30 @@ export function renderSummary(result: RunResult): string[] {
   lines.push(
     `  generator   CPU ${generator.cpuPercent}%   event-loop delay p99 ${formatMs(generator.eventLoopDelayMs.p99)}${generator.saturated ? '   SATURATED' : ''}`,
   );
-  for (const warning of summary.warnings) lines.push(`  warning: ${warning}`);
+  for (const warning of summary.warnings) lines.push(palette.yellow(`  warning: ${warning}`));
+  lines.push(...thresholdLines(result, palette));
   return lines;
+}
+
+const ACTUAL_FORMATS: Record<ThresholdResult['unit'], (value: number) => string> = {
+  ms: formatMs,
+  '%': (percent) => `${Number(percent.toPrecision(3))}%`,
+  count: formatCount,
+  'req/s': formatRate,
+};
+
+/** Each threshold with ✓ or ✗ and the value it was judged on. */
+function thresholdLines(result: RunResult, palette: Palette): string[] {
+  if (result.thresholds === undefined) {
+    // Results written before thresholds existed have none in their plan.
+    const planned = result.plan.thresholds?.length ?? 0;
+    return planned > 0 ? ['', `  thresholds  not judged: the run was interrupted (${result.interruptReason})`] : [];
+  }
+  const rows = result.thresholds.map(({ expression, actual, unit, second, abortedRun }) => [
+    expression,
+    ACTUAL_FORMATS[unit](actual),
+    second === undefined ? '' : `in ${second}s-${second + 1}s${abortedRun ? ', which ended the run' : ''}`,
+  ]);
+  const marks = result.thresholds.map(({ passed }) => (passed ? palette.green('✓') : palette.red('✗')));
+  return ['', '  thresholds', ...table(rows, '').map((line, index) => `    ${marks[index]} ${line}`)];
 }

@@ -34,6 +34,27 @@ export interface Summary {
   warnings: string[];
 }
 
+/** One threshold (SLO) of the plan, judged on the whole run or, for abort-on-fail ones, on the second that failed it. */
+export interface ThresholdResult {
+  expression: string;
+  passed: boolean;
+  /** The measured value, in `unit`. */
+  actual: number;
+  unit: 'ms' | '%' | 'count' | 'req/s';
+  /** The second (0-based) whose failure this is; absent when judged on the whole run. */
+  second?: number;
+  /** Set on the abort-on-fail threshold whose failure ended the run early. */
+  abortedRun?: boolean;
+}
+
+/** One of the runs a merged result was made from: its own time span and generator health. */
+export interface RunSource {
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  generator: Summary['generator'];
+}
+
 /** A finished run as plain data: what every reporter, merge and comparison reads. */
 export interface RunResult {
   schema: typeof RESULT_SCHEMA;
@@ -44,10 +65,14 @@ export interface RunResult {
   /** From time zero to the last answer, the denominator of every rate. */
   durationMs: number;
   interrupted: boolean;
-  /** Why the run ended early: a signal name, 'stopped' (code) or 'watchdog'. */
+  /** Why the run ended early: a signal name, 'stopped' (by code) or 'threshold'. */
   interruptReason?: string;
   summary: Summary;
+  /** The plan's thresholds, judged; absent when it had none or the run was cut short by a signal or by code. */
+  thresholds?: ThresholdResult[];
   series: SecondSample[];
   /** HdrHistogram compressed base64, µs: lossless, so results merge without averaging percentiles. */
   histograms: { corrected: string; uncorrected: string; scheduleLag: string };
+  /** Set by `salvo merge`: every input run, in order (the summary's generator is the worst of them). */
+  sources?: RunSource[];
 }

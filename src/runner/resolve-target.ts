@@ -17,7 +17,9 @@ export async function resolveTarget(target: Target): Promise<ResolvedTarget> {
   const port = url.port ? Number(url.port) : 80;
   let address: string;
   try {
-    address = (await lookup(hostname)).address;
+    // IPv4 first: "localhost" may list ::1 first while servers (ours included) bind 127.0.0.1.
+    const addresses = await lookup(hostname, { all: true });
+    address = (addresses.find((entry) => entry.family === 4) ?? addresses[0]!).address;
   } catch (error) {
     throw new SetupError(`cannot resolve host "${hostname}": ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }

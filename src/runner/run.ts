@@ -8,16 +8,24 @@ import { Http1Pool } from '../protocols/http1/pool.js';
 import { buildRequest } from '../protocols/http1/request.js';
 import type { ExchangeListener, Transport } from '../protocols/transport.js';
 import { summarize } from '../result/summarize.js';
+import { ThresholdWatch } from '../thresholds/watch.js';
 import { RESULT_SCHEMA, type RunResult } from '../result/types.js';
 import { systemClock, type Clock, type Timer } from '../time/clock.js';
 import { VERSION } from '../version.js';
-import { resolveTarget } from './resolve-target.js';
+import { probeTarget, resolveTarget } from './resolve-target.js';
 
 export interface RunOptions {
   clock?: Clock;
-  /** Called as each second of the run closes (live progress, per-second thresholds). */
+  /** Connect once before starting, so a target that is not there fails the run with a SetupError instead of a run of errors. */
+  probe?: boolean;
+  /** Called as each second of the run closes while the run goes on (live progress); the result's series holds them all. */
   onSecond?: (sample: SecondSample) => void;
+  /** Told of every finished request (per-request exports); when unset the exchange path does no extra work. */
+  onExchange?: ExchangeObserver;
 }
+
+/** Each finished request as the transport reports it: times are µs on the run's clock (`Clock.epochMsAt` for wall time). */
+export type ExchangeObserver = Pick<ExchangeListener, 'onResponse' | 'onFailure'>;
 
 /** A load in progress: the seam through which controllers and sweeps steer it. */
 export interface RunHandle {
@@ -39,10 +47,18 @@ const HOUSEKEEPING_MS = 20;
 export async function startRun(plan: Plan, options: RunOptions = {}): Promise<RunHandle> {
   const clock = options.clock ?? systemClock;
   const target = await resolveTarget(plan.target);
+  if (options.probe) await probeTarget(target.address, target.port);
   const monitor = new GeneratorMonitor();
   const startUs = clock.nowUs();
   const startEpochMs = clock.epochMsAt(startUs);
-  const recorder = new Recorder(startUs, startEpochMs, options.onSecond);
+  const thresholds = new ThresholdWatch(plan);
+  const recorder = new Recorder(startUs, startEpochMs, (sample) => {
+    // Seconds closed as the run ends (the last one partial) are for the result only: live listeners are done by then.
+    if (finished) return;
+    options.onSecond?.(sample);
+    // Deferred: a second can close inside a transport callback, and finishing closes the transport.
+    if (thresholds.failsSecond(sample)) clock.setImmediate(() => finish('threshold'));
+  });
   const durationUs = plan.executor.durationMs * 1000;
   const timeoutUs = plan.timeoutMs * 1000;
 
@@ -51,13 +67,21 @@ export async function startRun(plan: Plan, options: RunOptions = {}): Promise<Ru
   let finished = false;
   let housekeeping: Timer | undefined;
   let watchdog: Timer | undefined;
+  let watchdogWarning: string | undefined;
   let resolveResult: (result: RunResult) => void = () => {};
   const result = new Promise<RunResult>((resolve) => (resolveResult = resolve));
 
+  const observer = options.onExchange;
   const listener: ExchangeListener = {
     onSent: (intendedUs, sentUs) => recorder.recordSent(sentUs, intendedUs),
-    onResponse: (intendedUs, sentUs, doneUs, status) => recorder.recordResponse(intendedUs, sentUs, doneUs, status),
-    onFailure: (_intendedUs, _sentUs, doneUs, cause: ErrorCause) => recorder.recordFailure(doneUs, cause),
+    onResponse: (intendedUs, sentUs, doneUs, status) => {
+      recorder.recordResponse(intendedUs, sentUs, doneUs, status);
+      observer?.onResponse(intendedUs, sentUs, doneUs, status);
+    },
+    onFailure: (intendedUs, sentUs, doneUs, cause: ErrorCause) => {
+      recorder.recordFailure(doneUs, cause);
+      observer?.onFailure(intendedUs, sentUs, doneUs, cause);
+    },
     onSlotFree: () => {
       executor?.onSlotFree();
       if (draining) finishIfDrained();
@@ -101,6 +125,8 @@ export async function startRun(plan: Plan, options: RunOptions = {}): Promise<Ru
       generator: monitor.stop(),
       interrupted,
     });
+    if (watchdogWarning) summary.warnings.push(watchdogWarning);
+    const judged = thresholds.results(summary, interruptReason);
     resolveResult({
       schema: RESULT_SCHEMA,
       tool: { name: 'salvo', version: VERSION, node: process.version },
@@ -111,6 +137,7 @@ export async function startRun(plan: Plan, options: RunOptions = {}): Promise<Ru
       interrupted: interruptReason !== undefined,
       ...(interruptReason !== undefined ? { interruptReason } : {}),
       summary,
+      ...(judged ? { thresholds: judged } : {}),
       series,
       histograms: {
         corrected: encodeHistogram(recorder.corrected),
@@ -123,6 +150,7 @@ export async function startRun(plan: Plan, options: RunOptions = {}): Promise<Ru
   const tidy = (): void => {
     const nowUs = clock.nowUs();
     recorder.closeSecondsBefore(nowUs);
+    recorder.publishClosedSeconds();
     transport.expire(nowUs - timeoutUs);
     if (draining) finishIfDrained();
     if (!finished) housekeeping = clock.setTimer(tidy, HOUSEKEEPING_MS);
@@ -132,7 +160,9 @@ export async function startRun(plan: Plan, options: RunOptions = {}): Promise<Ru
     // The target still holds requests past the grace period: they count as timed out.
     draining = false;
     executor!.stop();
+    const stuck = transport.inFlight();
     transport.expire(Infinity);
+    watchdogWarning = `the watchdog ended the run ${plan.gracefulStopMs} ms after its duration: ${stuck} requests still in flight were counted as timeout`;
     finish(undefined);
   }, plan.executor.durationMs + plan.gracefulStopMs);
 

@@ -1,4 +1,4 @@
-export { type Pacer, waitUs } from './pacer.js';
+export type { Pacer } from './pacer.js';
 export { ConstantPacer } from './constant.js';
 export { PoissonPacer } from './poisson.js';
 export { BucketPacer } from './bucket.js';

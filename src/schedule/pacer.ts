@@ -15,8 +15,3 @@ export interface Pacer {
    */
   deadlineUs(index: number): number;
 }
-
-/** How long after `elapsedUs` the request after `sent` others is due (negative: already late). */
-export function waitUs(pacer: Pacer, elapsedUs: number, sent: number): number {
-  return pacer.dueUs(sent) - elapsedUs;
-}

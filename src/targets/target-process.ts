@@ -12,7 +12,8 @@ export interface TargetProcess {
 
 /** Starts `salvo serve <kind> --port 0` in its own process, so target and generator never share a thread. */
 export async function startTargetProcess(kind = 'http'): Promise<TargetProcess> {
-  const child = spawn(process.execPath, [MAIN, 'serve', kind, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // The IPC channel ties the target's life to ours: if we die without stopping it, it exits too.
+  const child = spawn(process.execPath, [MAIN, 'serve', kind, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {

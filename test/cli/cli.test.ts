@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
+import { HistogramLogReader } from 'hdr-histogram-js';
 import { decodeHistogram } from '../../src/metrics/histogram.js';
 import { readResult } from '../../src/result/io.js';
 import { startTargetProcess, type TargetProcess } from '../../src/targets/target-process.js';
@@ -22,6 +23,19 @@ function assertUsageError(args: string[], pattern: RegExp): void {
   assert.equal(lines.length, 1, `one line expected, got:\n${stderr}`);
   assert.match(lines[0]!, pattern);
   assert.doesNotMatch(stderr, /\n\s+at /);
+}
+
+/** Starts salvo with stdout piped (not a terminal) and no color settings inherited from this environment. */
+function spawnPiped(args: string[]) {
+  const env = { ...process.env };
+  delete env.NO_COLOR;
+  delete env.FORCE_COLOR;
+  const child = spawn(process.execPath, [MAIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output.stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output.stderr += chunk));
+  const exited = once(child, 'close').then(([status]) => ({ status: status as number | null, ...output }));
+  return { child, output, exited };
 }
 
 describe('salvo CLI', () => {
@@ -62,6 +76,20 @@ describe('salvo CLI', () => {
       [['report', join(dir, 'missing.json')], /cannot read result ".*missing.json": ENOENT/],
       [['report', MAIN], /cannot read result/],
       [['report', join(dir, 'missing.json'), '--out', '/nonexistent-dir/x.json'], /--out: cannot write/],
+      [['run', target.url, '--ndjson', join(dir, 'x.ndjson'), '--ndjson-sample', '0'], /--ndjson-sample.*"0" is not a fraction above 0 and at most 1/],
+      [['run', target.url, '--ndjson', join(dir, 'x.ndjson'), '--ndjson-sample', '1.5'], /--ndjson-sample.*"1.5" is not a fraction/],
+      [['run', target.url, '--ndjson', join(dir, 'x.ndjson'), '--ndjson-sample', 'abc'], /--ndjson-sample.*"abc" is not a fraction/],
+      [['run', target.url, '--ndjson-sample', '0.5'], /--ndjson-sample applies only with --ndjson/],
+      [['run', target.url, '--ndjson', '/nonexistent-dir/x.ndjson'], /--ndjson: cannot write.*directory does not exist/],
+      [['run', target.url, '--csv', dir], /--csv: cannot write.*is a directory/],
+      [['report', join(dir, 'missing.json'), '--ndjson', join(dir, 'x.ndjson')], /unknown option '--ndjson'/],
+      [['run', target.url, '--threshold', 'p99<<3'], /--threshold.*threshold "p99<<3": expected a number after "<"$/],
+      [['run', target.url, '--threshold', 'p98<5ms'], /threshold "p98<5ms": unknown metric "p98"/],
+      [['run', target.url, '--threshold', 'errors<5ms'], /threshold "errors<5ms": errors takes a count \(5\) or a percentage \(1%\), not "ms"$/],
+      [['run', target.url, '--threshold', 'rate>=0.99*target'], /thresholds\[0\]\.expression: threshold "rate>=0\.99\*target": "target" needs a target rate/],
+      [['run', target.url, '--abort-on-fail'], /--abort-on-fail needs at least one --threshold/],
+      [['run', target.url, '--progress', '0s'], /--progress.*"0s" must be longer than zero/],
+      [['run', target.url, '--progress', 'soon'], /--progress.*"soon" is not a duration/],
     ];
     for (const [args, pattern] of cases) assertUsageError(args, pattern);
   });
@@ -116,6 +144,87 @@ describe('salvo CLI', () => {
       assert.match(stdout, new RegExp(`interrupted \\(${signal}\\)`));
     });
   }
+
+  test('--csv and --hlog come out the same from salvo run and from salvo report', async () => {
+    const [out, csv, hlog] = [join(dir, 'series.json'), join(dir, 'run.csv'), join(dir, 'run.hlog')];
+    const run = salvo('run', target.url, '--rate', '100', '--duration', '1500ms', '--out', out, '--csv', csv, '--hlog', hlog);
+    assert.equal(run.status, 0, run.stderr);
+    const result = await readResult(out);
+    const rows = readFileSync(csv, 'utf8').split('\r\n');
+    assert.equal(rows[0], 'second,start,sent,completed,failed,dropped,p50_ms,p99_ms,max_ms');
+    assert.equal(rows.length, result.series.length + 2, 'header, one row per second, final CRLF');
+    let logged = 0;
+    const reader = new HistogramLogReader(readFileSync(hlog, 'utf8'));
+    for (let interval = reader.nextIntervalHistogram(); interval !== null; interval = reader.nextIntervalHistogram()) logged += interval.totalCount;
+    assert.equal(logged, result.summary.latencyMs.corrected.count);
+
+    const report = salvo('report', out, '--csv', join(dir, 'report.csv'), '--hlog', join(dir, 'report.hlog'));
+    assert.equal(report.status, 0, report.stderr);
+    assert.equal(readFileSync(join(dir, 'report.csv'), 'utf8'), readFileSync(csv, 'utf8'));
+    assert.equal(readFileSync(join(dir, 'report.hlog'), 'utf8'), readFileSync(hlog, 'utf8'));
+  });
+
+  test('thresholds that pass exit 0, each shown with ✓', async () => {
+    const { status, stdout, stderr } = await spawnPiped(['run', target.url, '--rate', '100', '--duration', '1s', '--threshold', 'p99<5s', '--threshold', 'errors==0', '--threshold', 'rate>=0.5*target']).exited;
+    assert.equal(status, 0, stderr);
+    for (const expression of ['p99<5s', 'errors==0', 'rate>=0.5\\*target']) assert.match(stdout, new RegExp(`^ {4}✓ ${expression} `, 'm'));
+    assert.doesNotMatch(stdout, /✗/);
+  });
+
+  test('a failing threshold exits 99 with its ✗ line, and the result records it', async () => {
+    const out = join(dir, 'failed-threshold.json');
+    const { status, stdout, stderr } = await spawnPiped(['run', target.url, '--rate', '100', '--duration', '1s', '--threshold', 'p50<0.001ms', '--threshold', 'errors==0', '--out', out]).exited;
+    assert.equal(status, 99, stderr);
+    assert.match(stdout, /^ {4}✗ p50<0\.001ms +\d/m);
+    assert.match(stdout, /^ {4}✓ errors==0 +0$/m);
+    const result = await readResult(out);
+    assert.equal(result.interrupted, false);
+    assert.deepEqual(result.thresholds?.map(({ expression, passed, unit }) => [expression, passed, unit]), [['p50<0.001ms', false, 'ms'], ['errors==0', true, 'count']]);
+    assert.equal(result.thresholds?.[0]?.actual, result.summary.latencyMs.corrected.p50);
+  });
+
+  test('--abort-on-fail ends a 30 s run at the first failing second, exit 99, result marked interrupted by the threshold', async () => {
+    const out = join(dir, 'aborted.json');
+    const started = performance.now();
+    const { status, stdout, stderr } = await spawnPiped(['run', target.url, '--rate', '200', '--duration', '30s', '--threshold', 'p50<0.001ms', '--abort-on-fail', '--out', out]).exited;
+    const elapsedMs = performance.now() - started;
+    assert.equal(status, 99, stderr);
+    assert.ok(elapsedMs < 5000, `took ${Math.round(elapsedMs)} ms`);
+    assert.match(stdout, /interrupted \(threshold\)/);
+    assert.match(stdout, /✗ p50<0\.001ms .* in 0s-1s, which ended the run/);
+    const result = await readResult(out);
+    assert.equal(result.interrupted, true);
+    assert.equal(result.interruptReason, 'threshold');
+    assert.deepEqual(result.thresholds?.map(({ passed, second, abortedRun }) => ({ passed, second, abortedRun })), [{ passed: false, second: 0, abortedRun: true }]);
+  });
+
+  test('without a terminal, progress is a plain line per --progress interval', async () => {
+    const { status, stdout, stderr } = await spawnPiped(['run', target.url, '--rate', '100', '--duration', '3s', '--progress', '1s']).exited;
+    assert.equal(status, 0, stderr);
+    const progressLines = stdout.split('\n').filter((line) => /^\[\d+s of 3s, /.test(line));
+    assert.ok(progressLines.length >= 2, stdout);
+    assert.ok(!stdout.includes('\x1b'), 'no escape codes in a pipe');
+  });
+
+  test('--quiet prints no progress and no summary', async () => {
+    const { status, stdout, stderr } = await spawnPiped(['run', target.url, '--rate', '100', '--duration', '2s', '--progress', '1s', '--quiet']).exited;
+    assert.equal(status, 0, stderr);
+    assert.equal(stdout, '');
+  });
+
+  test('SIGINT on a run with a failing threshold still exits 130: a stopped run is not judged', async () => {
+    const run = spawnPiped(['run', target.url, '--rate', '100', '--duration', '30s', '--progress', '1s', '--threshold', 'p50<0.001ms']);
+    // The first progress line says the run is under way, so no fixed sleep is needed.
+    await new Promise<void>((resolve, reject) => {
+      run.child.stdout.on('data', () => run.output.stdout.includes('[1s of 30s') && resolve());
+      void run.exited.then(({ stderr }) => reject(new Error(`salvo exited before its first progress line: ${stderr}`)));
+    });
+    run.child.kill('SIGINT');
+    const { status, stdout } = await run.exited;
+    assert.equal(status, 130);
+    assert.match(stdout, /thresholds {2}not judged: the run was interrupted \(SIGINT\)/);
+    assert.doesNotMatch(stdout, /✗/);
+  });
 
   test('readResult refuses a file that is not a salvo result', async () => {
     const path = join(dir, 'other.json');

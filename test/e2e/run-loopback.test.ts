@@ -142,3 +142,29 @@ describe('real faults, each counted under its own cause', () => {
     assert.ok(warnings.some((warning) => warning.includes('the generator, not the target, was the limit')), warnings.join('\n'));
   });
 });
+
+describe('steering a run from its own onSecond listener', () => {
+  test('setRate and stop from onSecond keep every request accounted for', async () => {
+    const target = await startTargetProcess();
+    try {
+      let seconds = 0;
+      let handle: Awaited<ReturnType<typeof startRun>> | undefined;
+      handle = await startRun(rate(target.url, 300, 10_000), {
+        onSecond: () => {
+          seconds++;
+          if (seconds === 1) handle!.setRate(600);
+          if (seconds === 2) handle!.stop('stopped');
+        },
+      });
+      const started = Date.now();
+      const result = await handle.result;
+      assert.ok(Date.now() - started < 4000, 'the run ends at the stop, not at its duration');
+      const { sent, completed, failed, interrupted } = result.summary.requests;
+      assert.equal(sent, completed + failed + interrupted);
+      assert.equal(result.interruptReason, 'stopped');
+      assert.ok(sent >= 800 && sent <= 1000, `sent ${sent}: about 300 in the first second and 600 in the second`);
+    } finally {
+      await target.stop();
+    }
+  });
+});

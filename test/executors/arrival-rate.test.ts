@@ -349,3 +349,19 @@ describe('ArrivalRateExecutor: edge cases', () => {
     assert.equal(transport.sends.length, 10);
   });
 });
+
+describe('ArrivalRateExecutor.setRate after the generator fell behind', () => {
+  test('requests that fell due at the old rate are still sent, with their old intended times', () => {
+    const run = setup({ executor: constant(2000, 1000) });
+    run.start();
+    run.clock.runUntil(START_US + 100_000, 100); // on time: requests 0..200 due by 100 ms
+    run.clock.advance(200_000); // the event loop stalls for 200 ms: no poll runs
+    run.executor.setRate(2000);
+    const sentBy300ms = run.transport.sends.length;
+    assert.equal(sentBy300ms, 601, 'everything due by 300 ms (0 ms, 0.5 ms, … 300 ms) is sent at once');
+    assert.equal(run.transport.sends[400]!.intendedUs, START_US + 200_000, 'a late request keeps its intended time');
+    run.clock.runUntil(START_US + 1_100_000, 100);
+    assert.equal(run.transport.sends.length, 2000);
+    assert.equal(run.recorder.totals().dropped, 0);
+  });
+});

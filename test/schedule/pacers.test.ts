@@ -7,7 +7,6 @@ import {
   RebasedPacer,
   pacerFor,
   seededRandom,
-  waitUs,
   type Pacer,
 } from '../../src/schedule/index.js';
 
@@ -59,13 +58,6 @@ describe('ConstantPacer', () => {
     assert.equal(pacer.dueUs(10), 40_000);
     assert.equal(pacer.dueUs(3), 12_000);
     assert.equal(pacer.dueUs(10), 40_000);
-  });
-
-  test('waitUs: time until the next request, negative when late', () => {
-    const pacer = new ConstantPacer(1000);
-    assert.equal(waitUs(pacer, 2500, 3), 500);
-    assert.equal(waitUs(pacer, 3000, 3), 0);
-    assert.equal(waitUs(pacer, 3700, 3), -700);
   });
 
   // Rates whose interval 1e6/rate is not exact in binary: index·(1e6/rate) can round below 1e6 at

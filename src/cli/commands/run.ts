@@ -1,9 +1,15 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { validatePlan, type PlanInput } from '../../plan/index.js';
+import { paletteFor } from '../../report/color.js';
+import { NdjsonExchangeLog } from '../../report/ndjson.js';
+import { ProgressPrinter } from '../../report/progress-printer.js';
 import { renderSummary } from '../../report/terminal-summary.js';
+import { assertWritable } from '../../result/io.js';
 import type { RunResult } from '../../result/types.js';
-import { probeTarget, resolveTarget, startRun } from '../../runner/index.js';
+import { startRun } from '../../runner/index.js';
 import { freshSeed } from '../../schedule/random.js';
+import { parseThreshold, ThresholdSyntaxError } from '../../thresholds/parse.js';
+import { systemClock } from '../../time/clock.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { parseCount, parseDuration, parseHeader, parseRate, parseWholeMs } from '../units.js';
 import { addWriterOptions, requestedWriters } from '../writer-options.js';
@@ -25,9 +31,32 @@ export interface RunFlags {
   bodyFile?: string;
   probe: boolean;
   quiet?: boolean;
+  threshold: string[];
+  abortOnFail?: boolean;
+  progress: number;
+  ndjson?: string;
+  ndjsonSample?: number;
 }
 
 const collect = <T>(value: T, previous: T[]): T[] => [...previous, value];
+
+/** A --threshold expression, checked as it is read so that its error names the flag. */
+function checkedThreshold(text: string): string {
+  try {
+    parseThreshold(text);
+  } catch (error) {
+    if (error instanceof ThresholdSyntaxError) throw new InvalidArgumentError(error.message);
+    throw error;
+  }
+  return text;
+}
+
+/** A fraction in (0, 1]: "0.25", "1". */
+function parseSampleFraction(text: string): number {
+  const fraction = Number(text);
+  if (text.trim() === '' || !(fraction > 0 && fraction <= 1)) throw new InvalidArgumentError(`"${text}" is not a fraction above 0 and at most 1 (examples: 0.01, 0.25, 1)`);
+  return fraction;
+}
 
 export function runCommand(): Command {
   const command = new Command('run')
@@ -48,6 +77,11 @@ export function runCommand(): Command {
     .option('--body <text>', 'request body')
     .option('--body-file <path>', 'request body read from a file')
     .option('--no-probe', 'skip the connection check before the run')
+    .option('--ndjson <file>', 'write one JSON line per finished request (run only: a result file does not hold them)')
+    .option('--ndjson-sample <fraction>', 'keep this fraction of the requests in --ndjson, a repeatable sample (default 1)', parseSampleFraction)
+    .option('--threshold <expression>', 'pass/fail criterion (repeatable): "p99<250ms", "errors<1%", "rate>=0.99*target"; a failure exits 99', (text, previous: string[]) => collect(checkedThreshold(text), previous), [])
+    .option('--abort-on-fail', 'judge the thresholds on every second too, and end the run at the first failure')
+    .option('--progress <duration>', 'when stdout is not a terminal, print a progress line this often (whole seconds)', parseDuration, 5000)
     .option('-q, --quiet', 'print nothing but errors');
   return addWriterOptions(command).action(async (url: string, flags: RunFlags) => {
     process.exitCode = await runFromFlags(url, flags);
@@ -62,6 +96,7 @@ export function planFromFlags(url: string, flags: RunFlags): PlanInput {
   }
   if (flags.seed !== undefined && flags.arrival !== 'poisson') throw new CliError('--seed applies only to --arrival poisson');
   if (flags.bucket !== undefined && flags.arrival !== 'bucket') throw new CliError('--bucket applies only to --arrival bucket');
+  if (flags.abortOnFail && flags.threshold.length === 0) throw new CliError('--abort-on-fail needs at least one --threshold');
   const durationMs = flags.duration;
   const executor: PlanInput['executor'] =
     flags.rate === undefined
@@ -84,17 +119,18 @@ export function planFromFlags(url: string, flags: RunFlags): PlanInput {
     timeoutMs: flags.timeout,
     gracefulStopMs: flags.grace,
     maxQueue: flags.maxQueue,
+    thresholds: flags.threshold.map((expression) => ({ expression, abortOnFail: flags.abortOnFail === true })),
   };
 }
 
 async function runFromFlags(url: string, flags: RunFlags): Promise<number> {
   const plan = validatePlan(planFromFlags(url, flags));
   const writers = requestedWriters(flags as unknown as Record<string, unknown>);
-  if (flags.probe) {
-    const { address, port } = await resolveTarget(plan.target);
-    await probeTarget(address, port);
-  }
-  const handle = await startRun(plan);
+  const exchangeLog = exchangeLogFromFlags(flags);
+  const progress = flags.quiet
+    ? undefined
+    : new ProgressPrinter({ out: process.stdout, isTTY: process.stdout.isTTY === true, everySeconds: Math.ceil(flags.progress / 1000), plan });
+  const handle = await startRun(plan, { clock: systemClock, probe: flags.probe, onExchange: exchangeLog, onSecond: (sample) => progress?.onSecond(sample, handle.inFlight()) });
   const signals: Record<string, number> = { SIGINT: EXIT.interruptedBySigint, SIGTERM: EXIT.interruptedBySigterm };
   const onSignal = (signal: NodeJS.Signals): void => handle.stop(signal);
   for (const signal of Object.keys(signals)) process.once(signal, onSignal);
@@ -102,12 +138,37 @@ async function runFromFlags(url: string, flags: RunFlags): Promise<number> {
   try {
     result = await handle.result;
   } finally {
+    progress?.stop();
     for (const signal of Object.keys(signals)) process.removeListener(signal, onSignal);
   }
   for (const writer of writers) await writer.write(result);
-  if (!flags.quiet) {
-    process.stdout.write(`${renderSummary(result).join('\n')}\n`);
-    for (const writer of writers) process.stdout.write(`  written: ${writer.path}\n`);
+  if (exchangeLog !== undefined) {
+    try {
+      await exchangeLog.close();
+    } catch (error) {
+      throw new CliError(`--ndjson: ${(error as Error).message}`);
+    }
   }
+  if (!flags.quiet) {
+    process.stdout.write(`${renderSummary(result, paletteFor(process.stdout)).join('\n')}\n`);
+    for (const writer of writers) process.stdout.write(`  written: ${writer.path}\n`);
+    if (exchangeLog !== undefined) process.stdout.write(`  written: ${exchangeLog.path}\n`);
+  }
+  // A run cut short by a signal carries no judged thresholds, so Ctrl-C stays 130.
+  if (result.thresholds?.some((threshold) => !threshold.passed)) return EXIT.thresholds;
   return result.interrupted ? (signals[result.interruptReason ?? ''] ?? EXIT.internal) : EXIT.ok;
+}
+
+/** The --ndjson log, its path checked before the run like every other file a run writes. */
+function exchangeLogFromFlags(flags: RunFlags): NdjsonExchangeLog | undefined {
+  if (flags.ndjson === undefined) {
+    if (flags.ndjsonSample !== undefined) throw new CliError('--ndjson-sample applies only with --ndjson');
+    return undefined;
+  }
+  try {
+    assertWritable(flags.ndjson);
+  } catch (error) {
+    throw new CliError(`--ndjson: ${(error as Error).message}`);
+  }
+  return new NdjsonExchangeLog(flags.ndjson, flags.ndjsonSample ?? 1, systemClock);
 }

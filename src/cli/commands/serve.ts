@@ -2,14 +2,16 @@ import { Command } from 'commander';
 import { startHttpTarget } from '../../targets/http-server.js';
 import { parsePort } from '../units.js';
 
-/** Keeps a target up until SIGINT or SIGTERM, then closes it. */
+/** Keeps a target up until SIGINT or SIGTERM (or, when a salvo process started it, until that process is gone), then closes it. */
 async function serveUntilSignal(close: () => Promise<void>): Promise<void> {
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    if (process.connected) process.once('disconnect', stop);
   });
   await close();
+  if (process.connected) process.disconnect(); // lets the process exit when a parent still holds the channel
 }
 
 export function serveCommand(): Command {

@@ -80,8 +80,10 @@ export class Http1Pool implements Transport {
   }
 
   expire(olderThanUs: number): void {
-    for (const connection of this.connections) {
-      if (connection.inFlight > 0 && connection.sentUs[connection.oldest]! < olderThanUs) this.failAll(connection, 'timeout');
+    // Backwards: failing a retiring connection removes it from the array being walked.
+    for (let i = this.connections.length - 1; i >= 0; i--) {
+      const connection = this.connections[i];
+      if (connection && connection.inFlight > 0 && connection.sentUs[connection.oldest]! < olderThanUs) this.failAll(connection, 'timeout');
     }
   }
 
@@ -92,6 +94,7 @@ export class Http1Pool implements Transport {
       if (connection.retiring) continue;
       connection.retiring = true;
       this.active--;
+      this.unlist(connection);
       if (connection.inFlight === 0) this.retire(connection);
     }
     this.options.listener.onSlotFree();
@@ -178,7 +181,10 @@ export class Http1Pool implements Transport {
   private release(connection: Connection): void {
     if (this.closed) return;
     if (connection.retiring) {
-      if (connection.inFlight === 0) this.retire(connection);
+      if (connection.inFlight === 0) {
+        this.retire(connection);
+        this.options.listener.onSlotFree(); // nothing frees a slot here, but a draining run may now be done
+      }
       return;
     }
     this.list(connection);
@@ -197,7 +203,12 @@ export class Http1Pool implements Transport {
     connection.socket = undefined;
     const index = this.connections.indexOf(connection);
     if (index >= 0) this.connections.splice(index, 1);
-    const listedAt = this.available.indexOf(connection);
-    if (listedAt >= 0) this.available.splice(listedAt, 1);
+    this.unlist(connection);
+  }
+
+  private unlist(connection: Connection): void {
+    if (!connection.listed) return;
+    connection.listed = false;
+    this.available.splice(this.available.indexOf(connection), 1);
   }
 }

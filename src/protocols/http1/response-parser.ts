@@ -133,7 +133,7 @@ export class ResponseParser {
       until = buffer.length;
     }
     // Bytes past `until` are stale (reads reuse one buffer), so a match must end inside the range.
-    const found = buffer.indexOf(HEAD_END, from);
+    const found = until - from >= HEAD_END.length ? buffer.indexOf(HEAD_END, from) : -1;
     const headEnd = found >= 0 && found + HEAD_END.length <= until ? found - from : -1;
     if (headEnd < 0) {
       if (until - from > MAX_HEAD_BYTES) return -1;

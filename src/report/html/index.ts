@@ -1,0 +1,3 @@
+export { writeHtmlReport } from './write.js';
+export { renderHtmlReport } from './page.js';
+export { loadChartLibrary, type ChartLibrary } from './vendor.js';

@@ -1,0 +1,66 @@
+import type { RunResult, ThresholdResult } from '../../result/types.js';
+import { formatCount, formatMs, formatRate } from '../format.js';
+import { escapeHtml } from './escape.js';
+
+interface Column {
+  title: string;
+  numeric?: boolean;
+}
+
+/** Cells are HTML: callers escape what they put in them. */
+function tableHtml(id: string, columns: Column[], rows: string[][]): string {
+  const cell = (tag: 'th' | 'td', column: Column, content: string): string => `<${tag}${column.numeric ? ' class="number"' : ''}>${content}</${tag}>`;
+  const head = `<tr>${columns.map((column) => cell('th', column, escapeHtml(column.title))).join('')}</tr>`;
+  const body = rows.map((row) => `<tr>${row.map((content, index) => cell('td', columns[index]!, content)).join('')}</tr>`).join('');
+  return `<table class="data" id="${id}"><thead>${head}</thead><tbody>${body}</tbody></table>`;
+}
+
+const percentOf = (count: number, whole: number): string => (whole > 0 ? `${((100 * count) / whole).toFixed(2)}%` : '–');
+
+export function errorCausesHtml(result: RunResult): string {
+  const { errors, requests } = result.summary;
+  const entries = Object.entries(errors);
+  if (entries.length === 0) return '<p class="empty" id="error-causes">No errors: every request due was sent and answered below 400.</p>';
+  const due = requests.sent + requests.dropped;
+  return tableHtml(
+    'error-causes',
+    [{ title: 'cause' }, { title: 'count', numeric: true }, { title: 'of requests due', numeric: true }],
+    entries.map(([cause, count]) => [`<code>${escapeHtml(cause)}</code>`, formatCount(count), percentOf(count, due)]),
+  );
+}
+
+export function statusCodesHtml(result: RunResult): string {
+  const entries = Object.entries(result.summary.statusCodes);
+  if (entries.length === 0) return '<p class="empty" id="status-codes">No answers were received.</p>';
+  const answered = entries.reduce((sum, [, count]) => sum + count, 0);
+  return tableHtml(
+    'status-codes',
+    [{ title: 'status' }, { title: 'count', numeric: true }, { title: 'of answers', numeric: true }],
+    entries.map(([status, count]) => [escapeHtml(status), formatCount(count), percentOf(count, answered)]),
+  );
+}
+
+const THRESHOLD_UNITS: Record<ThresholdResult['unit'], (value: number) => string> = {
+  ms: formatMs,
+  '%': (percent) => `${Number(percent.toPrecision(4))}%`,
+  count: formatCount,
+  'req/s': formatRate,
+};
+
+function thresholdOutcomeHtml(threshold: ThresholdResult): string {
+  const verdict = threshold.passed ? '<span class="badge pass">passed</span>' : '<span class="badge fail">failed</span>';
+  const when = threshold.second === undefined ? '' : ` in second ${threshold.second}`;
+  return `${verdict}${escapeHtml(when)}${threshold.abortedRun ? ' <span class="badge warn">ended the run</span>' : ''}`;
+}
+
+export function thresholdsHtml(thresholds: readonly ThresholdResult[]): string {
+  return tableHtml(
+    'thresholds',
+    [{ title: 'threshold' }, { title: 'actual', numeric: true }, { title: 'outcome' }],
+    thresholds.map((threshold) => [
+      `<code>${escapeHtml(threshold.expression)}</code>`,
+      escapeHtml(THRESHOLD_UNITS[threshold.unit](threshold.actual)),
+      thresholdOutcomeHtml(threshold),
+    ]),
+  );
+}

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { test } from 'node:test';
+import { chromium } from 'playwright-core';
+import { validatePlan } from '../../src/plan/index.js';
+import { writeHtmlReport } from '../../src/report/html/index.js';
+import type { RunResult } from '../../src/result/types.js';
+import { startRun } from '../../src/runner/index.js';
+import { startTargetProcess } from '../../src/targets/target-process.js';
+
+const CHROMIUM = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/', import.meta.url));
+
+/** A real run with something to show: a stalled target gives timeouts, queueing and a corrected tail. */
+async function realResult(): Promise<RunResult> {
+  const target = await startTargetProcess();
+  try {
+    const plan = validatePlan({
+      target: { url: `${target.url}/delay/1` },
+      executor: { type: 'constant-arrival-rate', ratePerSec: 200, durationMs: 2000 },
+      connections: 4,
+      timeoutMs: 150,
+      gracefulStopMs: 2000,
+    });
+    const handle = await startRun(plan);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    target.child.kill('SIGSTOP');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    target.child.kill('SIGCONT');
+    return await handle.result;
+  } finally {
+    await target.stop();
+  }
+}
+
+test('the HTML report renders every chart in headless Chromium, offline and without errors', { skip: existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}: apt-get install chromium` }, async () => {
+  const result = await realResult();
+  await mkdir(ARTIFACTS, { recursive: true });
+  const htmlPath = join(ARTIFACTS, 'report.html');
+  // `thresholds` is optional in the result; one that failed shows the section and its verdict.
+  const withThresholds: RunResult = {
+    ...result,
+    thresholds: [
+      { expression: 'p99 < 100ms', passed: false, actual: result.summary.latencyMs.corrected.p99, unit: 'ms' },
+      { expression: 'rate > 150', passed: true, actual: result.summary.rate.achieved, unit: 'req/s' },
+    ],
+  };
+  await writeHtmlReport(withThresholds, htmlPath);
+
+  const userDataDir = await mkdtemp(join(tmpdir(), 'salvo-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const attempted: string[] = [];
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith('file:')) return route.continue();
+      attempted.push(url);
+      return route.abort();
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    const consoleErrors: string[] = [];
+    const pageErrors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+
+    await page.goto(pathToFileURL(htmlPath).href);
+    const chartIds = await page.locator('[data-chart]').evaluateAll((elements) => elements.map((element) => element.getAttribute('data-chart')));
+    assert.deepEqual(chartIds, ['throughput', 'errors', 'latency-over-time', 'latency-distribution', 'schedule-lag']);
+    await page.locator(`body[data-charts-rendered="${chartIds.length}"]`).waitFor({ state: 'attached', timeout: 10_000 });
+    for (const id of chartIds) {
+      const points = Number(await page.locator(`#chart-${id}`).getAttribute('data-points'));
+      assert.ok(points > 0, `chart ${id} drew ${points} points`);
+      assert.equal(await page.locator(`#chart-${id} canvas`).count(), 1, `chart ${id} has its canvas`);
+    }
+    assert.equal(await page.locator('#thresholds tbody tr').count(), 2);
+    assert.match((await page.locator('[data-card="sent"] .value').textContent()) ?? '', /^[\d,]+$/);
+    await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
+
+    assert.deepEqual(attempted, [], 'the report requested nothing from the network');
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+    await rm(userDataDir, { recursive: true, force: true });
+  }
+});

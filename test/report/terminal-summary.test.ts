@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { COLORS, wantsColor } from '../../src/report/color.js';
+import { renderSummary } from '../../src/report/terminal-summary.js';
+import type { RunResult, ThresholdResult } from '../../src/result/types.js';
+import { syntheticRunResult } from '../support/synthetic-run-result.js';
+
+/** A finished run whose plan holds `thresholds`' expressions, judged as given (undefined: not judged). */
+function resultWith(thresholds: ThresholdResult[] | undefined, extra: Partial<RunResult> = {}): RunResult {
+  // The dropped requests give the summary a warning to color.
+  const result = syntheticRunResult({ seconds: [{ latenciesUs: Array.from({ length: 100 }, () => 1000), dropped: 3 }] });
+  const expressions = (thresholds ?? [{ expression: 'p99<5ms' }]).map(({ expression }) => ({ expression, abortOnFail: false }));
+  return { ...result, plan: { ...result.plan, thresholds: expressions }, ...(thresholds ? { thresholds } : {}), ...extra };
+}
+
+const THRESHOLDS: ThresholdResult[] = [
+  { expression: 'p99<250ms', passed: true, actual: 1.5, unit: 'ms' },
+  { expression: 'errors<1%', passed: false, actual: 4.25, unit: '%' },
+  { expression: 'rate>=0.99*target', passed: true, actual: 99.5, unit: 'req/s' },
+  { expression: 'p50<0.001ms', passed: false, actual: 0.62, unit: 'ms', second: 2, abortedRun: true },
+];
+
+const ESCAPE = '\x1b';
+
+describe('terminal summary', () => {
+  test('each threshold with ✓ or ✗ and its actual value, aligned', () => {
+    const lines = renderSummary(resultWith(THRESHOLDS));
+    const start = lines.indexOf('  thresholds');
+    assert.ok(start > 0);
+    assert.deepEqual(lines.slice(start + 1), [
+      '    ✓ p99<250ms            1.5ms',
+      '    ✗ errors<1%            4.25%',
+      '    ✓ rate>=0.99*target   99.5/s',
+      '    ✗ p50<0.001ms          620µs   in 2s-3s, which ended the run',
+    ]);
+  });
+
+  test('without a palette there is no escape code; with one, ✓ is green, ✗ red and warnings yellow', () => {
+    const result = resultWith(THRESHOLDS);
+    assert.ok(result.summary.warnings.length > 0, 'the synthetic run has a warning');
+    assert.ok(!renderSummary(result).join('\n').includes(ESCAPE));
+    const colored = renderSummary(result, COLORS);
+    assert.ok(colored.includes('    \x1b[32m✓\x1b[39m p99<250ms            1.5ms'));
+    assert.ok(colored.includes('    \x1b[31m✗\x1b[39m errors<1%            4.25%'));
+    assert.ok(colored.some((line) => line.startsWith('\x1b[33m  warning: ') && line.endsWith('\x1b[39m')));
+  });
+
+  test('a run cut short by a signal says its thresholds were not judged', () => {
+    const lines = renderSummary(resultWith(undefined, { interrupted: true, interruptReason: 'SIGINT' }));
+    assert.equal(lines.at(-1), '  thresholds  not judged: the run was interrupted (SIGINT)');
+  });
+
+  test('a result from before thresholds existed renders without a thresholds section', () => {
+    const old = resultWith(undefined);
+    delete (old.plan as Partial<RunResult['plan']>).thresholds;
+    assert.ok(!renderSummary(old).some((line) => line.includes('thresholds')));
+  });
+});
+
+describe('wantsColor', () => {
+  const cases: [string, boolean | undefined, NodeJS.ProcessEnv, boolean][] = [
+    ['a terminal', true, {}, true],
+    ['a pipe', false, {}, false],
+    ['a stream that does not say', undefined, {}, false],
+    ['NO_COLOR=1 on a terminal', true, { NO_COLOR: '1' }, false],
+    ['an empty NO_COLOR on a terminal', true, { NO_COLOR: '' }, true],
+    ['FORCE_COLOR=0 on a terminal', true, { FORCE_COLOR: '0' }, false],
+    ['FORCE_COLOR=false on a terminal', true, { FORCE_COLOR: 'false' }, false],
+    ['FORCE_COLOR=1 in a pipe', false, { FORCE_COLOR: '1' }, true],
+    ['NO_COLOR over FORCE_COLOR', true, { NO_COLOR: '1', FORCE_COLOR: '1' }, false],
+  ];
+  for (const [name, isTTY, env, expected] of cases) {
+    test(`${name}: ${expected ? 'colors' : 'no colors'}`, () => {
+      assert.equal(wantsColor(isTTY === undefined ? {} : { isTTY }, env), expected);
+    });
+  }
+});
