@@ -4,7 +4,7 @@ export const EXIT = {
   internal: 1,
   /** Bad input or a run that cannot start: bad flag, unit, URL, unreachable target, unwritable output. */
   usage: 2,
-  /** Reserved for failed thresholds, as in k6. */
+  /** A threshold failed (salvo run) or a regression gate held (salvo compare --fail-if), as in k6. */
   thresholds: 99,
   interruptedBySigint: 130,
   interruptedBySigterm: 143,

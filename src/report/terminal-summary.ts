@@ -1,7 +1,7 @@
 import type { Executor } from '../plan/schema.js';
-import type { RunResult, ThresholdResult } from '../result/types.js';
+import type { RunResult } from '../result/types.js';
 import { NO_COLORS, type Palette } from './color.js';
-import { formatCount, formatMs, formatRate, table } from './format.js';
+import { formatCount, formatMs, formatRate, formatThresholdValue, table } from './format.js';
 
 export function describeExecutor(executor: Executor): string {
   const seconds = `${executor.durationMs / 1000}s`;
@@ -57,13 +57,6 @@ export function renderSummary(result: RunResult, palette: Palette = NO_COLORS): 
   return lines;
 }
 
-const ACTUAL_FORMATS: Record<ThresholdResult['unit'], (value: number) => string> = {
-  ms: formatMs,
-  '%': (percent) => `${Number(percent.toPrecision(3))}%`,
-  count: formatCount,
-  'req/s': formatRate,
-};
-
 /** Each threshold with ✓ or ✗ and the value it was judged on. */
 function thresholdLines(result: RunResult, palette: Palette): string[] {
   if (result.thresholds === undefined) {
@@ -73,7 +66,7 @@ function thresholdLines(result: RunResult, palette: Palette): string[] {
   }
   const rows = result.thresholds.map(({ expression, actual, unit, second, abortedRun }) => [
     expression,
-    ACTUAL_FORMATS[unit](actual),
+    formatThresholdValue(unit, actual),
     second === undefined ? '' : `in ${second}s-${second + 1}s${abortedRun ? ', which ended the run' : ''}`,
   ]);
   const marks = result.thresholds.map(({ passed }) => (passed ? palette.green('✓') : palette.red('✗')));

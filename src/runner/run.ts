@@ -1,17 +1,15 @@
 import { createExecutor, type RunningExecutor } from '../executors/index.js';
 import type { ErrorCause } from '../metrics/causes.js';
 import { GeneratorMonitor } from '../metrics/generator-monitor.js';
-import { encodeHistogram } from '../metrics/histogram.js';
 import { Recorder, type SecondSample } from '../metrics/recorder.js';
-import { isArrivalExecutor, type Plan } from '../plan/schema.js';
+import type { Plan } from '../plan/schema.js';
 import { Http1Pool } from '../protocols/http1/pool.js';
 import { buildRequest } from '../protocols/http1/request.js';
 import type { ExchangeListener, Transport } from '../protocols/transport.js';
-import { summarize } from '../result/summarize.js';
+import { resultFromRecorder } from '../result/from-recorder.js';
+import type { RunResult } from '../result/types.js';
 import { ThresholdWatch } from '../thresholds/watch.js';
-import { RESULT_SCHEMA, type RunResult } from '../result/types.js';
 import { systemClock, type Clock, type Timer } from '../time/clock.js';
-import { VERSION } from '../version.js';
 import { probeTarget, resolveTarget } from './resolve-target.js';
 
 export interface RunOptions {
@@ -56,7 +54,7 @@ export async function startRun(plan: Plan, options: RunOptions = {}): Promise<Ru
     // Seconds closed as the run ends (the last one partial) are for the result only: live listeners are done by then.
     if (finished) return;
     options.onSecond?.(sample);
-    // Deferred: a second can close inside a transport callback, and finishing closes the transport.
+    // Deferred: finishing publishes the remaining seconds itself, which must not happen in the middle of this publication.
     if (thresholds.failsSecond(sample)) clock.setImmediate(() => finish('threshold'));
   });
   const durationUs = plan.executor.durationMs * 1000;
@@ -115,36 +113,20 @@ export async function startRun(plan: Plan, options: RunOptions = {}): Promise<Ru
     const series = recorder.finish(endUs);
     const elapsedUs = endUs - startUs;
     const durationMs = (interruptReason === undefined ? Math.max(durationUs, elapsedUs) : elapsedUs) / 1000;
-    const summary = summarize({
-      totals: recorder.totals(),
-      corrected: recorder.corrected,
-      uncorrected: recorder.uncorrected,
-      scheduleLag: recorder.scheduleLag,
+    const result = resultFromRecorder({
+      plan,
+      recorder,
+      series,
+      startEpochMs,
+      endEpochMs: clock.epochMsAt(endUs),
       durationMs,
-      targetRate: isArrivalExecutor(plan.executor) ? plan.executor.ratePerSec : null,
       generator: monitor.stop(),
       interrupted,
-    });
-    if (watchdogWarning) summary.warnings.push(watchdogWarning);
-    const judged = thresholds.results(summary, interruptReason);
-    resolveResult({
-      schema: RESULT_SCHEMA,
-      tool: { name: 'salvo', version: VERSION, node: process.version },
-      plan,
-      startedAt: new Date(startEpochMs).toISOString(),
-      endedAt: new Date(clock.epochMsAt(endUs)).toISOString(),
-      durationMs: Math.round(durationMs * 1000) / 1000,
-      interrupted: interruptReason !== undefined,
       ...(interruptReason !== undefined ? { interruptReason } : {}),
-      summary,
-      ...(judged ? { thresholds: judged } : {}),
-      series,
-      histograms: {
-        corrected: encodeHistogram(recorder.corrected),
-        uncorrected: encodeHistogram(recorder.uncorrected),
-        scheduleLag: encodeHistogram(recorder.scheduleLag),
-      },
     });
+    if (watchdogWarning) result.summary.warnings.push(watchdogWarning);
+    const judged = thresholds.results(result.summary, interruptReason);
+    resolveResult(judged ? { ...result, thresholds: judged } : result);
   }
 
   const tidy = (): void => {

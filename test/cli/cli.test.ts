@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,20 +10,10 @@ import { HistogramLogReader } from 'hdr-histogram-js';
 import { decodeHistogram } from '../../src/metrics/histogram.js';
 import { readResult } from '../../src/result/io.js';
 import { startTargetProcess, type TargetProcess } from '../../src/targets/target-process.js';
+import { assertUsageError, salvo } from '../support/cli.js';
 import { closedPort } from '../support/servers.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-const salvo = (...args: string[]) => spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', timeout: 20_000 });
-
-/** One line on stderr, exit 2, no stack trace. */
-function assertUsageError(args: string[], pattern: RegExp): void {
-  const { status, stderr } = salvo(...args);
-  assert.equal(status, 2, `exit code for ${args.join(' ')}: ${stderr}`);
-  const lines = stderr.trimEnd().split('\n');
-  assert.equal(lines.length, 1, `one line expected, got:\n${stderr}`);
-  assert.match(lines[0]!, pattern);
-  assert.doesNotMatch(stderr, /\n\s+at /);
-}
 
 /** Starts salvo with stdout piped (not a terminal) and no color settings inherited from this environment. */
 function spawnPiped(args: string[]) {

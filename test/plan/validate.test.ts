@@ -1,16 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { PlanError, validatePlan } from '../../src/plan/index.js';
+import { validatePlan } from '../../src/plan/index.js';
+import { problemsOf } from '../support/plan.js';
 
-function problemsOf(input: unknown): string[] {
-  try {
-    validatePlan(input);
-  } catch (error) {
-    assert.ok(error instanceof PlanError);
-    return error.problems;
-  }
-  assert.fail('the plan was accepted');
-}
 
 describe('validatePlan', () => {
   test('fills defaults', () => {

@@ -1,8 +1,7 @@
-import { encodeHistogram } from '../../src/metrics/histogram.js';
 import { Recorder } from '../../src/metrics/recorder.js';
 import { validatePlan, type PlanInput } from '../../src/plan/index.js';
-import { summarize } from '../../src/result/summarize.js';
-import { RESULT_SCHEMA, type RunResult } from '../../src/result/types.js';
+import { resultFromRecorder } from '../../src/result/from-recorder.js';
+import type { RunResult } from '../../src/result/types.js';
 
 const START_EPOCH_MS = Date.UTC(2026, 0, 2, 3, 4, 5);
 
@@ -26,32 +25,14 @@ export function syntheticResult(target: Partial<PlanInput['target']> = {}): RunR
   }
   for (const event of events.sort((a, b) => a.atUs - b.atUs)) event.record();
   const endUs = 3_000_000;
-  const series = recorder.finish(endUs);
-  const generator = { cpuPercent: 20, eventLoopDelayMs: { p50: 1, p99: 2, max: 3 } };
-  const summary = summarize({
-    totals: recorder.totals(),
-    corrected: recorder.corrected,
-    uncorrected: recorder.uncorrected,
-    scheduleLag: recorder.scheduleLag,
+  return resultFromRecorder({
+    plan,
+    recorder,
+    series: recorder.finish(endUs),
+    startEpochMs: START_EPOCH_MS,
+    endEpochMs: START_EPOCH_MS + endUs / 1000,
     durationMs: endUs / 1000,
-    targetRate: 200,
-    generator,
+    generator: { cpuPercent: 20, eventLoopDelayMs: { p50: 1, p99: 2, max: 3 } },
     interrupted: 0,
   });
-  return {
-    schema: RESULT_SCHEMA,
-    tool: { name: 'salvo', version: '0.0.0-test', node: process.version },
-    plan,
-    startedAt: new Date(START_EPOCH_MS).toISOString(),
-    endedAt: new Date(START_EPOCH_MS + endUs / 1000).toISOString(),
-    durationMs: endUs / 1000,
-    interrupted: false,
-    summary,
-    series,
-    histograms: {
-      corrected: encodeHistogram(recorder.corrected),
-      uncorrected: encodeHistogram(recorder.uncorrected),
-      scheduleLag: encodeHistogram(recorder.scheduleLag),
-    },
-  };
 }

@@ -1,10 +1,9 @@
-import { encodeHistogram } from '../../src/metrics/histogram.js';
 import type { GeneratorHealth } from '../../src/metrics/generator-monitor.js';
 import { Recorder } from '../../src/metrics/recorder.js';
-import { isArrivalExecutor, type PlanInput } from '../../src/plan/schema.js';
+import type { PlanInput } from '../../src/plan/schema.js';
 import { validatePlan } from '../../src/plan/validate.js';
-import { summarize } from '../../src/result/summarize.js';
-import { RESULT_SCHEMA, type RunResult } from '../../src/result/types.js';
+import { resultFromRecorder } from '../../src/result/from-recorder.js';
+import type { RunResult } from '../../src/result/types.js';
 
 /** What happened in one second of a synthetic run. */
 export interface SyntheticSecond {
@@ -54,30 +53,14 @@ export function syntheticRunResult({
     if (dropped > 0) recorder.recordDropped(lateUs, dropped, 'queueFull');
   });
   const durationMs = seconds.length * 1000;
-  const series = recorder.finish(durationMs * 1000);
-  return {
-    schema: RESULT_SCHEMA,
-    tool: { name: 'salvo', version: '0.0.0-test', node: process.version },
+  return resultFromRecorder({
     plan,
-    startedAt: new Date(startEpochMs).toISOString(),
-    endedAt: new Date(startEpochMs + durationMs).toISOString(),
+    recorder,
+    series: recorder.finish(durationMs * 1000),
+    startEpochMs,
+    endEpochMs: startEpochMs + durationMs,
     durationMs,
-    interrupted: false,
-    summary: summarize({
-      totals: recorder.totals(),
-      corrected: recorder.corrected,
-      uncorrected: recorder.uncorrected,
-      scheduleLag: recorder.scheduleLag,
-      durationMs,
-      targetRate: isArrivalExecutor(plan.executor) ? plan.executor.ratePerSec : null,
-      generator,
-      interrupted: 0,
-    }),
-    series,
-    histograms: {
-      corrected: encodeHistogram(recorder.corrected),
-      uncorrected: encodeHistogram(recorder.uncorrected),
-      scheduleLag: encodeHistogram(recorder.scheduleLag),
-    },
-  };
+    generator,
+    interrupted: 0,
+  });
 }

@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { PlanError, validatePlan } from '../../src/plan/index.js';
+import { validatePlan } from '../../src/plan/index.js';
+import { problemsOf } from '../support/plan.js';
 
 const target = { url: 'http://127.0.0.1:8080/' };
 const rated = { type: 'constant-arrival-rate', ratePerSec: 100, durationMs: 1000 } as const;
 
-function problemsOf(input: unknown): string[] {
-  try {
-    validatePlan(input);
-  } catch (error) {
-    assert.ok(error instanceof PlanError);
-    return error.problems;
-  }
-  assert.fail('the plan was accepted');
-}
 
 describe('plan thresholds', () => {
   test('default to none, and abortOnFail to false', () => {

@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { renderSummary } from '../../report/terminal-summary.js';
-import { readResult } from '../../result/io.js';
-import { CliError } from '../exit-codes.js';
+import { readResultFile } from '../read-result-file.js';
 import { addWriterOptions, requestedWriters } from '../writer-options.js';
 
 export function reportCommand(): Command {
@@ -10,12 +9,7 @@ export function reportCommand(): Command {
     .argument('<result>', 'a result written by salvo run --out');
   return addWriterOptions(command).action(async (path: string, flags: Record<string, unknown>) => {
     const writers = requestedWriters(flags);
-    let result;
-    try {
-      result = await readResult(path);
-    } catch (error) {
-      throw new CliError((error as Error).message);
-    }
+    const result = await readResultFile(path);
     for (const writer of writers) await writer.write(result);
     process.stdout.write(`${renderSummary(result).join('\n')}\n`);
     for (const writer of writers) process.stdout.write(`  written: ${writer.path}\n`);

@@ -1,5 +1,5 @@
 import type { RunResult, ThresholdResult } from '../../result/types.js';
-import { formatCount, formatMs, formatRate } from '../format.js';
+import { formatCount, formatThresholdValue } from '../format.js';
 import { escapeHtml } from './escape.js';
 
 interface Column {
@@ -40,13 +40,6 @@ export function statusCodesHtml(result: RunResult): string {
   );
 }
 
-const THRESHOLD_UNITS: Record<ThresholdResult['unit'], (value: number) => string> = {
-  ms: formatMs,
-  '%': (percent) => `${Number(percent.toPrecision(4))}%`,
-  count: formatCount,
-  'req/s': formatRate,
-};
-
 function thresholdOutcomeHtml(threshold: ThresholdResult): string {
   const verdict = threshold.passed ? '<span class="badge pass">passed</span>' : '<span class="badge fail">failed</span>';
   const when = threshold.second === undefined ? '' : ` in second ${threshold.second}`;
@@ -59,7 +52,7 @@ export function thresholdsHtml(thresholds: readonly ThresholdResult[]): string {
     [{ title: 'threshold' }, { title: 'actual', numeric: true }, { title: 'outcome' }],
     thresholds.map((threshold) => [
       `<code>${escapeHtml(threshold.expression)}</code>`,
-      escapeHtml(THRESHOLD_UNITS[threshold.unit](threshold.actual)),
+      escapeHtml(formatThresholdValue(threshold.unit, threshold.actual)),
       thresholdOutcomeHtml(threshold),
     ]),
   );
