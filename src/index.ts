@@ -1,10 +1,20 @@
 export { validatePlan, planSchema, PlanError, type Plan, type PlanInput, type Executor } from './plan/index.js';
-export { run, startRun, SetupError, type RunHandle, type RunOptions } from './runner/index.js';
-export { readResult, writeResult, summarize, RESULT_SCHEMA, type RunResult, type Summary } from './result/index.js';
-export { mergeResults, MergeError } from './result/merge.js';
-export type { RunSource } from './result/types.js';
+export { run, startRun, SetupError, type RunHandle, type RunOptions, type ExchangeObserver } from './runner/index.js';
+export {
+  readResult,
+  writeResult,
+  summarize,
+  mergeResults,
+  MergeError,
+  RESULT_SCHEMA,
+  type RunResult,
+  type Summary,
+  type RunSource,
+  type ThresholdResult,
+} from './result/index.js';
 export { compareResults, parseFailCondition, gateFails, renderComparison, type MetricComparison, type Verdict, type FailCondition } from './compare/index.js';
-export { renderSummary } from './report/index.js';
+export { parseThreshold, ThresholdSyntaxError, type Threshold } from './thresholds/index.js';
+export { renderSummary, RESULT_WRITERS, seriesCsv, seriesHlog, renderHtmlReport, writeHtmlReport, type ResultWriter } from './report/index.js';
 export { ERROR_CAUSES, type ErrorCause, type SecondSample } from './metrics/index.js';
 export { ConstantPacer, PoissonPacer, BucketPacer, type Pacer } from './schedule/index.js';
 export { systemClock, type Clock } from './time/index.js';
