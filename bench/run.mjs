@@ -656,7 +656,19 @@ async function main() {
   return problems.length ? 1 : 0;
 }
 
+/** The servo-fleet emulator section (bench/servo-fleet.mjs), appended to latest.md; BENCH_SERVO=0 skips it. */
+function servoFleetSection() {
+  if (env.BENCH_SERVO === '0') return 0;
+  log('--- servo-fleet emulator (bench/servo-fleet.mjs)');
+  const res = spawnSync(process.execPath, [path.join(HERE, 'servo-fleet.mjs')], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (res.stdout) {
+    process.stdout.write(`\n${res.stdout}`);
+    fs.appendFileSync(path.join(RESULTS, 'latest.md'), `\n${res.stdout}`);
+  }
+  return res.status ?? 2;
+}
+
 main().then(
-  (code) => { cleanupSync(); process.exitCode = code; },
+  (code) => { cleanupSync(); process.exitCode = Math.max(code, servoFleetSection()); },
   (err) => { log(`error: ${err.message}`); cleanupSync(); process.exitCode = 2; },
 );

@@ -5,6 +5,7 @@ import { SetupError } from '../runner/setup-error.js';
 import { VERSION } from '../version.js';
 import { compareCommand } from './commands/compare.js';
 import { demoCommand } from './commands/demo.js';
+import { k8sCommand } from './commands/k8s.js';
 import { mergeCommand } from './commands/merge.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
@@ -15,7 +16,7 @@ function buildProgram(): Command {
   const program = new Command('salvo')
     .description('load generation with honest latency: open and closed models, HDR histograms, lossless results')
     .version(VERSION);
-  for (const command of [runCommand(), reportCommand(), mergeCommand(), compareCommand(), serveCommand(), demoCommand()]) program.addCommand(command);
+  for (const command of [runCommand(), reportCommand(), mergeCommand(), compareCommand(), serveCommand(), demoCommand(), k8sCommand()]) program.addCommand(command);
   return program;
 }
 

@@ -29,8 +29,10 @@ export class ArrivalRateExecutor implements RunningExecutor {
     private readonly executor: ArrivalExecutor,
     private readonly context: ExecutorContext,
     maxQueue: number,
+    /** This run's share of the plan (1-based index); rates set mid-run stay the whole plan's rate. */
+    private readonly shard?: { index: number; count: number },
   ) {
-    this.pacer = pacerFor(executor, executor.ratePerSec);
+    this.pacer = pacerFor(executor, executor.ratePerSec, 0, shard);
     this.nextDueUs = this.pacer.dueUs(0);
     this.queue = new IntendedQueue(maxQueue);
   }
@@ -65,7 +67,7 @@ export class ArrivalRateExecutor implements RunningExecutor {
     // The next request keeps its time when that is sooner than one interval at the new rate, so a
     // controller that sets the rate often does not add a request each time it does.
     const startUs = Math.max(elapsedUs, Math.min(this.nextDueUs, elapsedUs + 1_000_000 / ratePerSec));
-    this.pacer = new RebasedPacer(pacerFor(this.executor, ratePerSec, ++this.rateChanges), startUs, this.nextIndex);
+    this.pacer = new RebasedPacer(pacerFor(this.executor, ratePerSec, ++this.rateChanges, this.shard), startUs, this.nextIndex);
     this.nextDueUs = this.pacer.dueUs(this.nextIndex);
     if (this.issuing) this.dispatchDue();
   }

@@ -1,3 +1,4 @@
+import { connectionsOf } from '../cluster/shard.js';
 import type { Plan } from '../plan/schema.js';
 import { ArrivalRateExecutor } from './arrival-rate.js';
 import type { ExecutorContext, RunningExecutor } from './executor.js';
@@ -8,7 +9,9 @@ export { ArrivalRateExecutor, MaxThroughputExecutor };
 export { IntendedQueue } from './intended-queue.js';
 
 export function createExecutor(plan: Plan, context: ExecutorContext): RunningExecutor {
+  // A shard opens its share of the plan's connections (the transport was sized for the whole plan).
+  if (plan.shard) context.transport.setMaxConnections(connectionsOf(plan));
   return plan.executor.type === 'max-throughput'
     ? new MaxThroughputExecutor(context)
-    : new ArrivalRateExecutor(plan.executor, context, plan.maxQueue);
+    : new ArrivalRateExecutor(plan.executor, context, plan.maxQueue, plan.shard);
 }

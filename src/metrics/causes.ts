@@ -8,6 +8,7 @@ export const ERROR_CAUSES = [
   'timeout', // no complete response within the request timeout
   'closed', // the target closed the connection before the response was complete
   'socket', // any other socket error (EPIPE, EHOSTUNREACH, DNS, ...)
+  'tls', // the TLS handshake or record layer failed: an untrusted or mismatched certificate, no common cipher, not TLS
   'protocol', // the response was not valid HTTP
   'http4xx', // the target answered with a 4xx status
   'http5xx', // the target answered with a 5xx status
@@ -20,9 +21,20 @@ export const CAUSE_INDEX: Readonly<Record<ErrorCause, number>> = Object.fromEntr
   ERROR_CAUSES.map((cause, index) => [cause, index]),
 ) as Record<ErrorCause, number>;
 
+/**
+ * OpenSSL's certificate verification failures as node names them (X509_V_ERR_* without the prefix):
+ * they carry no ERR_SSL_/ERR_TLS_ prefix, so they are listed.
+ */
+const CERTIFICATE_ERROR = /CERT|CRL|ISSUER|SELF_SIGNED|LEAF_SIGNATURE|HOSTNAME_MISMATCH|INVALID_CA|PATH_LENGTH_EXCEEDED|INVALID_PURPOSE/;
+
 /** Maps a Node socket error to its cause. */
 export function causeOfSocketError(error: NodeJS.ErrnoException): ErrorCause {
-  switch (error.code) {
+  const code = error.code ?? '';
+  // node reports OpenSSL's record-layer failures (a peer that does not speak TLS) as EPROTO.
+  if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || code === 'EPROTO' || CERTIFICATE_ERROR.test(code)) {
+    return 'tls';
+  }
+  switch (code) {
     case 'ECONNREFUSED':
       return 'refused';
     case 'ECONNRESET':
@@ -33,6 +45,9 @@ export function causeOfSocketError(error: NodeJS.ErrnoException): ErrorCause {
       return 'socket';
   }
 }
+
+/** The status of a reply in a protocol that has none (raw TCP): completed, and counted in no status code. */
+export const NO_STATUS = 0;
 
 export function causeOfStatus(status: number): ErrorCause | undefined {
   if (status >= 500) return 'http5xx';

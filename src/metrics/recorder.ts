@@ -1,5 +1,5 @@
 import type { Histogram } from 'hdr-histogram-js';
-import { CAUSE_INDEX, ERROR_CAUSES, causeOfStatus, countsByCause, type ErrorCause } from './causes.js';
+import { CAUSE_INDEX, ERROR_CAUSES, NO_STATUS, causeOfStatus, countsByCause, type ErrorCause } from './causes.js';
 import { createHistogram, encodeHistogram, maxUs, recordUs } from './histogram.js';
 
 /** One second of a run, by the second in which each event happened. */
@@ -98,7 +98,7 @@ export class Recorder {
     recordUs(this.corrected, doneUs - intendedUs);
     recordUs(this.uncorrected, doneUs - sentUs);
     recordUs(this.secondLatency, doneUs - intendedUs);
-    this.statusCounts[status < MAX_STATUS ? status : 0]!++;
+    if (status !== NO_STATUS) this.statusCounts[status < MAX_STATUS ? status : 0]!++;
     const cause = causeOfStatus(status);
     if (cause === undefined) {
       this.completed++;

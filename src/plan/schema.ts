@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { decodeEscapes, EscapeError } from '../protocols/tcp/escapes.js';
 import { parseThreshold, ThresholdSyntaxError, type Threshold } from '../thresholds/parse.js';
 
 const positiveNumber = z.number().positive();
 const durationMs = z.number().int().positive();
 
-const supportedProtocols = new Set(['http:']);
+const supportedProtocols = new Set(['http:', 'https:', 'tcp:']);
 const targetUrl = z.string().superRefine((value, ctx) => {
   let url: URL;
   try {
@@ -14,7 +15,35 @@ const targetUrl = z.string().superRefine((value, ctx) => {
     return;
   }
   if (!supportedProtocols.has(url.protocol)) {
-    ctx.addIssue({ code: 'custom', message: `unsupported scheme "${url.protocol}" (supported: http://)` });
+    ctx.addIssue({ code: 'custom', message: `unsupported scheme "${url.protocol}" (supported: http://, https://, tcp://)` });
+  } else if (url.protocol === 'tcp:' && url.port === '') {
+    ctx.addIssue({ code: 'custom', message: `tcp:// needs a port: "${value}"` });
+  }
+});
+
+/** The URL's scheme ("http:"), or undefined when it is not a URL (the url field reports that). */
+function schemeOf(url: unknown): string | undefined {
+  try {
+    return new URL(String(url)).protocol;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Target fields that only some schemes take; given for another scheme they are mistakes, not ignored. */
+const FIELDS_OF_SCHEME: Record<string, { fields: readonly string[]; schemes: readonly string[] }> = {
+  http: { fields: ['method', 'headers', 'body', 'bodyFile'], schemes: ['http:', 'https:'] },
+  tls: { fields: ['insecure', 'caFile'], schemes: ['https:'] },
+  tcp: { fields: ['payload', 'expectDelimiter', 'expectBytes'], schemes: ['tcp:'] },
+};
+
+/** Escaped text (`\n`, `\xHH`, ...) that must decode to at least one byte. */
+const escapedBytes = z.string().superRefine((text, ctx) => {
+  try {
+    if (decodeEscapes(text).length === 0) ctx.addIssue({ code: 'custom', message: 'must not be empty' });
+  } catch (error) {
+    if (!(error instanceof EscapeError)) throw error;
+    ctx.addIssue({ code: 'custom', message: error.message });
   }
 });
 
@@ -22,17 +51,50 @@ const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be a 
 // The same rule as node:http: tab, visible ASCII and latin1; never CR, LF, NUL or characters beyond latin1.
 const headerValue = z.string().refine((value) => !/[^\t\x20-\x7e\x80-\xff]/.test(value), 'must hold only tab, visible ASCII or latin1 characters');
 
-export const targetSchema = z
+const targetFields = z
   .object({
     url: targetUrl,
     method: z.string().regex(/^[A-Z]+$/, 'must be an upper-case HTTP method such as GET or POST').default('GET'),
     headers: z.array(z.tuple([headerName, headerValue])).default([]),
     body: z.string().optional(),
     bodyFile: z.string().min(1).optional(),
+    /** https: accept any certificate (self-signed ones included). */
+    insecure: z.boolean().optional(),
+    /** https: a PEM file of CA certificates to trust instead of node's bundled roots. */
+    caFile: z.string().min(1).optional(),
+    /** tcp: the bytes written for each request, with escapes (\n \r \t \0 \\ \xHH). */
+    payload: escapedBytes.optional(),
+    /** tcp: a reply ends with these bytes (escapes as in payload)... */
+    expectDelimiter: escapedBytes.optional(),
+    /** tcp: ...or is this many bytes long. */
+    expectBytes: z.number().int().min(1).optional(),
   })
   .refine((target) => target.body === undefined || target.bodyFile === undefined, {
     message: 'give body or bodyFile, not both',
+  })
+  .superRefine((target, ctx) => {
+    if (schemeOf(target.url) !== 'tcp:') return;
+    if (target.payload === undefined) ctx.addIssue({ code: 'custom', path: ['payload'], message: 'tcp:// needs a payload to write for each request' });
+    if ((target.expectDelimiter === undefined) === (target.expectBytes === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['expectDelimiter'], message: 'tcp:// needs exactly one of expectDelimiter and expectBytes, to know where a reply ends' });
+    }
   });
+
+// Checked on the input: method and headers have defaults, so only the input tells whether they were given.
+export const targetSchema = z.preprocess((input, ctx) => {
+  if (typeof input !== 'object' || input === null) return input;
+  const scheme = schemeOf((input as { url?: unknown }).url);
+  if (scheme === undefined || !supportedProtocols.has(scheme)) return input;
+  for (const { fields, schemes } of Object.values(FIELDS_OF_SCHEME)) {
+    if (schemes.includes(scheme)) continue;
+    for (const field of fields) {
+      if ((input as Record<string, unknown>)[field] !== undefined) {
+        ctx.addIssue({ code: 'custom', path: [field], message: `applies only to ${schemes.map((s) => `${s}//`).join(' and ')} targets, not ${scheme}//` });
+      }
+    }
+  }
+  return input;
+}, targetFields);
 
 const arrivalBase = { ratePerSec: positiveNumber, durationMs };
 
@@ -77,7 +139,16 @@ export const planSchema = z.object({
   maxQueue: z.number().int().min(0).default(100_000),
   /** Pass/fail criteria (SLOs) judged on the result. */
   thresholds: z.array(thresholdSchema).default([]),
+  /** Set on a shard's run (`--shard 2/8`): index is 1-based; see src/cluster/shard.ts for the split. */
+  shard: z
+    .object({ index: z.number().int().min(1), count: z.number().int().min(1) })
+    .refine((shard) => shard.index <= shard.count, { message: 'the shard index must be from 1 to count' })
+    .optional(),
 }).superRefine((plan, ctx) => {
+  // Connections are split over the shards with none lost; a shard left without one could send nothing.
+  if (plan.shard && plan.shard.count > plan.connections) {
+    ctx.addIssue({ code: 'custom', path: ['shard'], message: `${plan.shard.count} shards need at least ${plan.shard.count} connections to share, the plan has ${plan.connections}` });
+  }
   // "target" in a threshold means the executor's rate, so only the whole plan can tell whether there is one.
   if (isArrivalExecutor(plan.executor)) return;
   plan.thresholds.forEach(({ expression }, index) => {
@@ -96,4 +167,9 @@ export type Target = Plan['target'];
 
 export function isArrivalExecutor(executor: Executor): executor is ArrivalExecutor {
   return executor.type !== 'max-throughput';
+}
+
+/** The target in one line for people: "GET http://host/path", or for raw TCP the URL and what is sent ("tcp://host:9000 PING\n"). */
+export function describeTarget(target: Target): string {
+  return target.url.startsWith('tcp:') ? `${target.url} ${target.payload ?? ''}` : `${target.method} ${target.url}`;
 }

@@ -3,6 +3,7 @@ import type { ErrorCause } from '../metrics/causes.js';
 /** What a transport reports about each exchange, as it happens; times are µs on the run's clock. */
 export interface ExchangeListener {
   onSent(intendedUs: number, sentUs: number): void;
+  /** `status` is the HTTP status, or NO_STATUS (0) for a protocol without one (raw TCP). */
   onResponse(intendedUs: number, sentUs: number, doneUs: number, status: number): void;
   onFailure(intendedUs: number, sentUs: number, doneUs: number, cause: ErrorCause): void;
   /** A request slot came free: the executor may send again. */

@@ -1,6 +1,7 @@
+import { targetRateOf } from '../cluster/shard.js';
 import type { ErrorCause } from '../metrics/causes.js';
 import type { SecondSample } from '../metrics/recorder.js';
-import { isArrivalExecutor, type Plan } from '../plan/schema.js';
+import type { Plan } from '../plan/schema.js';
 import { cpuMeter } from './progress-cpu.js';
 import { progressBlock, progressLine } from './progress.js';
 
@@ -42,7 +43,7 @@ export class ProgressPrinter {
     const frame = {
       elapsedSeconds,
       durationMs: plan.executor.durationMs,
-      targetRate: isArrivalExecutor(plan.executor) ? plan.executor.ratePerSec : null,
+      targetRate: targetRateOf(plan),
       last,
       errors: this.errors,
       inFlight,

@@ -1,4 +1,4 @@
-import type { Executor } from '../plan/schema.js';
+import { describeTarget, type Executor } from '../plan/schema.js';
 import type { RunResult } from '../result/types.js';
 import { NO_COLORS, type Palette } from './color.js';
 import { formatCount, formatMs, formatRate, formatThresholdValue, table } from './format.js';
@@ -22,7 +22,7 @@ export function renderSummary(result: RunResult, palette: Palette = NO_COLORS): 
   const { plan, summary } = result;
   const { requests, rate, latencyMs, scheduleLagMs, generator } = summary;
   const lines: string[] = [];
-  lines.push(`salvo ${plan.target.method} ${plan.target.url}`);
+  lines.push(`salvo ${describeTarget(plan.target)}`);
   lines.push(`  ${describeExecutor(plan.executor)}, up to ${plan.connections} connections`);
   if (result.interrupted) lines.push(`  interrupted (${result.interruptReason}) after ${formatMs(result.durationMs)}: the numbers cover the time it ran`);
   lines.push('');

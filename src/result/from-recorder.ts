@@ -1,7 +1,8 @@
+import { targetRateOf } from '../cluster/shard.js';
 import type { GeneratorHealth } from '../metrics/generator-monitor.js';
 import { encodeHistogram } from '../metrics/histogram.js';
 import type { Recorder } from '../metrics/recorder.js';
-import { isArrivalExecutor, type Plan } from '../plan/schema.js';
+import type { Plan } from '../plan/schema.js';
 import { VERSION } from '../version.js';
 import { summarize } from './summarize.js';
 import { RESULT_SCHEMA, type RunResult } from './types.js';
@@ -29,7 +30,7 @@ export function resultFromRecorder(run: RecordedRun): RunResult {
     uncorrected: recorder.uncorrected,
     scheduleLag: recorder.scheduleLag,
     durationMs: run.durationMs,
-    targetRate: isArrivalExecutor(plan.executor) ? plan.executor.ratePerSec : null,
+    targetRate: targetRateOf(plan),
     generator: run.generator,
     interrupted: run.interrupted,
   });

@@ -10,7 +10,8 @@ const wallSecondOf = (sample: SecondSample): number => Math.floor(sample.startEp
  * labelled by that wall-clock second, and seconds no input covered are kept, empty, so that index
  * and `second` stay equal.
  */
-export function mergeSeries(seriesOfEachRun: readonly SecondSample[][]): SecondSample[] {
+export function mergeSeries(seriesOfEachRun: readonly SecondSample[][], align: 'wall' | 'run' = 'wall'): SecondSample[] {
+  if (align === 'run') return mergeByRunSecond(seriesOfEachRun);
   const byWallSecond = new Map<number, SecondSample[]>();
   for (const sample of seriesOfEachRun.flat()) {
     const samples = byWallSecond.get(wallSecondOf(sample));
@@ -40,4 +41,26 @@ function addSeconds(second: number, startEpochMs: number, samples: readonly Seco
     latencyMs: { p50: latency.p50, p99: latency.p99, max: latency.max },
     histogram: encodeHistogram(histogram),
   };
+}
+
+/**
+ * Joins the series of shards of one schedule second by second of their own run: second k of every
+ * shard holds the same stretch of the global schedule, even when their starts straddle a wall-clock
+ * second by a few ms. Each merged second starts at the earliest of its inputs.
+ */
+function mergeByRunSecond(seriesOfEachRun: readonly SecondSample[][]): SecondSample[] {
+  const bySecond: SecondSample[][] = [];
+  for (const sample of seriesOfEachRun.flat()) (bySecond[sample.second] ??= []).push(sample);
+  return Array.from(bySecond, (samples = [], second) =>
+    addSeconds(second, samples.length > 0 ? Math.min(...samples.map((sample) => sample.startEpochMs)) : mergedStart(bySecond, second), samples),
+  );
+}
+
+/** The start of a second no shard covered: one second after the one before it. */
+function mergedStart(bySecond: readonly (SecondSample[] | undefined)[], second: number): number {
+  for (let before = second - 1; before >= 0; before--) {
+    const samples = bySecond[before];
+    if (samples && samples.length > 0) return Math.min(...samples.map((sample) => sample.startEpochMs)) + (second - before) * 1000;
+  }
+  return 0;
 }

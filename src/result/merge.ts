@@ -1,6 +1,8 @@
+import { shardLabel, targetRateOf } from '../cluster/shard.js';
 import type { GeneratorHealth } from '../metrics/generator-monitor.js';
 import { encodeHistogram } from '../metrics/histogram.js';
 import type { DropReason } from '../metrics/recorder.js';
+import type { Plan } from '../plan/schema.js';
 import { VERSION } from '../version.js';
 import { sumCounts, sumHistograms } from './merge-parts.js';
 import { mergeSeries } from './merge-series.js';
@@ -20,7 +22,7 @@ const NO_DROPS: Record<DropReason, number> = { queueFull: 0, lateBatch: 0, unsen
  * percentiles. `names` label the inputs in errors (file names in the CLI).
  */
 export function mergeResults(results: readonly RunResult[], names: readonly string[] = results.map((_, index) => `result ${index + 1}`)): RunResult {
-  refuseUnmergeable(results, names);
+  const shardCount = refuseUnmergeable(results, names);
   const startedMs = Math.min(...results.map((result) => Date.parse(result.startedAt)));
   const endedMs = Math.max(...results.map((result) => Date.parse(result.endedAt)));
   // A run's rates are over its durationMs, which is never shorter than its planned duration even when
@@ -49,7 +51,13 @@ export function mergeResults(results: readonly RunResult[], names: readonly stri
     durationMs,
     // N generators each sending R send N·R together (the inputs ran side by side); a run without a
     // target (max throughput) makes the sum meaningless. A merged input already holds its own sum.
-    targetRate: targets.every((target) => target !== null) ? targets.reduce((sum, target) => sum + target, 0) : null,
+    // A complete set of shards was asked for the whole plan's rate, exactly (a sum of thirds may not be).
+    targetRate:
+      shardCount !== undefined
+        ? targetRateOf(withoutShard(results[0]!.plan))
+        : targets.every((target) => target !== null)
+          ? targets.reduce((sum, target) => sum + target, 0)
+          : null,
     // The worst generator: one saturated input taints the merged latencies.
     generator: worstGenerator(results.map((result) => result.summary.generator)),
     interrupted: total('interrupted'),
@@ -59,34 +67,67 @@ export function mergeResults(results: readonly RunResult[], names: readonly stri
   return {
     schema: RESULT_SCHEMA,
     tool: { name: 'salvo', version: VERSION, node: process.version },
-    plan: results[0]!.plan,
+    plan: shardCount !== undefined ? withoutShard(results[0]!.plan) : results[0]!.plan,
     startedAt: new Date(startedMs).toISOString(),
     endedAt: new Date(endedMs).toISOString(),
     durationMs,
     interrupted: results.some((result) => result.interrupted),
     ...(interruptReasons.length > 0 ? { interruptReason: interruptReasons.join(', ') } : {}),
     summary,
-    series: mergeSeries(results.map((result) => result.series)),
+    // Shards run one schedule from one time zero (--start-at), so their seconds line up by run, not by wall clock.
+    series: mergeSeries(results.map((result) => result.series), shardCount !== undefined ? 'run' : 'wall'),
     histograms: { corrected: encodeHistogram(corrected), uncorrected: encodeHistogram(uncorrected), scheduleLag: encodeHistogram(scheduleLag) },
     // A merged input contributes its own sources, so merging in steps gives the same result as at once.
     sources: results.flatMap((result) => result.sources ?? [sourceOf(result)]),
+    ...(shardCount !== undefined ? { shards: { count: shardCount, startSpreadMs: Math.max(...results.map((result) => Date.parse(result.startedAt))) - startedMs } } : {}),
   };
 }
 
-function refuseUnmergeable(results: readonly RunResult[], names: readonly string[]): void {
-  if (results.length < 2) throw new MergeError(`cannot merge: need at least 2 results, got ${results.length}`);
+/** Throws when the results cannot make one; returns the shard count when they are a complete set of shards. */
+function refuseUnmergeable(results: readonly RunResult[], names: readonly string[]): number | undefined {
   results.forEach((result, index) => {
     if (result.schema !== RESULT_SCHEMA) {
       throw new MergeError(`cannot merge: ${names[index]} is not a salvo result (schema ${JSON.stringify(result.schema)}, expected "${RESULT_SCHEMA}")`);
     }
   });
+  const shardCount = refuseIncompleteShards(results, names);
+  if (shardCount === undefined && results.length < 2) throw new MergeError(`cannot merge: need at least 2 results, got ${results.length}`);
   const [first, ...rest] = results;
   rest.forEach((result, index) => {
-    const difference = firstDifference(result.plan, first!.plan, '');
+    const difference = firstDifference(withoutShard(result.plan), withoutShard(first!.plan), '');
     if (difference) {
       throw new MergeError(`cannot merge: ${names[index + 1]} ran a different plan (${difference.path} ${difference.value} vs ${difference.other} in ${names[0]})`);
     }
   });
+  return shardCount;
+}
+
+/**
+ * Shards merge only as a complete set: each of 1 … count exactly once, all of the same count, and
+ * never mixed with whole runs, since a missing share would pass for a lighter load.
+ */
+function refuseIncompleteShards(results: readonly RunResult[], names: readonly string[]): number | undefined {
+  const firstShard = results.findIndex((result) => result.plan.shard !== undefined);
+  if (firstShard < 0) return undefined;
+  const count = results[firstShard]!.plan.shard!.count;
+  const seen = new Map<number, string>();
+  results.forEach((result, index) => {
+    const { shard } = result.plan;
+    if (shard === undefined) throw new MergeError(`cannot merge: ${names[index]} is not a shard, but ${names[firstShard]} is shard ${shardLabel(results[firstShard]!.plan.shard!)}`);
+    if (shard.count !== count) throw new MergeError(`cannot merge: ${names[index]} is shard ${shardLabel(shard)}, but ${names[firstShard]} is one of ${count} shards`);
+    const twin = seen.get(shard.index);
+    if (twin !== undefined) throw new MergeError(`cannot merge: shard ${shardLabel(shard)} appears twice (${twin} and ${names[index]})`);
+    seen.set(shard.index, names[index]!);
+  });
+  const missing = Array.from({ length: count }, (_, index) => index + 1).filter((index) => !seen.has(index));
+  if (missing.length === 1) throw new MergeError(`cannot merge: shard ${missing[0]}/${count} is missing`);
+  if (missing.length > 1) throw new MergeError(`cannot merge: shards ${missing.map((index) => `${index}/${count}`).join(', ')} are missing`);
+  return count;
+}
+
+function withoutShard(plan: Plan): Plan {
+  const { shard: _shard, ...rest } = plan;
+  return rest;
 }
 
 interface Difference {
@@ -128,4 +169,6 @@ const sourceOf = (result: RunResult): RunSource => ({
   endedAt: result.endedAt,
   durationMs: result.durationMs,
   generator: result.summary.generator,
+  ...(result.plan.shard ? { shard: result.plan.shard } : {}),
+  ...(result.startAt ? { startAt: result.startAt } : {}),
 });

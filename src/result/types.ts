@@ -1,3 +1,5 @@
+import type { Shard } from '../cluster/shard.js';
+import type { StartAt } from '../cluster/start-at.js';
 import type { ErrorCause } from '../metrics/causes.js';
 import type { GeneratorHealth } from '../metrics/generator-monitor.js';
 import type { PercentilesMs } from '../metrics/histogram.js';
@@ -53,6 +55,9 @@ export interface RunSource {
   endedAt: string;
   durationMs: number;
   generator: Summary['generator'];
+  /** The shard this input ran (from its plan), when it was one. */
+  shard?: Shard;
+  startAt?: StartAt;
 }
 
 /** A finished run as plain data: what every reporter, merge and comparison reads. */
@@ -75,4 +80,8 @@ export interface RunResult {
   histograms: { corrected: string; uncorrected: string; scheduleLag: string };
   /** Set by `salvo merge`: every input run, in order (the summary's generator is the worst of them). */
   sources?: RunSource[];
+  /** Set by `run --start-at`: the instant asked for and how far time zero missed it. */
+  startAt?: StartAt;
+  /** Set by `salvo merge` of a complete set of shards: how many it joined and how far apart they started. */
+  shards?: { count: number; startSpreadMs: number };
 }

@@ -9,12 +9,18 @@ export interface ResolvedTarget {
   address: string;
   port: number;
   body: Buffer | undefined;
+  /** The URL's host name, for TLS (SNI and the certificate check). */
+  hostname: string;
+  /** https: the CA certificates read from `caFile`. */
+  ca?: Buffer;
 }
+
+const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443 };
 
 export async function resolveTarget(target: Target): Promise<ResolvedTarget> {
   const url = new URL(target.url);
   const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  const port = url.port ? Number(url.port) : 80;
+  const port = url.port ? Number(url.port) : (DEFAULT_PORTS[url.protocol] ?? 80);
   let address: string;
   try {
     // IPv4 first: "localhost" may list ::1 first while servers (ours included) bind 127.0.0.1.
@@ -33,7 +39,15 @@ export async function resolveTarget(target: Target): Promise<ResolvedTarget> {
   } else if (target.body !== undefined) {
     body = Buffer.from(target.body, 'utf8');
   }
-  return { address, port, body };
+  let ca: Buffer | undefined;
+  if (target.caFile !== undefined) {
+    try {
+      ca = await readFile(target.caFile);
+    } catch (error) {
+      throw new SetupError(`cannot read CA file "${target.caFile}": ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+  }
+  return { address, port, body, hostname, ...(ca !== undefined ? { ca } : {}) };
 }
 
 /** Opens and closes one connection, so a run against a target that is not there fails before it starts. */

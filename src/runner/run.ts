@@ -3,8 +3,7 @@ import type { ErrorCause } from '../metrics/causes.js';
 import { GeneratorMonitor } from '../metrics/generator-monitor.js';
 import { Recorder, type SecondSample } from '../metrics/recorder.js';
 import type { Plan } from '../plan/schema.js';
-import { Http1Pool } from '../protocols/http1/pool.js';
-import { buildRequest } from '../protocols/http1/request.js';
+import { createTransport } from '../protocols/create-transport.js';
 import type { ExchangeListener, Transport } from '../protocols/transport.js';
 import { resultFromRecorder } from '../result/from-recorder.js';
 import type { RunResult } from '../result/types.js';
@@ -85,16 +84,7 @@ export async function startRun(plan: Plan, options: RunOptions = {}): Promise<Ru
       if (draining) finishIfDrained();
     },
   };
-  const transport: Transport = new Http1Pool({
-    host: target.address,
-    port: target.port,
-    request: buildRequest(plan.target, target.body),
-    headRequests: plan.target.method === 'HEAD',
-    pipelining: plan.executor.type === 'max-throughput' ? plan.executor.pipelining : 1,
-    maxConnections: plan.connections,
-    clock,
-    listener,
-  });
+  const transport: Transport = createTransport(plan, target, { clock, listener });
   executor = createExecutor(plan, { clock, transport, recorder, startUs, durationUs });
 
   function finishIfDrained(): void {

@@ -3,13 +3,21 @@ import { BucketPacer } from './bucket.js';
 import { ConstantPacer } from './constant.js';
 import type { Pacer } from './pacer.js';
 import { PoissonPacer } from './poisson.js';
+import { ShardedPacer } from './sharded.js';
 
 /**
  * The pacer an arrival-rate executor runs at `ratePerSec` (its own rate, or one set mid-run).
  * `stream` tells apart the pacers of one run, so a Poisson schedule rebased at a new rate draws
- * new gaps instead of replaying the seed's first ones.
+ * new gaps instead of replaying the seed's first ones. With `shard` (1-based index), only that share
+ * of the schedule.
  */
-export function pacerFor(executor: ArrivalExecutor, ratePerSec: number, stream = 0): Pacer {
+export function pacerFor(executor: ArrivalExecutor, ratePerSec: number, stream = 0, shard?: { index: number; count: number }): Pacer {
+  // A shard keeps its share of the one global schedule, so `ratePerSec` is always the whole plan's rate.
+  const global = globalPacerFor(executor, ratePerSec, stream);
+  return shard && shard.count > 1 ? new ShardedPacer(global, shard.index - 1, shard.count) : global;
+}
+
+function globalPacerFor(executor: ArrivalExecutor, ratePerSec: number, stream: number): Pacer {
   switch (executor.type) {
     case 'constant-arrival-rate':
       return new ConstantPacer(ratePerSec);

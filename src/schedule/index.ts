@@ -3,5 +3,6 @@ export { ConstantPacer } from './constant.js';
 export { PoissonPacer } from './poisson.js';
 export { BucketPacer } from './bucket.js';
 export { RebasedPacer } from './rebased.js';
+export { ShardedPacer } from './sharded.js';
 export { seededRandom, freshSeed } from './random.js';
 export { pacerFor } from './for-executor.js';

@@ -4,6 +4,7 @@
 // measured from request arrival to just before the response head is written.
 
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -13,6 +14,8 @@ export interface HttpTargetOptions {
   host?: string;
   /** Port to bind; 0 picks a free port. Default 0. */
   port?: number;
+  /** Serve HTTPS with this PEM key and certificate (see targets/tls.ts for a self-signed one). */
+  tls?: { key: string; cert: string };
 }
 
 export interface RunningTarget {
@@ -253,7 +256,9 @@ export async function startHttpTarget(options: HttpTargetOptions = {}): Promise<
   const host = options.host ?? '127.0.0.1';
   const requestedPort = options.port ?? 0;
 
-  const server = createServer({ keepAlive: true, noDelay: true }, onRequest);
+  const server = options.tls
+    ? createHttpsServer({ ...options.tls, keepAlive: true, noDelay: true }, onRequest)
+    : createServer({ keepAlive: true, noDelay: true }, onRequest);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.maxRequestsPerSocket = 0;
@@ -268,7 +273,7 @@ export async function startHttpTarget(options: HttpTargetOptions = {}): Promise<
   });
 
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {

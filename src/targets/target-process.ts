@@ -18,7 +18,7 @@ export async function startTargetProcess(kind = 'http'): Promise<TargetProcess> 
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       output += chunk;
-      const match = /listening on (\S+)/.exec(output);
+      const match = /listening on (\S+)\n/.exec(output);
       if (match) resolve(match[1]!);
     });
     child.once('exit', (code) => reject(new Error(`the built-in ${kind} target exited (code ${code}) before it listened`)));

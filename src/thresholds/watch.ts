@@ -1,5 +1,6 @@
+import { targetRateOf } from '../cluster/shard.js';
 import type { SecondSample } from '../metrics/recorder.js';
-import { isArrivalExecutor, type Plan } from '../plan/schema.js';
+import type { Plan } from '../plan/schema.js';
 import type { Summary, ThresholdResult } from '../result/types.js';
 import { judge, observeSecond, observeSummary, sampleSize, type Outcome } from './evaluate.js';
 import { parseThreshold, type Threshold } from './parse.js';
@@ -21,7 +22,7 @@ export class ThresholdWatch {
   constructor(plan: Plan) {
     this.thresholds = plan.thresholds.map(({ expression, abortOnFail }) => ({ threshold: parseThreshold(expression), abortOnFail }));
     this.watchesSeconds = plan.thresholds.some((threshold) => threshold.abortOnFail);
-    this.targetRate = isArrivalExecutor(plan.executor) ? plan.executor.ratePerSec : null;
+    this.targetRate = targetRateOf(plan);
     // Once sending has ended a second holds only the tail of the answers: its rate and ratios say nothing about the plan.
     this.sendingSeconds = Math.floor(plan.executor.durationMs / 1000);
   }

@@ -1,4 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { parseShard, ShardSyntaxError, type Shard } from '../../cluster/shard.js';
+import { parseStartAt, startAtRecord, StartAtError, waitUntil } from '../../cluster/start-at.js';
 import { validatePlan, type PlanInput } from '../../plan/index.js';
 import { paletteFor } from '../../report/color.js';
 import { NdjsonExchangeLog } from '../../report/ndjson.js';
@@ -36,6 +38,14 @@ export interface RunFlags {
   progress: number;
   ndjson?: string;
   ndjsonSample?: number;
+  insecure?: boolean;
+  ca?: string;
+  payload?: string;
+  expectDelimiter?: string;
+  expectBytes?: number;
+  shard?: Shard;
+  /** --start-at, epoch ms. */
+  startAt?: number;
 }
 
 const collect = <T>(value: T, previous: T[]): T[] => [...previous, value];
@@ -51,6 +61,24 @@ function checkedThreshold(text: string): string {
   return text;
 }
 
+function checkedShard(text: string): Shard {
+  try {
+    return parseShard(text);
+  } catch (error) {
+    if (error instanceof ShardSyntaxError) throw new InvalidArgumentError(error.message);
+    throw error;
+  }
+}
+
+function checkedStartAt(text: string): number {
+  try {
+    return parseStartAt(text, Date.now());
+  } catch (error) {
+    if (error instanceof StartAtError) throw new InvalidArgumentError(error.message);
+    throw error;
+  }
+}
+
 /** A fraction in (0, 1]: "0.25", "1". */
 function parseSampleFraction(text: string): number {
   const fraction = Number(text);
@@ -61,7 +89,7 @@ function parseSampleFraction(text: string): number {
 export function runCommand(): Command {
   const command = new Command('run')
     .description('send load to a URL: at a fixed arrival rate (--rate), or as fast as the target answers')
-    .argument('<url>', 'target URL, e.g. http://127.0.0.1:8080/')
+    .argument('<url>', 'target URL: http://127.0.0.1:8080/, https://host/, tcp://127.0.0.1:9000')
     .option('-r, --rate <rate>', 'requests per second (500, 2k, 1.5k); without it, max throughput', parseRate)
     .option('-d, --duration <duration>', 'how long to send (500ms, 30s, 2m)', parseWholeMs, 10_000)
     .addOption(new Option('-a, --arrival <schedule>', 'arrival schedule with --rate').choices(['constant', 'poisson', 'bucket']).default('constant'))
@@ -76,13 +104,20 @@ export function runCommand(): Command {
     .option('-H, --header <header>', 'request header "Name: value" (repeatable)', (text, previous: [string, string][]) => collect(parseHeader(text), previous), [])
     .option('--body <text>', 'request body')
     .option('--body-file <path>', 'request body read from a file')
+    .option('-k, --insecure', 'https: accept any certificate, self-signed ones included')
+    .option('--ca <file>', 'https: trust the CA certificates in this PEM file instead of the bundled roots')
+    .option('--payload <bytes>', 'tcp: what to write for each request; escapes \\n \\r \\t \\0 \\\\ \\xHH')
+    .option('--expect-delimiter <bytes>', 'tcp: a reply ends with these bytes (escapes as in --payload)')
+    .option('--expect-bytes <n>', 'tcp: a reply is this many bytes', (text) => parseCount(text))
     .option('--no-probe', 'skip the connection check before the run')
     .option('--ndjson <file>', 'write one JSON line per finished request (run only: a result file does not hold them)')
     .option('--ndjson-sample <fraction>', 'keep this fraction of the requests in --ndjson, a repeatable sample (default 1)', parseSampleFraction)
     .option('--threshold <expression>', 'pass/fail criterion (repeatable): "p99<250ms", "errors<1%", "rate>=0.99*target"; a failure exits 99', (text, previous: string[]) => collect(checkedThreshold(text), previous), [])
     .option('--abort-on-fail', 'judge the thresholds on every second too, and end the run at the first failure')
     .option('--progress <duration>', 'when stdout is not a terminal, print a progress line this often (whole seconds)', parseDuration, 5000)
-    .option('-q, --quiet', 'print nothing but errors');
+    .option('-q, --quiet', 'print nothing but errors')
+    .option('--shard <index/count>', 'run only this share of the load, 1-based (2/8: the 2nd of 8); merge the shards with salvo merge', checkedShard)
+    .option('--start-at <ISO time>', 'wait until this wall-clock instant (with a zone: 2026-11-23T08:00:00Z) before time zero, so shards start together', checkedStartAt);
   return addWriterOptions(command).action(async (url: string, flags: RunFlags) => {
     process.exitCode = await runFromFlags(url, flags);
   });
@@ -96,6 +131,8 @@ export function planFromFlags(url: string, flags: RunFlags): PlanInput {
   }
   if (flags.seed !== undefined && flags.arrival !== 'poisson') throw new CliError('--seed applies only to --arrival poisson');
   if (flags.bucket !== undefined && flags.arrival !== 'bucket') throw new CliError('--bucket applies only to --arrival bucket');
+  // Every shard must draw the same global schedule, which a seed of its own would not.
+  if (flags.shard && flags.arrival === 'poisson' && flags.rate !== undefined && flags.seed === undefined) throw new CliError('--shard with --arrival poisson needs --seed, so that every shard draws the same schedule');
   if (flags.abortOnFail && flags.threshold.length === 0) throw new CliError('--abort-on-fail needs at least one --threshold');
   const durationMs = flags.duration;
   const executor: PlanInput['executor'] =
@@ -107,19 +144,35 @@ export function planFromFlags(url: string, flags: RunFlags): PlanInput {
           ? { type: 'bucket-rate', ratePerSec: flags.rate, durationMs, bucketMs: flags.bucket ?? 100 }
           : { type: 'constant-arrival-rate', ratePerSec: flags.rate, durationMs };
   return {
-    target: {
-      url,
-      method: flags.method.toUpperCase(),
-      headers: flags.header,
-      ...(flags.body !== undefined ? { body: flags.body } : {}),
-      ...(flags.bodyFile !== undefined ? { bodyFile: flags.bodyFile } : {}),
-    },
+    target: targetFromFlags(url, flags),
     executor,
     connections: flags.connections,
     timeoutMs: flags.timeout,
     gracefulStopMs: flags.grace,
     maxQueue: flags.maxQueue,
     thresholds: flags.threshold.map((expression) => ({ expression, abortOnFail: flags.abortOnFail === true })),
+    ...(flags.shard ? { shard: flags.shard } : {}),
+  };
+}
+
+/**
+ * The target part of a plan. HTTP fields are left out of a tcp:// target unless given (GET is
+ * commander's default), so the plan's validation names every flag that does not fit the scheme.
+ */
+function targetFromFlags(url: string, flags: RunFlags): PlanInput['target'] {
+  const http = !/^tcp:/i.test(url);
+  const method = flags.method.toUpperCase();
+  return {
+    url,
+    ...(http || method !== 'GET' ? { method } : {}),
+    ...(http || flags.header.length > 0 ? { headers: flags.header } : {}),
+    ...(flags.body !== undefined ? { body: flags.body } : {}),
+    ...(flags.bodyFile !== undefined ? { bodyFile: flags.bodyFile } : {}),
+    ...(flags.insecure ? { insecure: true } : {}),
+    ...(flags.ca !== undefined ? { caFile: flags.ca } : {}),
+    ...(flags.payload !== undefined ? { payload: flags.payload } : {}),
+    ...(flags.expectDelimiter !== undefined ? { expectDelimiter: flags.expectDelimiter } : {}),
+    ...(flags.expectBytes !== undefined ? { expectBytes: flags.expectBytes } : {}),
   };
 }
 
@@ -130,6 +183,10 @@ async function runFromFlags(url: string, flags: RunFlags): Promise<number> {
   const progress = flags.quiet
     ? undefined
     : new ProgressPrinter({ out: process.stdout, isTTY: process.stdout.isTTY === true, everySeconds: Math.ceil(flags.progress / 1000), plan });
+  if (flags.startAt !== undefined) {
+    if (!flags.quiet) process.stdout.write(`waiting until ${new Date(flags.startAt).toISOString()} to start\n`);
+    await waitUntil(flags.startAt);
+  }
   const handle = await startRun(plan, { clock: systemClock, probe: flags.probe, onExchange: exchangeLog, onSecond: (sample) => progress?.onSecond(sample, handle.inFlight()) });
   const signals: Record<string, number> = { SIGINT: EXIT.interruptedBySigint, SIGTERM: EXIT.interruptedBySigterm };
   const onSignal = (signal: NodeJS.Signals): void => handle.stop(signal);
@@ -141,6 +198,7 @@ async function runFromFlags(url: string, flags: RunFlags): Promise<number> {
     progress?.stop();
     for (const signal of Object.keys(signals)) process.removeListener(signal, onSignal);
   }
+  if (flags.startAt !== undefined) result = { ...result, startAt: startAtRecord(flags.startAt, result.startedAt) };
   for (const writer of writers) await writer.write(result);
   if (exchangeLog !== undefined) {
     try {

@@ -1,6 +1,10 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { startHttpTarget } from '../../targets/http-server.js';
-import { parsePort } from '../units.js';
+import { startTcpEchoTarget } from '../../targets/tcp-echo.js';
+import { selfSignedCertificate } from '../../targets/tls.js';
+import { adjustSettingsProblems, MAX_APPS, SnapshotError, startServoFleet, type AdjustSettings } from '../../targets/servo-fleet/index.js';
+import { CliError } from '../exit-codes.js';
+import { parseCount, parsePort } from '../units.js';
 
 /** Keeps a target up until SIGINT or SIGTERM (or, when a salvo process started it, until that process is gone), then closes it. */
 async function serveUntilSignal(close: () => Promise<void>): Promise<void> {
@@ -21,10 +25,67 @@ export function serveCommand(): Command {
     .description('HTTP/1.1 target: / (hello), /echo, /delay/:ms, /status/:code, /spin/:ms, /bytes/:n; every answer carries Server-Timing')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port to bind; 0 picks a free one', parsePort, 8080)
-    .action(async (flags: { host: string; port: number }) => {
-      const target = await startHttpTarget({ host: flags.host, port: flags.port });
+    .option('--tls', 'serve HTTPS with a self-signed certificate made at start (clients need --insecure)')
+    .action(async (flags: { host: string; port: number; tls?: boolean }) => {
+      const tls = flags.tls ? await selfSignedCertificate(flags.host) : undefined;
+      const target = await startHttpTarget({ host: flags.host, port: flags.port, ...(tls ? { tls } : {}) });
       process.stdout.write(`salvo http target listening on ${target.url}\n`);
       await serveUntilSignal(() => target.close());
     });
+  serve
+    .command('tcp-echo')
+    .description('raw TCP target that echoes every byte it receives (for salvo run tcp://)')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--port <port>', 'port to bind; 0 picks a free one', parsePort, 9000)
+    .action(async (flags: { host: string; port: number }) => {
+      const target = await startTcpEchoTarget({ host: flags.host, port: flags.port });
+      process.stdout.write(`salvo tcp-echo target listening on ${target.url}\n`);
+      await serveUntilSignal(() => target.close());
+    });
+  serve
+    .command('servo-fleet')
+    .description('emulator of many optimizer backends (servo protocol), one strict state machine per app; also /, /metrics, /openapi.json')
+    .option('--apps <n>', `number of applications, app00000..app(n-1), at most ${MAX_APPS}`, parseApps, 5000)
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--port <port>', 'port to bind; 0 picks a free one', parsePort, 8080)
+    .option('--resync', 'accept servos that continue without HELLO (after a restart): adopt the state their first event implies', false)
+    .option('--state-file <file>', 'restore app states from this file on start (if it exists) and write them to it on SIGINT/SIGTERM')
+    .option('--adjust-settings <json>', 'settings ADJUST hands out, as {"component": {"setting": value}}', parseAdjustSettings)
+    .action(async (flags: { apps: number; host: string; port: number; resync: boolean; stateFile?: string; adjustSettings?: AdjustSettings }) => {
+      let target;
+      try {
+        target = await startServoFleet({
+          apps: flags.apps,
+          host: flags.host,
+          port: flags.port,
+          resync: flags.resync,
+          stateFile: flags.stateFile,
+          adjustSettings: flags.adjustSettings,
+        });
+      } catch (error) {
+        if (error instanceof SnapshotError) throw new CliError(error.message);
+        throw error;
+      }
+      process.stdout.write(`salvo servo-fleet target (${flags.apps} apps${flags.resync ? ', resync' : ''}) listening on ${target.url}\n`);
+      await serveUntilSignal(() => target.close());
+    });
   return serve;
+}
+
+function parseApps(text: string): number {
+  const apps = parseCount(text, 1);
+  if (apps > MAX_APPS) throw new InvalidArgumentError(`"${text}" is more than ${MAX_APPS} (app names have 5 digits)`);
+  return apps;
+}
+
+function parseAdjustSettings(text: string): AdjustSettings {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new InvalidArgumentError('is not JSON (example: {"web": {"cpu": 2, "replicas": 4}})');
+  }
+  const problems = adjustSettingsProblems(value);
+  if (problems.length > 0) throw new InvalidArgumentError(problems.join('; '));
+  return value as AdjustSettings;
 }

@@ -1,0 +1,121 @@
+import { stringify } from 'yaml';
+
+/** What `salvo k8s render` needs to know; every field is already checked (see the CLI). */
+export interface ShardJobOptions {
+  /** Names the ConfigMap and the Job and labels their pods (a DNS label). */
+  name: string;
+  namespace?: string;
+  shards: number;
+  image: string;
+  /** `salvo run` arguments, without --shard and --out, which each pod adds. */
+  runArgs: string[];
+  /** The validated plan, for the record: what the shards run together. */
+  plan: unknown;
+  nodeSelector?: { key: string; value: string };
+  toleration?: { key: string; value?: string; effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' };
+  cpu: string;
+  memory: string;
+  allowColocated: boolean;
+  /** A claim to write results to; without it an emptyDir (kept only while the pod is). */
+  resultsClaim?: string;
+}
+
+export const CONFIG_DIR = '/etc/salvo';
+export const RESULTS_DIR = '/results';
+/** The uid of the `node` user of the official Node images; runAsNonRoot needs a numeric one. */
+const RUN_AS_USER = 1000;
+
+/**
+ * The shell each pod runs: the shard is JOB_COMPLETION_INDEX + 1, since Kubernetes counts completions
+ * from 0 and `--shard` from 1. The arguments come one a line from the ConfigMap, so none passes
+ * through the shell's word splitting.
+ */
+export function shardScript(shards: number): string {
+  return [
+    'set -eu',
+    'shard=$((JOB_COMPLETION_INDEX + 1))',
+    'set --',
+    `while IFS= read -r arg || [ -n "$arg" ]; do set -- "$@" "$arg"; done < ${CONFIG_DIR}/args`,
+    `exec salvo run "$@" --shard "$shard/${shards}" --out "${RESULTS_DIR}/shard-$shard-of-${shards}.json"`,
+  ].join('\n');
+}
+
+/** A ConfigMap with the run's arguments and plan, and an Indexed Job with one pod per shard. */
+export function shardJobManifests(options: ShardJobOptions): Record<string, unknown>[] {
+  const labels = { 'app.kubernetes.io/name': 'salvo', 'app.kubernetes.io/instance': options.name, 'app.kubernetes.io/component': 'shard' };
+  const metadata = { name: options.name, ...(options.namespace ? { namespace: options.namespace } : {}), labels };
+  const configMap = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata,
+    data: { args: `${options.runArgs.join('\n')}\n`, 'plan.json': `${JSON.stringify(options.plan, null, 2)}\n`, shards: String(options.shards) },
+  };
+  const resources = { cpu: options.cpu, memory: options.memory };
+  const job = {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata,
+    spec: {
+      completionMode: 'Indexed',
+      completions: options.shards,
+      parallelism: options.shards,
+      // A shard run again would send its share again, later and apart from the others: fail instead.
+      backoffLimit: 0,
+      template: {
+        metadata: { labels },
+        spec: {
+          restartPolicy: 'Never',
+          ...(options.nodeSelector ? { nodeSelector: { [options.nodeSelector.key]: options.nodeSelector.value } } : {}),
+          ...(options.toleration
+            ? {
+                tolerations: [
+                  options.toleration.value === undefined
+                    ? { key: options.toleration.key, operator: 'Exists', effect: options.toleration.effect }
+                    : { key: options.toleration.key, operator: 'Equal', value: options.toleration.value, effect: options.toleration.effect },
+                ],
+              }
+            : {}),
+          // Two shards on one node share its CPU and network, and the node, not the target, sets the pace.
+          ...(options.allowColocated
+            ? {}
+            : {
+                affinity: {
+                  podAntiAffinity: {
+                    requiredDuringSchedulingIgnoredDuringExecution: [
+                      { labelSelector: { matchLabels: { 'app.kubernetes.io/instance': options.name, 'app.kubernetes.io/component': 'shard' } }, topologyKey: 'kubernetes.io/hostname' },
+                    ],
+                  },
+                },
+              }),
+          securityContext: { runAsNonRoot: true, runAsUser: RUN_AS_USER, runAsGroup: RUN_AS_USER, fsGroup: RUN_AS_USER, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [
+            {
+              name: 'salvo',
+              image: options.image,
+              command: ['sh', '-c', shardScript(options.shards)],
+              // Requests equal to limits: the Guaranteed class, so a shard's CPU is not taken away mid-run.
+              resources: { requests: resources, limits: resources },
+              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
+              volumeMounts: [
+                { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+                { name: 'results', mountPath: RESULTS_DIR },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            },
+          ],
+          volumes: [
+            { name: 'config', configMap: { name: options.name } },
+            options.resultsClaim ? { name: 'results', persistentVolumeClaim: { claimName: options.resultsClaim } } : { name: 'results', emptyDir: {} },
+            { name: 'tmp', emptyDir: {} },
+          ],
+        },
+      },
+    },
+  };
+  return [configMap, job];
+}
+
+/** Kubernetes YAML, one document per object. */
+export function manifestsYaml(manifests: readonly unknown[]): string {
+  return manifests.map((manifest) => stringify(manifest, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+}

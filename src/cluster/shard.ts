@@ -1,0 +1,50 @@
+import { isArrivalExecutor, type Plan } from '../plan/schema.js';
+
+/**
+ * One of `count` shares of a plan; `index` is 1-based (1 … count), as `--shard 2/8` and the error
+ * messages write it. The splitting rule below takes the 0-based share (index − 1).
+ */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** Why a shard text cannot be read, in one line. */
+export class ShardSyntaxError extends Error {
+  override name = 'ShardSyntaxError';
+}
+
+/** "2/8" → { index: 2, count: 8 }; anything but whole numbers with 1 ≤ index ≤ count is refused. */
+export function parseShard(text: string): Shard {
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  if (!match) throw new ShardSyntaxError(`"${text}" is not a shard: write index/count, 1-based, e.g. 2/8`);
+  const index = Number(match[1]);
+  const count = Number(match[2]);
+  if (count < 1) throw new ShardSyntaxError(`"${text}": the shard count must be at least 1`);
+  if (index < 1 || index > count) throw new ShardSyntaxError(`"${text}": the shard index must be from 1 to ${count}`);
+  return { index, count };
+}
+
+export const shardLabel = (shard: Shard): string => `${shard.index}/${shard.count}`;
+
+/**
+ * The connections of one share when `total` are split over `count` shares with none lost: the first
+ * total mod count shares take one more. 0-based `share`.
+ */
+export function splitConnections(total: number, share: number, count: number): number {
+  return Math.floor(total / count) + (share < total % count ? 1 : 0);
+}
+
+/** The connections this plan's run may open: its share of the plan's connections when it is a shard. */
+export function connectionsOf(plan: Plan): number {
+  return plan.shard ? splitConnections(plan.connections, plan.shard.index - 1, plan.shard.count) : plan.connections;
+}
+
+/**
+ * The rate this run is asked for: the plan's rate, or a shard's share of it (every count-th request
+ * of the global schedule is 1/count of its rate). Null in max-throughput mode.
+ */
+export function targetRateOf(plan: Plan): number | null {
+  if (!isArrivalExecutor(plan.executor)) return null;
+  return plan.shard ? plan.executor.ratePerSec / plan.shard.count : plan.executor.ratePerSec;
+}

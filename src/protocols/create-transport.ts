@@ -1,0 +1,57 @@
+import type { Plan } from '../plan/schema.js';
+import type { ResolvedTarget } from '../runner/resolve-target.js';
+import type { Clock } from '../time/clock.js';
+import { Http1Pool, tcpSocketFactory } from './http1/pool.js';
+import { buildRequest } from './http1/request.js';
+import { SocketPool } from './socket-pool.js';
+import { decodeEscapes } from './tcp/escapes.js';
+import { DelimitedReplyReader, FixedSizeReplyReader } from './tcp/reply-reader.js';
+import { tlsSocketFactory } from './tls/socket-factory.js';
+import type { ExchangeListener, Transport } from './transport.js';
+
+export interface TransportContext {
+  clock: Clock;
+  listener: ExchangeListener;
+}
+
+/** The transport for a plan's target, by URL scheme: http:// and https:// (HTTP/1.1), tcp:// (raw request/reply). */
+export function createTransport(plan: Plan, target: ResolvedTarget, { clock, listener }: TransportContext): Transport {
+  const scheme = new URL(plan.target.url).protocol;
+  const pipelining = plan.executor.type === 'max-throughput' ? plan.executor.pipelining : 1;
+  const common = { pipelining, maxConnections: plan.connections, clock, listener };
+  const plainSocket = tcpSocketFactory(target.address, target.port);
+  switch (scheme) {
+    case 'http:':
+    case 'https:':
+      return new Http1Pool({
+        ...common,
+        host: target.address,
+        port: target.port,
+        request: buildRequest(plan.target, target.body),
+        headRequests: plan.target.method === 'HEAD',
+        connect:
+          scheme === 'http:'
+            ? plainSocket
+            : tlsSocketFactory({
+                host: target.address,
+                port: target.port,
+                serverName: target.hostname,
+                insecure: plan.target.insecure === true,
+                ca: target.ca,
+                alpn: ['http/1.1'],
+              }),
+      });
+    case 'tcp:': {
+      const { payload, expectDelimiter, expectBytes } = plan.target;
+      const delimiter = expectDelimiter === undefined ? undefined : decodeEscapes(expectDelimiter);
+      return new SocketPool({
+        ...common,
+        connect: plainSocket,
+        request: decodeEscapes(payload ?? ''),
+        reader: (onReply) => (delimiter !== undefined ? new DelimitedReplyReader(onReply, delimiter) : new FixedSizeReplyReader(onReply, expectBytes ?? 1)),
+      });
+    }
+    default:
+      throw new RangeError(`no transport for ${scheme}// (the plan schema should have refused it)`);
+  }
+}

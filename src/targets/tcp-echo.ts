@@ -1,0 +1,43 @@
+// Built-in raw TCP load target: echoes every byte it receives, so `salvo run tcp://… --payload 'PING\n'
+// --expect-delimiter '\n'` gets each payload back as its reply.
+
+import { createServer, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { RunningTarget } from './http-server.js';
+
+export interface TcpEchoTargetOptions {
+  /** Interface to bind. Default '127.0.0.1'. */
+  host?: string;
+  /** Port to bind; 0 picks a free port. Default 0. */
+  port?: number;
+}
+
+export async function startTcpEchoTarget(options: TcpEchoTargetOptions = {}): Promise<RunningTarget> {
+  const host = options.host ?? '127.0.0.1';
+  const sockets = new Set<Socket>();
+  const server = createServer({ noDelay: true }, (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {}); // a client that resets is none of the target's business
+    socket.pipe(socket); // backpressure included: a client that stops reading stops being read
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `tcp://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    host,
+    port,
+    close: () =>
+      (closing ??= new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      })),
+  };
+}

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, test } from 'node:test';
+import { readResult } from '../../src/result/io.js';
+import { startTargetProcess } from '../../src/targets/target-process.js';
+import { assertUsageError, salvo } from '../support/cli.js';
+import { closedPort } from '../support/servers.js';
+
+// Apart from cli.test.ts because node's runner gives each file 60 s, and that one is near it already.
+
+const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+
+/** Starts salvo with stdout piped. */
+function spawnPiped(args: string[]) {
+  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output.stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output.stderr += chunk));
+  const exited = once(child, 'close').then(([status]) => ({ status: status as number | null, ...output }));
+  return { child, output, exited };
+}
+
+describe('salvo CLI: https:// and tcp:// targets', () => {
+  test('bad input for https and tcp: one line naming the problem, exit 2', async () => {
+    const port = await closedPort();
+    const tcp = `tcp://127.0.0.1:${port}`;
+    const cases: [string[], RegExp][] = [
+      [['run', `https://127.0.0.1:${port}/`, '--ca', '/nonexistent/ca.pem'], /cannot read CA file "\/nonexistent\/ca\.pem": ENOENT/],
+      [['run', tcp, '--expect-delimiter', '\\n'], /target\.payload: tcp:\/\/ needs a payload/],
+      [['run', tcp, '--payload', 'PING'], /target\.expectDelimiter: tcp:\/\/ needs exactly one of expectDelimiter and expectBytes/],
+      [['run', tcp, '--payload', 'PING', '--expect-delimiter', '\\n', '--expect-bytes', '4'], /needs exactly one of expectDelimiter and expectBytes/],
+      [['run', tcp, '--payload', 'PING\\q', '--expect-bytes', '4'], /target\.payload: "\\q" is not an escape/],
+      [['run', tcp, '--payload', 'PING', '--expect-delimiter', '\\x0'], /target\.expectDelimiter: "\\x0" is not an escape/],
+      [['run', tcp, '--payload', 'PING', '--expect-bytes', '0'], /--expect-bytes/],
+      [['run', tcp, '--payload', 'PING', '--expect-bytes', '4', '--body', 'x'], /target\.body: applies only to http:\/\/ and https:\/\/ targets, not tcp:\/\//],
+      [['run', tcp, '--payload', 'PING', '--expect-bytes', '4', '-m', 'POST'], /target\.method: applies only to http/],
+      [['run', tcp, '--payload', 'PING', '--expect-bytes', '4', '--insecure'], /target\.insecure: applies only to https:\/\/ targets/],
+      [['run', 'tcp://127.0.0.1', '--payload', 'PING', '--expect-bytes', '4'], /tcp:\/\/ needs a port/],
+      [['run', `http://127.0.0.1:${port}/`, '--payload', 'PING'], /target\.payload: applies only to tcp:\/\/ targets, not http:\/\//],
+      [['run', `http://127.0.0.1:${port}/`, '--insecure'], /target\.insecure: applies only to https:\/\/ targets, not http:\/\//],
+    ];
+    for (const [args, pattern] of cases) assertUsageError(args, pattern);
+  });
+
+  test('salvo run tcp:// against salvo serve tcp-echo: every payload comes back, no status codes', async () => {
+    const echo = await startTargetProcess('tcp-echo');
+    const dir = mkdtempSync(join(tmpdir(), 'salvo-cli-tcp-'));
+    try {
+      assert.match(echo.url, /^tcp:\/\/127\.0\.0\.1:\d+$/);
+      const out = join(dir, 'tcp.json');
+      const { status, stdout, stderr } = salvo('run', echo.url, '--payload', 'PING\\r\\n', '--expect-delimiter', '\\r\\n', '--rate', '200', '--duration', '1s', '--out', out);
+      assert.equal(status, 0, stderr);
+      assert.match(stdout, /tcp:\/\/127\.0\.0\.1/);
+      const result = await readResult(out);
+      assert.equal(result.summary.requests.sent, 200);
+      assert.equal(result.summary.requests.completed, 200);
+      assert.deepEqual(result.summary.statusCodes, {});
+      assert.equal(result.plan.target.payload, 'PING\\r\\n', 'the plan keeps the escaped text');
+      const sized = salvo('run', echo.url, '--payload', '\\x00\\x01\\x02', '--expect-bytes', '3', '--duration', '500ms', '-c', '2', '-p', '4', '--quiet', '--out', out);
+      assert.equal(sized.status, 0, sized.stderr);
+      const pipelined = await readResult(out);
+      assert.ok(pipelined.summary.requests.completed > 100, `completed ${pipelined.summary.requests.completed}`);
+      assert.equal(pipelined.summary.requests.failed, 0);
+    } finally {
+      await echo.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('salvo serve http --tls serves HTTPS; run needs --insecure (or counts tls errors)', async () => {
+    const server = spawnPiped(['serve', 'http', '--tls', '--port', '0']);
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        server.child.stdout.on('data', () => {
+          const match = /listening on (https:\/\/\S+)/.exec(server.output.stdout);
+          if (match) resolve(match[1]!);
+        });
+        void server.exited.then(({ stderr }) => reject(new Error(`serve http --tls exited: ${stderr}`)));
+      });
+      const secure = salvo('run', `${url}/`, '--insecure', '--rate', '100', '--duration', '500ms');
+      assert.equal(secure.status, 0, secure.stderr);
+      assert.match(secure.stdout, /status {6}200 50/);
+      const strict = salvo('run', `${url}/`, '--rate', '100', '--duration', '500ms');
+      assert.equal(strict.status, 0, strict.stderr);
+      assert.match(strict.stdout, /errors {6}tls 50/);
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  });
+});
