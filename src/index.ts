@@ -1,4 +1,5 @@
 export { validatePlan, planSchema, PlanError, type Plan, type PlanInput, type Executor } from './plan/index.js';
+export { loadPlanFile, readPlanFile, PlanFileError, planJsonSchema } from './plan/index.js';
 export { run, startRun, SetupError, type RunHandle, type RunOptions, type ExchangeObserver } from './runner/index.js';
 export {
   readResult,
@@ -16,7 +17,7 @@ export { compareResults, parseFailCondition, gateFails, renderComparison, type M
 export { parseThreshold, ThresholdSyntaxError, type Threshold } from './thresholds/index.js';
 export { renderSummary, RESULT_WRITERS, seriesCsv, seriesHlog, renderHtmlReport, writeHtmlReport, type ResultWriter } from './report/index.js';
 export { ERROR_CAUSES, type ErrorCause, type SecondSample } from './metrics/index.js';
-export { ConstantPacer, PoissonPacer, BucketPacer, ShardedPacer, type Pacer } from './schedule/index.js';
+export { ConstantPacer, PoissonPacer, BucketPacer, RampingPacer, ShardedPacer, type Pacer } from './schedule/index.js';
 export { parseShard, splitConnections, shardJobManifests, manifestsYaml, type Shard, type StartAt, type ShardJobOptions } from './cluster/index.js';
 export { systemClock, type Clock } from './time/index.js';
 export { startHttpTarget, type RunningTarget } from './targets/index.js';

@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { PlanFileError } from '../plan/load.js';
 import { PlanError } from '../plan/validate.js';
 import { SetupError } from '../runner/setup-error.js';
 import { VERSION } from '../version.js';
 import { compareCommand } from './commands/compare.js';
 import { demoCommand } from './commands/demo.js';
+import { initCommand } from './commands/init.js';
 import { k8sCommand } from './commands/k8s.js';
 import { mergeCommand } from './commands/merge.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
+import { schemaCommand } from './commands/schema.js';
 import { serveCommand } from './commands/serve.js';
 import { CliError, EXIT } from './exit-codes.js';
 
@@ -16,7 +19,7 @@ function buildProgram(): Command {
   const program = new Command('salvo')
     .description('load generation with honest latency: open and closed models, HDR histograms, lossless results')
     .version(VERSION);
-  for (const command of [runCommand(), reportCommand(), mergeCommand(), compareCommand(), serveCommand(), demoCommand(), k8sCommand()]) program.addCommand(command);
+  for (const command of [runCommand(), reportCommand(), mergeCommand(), compareCommand(), serveCommand(), demoCommand(), k8sCommand(), schemaCommand(), initCommand()]) program.addCommand(command);
   return program;
 }
 
@@ -24,6 +27,11 @@ function buildProgram(): Command {
 function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) {
     return error.exitCode === 0 ? EXIT.ok : EXIT.usage; // commander has printed its message already
+  }
+  if (error instanceof PlanFileError) {
+    // A file can hold many mistakes: one line each reads better than one long line.
+    process.stderr.write(error.kind === 'invalid' ? `salvo: error: invalid plan ${error.file}:\n${error.problems.map((problem) => `  ${problem}\n`).join('')}` : `salvo: error: ${error.message}\n`);
+    return EXIT.usage;
   }
   if (error instanceof PlanError) {
     process.stderr.write(`salvo: error: invalid plan: ${error.problems.join('; ')}\n`);

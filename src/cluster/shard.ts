@@ -1,4 +1,5 @@
 import { isArrivalExecutor, type Plan } from '../plan/schema.js';
+import { meanRateOf } from '../schedule/ramping.js';
 
 /**
  * One of `count` shares of a plan; `index` is 1-based (1 … count), as `--shard 2/8` and the error
@@ -46,5 +47,7 @@ export function connectionsOf(plan: Plan): number {
  */
 export function targetRateOf(plan: Plan): number | null {
   if (!isArrivalExecutor(plan.executor)) return null;
-  return plan.shard ? plan.executor.ratePerSec / plan.shard.count : plan.executor.ratePerSec;
+  // A ramp has no one rate: its target is the mean, what it sends over its duration.
+  const rate = plan.executor.type === 'ramping-arrival-rate' ? meanRateOf(plan.executor.startRatePerSec, plan.executor.stages) : plan.executor.ratePerSec;
+  return plan.shard ? rate / plan.shard.count : rate;
 }

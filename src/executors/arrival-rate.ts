@@ -32,7 +32,7 @@ export class ArrivalRateExecutor implements RunningExecutor {
     /** This run's share of the plan (1-based index); rates set mid-run stay the whole plan's rate. */
     private readonly shard?: { index: number; count: number },
   ) {
-    this.pacer = pacerFor(executor, executor.ratePerSec, 0, shard);
+    this.pacer = pacerFor(executor, undefined, 0, shard);
     this.nextDueUs = this.pacer.dueUs(0);
     this.queue = new IntendedQueue(maxQueue);
   }

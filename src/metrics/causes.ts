@@ -10,6 +10,8 @@ export const ERROR_CAUSES = [
   'socket', // any other socket error (EPIPE, EHOSTUNREACH, DNS, ...)
   'tls', // the TLS handshake or record layer failed: an untrusted or mismatched certificate, no common cipher, not TLS
   'protocol', // the response was not valid HTTP
+  'goaway', // HTTP/2: the server sent GOAWAY before processing the stream (its id was above the last one it took), or went away with an error code
+  'rst_stream', // HTTP/2: the server reset the stream (RST_STREAM) instead of answering it
   'http4xx', // the target answered with a 4xx status
   'http5xx', // the target answered with a 5xx status
   'dropped', // never sent: the queue was full or its batch started too late

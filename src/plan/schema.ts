@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { decodeEscapes, EscapeError } from '../protocols/tcp/escapes.js';
 import { parseThreshold, ThresholdSyntaxError, type Threshold } from '../thresholds/parse.js';
+import { msField } from './duration.js';
+import { runOptionsSchema } from './run-options.js';
 
 const positiveNumber = z.number().positive();
-const durationMs = z.number().int().positive();
+const durationMs = msField(z.number().int().positive());
 
-const supportedProtocols = new Set(['http:', 'https:', 'tcp:']);
+const supportedProtocols = new Set(['http:', 'https:', 'h2c:', 'tcp:']);
 const targetUrl = z.string().superRefine((value, ctx) => {
   let url: URL;
   try {
@@ -15,7 +17,7 @@ const targetUrl = z.string().superRefine((value, ctx) => {
     return;
   }
   if (!supportedProtocols.has(url.protocol)) {
-    ctx.addIssue({ code: 'custom', message: `unsupported scheme "${url.protocol}" (supported: http://, https://, tcp://)` });
+    ctx.addIssue({ code: 'custom', message: `unsupported scheme "${url.protocol}" (supported: http://, https://, h2c://, tcp://)` });
   } else if (url.protocol === 'tcp:' && url.port === '') {
     ctx.addIssue({ code: 'custom', message: `tcp:// needs a port: "${value}"` });
   }
@@ -32,10 +34,17 @@ function schemeOf(url: unknown): string | undefined {
 
 /** Target fields that only some schemes take; given for another scheme they are mistakes, not ignored. */
 const FIELDS_OF_SCHEME: Record<string, { fields: readonly string[]; schemes: readonly string[] }> = {
-  http: { fields: ['method', 'headers', 'body', 'bodyFile'], schemes: ['http:', 'https:'] },
-  tls: { fields: ['insecure', 'caFile'], schemes: ['https:'] },
+  http: { fields: ['method', 'headers', 'body', 'bodyFile'], schemes: ['http:', 'https:', 'h2c:'] },
+  tls: { fields: ['insecure', 'caFile', 'http2'], schemes: ['https:'] },
+  http2: { fields: ['streams'], schemes: ['https:', 'h2c:'] },
   tcp: { fields: ['payload', 'expectDelimiter', 'expectBytes'], schemes: ['tcp:'] },
 };
+
+/** "http://, https:// and h2c://". */
+function listOfSchemes(schemes: readonly string[]): string {
+  const names = schemes.map((scheme) => `${scheme}//`);
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
+}
 
 /** Escaped text (`\n`, `\xHH`, ...) that must decode to at least one byte. */
 const escapedBytes = z.string().superRefine((text, ctx) => {
@@ -52,7 +61,7 @@ const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be a 
 const headerValue = z.string().refine((value) => !/[^\t\x20-\x7e\x80-\xff]/.test(value), 'must hold only tab, visible ASCII or latin1 characters');
 
 const targetFields = z
-  .object({
+  .strictObject({
     url: targetUrl,
     method: z.string().regex(/^[A-Z]+$/, 'must be an upper-case HTTP method such as GET or POST').default('GET'),
     headers: z.array(z.tuple([headerName, headerValue])).default([]),
@@ -62,6 +71,10 @@ const targetFields = z
     insecure: z.boolean().optional(),
     /** https: a PEM file of CA certificates to trust instead of node's bundled roots. */
     caFile: z.string().min(1).optional(),
+    /** https: HTTP/2 negotiated by ALPN instead of HTTP/1.1 (h2c:// is HTTP/2 in cleartext, with prior knowledge). */
+    http2: z.boolean().optional(),
+    /** HTTP/2: most concurrent streams per connection (the server's SETTINGS_MAX_CONCURRENT_STREAMS may lower it). */
+    streams: z.number().int().min(1).max(10_000).optional(),
     /** tcp: the bytes written for each request, with escapes (\n \r \t \0 \\ \xHH). */
     payload: escapedBytes.optional(),
     /** tcp: a reply ends with these bytes (escapes as in payload)... */
@@ -73,6 +86,9 @@ const targetFields = z
     message: 'give body or bodyFile, not both',
   })
   .superRefine((target, ctx) => {
+    if (target.streams !== undefined && schemeOf(target.url) === 'https:' && target.http2 !== true) {
+      ctx.addIssue({ code: 'custom', path: ['streams'], message: 'streams apply to HTTP/2: use an h2c:// URL, or http2 with https://' });
+    }
     if (schemeOf(target.url) !== 'tcp:') return;
     if (target.payload === undefined) ctx.addIssue({ code: 'custom', path: ['payload'], message: 'tcp:// needs a payload to write for each request' });
     if ((target.expectDelimiter === undefined) === (target.expectBytes === undefined)) {
@@ -89,7 +105,7 @@ export const targetSchema = z.preprocess((input, ctx) => {
     if (schemes.includes(scheme)) continue;
     for (const field of fields) {
       if ((input as Record<string, unknown>)[field] !== undefined) {
-        ctx.addIssue({ code: 'custom', path: [field], message: `applies only to ${schemes.map((s) => `${s}//`).join(' and ')} targets, not ${scheme}//` });
+        ctx.addIssue({ code: 'custom', path: [field], message: `applies only to ${listOfSchemes(schemes)} targets, not ${scheme}//` });
       }
     }
   }
@@ -98,12 +114,30 @@ export const targetSchema = z.preprocess((input, ctx) => {
 
 const arrivalBase = { ratePerSec: positiveNumber, durationMs };
 
+/**
+ * k6's shape: the rate moves linearly from startRatePerSec to each stage's target over the stage.
+ * Its durationMs is not given but derived (the sum of the stages), so every executor has one.
+ */
+const rampingExecutor = z
+  .strictObject({
+    type: z.literal('ramping-arrival-rate'),
+    startRatePerSec: z.number().min(0).default(0),
+    stages: z.array(z.strictObject({ targetRatePerSec: z.number().min(0), durationMs })).min(1, 'needs at least one stage'),
+  })
+  .superRefine((ramp, ctx) => {
+    if (ramp.stages.length > 0 && ramp.startRatePerSec === 0 && ramp.stages.every((stage) => stage.targetRatePerSec === 0)) {
+      ctx.addIssue({ code: 'custom', path: ['stages'], message: 'every rate is 0, so the ramp would send nothing' });
+    }
+  })
+  .transform((ramp) => ({ ...ramp, durationMs: ramp.stages.reduce((sum, stage) => sum + stage.durationMs, 0) }));
+
 /** Executors carry k6's names so users recognize them; each says how load arrives. */
 export const executorSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('constant-arrival-rate'), ...arrivalBase }),
-  z.object({ type: z.literal('poisson-arrival-rate'), ...arrivalBase, seed: z.number().int().min(0).max(0xffffffff) }),
-  z.object({ type: z.literal('bucket-rate'), ...arrivalBase, bucketMs: positiveNumber.default(100) }),
-  z.object({ type: z.literal('max-throughput'), durationMs, pipelining: z.number().int().min(1).max(1024).default(1) }),
+  z.strictObject({ type: z.literal('constant-arrival-rate'), ...arrivalBase }),
+  z.strictObject({ type: z.literal('poisson-arrival-rate'), ...arrivalBase, seed: z.number().int().min(0).max(0xffffffff) }),
+  z.strictObject({ type: z.literal('bucket-rate'), ...arrivalBase, bucketMs: msField(positiveNumber).default(100) }),
+  rampingExecutor,
+  z.strictObject({ type: z.literal('max-throughput'), durationMs, pipelining: z.number().int().min(1).max(1024).default(1) }),
 ]);
 
 /** The parsed threshold, or its one-line problem. */
@@ -116,7 +150,7 @@ function parsedThreshold(expression: string): Threshold | string {
   }
 }
 
-const thresholdSchema = z.object({
+const thresholdSchema = z.strictObject({
   /** k6-style: "p99<250ms", "errors<1%", "rate>=0.99*target" (grammar in src/thresholds/parse.ts). */
   expression: z.string().superRefine((expression, ctx) => {
     const parsed = parsedThreshold(expression);
@@ -126,7 +160,7 @@ const thresholdSchema = z.object({
   abortOnFail: z.boolean().default(false),
 });
 
-export const planSchema = z.object({
+export const planSchema = z.strictObject({
   version: z.literal(1).default(1),
   target: targetSchema,
   executor: executorSchema,
@@ -134,14 +168,16 @@ export const planSchema = z.object({
   connections: z.number().int().min(1).max(100_000).default(50),
   timeoutMs: durationMs.default(10_000),
   /** After the duration, how long requests in flight or queued may still finish before the watchdog ends the run. */
-  gracefulStopMs: z.number().int().min(0).default(10_000),
+  gracefulStopMs: msField(z.number().int().min(0)).default(10_000),
   /** Requests due while every connection is busy wait here, keeping their intended time. */
   maxQueue: z.number().int().min(0).default(100_000),
   /** Pass/fail criteria (SLOs) judged on the result. */
   thresholds: z.array(thresholdSchema).default([]),
+  /** Plan files only: how `salvo run` runs the plan (files, progress, probe, start time), each the twin of a flag; stripped before the run. */
+  run: runOptionsSchema.optional(),
   /** Set on a shard's run (`--shard 2/8`): index is 1-based; see src/cluster/shard.ts for the split. */
   shard: z
-    .object({ index: z.number().int().min(1), count: z.number().int().min(1) })
+    .strictObject({ index: z.number().int().min(1), count: z.number().int().min(1) })
     .refine((shard) => shard.index <= shard.count, { message: 'the shard index must be from 1 to count' })
     .optional(),
 }).superRefine((plan, ctx) => {
@@ -150,6 +186,15 @@ export const planSchema = z.object({
     ctx.addIssue({ code: 'custom', path: ['shard'], message: `${plan.shard.count} shards need at least ${plan.shard.count} connections to share, the plan has ${plan.connections}` });
   }
   // "target" in a threshold means the executor's rate, so only the whole plan can tell whether there is one.
+  if (plan.executor.type === 'ramping-arrival-rate') {
+    // A ramp's target is its mean rate: right for the whole run, wrong for any one second of it.
+    plan.thresholds.forEach(({ expression, abortOnFail }, index) => {
+      const parsed = parsedThreshold(expression);
+      if (abortOnFail && typeof parsed !== 'string' && parsed.limit.unit === 'target') {
+        ctx.addIssue({ code: 'custom', path: ['thresholds', index, 'abortOnFail'], message: `threshold "${expression}": a ramp's target rate changes every second, so "target" is judged on the whole run only` });
+      }
+    });
+  }
   if (isArrivalExecutor(plan.executor)) return;
   plan.thresholds.forEach(({ expression }, index) => {
     const parsed = parsedThreshold(expression);
@@ -163,6 +208,7 @@ export type Plan = z.output<typeof planSchema>;
 export type PlanInput = z.input<typeof planSchema>;
 export type Executor = Plan['executor'];
 export type ArrivalExecutor = Exclude<Executor, { type: 'max-throughput' }>;
+export type RampingExecutor = Extract<Executor, { type: 'ramping-arrival-rate' }>;
 export type Target = Plan['target'];
 
 export function isArrivalExecutor(executor: Executor): executor is ArrivalExecutor {

@@ -10,10 +10,16 @@ export class PlanError extends Error {
 }
 
 export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => {
-    const path = issue.path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i ? '.' : ''}${String(part)}`)).join('');
+  return issues.flatMap((issue) => {
+    // Each unknown key gets its own path, so a typo in a plan file points at itself.
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${formatPath([...issue.path, key])}: unknown field`);
+    const path = formatPath(issue.path);
     return path ? `${path}: ${issue.message}` : issue.message;
   });
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i ? '.' : ''}${String(part)}`)).join('');
 }
 
 /** Validates plain data as a plan, filling defaults; throws PlanError listing every problem. */

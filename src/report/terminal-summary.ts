@@ -14,6 +14,8 @@ export function describeExecutor(executor: Executor): string {
       return `${executor.type} ${formatRate(executor.ratePerSec)} for ${seconds} (seed ${executor.seed})`;
     case 'constant-arrival-rate':
       return `${executor.type} ${formatRate(executor.ratePerSec)} for ${seconds}`;
+    case 'ramping-arrival-rate':
+      return `${executor.type} ${[executor.startRatePerSec, ...executor.stages.map((stage) => stage.targetRatePerSec)].map(formatRate).join(' → ')} over ${executor.stages.length} stage${executor.stages.length === 1 ? '' : 's'} for ${seconds}`;
   }
 }
 

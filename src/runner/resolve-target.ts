@@ -15,7 +15,7 @@ export interface ResolvedTarget {
   ca?: Buffer;
 }
 
-const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443 };
+const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443, 'h2c:': 80 };
 
 export async function resolveTarget(target: Target): Promise<ResolvedTarget> {
   const url = new URL(target.url);

@@ -5,6 +5,7 @@
 
 import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from 'node:http2';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -16,6 +17,8 @@ export interface HttpTargetOptions {
   port?: number;
   /** Serve HTTPS with this PEM key and certificate (see targets/tls.ts for a self-signed one). */
   tls?: { key: string; cert: string };
+  /** Serve HTTP/2 in cleartext with prior knowledge (h2c://) instead of HTTP/1.1; not with `tls`. */
+  h2c?: boolean;
 }
 
 export interface RunningTarget {
@@ -255,6 +258,10 @@ function onRequest(req: IncomingMessage, res: ServerResponse): void {
 export async function startHttpTarget(options: HttpTargetOptions = {}): Promise<RunningTarget> {
   const host = options.host ?? '127.0.0.1';
   const requestedPort = options.port ?? 0;
+  if (options.h2c) {
+    if (options.tls) throw new RangeError('h2c is HTTP/2 in cleartext: it does not take tls');
+    return startH2cTarget(host, requestedPort);
+  }
 
   const server = options.tls
     ? createHttpsServer({ ...options.tls, keepAlive: true, noDelay: true }, onRequest)
@@ -284,5 +291,36 @@ export async function startHttpTarget(options: HttpTargetOptions = {}): Promise<
     return closing;
   };
 
+  return { url, host, port, close };
+}
+
+/** The same routes over HTTP/2 in cleartext (prior knowledge), through node:http2's compatibility API. */
+async function startH2cTarget(host: string, requestedPort: number): Promise<RunningTarget> {
+  // The compatibility request and response take the calls the routes make (writeHead with a flat header array, end, 'close').
+  const server = createHttp2Server(onRequest as unknown as (req: Http2ServerRequest, res: Http2ServerResponse) => void);
+  const sessions = new Set<ServerHttp2Session>();
+  server.on('session', (session: ServerHttp2Session) => {
+    sessions.add(session);
+    session.on('close', () => sessions.delete(session));
+    session.on('error', noop);
+  });
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: Error): void => reject(error);
+    server.once('error', onError);
+    server.listen(requestedPort, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `h2c://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve()));
+      for (const session of sessions) session.destroy();
+    });
+    return closing;
+  };
   return { url, host, port, close };
 }

@@ -10,10 +10,10 @@ export interface TargetProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `salvo serve <kind> --port 0` in its own process, so target and generator never share a thread. */
-export async function startTargetProcess(kind = 'http'): Promise<TargetProcess> {
+/** Starts `salvo serve <kind> --port 0 [args]` in its own process, so target and generator never share a thread. */
+export async function startTargetProcess(kind = 'http', args: readonly string[] = []): Promise<TargetProcess> {
   // The IPC channel ties the target's life to ours: if we die without stopping it, it exits too.
-  const child = spawn(process.execPath, [MAIN, 'serve', kind, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const child = spawn(process.execPath, [MAIN, 'serve', kind, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {

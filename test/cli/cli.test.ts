@@ -60,7 +60,7 @@ describe('salvo CLI', () => {
       [['run', target.url, '--out', '/nonexistent-dir/result.json'], /--out: cannot write.*directory does not exist/],
       [['run', target.url, '--out', dir], /--out: cannot write.*is a directory/],
       [['run', target.url, '--body-file', join(dir, 'missing.txt'), '--duration', '1s'], /cannot read body file/],
-      [['run'], /missing required argument 'url'/],
+      [['run'], /missing required argument 'url-or-plan'/],
       [['frobnicate'], /unknown command 'frobnicate'/],
       [['serve', 'http', '--port', '70000'], /not a port/],
       [['report', join(dir, 'missing.json')], /cannot read result ".*missing.json": ENOENT/],

@@ -37,7 +37,7 @@ describe('salvo CLI: https:// and tcp:// targets', () => {
       [['run', tcp, '--payload', 'PING\\q', '--expect-bytes', '4'], /target\.payload: "\\q" is not an escape/],
       [['run', tcp, '--payload', 'PING', '--expect-delimiter', '\\x0'], /target\.expectDelimiter: "\\x0" is not an escape/],
       [['run', tcp, '--payload', 'PING', '--expect-bytes', '0'], /--expect-bytes/],
-      [['run', tcp, '--payload', 'PING', '--expect-bytes', '4', '--body', 'x'], /target\.body: applies only to http:\/\/ and https:\/\/ targets, not tcp:\/\//],
+      [['run', tcp, '--payload', 'PING', '--expect-bytes', '4', '--body', 'x'], /target\.body: applies only to http:\/\/, https:\/\/ and h2c:\/\/ targets, not tcp:\/\//],
       [['run', tcp, '--payload', 'PING', '--expect-bytes', '4', '-m', 'POST'], /target\.method: applies only to http/],
       [['run', tcp, '--payload', 'PING', '--expect-bytes', '4', '--insecure'], /target\.insecure: applies only to https:\/\/ targets/],
       [['run', 'tcp://127.0.0.1', '--payload', 'PING', '--expect-bytes', '4'], /tcp:\/\/ needs a port/],

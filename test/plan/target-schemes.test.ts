@@ -15,8 +15,8 @@ test('http://, https:// and tcp:// targets validate with their own fields', () =
 
 test('each scheme refuses the fields of another, naming each by path', () => {
   const cases: [Record<string, unknown>, string[]][] = [
-    [{ ...tcp, expectBytes: 4, method: 'POST', headers: [['a', 'b']] }, ['target.method: applies only to http:// and https:// targets, not tcp://', 'target.headers: applies only to http:// and https:// targets, not tcp://']],
-    [{ ...tcp, expectBytes: 4, bodyFile: 'x' }, ['target.bodyFile: applies only to http:// and https:// targets, not tcp://']],
+    [{ ...tcp, expectBytes: 4, method: 'POST', headers: [['a', 'b']] }, ['target.method: applies only to http://, https:// and h2c:// targets, not tcp://', 'target.headers: applies only to http://, https:// and h2c:// targets, not tcp://']],
+    [{ ...tcp, expectBytes: 4, bodyFile: 'x' }, ['target.bodyFile: applies only to http://, https:// and h2c:// targets, not tcp://']],
     [{ ...tcp, expectBytes: 4, caFile: 'ca.pem' }, ['target.caFile: applies only to https:// targets, not tcp://']],
     [{ url: 'http://127.0.0.1/', insecure: true }, ['target.insecure: applies only to https:// targets, not http://']],
     [{ url: 'https://127.0.0.1/', expectBytes: 3 }, ['target.expectBytes: applies only to tcp:// targets, not https://']],

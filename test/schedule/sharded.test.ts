@@ -12,6 +12,7 @@ const executors: ArrivalExecutor[] = [
   { type: 'poisson-arrival-rate', ratePerSec: 1000, durationMs, seed: 42 },
   { type: 'bucket-rate', ratePerSec: 333, durationMs, bucketMs: 100 },
   { type: 'bucket-rate', ratePerSec: 15, durationMs, bucketMs: 100 },
+  { type: 'ramping-arrival-rate', startRatePerSec: 0, stages: [{ targetRatePerSec: 500, durationMs: 2000 }, { targetRatePerSec: 0, durationMs: 1000 }], durationMs },
 ];
 
 /** Every (due, deadline) of a pacer's schedule inside the duration, in order of index. */
@@ -28,11 +29,11 @@ const sorted = (values: string[]): string[] => [...values].sort();
 
 describe('ShardedPacer', () => {
   for (const executor of executors) {
-    test(`the union of N shares is the whole ${executor.type} schedule (${executor.ratePerSec}/s), N = 1…8`, () => {
-      const whole = schedule(pacerFor(executor, executor.ratePerSec));
+    test(`the union of N shares is the whole ${executor.type} schedule (${JSON.stringify(executor)}), N = 1…8`, () => {
+      const whole = schedule(pacerFor(executor, undefined));
       assert.ok(whole.length > 40);
       for (let count = 1; count <= 8; count++) {
-        const shares = Array.from({ length: count }, (_, index) => schedule(pacerFor(executor, executor.ratePerSec, 0, { index: index + 1, count })));
+        const shares = Array.from({ length: count }, (_, index) => schedule(pacerFor(executor, undefined, 0, { index: index + 1, count })));
         assert.deepEqual(sorted(shares.flat()), sorted(whole), `N = ${count}`);
         // Phase-offset, not blocks: every share gets every count-th request, so none lags behind.
         shares.forEach((share, index) => assert.ok(Math.abs(share.length - whole.length / count) <= 1, `share ${index + 1}/${count} has ${share.length} of ${whole.length}`));

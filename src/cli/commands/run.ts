@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseShard, ShardSyntaxError, type Shard } from '../../cluster/shard.js';
 import { parseStartAt, startAtRecord, StartAtError, waitUntil } from '../../cluster/start-at.js';
-import { validatePlan, type PlanInput } from '../../plan/index.js';
+import { isPlanFile, validatePlan, type PlanInput } from '../../plan/index.js';
 import { paletteFor } from '../../report/color.js';
 import { NdjsonExchangeLog } from '../../report/ndjson.js';
 import { ProgressPrinter } from '../../report/progress-printer.js';
@@ -13,6 +13,7 @@ import { freshSeed } from '../../schedule/random.js';
 import { parseThreshold, ThresholdSyntaxError } from '../../thresholds/parse.js';
 import { systemClock } from '../../time/clock.js';
 import { CliError, EXIT } from '../exit-codes.js';
+import { assertPlanFileExists, explicitFlags, flagsWithRunOptions, planFromFile } from '../plan-file-flags.js';
 import { parseCount, parseDuration, parseHeader, parseRate, parseWholeMs } from '../units.js';
 import { addWriterOptions, requestedWriters } from '../writer-options.js';
 
@@ -40,6 +41,8 @@ export interface RunFlags {
   ndjsonSample?: number;
   insecure?: boolean;
   ca?: string;
+  http2?: boolean;
+  streams?: number;
   payload?: string;
   expectDelimiter?: string;
   expectBytes?: number;
@@ -89,7 +92,7 @@ function parseSampleFraction(text: string): number {
 export function runCommand(): Command {
   const command = new Command('run')
     .description('send load to a URL: at a fixed arrival rate (--rate), or as fast as the target answers')
-    .argument('<url>', 'target URL: http://127.0.0.1:8080/, https://host/, tcp://127.0.0.1:9000')
+    .argument('<url-or-plan>', 'a plan file (plan.yaml, plan.json; flags given override its values) or a target URL: http://127.0.0.1:8080/, https://host/, h2c://127.0.0.1:8080/, tcp://127.0.0.1:9000')
     .option('-r, --rate <rate>', 'requests per second (500, 2k, 1.5k); without it, max throughput', parseRate)
     .option('-d, --duration <duration>', 'how long to send (500ms, 30s, 2m)', parseWholeMs, 10_000)
     .addOption(new Option('-a, --arrival <schedule>', 'arrival schedule with --rate').choices(['constant', 'poisson', 'bucket']).default('constant'))
@@ -106,6 +109,8 @@ export function runCommand(): Command {
     .option('--body-file <path>', 'request body read from a file')
     .option('-k, --insecure', 'https: accept any certificate, self-signed ones included')
     .option('--ca <file>', 'https: trust the CA certificates in this PEM file instead of the bundled roots')
+    .option('--http2', 'https: speak HTTP/2, negotiated by ALPN (h2c://host:port/ is HTTP/2 in cleartext)')
+    .option('--streams <n>', 'HTTP/2: most concurrent streams per connection (default 100, never above the server\'s limit)', (text) => parseCount(text))
     .option('--payload <bytes>', 'tcp: what to write for each request; escapes \\n \\r \\t \\0 \\\\ \\xHH')
     .option('--expect-delimiter <bytes>', 'tcp: a reply ends with these bytes (escapes as in --payload)')
     .option('--expect-bytes <n>', 'tcp: a reply is this many bytes', (text) => parseCount(text))
@@ -118,8 +123,8 @@ export function runCommand(): Command {
     .option('-q, --quiet', 'print nothing but errors')
     .option('--shard <index/count>', 'run only this share of the load, 1-based (2/8: the 2nd of 8); merge the shards with salvo merge', checkedShard)
     .option('--start-at <ISO time>', 'wait until this wall-clock instant (with a zone: 2026-11-23T08:00:00Z) before time zero, so shards start together', checkedStartAt);
-  return addWriterOptions(command).action(async (url: string, flags: RunFlags) => {
-    process.exitCode = await runFromFlags(url, flags);
+  return addWriterOptions(command).action(async (url: string, flags: RunFlags, self: Command) => {
+    process.exitCode = await runFromFlags(url, flags, self);
   });
 }
 
@@ -170,14 +175,19 @@ function targetFromFlags(url: string, flags: RunFlags): PlanInput['target'] {
     ...(flags.bodyFile !== undefined ? { bodyFile: flags.bodyFile } : {}),
     ...(flags.insecure ? { insecure: true } : {}),
     ...(flags.ca !== undefined ? { caFile: flags.ca } : {}),
+    ...(flags.http2 ? { http2: true } : {}),
+    ...(flags.streams !== undefined ? { streams: flags.streams } : {}),
     ...(flags.payload !== undefined ? { payload: flags.payload } : {}),
     ...(flags.expectDelimiter !== undefined ? { expectDelimiter: flags.expectDelimiter } : {}),
     ...(flags.expectBytes !== undefined ? { expectBytes: flags.expectBytes } : {}),
   };
 }
 
-async function runFromFlags(url: string, flags: RunFlags): Promise<number> {
-  const plan = validatePlan(planFromFlags(url, flags));
+async function runFromFlags(url: string, flags: RunFlags, command: Command): Promise<number> {
+  if (!isPlanFile(url)) assertPlanFileExists(url);
+  // A plan file's run section is how to run it, not what to run: it fills in flags and the result never records it.
+  const { run: runOptions, ...plan } = isPlanFile(url) ? planFromFile(url, flags, explicitFlags(command)) : validatePlan(planFromFlags(url, flags));
+  if (runOptions !== undefined) flags = flagsWithRunOptions(flags, runOptions, explicitFlags(command));
   const writers = requestedWriters(flags as unknown as Record<string, unknown>);
   const exchangeLog = exchangeLogFromFlags(flags);
   const progress = flags.quiet

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { msField } from './duration.js';
+
+const path = z.string().min(1);
+
+/**
+ * The `run` section of a plan file: how `salvo run` runs the plan, each field the twin of a flag
+ * (which overrides it). It is not part of the load: results record the plan without it, so shards
+ * writing different files still merge. Paths are relative to the working directory, as flags' are.
+ */
+export const runOptionsSchema = z.strictObject({
+  /** --out: the result JSON. */
+  out: path.optional(),
+  /** --html, --csv, --hlog: reports written at the end. */
+  html: path.optional(),
+  csv: path.optional(),
+  hlog: path.optional(),
+  /** --ndjson, --ndjson-sample: one line per finished request, optionally a seeded sample. */
+  ndjson: path.optional(),
+  ndjsonSample: z.number().gt(0).max(1).optional(),
+  /** --progress: how often a progress line is printed when stdout is not a terminal. */
+  progressMs: msField(z.number().positive()).optional(),
+  /** --quiet: print nothing but errors. */
+  quiet: z.boolean().optional(),
+  /** --no-probe is `probe: false`: skip the connection check before the run. */
+  probe: z.boolean().optional(),
+  /** --start-at: an ISO time with a zone (2026-11-23T08:00:00Z), checked when the run starts. */
+  startAt: z.string().optional(),
+});
+
+export type RunOptions = z.output<typeof runOptionsSchema>;
