@@ -7,8 +7,8 @@ import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from 'node:http2';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { keepLoadConnectionsOpen, listen, targetUrl } from './listen.js';
 
 export interface HttpTargetOptions {
   /** Interface to bind. Default '127.0.0.1'. */
@@ -266,21 +266,9 @@ export async function startHttpTarget(options: HttpTargetOptions = {}): Promise<
   const server = options.tls
     ? createHttpsServer({ ...options.tls, keepAlive: true, noDelay: true }, onRequest)
     : createServer({ keepAlive: true, noDelay: true }, onRequest);
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.maxRequestsPerSocket = 0;
-
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: Error): void => reject(error);
-    server.once('error', onError);
-    server.listen(requestedPort, host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-
-  const port = (server.address() as AddressInfo).port;
-  const url = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  keepLoadConnectionsOpen(server);
+  const port = await listen(server, requestedPort, host);
+  const url = targetUrl(options.tls ? 'https' : 'http', host, port);
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -304,16 +292,8 @@ async function startH2cTarget(host: string, requestedPort: number): Promise<Runn
     session.on('close', () => sessions.delete(session));
     session.on('error', noop);
   });
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: Error): void => reject(error);
-    server.once('error', onError);
-    server.listen(requestedPort, host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const url = `h2c://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const port = await listen(server, requestedPort, host);
+  const url = targetUrl('h2c', host, port);
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolve, reject) => {

@@ -2,7 +2,7 @@
 // --expect-delimiter '\n'` gets each payload back as its reply.
 
 import { createServer, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { listen, targetUrl } from './listen.js';
 import type { RunningTarget } from './http-server.js';
 
 export interface TcpEchoTargetOptions {
@@ -21,17 +21,10 @@ export async function startTcpEchoTarget(options: TcpEchoTargetOptions = {}): Pr
     socket.on('error', () => {}); // a client that resets is none of the target's business
     socket.pipe(socket); // backpressure included: a client that stops reading stops being read
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, options.port ?? 0, host);
   let closing: Promise<void> | undefined;
   return {
-    url: `tcp://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: targetUrl('tcp', host, port),
     host,
     port,
     close: () =>

@@ -15,7 +15,7 @@
 
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { keepLoadConnectionsOpen, listen, targetUrl } from '../listen.js';
 import { VERSION } from '../../version.js';
 import { appName } from './app-name.js';
 import { DEFAULT_ADJUST_SETTINGS, commandBodies, type AdjustSettings } from './commands.js';
@@ -214,21 +214,10 @@ export async function startServoFleet(options: ServoFleetOptions = {}): Promise<
   }
 
   const server = createServer({ keepAlive: true, noDelay: true }, onRequest);
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.maxRequestsPerSocket = 0;
-
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: Error): void => reject(error);
-    server.once('error', onError);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
+  keepLoadConnectionsOpen(server);
   const host = options.host ?? '127.0.0.1';
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const port = await listen(server, options.port ?? 0, host);
+  const url = targetUrl('http', host, port);
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
