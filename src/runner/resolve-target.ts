@@ -29,25 +29,23 @@ export async function resolveTarget(target: Target): Promise<ResolvedTarget> {
   } catch (error) {
     throw new SetupError(`cannot resolve host "${hostname}": ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
-  let body: Buffer | undefined;
-  if (target.bodyFile !== undefined) {
-    try {
-      body = await readFile(target.bodyFile);
-    } catch (error) {
-      throw new SetupError(`cannot read body file "${target.bodyFile}": ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-    }
-  } else if (target.body !== undefined) {
-    body = Buffer.from(target.body, 'utf8');
-  }
-  let ca: Buffer | undefined;
-  if (target.caFile !== undefined) {
-    try {
-      ca = await readFile(target.caFile);
-    } catch (error) {
-      throw new SetupError(`cannot read CA file "${target.caFile}": ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-    }
-  }
+  const body =
+    target.bodyFile !== undefined
+      ? await readSetupFile('body file', target.bodyFile)
+      : target.body !== undefined
+        ? Buffer.from(target.body, 'utf8')
+        : undefined;
+  const ca = target.caFile !== undefined ? await readSetupFile('CA file', target.caFile) : undefined;
   return { address, port, body, hostname, ...(ca !== undefined ? { ca } : {}) };
+}
+
+/** Reads a file the run needs before it starts; failing to is a SetupError naming the file. */
+async function readSetupFile(what: string, path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new SetupError(`cannot read ${what} "${path}": ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
 }
 
 /** Opens and closes one connection, so a run against a target that is not there fails before it starts. */
