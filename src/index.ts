@@ -21,3 +21,18 @@ export { ConstantPacer, PoissonPacer, BucketPacer, RampingPacer, ShardedPacer, t
 export { parseShard, splitConnections, shardJobManifests, manifestsYaml, type Shard, type StartAt, type ShardJobOptions } from './cluster/index.js';
 export { systemClock, type Clock } from './time/index.js';
 export { startHttpTarget, type RunningTarget } from './targets/index.js';
+export {
+  defineScenario,
+  type ScenarioDefinition,
+  type ScenarioPlan,
+  type UserTypeDefinition,
+  type TaskDefinition,
+  type TaskSetDefinition,
+  type TaskEntry,
+  type TaskFunction,
+  type UserContext,
+  type HttpClient,
+  type RequestOptions,
+  type Response,
+  type RandomHelpers,
+} from './scenario/api.js';

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { parseStartAt, StartAtError } from '../cluster/start-at.js';
 import { readPlanFile, validatePlanFile, type Plan } from '../plan/index.js';
+import { ScenarioError } from '../scenario/from-definition.js';
+import { loadScenarioModule } from '../scenario/load-scenario.js';
 import type { RunOptions } from '../plan/run-options.js';
 import { freshSeed } from '../schedule/random.js';
 import type { RunFlags } from './commands/run.js';
@@ -30,7 +32,10 @@ const PLAN_FIELDS: Partial<Record<keyof RunFlags, [field: string, value: (flags:
   grace: ['gracefulStopMs', (flags) => flags.grace],
   maxQueue: ['maxQueue', (flags) => flags.maxQueue],
   shard: ['shard', (flags) => flags.shard],
+  scenario: ['scenario', (flags) => flags.scenario],
 };
+
+const VU_TYPES = new Set(['constant-vus', 'ramping-vus', 'phases']);
 
 const ARRIVAL_TYPES = { constant: 'constant-arrival-rate', poisson: 'poisson-arrival-rate', bucket: 'bucket-rate' } as const;
 
@@ -41,7 +46,9 @@ export function explicitFlags(command: Command): Set<string> {
 
 /** A plan file's name that is not a file: said as such, rather than as a bad URL. */
 export function assertPlanFileExists(argument: string): void {
-  if (/\.(ya?ml|json)$/i.test(argument) && !argument.includes('://')) throw new CliError(`no plan file ${argument}`);
+  if (argument.includes('://')) return;
+  if (/\.(ya?ml|json)$/i.test(argument)) throw new CliError(`no plan file ${argument}`);
+  if (/\.(m?ts|m?js)$/i.test(argument)) throw new CliError(`no scenario file ${argument}`);
 }
 
 /** The plan in `file` with every flag the user set replacing the plan's value, validated. */
@@ -64,6 +71,7 @@ export function withFlags(data: Data, flags: RunFlags, explicit: ReadonlySet<str
     if (key === 'body') delete target.bodyFile;
     if (key === 'bodyFile') delete target.body;
   }
+  if (set('target')) target.url = flags.target;
   if (isData(plan.target) || Object.keys(target).length > 0) plan.target = target;
   for (const [key, [field, value]] of Object.entries(PLAN_FIELDS)) if (set(key as keyof RunFlags)) plan[field] = value(flags);
   if (set('threshold')) plan.thresholds = flags.threshold.map((expression) => ({ expression, abortOnFail: flags.abortOnFail === true }));
@@ -71,7 +79,45 @@ export function withFlags(data: Data, flags: RunFlags, explicit: ReadonlySet<str
     if (!Array.isArray(plan.thresholds) || plan.thresholds.length === 0) throw new CliError('--abort-on-fail needs at least one threshold, in the plan or with --threshold');
     plan.thresholds = plan.thresholds.map((threshold) => (isData(threshold) ? { ...threshold, abortOnFail: true } : threshold));
   }
-  plan.executor = executorWithFlags(isData(plan.executor) ? plan.executor : {}, flags, set);
+  const executor = isData(plan.executor) ? plan.executor : {};
+  if (set('vus')) {
+    plan.executor = usersWithFlags(executor, flags, set);
+  } else if (VU_TYPES.has(String(executor.type))) {
+    if (set('duration')) plan.executor = usersWithFlags(executor, flags, set);
+    if (set('seed')) plan.seed = flags.seed;
+  } else {
+    plan.executor = executorWithFlags(executor, flags, set);
+  }
+  return plan;
+}
+
+/** --vus makes the load constant-vus (k6's --vus); --duration changes a constant-vus's duration. */
+function usersWithFlags(executor: Data, flags: RunFlags, set: (key: keyof RunFlags) => boolean): Data {
+  if (set('rate') || set('arrival')) throw new CliError('--vus runs virtual users (the closed model); --rate and --arrival are for arrival rates');
+  if (!set('vus') && executor.type !== 'constant-vus') throw new CliError(`--duration does not apply to ${String(executor.type)}: its stages or phases set the duration (or give --vus to replace it)`);
+  const durationMs = set('duration') ? flags.duration : executor.type === 'constant-vus' ? executor.durationMs : flags.duration;
+  return {
+    type: 'constant-vus',
+    vus: set('vus') ? flags.vus : executor.vus,
+    durationMs,
+    ...(executor.userTypes !== undefined && executor.type !== 'phases' ? { userTypes: executor.userTypes } : {}),
+  };
+}
+
+/** `salvo run scenario.ts`: the plan the scenario file declares (its `plan`), with the flags applied and the file as its user types. */
+export async function planFromScenario(file: string, flags: RunFlags, explicit: ReadonlySet<string>): Promise<Plan> {
+  let definition: unknown;
+  try {
+    definition = await loadScenarioModule(file);
+  } catch (error) {
+    if (error instanceof ScenarioError) throw new CliError(error.message);
+    throw error;
+  }
+  const declared = isData(definition) && isData(definition.plan) ? definition.plan : {};
+  if (declared.executor === undefined && !explicit.has('vus')) throw new CliError(`${file} declares no plan.executor: give --vus N (and --duration), or a plan in defineScenario`);
+  if (!isData(declared.target) && !explicit.has('target')) throw new CliError(`${file} declares no plan.target: give --target <url>, or a plan in defineScenario`);
+  const data = withFlags({ ...declared, scenario: file }, flags, explicit);
+  const plan = validatePlanFile(file, data);
   return plan;
 }
 

@@ -1,5 +1,5 @@
 import { connectionsOf } from '../cluster/shard.js';
-import type { Plan } from '../plan/schema.js';
+import { isArrivalExecutor, type Plan } from '../plan/schema.js';
 import { ArrivalRateExecutor } from './arrival-rate.js';
 import type { ExecutorContext, RunningExecutor } from './executor.js';
 import { MaxThroughputExecutor } from './max-throughput.js';
@@ -11,7 +11,7 @@ export { IntendedQueue } from './intended-queue.js';
 export function createExecutor(plan: Plan, context: ExecutorContext): RunningExecutor {
   // A shard opens its share of the plan's connections (the transport was sized for the whole plan).
   if (plan.shard) context.transport.setMaxConnections(connectionsOf(plan));
-  return plan.executor.type === 'max-throughput'
-    ? new MaxThroughputExecutor(context)
-    : new ArrivalRateExecutor(plan.executor, context, plan.maxQueue, plan.shard);
+  if (isArrivalExecutor(plan.executor)) return new ArrivalRateExecutor(plan.executor, context, plan.maxQueue, plan.shard);
+  if (plan.executor.type === 'max-throughput') return new MaxThroughputExecutor(context);
+  throw new RangeError(`${plan.executor.type} runs virtual users: the runner starts it with its users`);
 }

@@ -25,6 +25,11 @@ export function isPlanFile(argument: string): boolean {
   return PLAN_FILE.test(argument) && existsSync(argument);
 }
 
+/** `salvo run`'s argument names a TypeScript (or JavaScript) scenario file when it ends so and exists. */
+export function isScenarioFile(argument: string): boolean {
+  return /\.(m?ts|m?js)$/i.test(argument) && existsSync(argument);
+}
+
 /** The file's data, not yet validated: YAML (.yaml, .yml) or JSON (.json). */
 export function readPlanFile(file: string): unknown {
   let text: string;

@@ -3,6 +3,7 @@ import { decodeEscapes, EscapeError } from '../protocols/tcp/escapes.js';
 import { parseThreshold, ThresholdSyntaxError, type Threshold } from '../thresholds/parse.js';
 import { msField } from './duration.js';
 import { runOptionsSchema } from './run-options.js';
+import { duplicateNames, userMixSchema, userTypeSchema, type UserMix } from './user-types.js';
 
 const positiveNumber = z.number().positive();
 const durationMs = msField(z.number().int().positive());
@@ -131,6 +132,38 @@ const rampingExecutor = z
   })
   .transform((ramp) => ({ ...ramp, durationMs: ramp.stages.reduce((sum, stage) => sum + stage.durationMs, 0) }));
 
+const userCount = z.number().int('must be a whole number').min(0, 'must be 0 or more');
+/** Virtual users: each runs its user type's tasks in a loop, waiting between them (the closed model). */
+const userMix = { userTypes: userMixSchema.optional() };
+
+/** k6's ramping-vus: the user count moves linearly from startVus to each stage's target over the stage. */
+const rampingVusExecutor = z
+  .strictObject({
+    type: z.literal('ramping-vus'),
+    startVus: userCount.default(0),
+    stages: z.array(z.strictObject({ targetVus: userCount, durationMs })).min(1, 'needs at least one stage'),
+    ...userMix,
+  })
+  .transform((ramp) => ({ ...ramp, durationMs: ramp.stages.reduce((sum, stage) => sum + stage.durationMs, 0) }));
+
+/** Locust's load shape: phases in sequence, each with its user count, spawn rate and mix of user types. */
+const phasesExecutor = z
+  .strictObject({
+    type: z.literal('phases'),
+    phases: z
+      .array(
+        z.strictObject({
+          durationMs,
+          users: userCount,
+          /** Users started (or stopped, when the phase wants fewer) per second until the phase's count is reached. */
+          spawnRate: positiveNumber,
+          ...userMix,
+        }),
+      )
+      .min(1, 'needs at least one phase'),
+  })
+  .transform((shape) => ({ ...shape, durationMs: shape.phases.reduce((sum, phase) => sum + phase.durationMs, 0) }));
+
 /** Executors carry k6's names so users recognize them; each says how load arrives. */
 export const executorSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('constant-arrival-rate'), ...arrivalBase }),
@@ -138,7 +171,19 @@ export const executorSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('bucket-rate'), ...arrivalBase, bucketMs: msField(positiveNumber).default(100) }),
   rampingExecutor,
   z.strictObject({ type: z.literal('max-throughput'), durationMs, pipelining: z.number().int().min(1).max(1024).default(1) }),
+  z.strictObject({ type: z.literal('constant-vus'), vus: z.number().int('must be a whole number').min(1, 'must be at least 1'), durationMs, ...userMix }),
+  rampingVusExecutor,
+  phasesExecutor,
 ]);
+
+const VU_EXECUTORS = new Set(['constant-vus', 'ramping-vus', 'phases']);
+
+/** Data files for virtual users: rows of a CSV (with a header line) or a JSON array. */
+const dataSetSchema = z.strictObject({
+  file: z.string().min(1),
+  /** shared: every user sees every row; split: user i of n gets rows i, i+n, ... (k6's SharedArray vs segments). */
+  mode: z.enum(['shared', 'split']).default('shared'),
+});
 
 /** The parsed threshold, or its one-line problem. */
 function parsedThreshold(expression: string): Threshold | string {
@@ -160,7 +205,7 @@ const thresholdSchema = z.strictObject({
   abortOnFail: z.boolean().default(false),
 });
 
-export const planSchema = z.strictObject({
+const planFields = z.strictObject({
   version: z.literal(1).default(1),
   target: targetSchema,
   executor: executorSchema,
@@ -175,16 +220,27 @@ export const planSchema = z.strictObject({
   thresholds: z.array(thresholdSchema).default([]),
   /** Plan files only: how `salvo run` runs the plan (files, progress, probe, start time), each the twin of a flag; stripped before the run. */
   run: runOptionsSchema.optional(),
+  /** Virtual users (constant-vus, ramping-vus, phases): the user types written in the plan... */
+  userTypes: z.array(userTypeSchema).min(1, 'needs at least one user type').optional(),
+  /** ...or a TypeScript scenario file whose user types they run (see `defineScenario`); relative paths are from the working directory. */
+  scenario: z.string().min(1).optional(),
+  /** Data files for virtual users by name, read once at start (paths as for scenario). */
+  data: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a name of letters, digits and _'), dataSetSchema).optional(),
+  /** Seed for virtual users' random choices (task picks, think times, random data); recorded so a run can be repeated. */
+  seed: z.number().int().min(0).max(0xffffffff).optional(),
   /** Set on a shard's run (`--shard 2/8`): index is 1-based; see src/cluster/shard.ts for the split. */
   shard: z
     .strictObject({ index: z.number().int().min(1), count: z.number().int().min(1) })
     .refine((shard) => shard.index <= shard.count, { message: 'the shard index must be from 1 to count' })
     .optional(),
-}).superRefine((plan, ctx) => {
+});
+
+export const planSchema = planFields.superRefine((plan, ctx) => {
   // Connections are split over the shards with none lost; a shard left without one could send nothing.
   if (plan.shard && plan.shard.count > plan.connections) {
     ctx.addIssue({ code: 'custom', path: ['shard'], message: `${plan.shard.count} shards need at least ${plan.shard.count} connections to share, the plan has ${plan.connections}` });
   }
+  checkUserTypes(plan, ctx);
   // "target" in a threshold means the executor's rate, so only the whole plan can tell whether there is one.
   if (plan.executor.type === 'ramping-arrival-rate') {
     // A ramp's target is its mean rate: right for the whole run, wrong for any one second of it.
@@ -204,15 +260,66 @@ export const planSchema = z.strictObject({
   });
 });
 
+type PlanOutput = z.output<typeof planFields>;
+
+/** Virtual users need user types (from the plan or a scenario file) and every type a mix names must exist. */
+function checkUserTypes(plan: PlanOutput, ctx: z.RefinementCtx): void {
+  const runsUsers = isVuExecutor(plan.executor);
+  if (!runsUsers) {
+    for (const field of ['userTypes', 'scenario', 'data'] as const) {
+      if (plan[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `applies to virtual-user executors (constant-vus, ramping-vus, phases), not ${plan.executor.type}` });
+    }
+    return;
+  }
+  const scheme = schemeOf(plan.target.url);
+  if (scheme !== 'http:' && scheme !== 'https:' ) {
+    ctx.addIssue({ code: 'custom', path: ['target', 'url'], message: `virtual users speak HTTP/1.1: use an http:// or https:// target, not ${scheme}//` });
+  }
+  if (plan.target.http2 === true) ctx.addIssue({ code: 'custom', path: ['target', 'http2'], message: 'virtual users speak HTTP/1.1, not HTTP/2' });
+  if (plan.shard) ctx.addIssue({ code: 'custom', path: ['shard'], message: 'virtual-user executors cannot be sharded yet: shard an arrival-rate plan' });
+  if (plan.userTypes !== undefined && plan.scenario !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['scenario'], message: 'give userTypes or a scenario file, not both' });
+  }
+  if (plan.userTypes === undefined && plan.scenario === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['userTypes'], message: `${plan.executor.type} runs virtual users: give userTypes, or a TypeScript scenario file` });
+  }
+  if (plan.userTypes) {
+    for (const repeated of duplicateNames(plan.userTypes)) ctx.addIssue({ code: 'custom', path: ['userTypes'], message: `user type "${repeated}" is defined twice` });
+  }
+  const known = plan.userTypes ? new Set(plan.userTypes.map((type) => type.name)) : undefined;
+  for (const { mix, path } of mixesOf(plan.executor)) {
+    for (const repeated of duplicateNames(mix)) ctx.addIssue({ code: 'custom', path, message: `user type "${repeated}" is listed twice` });
+    mix.forEach(({ name }, index) => {
+      if (known && !known.has(name)) ctx.addIssue({ code: 'custom', path: [...path, index, 'name'], message: `no user type named "${name}" (known: ${[...known].join(', ')})` });
+    });
+  }
+}
+
+/** Every user mix an executor holds, with its path in the plan. */
+export function mixesOf(executor: Executor): { mix: UserMix; path: (string | number)[] }[] {
+  if (executor.type === 'phases') {
+    return executor.phases.flatMap((phase, index) => (phase.userTypes ? [{ mix: phase.userTypes, path: ['executor', 'phases', index, 'userTypes'] }] : []));
+  }
+  if ((executor.type === 'constant-vus' || executor.type === 'ramping-vus') && executor.userTypes) {
+    return [{ mix: executor.userTypes, path: ['executor', 'userTypes'] }];
+  }
+  return [];
+}
+
 export type Plan = z.output<typeof planSchema>;
 export type PlanInput = z.input<typeof planSchema>;
 export type Executor = Plan['executor'];
-export type ArrivalExecutor = Exclude<Executor, { type: 'max-throughput' }>;
+export type VuExecutor = Extract<Executor, { type: 'constant-vus' | 'ramping-vus' | 'phases' }>;
+export type ArrivalExecutor = Exclude<Executor, { type: 'max-throughput' } | VuExecutor>;
 export type RampingExecutor = Extract<Executor, { type: 'ramping-arrival-rate' }>;
 export type Target = Plan['target'];
 
 export function isArrivalExecutor(executor: Executor): executor is ArrivalExecutor {
-  return executor.type !== 'max-throughput';
+  return executor.type !== 'max-throughput' && !isVuExecutor(executor);
+}
+
+export function isVuExecutor(executor: Executor): executor is VuExecutor {
+  return VU_EXECUTORS.has(executor.type);
 }
 
 /** The target in one line for people: "GET http://host/path", or for raw TCP the URL and what is sent ("tcp://host:9000 PING\n"). */

@@ -10,6 +10,8 @@ import { decodeEscapes } from './tcp/escapes.js';
 import { DelimitedReplyReader, FixedSizeReplyReader } from './tcp/reply-reader.js';
 import { tlsSocketFactory } from './tls/socket-factory.js';
 import type { ExchangeListener, Transport } from './transport.js';
+import { UserConnections } from './http1/user-connections.js';
+import type { SocketFactory } from './socket-pool.js';
 
 export interface TransportContext {
   clock: Clock;
@@ -47,17 +49,7 @@ export function createTransport(plan: Plan, target: ResolvedTarget, { clock, lis
         port: target.port,
         request: buildRequest(plan.target, target.body),
         headRequests: plan.target.method === 'HEAD',
-        connect:
-          scheme === 'http:'
-            ? plainSocket
-            : tlsSocketFactory({
-                host: target.address,
-                port: target.port,
-                serverName: target.hostname,
-                insecure: plan.target.insecure === true,
-                ca: target.ca,
-                alpn: ['http/1.1'],
-              }),
+        connect: http1SocketFactory(plan, target),
       });
     case 'tcp:': {
       const { payload, expectDelimiter, expectBytes } = plan.target;
@@ -72,4 +64,22 @@ export function createTransport(plan: Plan, target: ResolvedTarget, { clock, lis
     default:
       throw new RangeError(`no transport for ${scheme}// (the plan schema should have refused it)`);
   }
+}
+
+/** Sockets for HTTP/1.1: plain TCP for http://, TLS offering only http/1.1 for https://. */
+function http1SocketFactory(plan: Plan, target: ResolvedTarget): SocketFactory {
+  if (new URL(plan.target.url).protocol === 'http:') return tcpSocketFactory(target.address, target.port);
+  return tlsSocketFactory({
+    host: target.address,
+    port: target.port,
+    serverName: target.hostname,
+    insecure: plan.target.insecure === true,
+    ca: target.ca,
+    alpn: ['http/1.1'],
+  });
+}
+
+/** Virtual users' connections (HTTP/1.1, one per user) to the plan's target. */
+export function createUserConnections(plan: Plan, target: ResolvedTarget, { clock, listener }: TransportContext): UserConnections {
+  return new UserConnections(http1SocketFactory(plan, target), clock, listener);
 }

@@ -10,19 +10,23 @@ export interface ExchangeListener {
   onSlotFree(): void;
 }
 
-/**
- * How requests reach a target, the one seam every protocol implements (undici's dispatch, reduced
- * to what a load needs). A transport owns its connections; the executor only asks for slots.
- */
-export interface Transport {
-  /** Sends one request now when a slot is free (opening a connection if the limit allows); false otherwise. */
-  trySend(intendedUs: number): boolean;
+/** What the runner needs of whatever holds a run's connections: counts, timeouts and the end. */
+export interface Connections {
   /** Requests sent and not yet finished. */
   inFlight(): number;
   /** Fails, as `timeout`, every request sent before `olderThanUs` (and what is queued behind it on its connection). */
   expire(olderThanUs: number): void;
-  /** Changes how many connections may be open; extra idle ones close, busy ones close when they finish. */
-  setMaxConnections(count: number): void;
   /** Closes every connection; requests still in flight are abandoned without being reported. */
   close(): void;
+}
+
+/**
+ * How requests reach a target, the one seam every protocol implements (undici's dispatch, reduced
+ * to what a load needs). A transport owns its connections; the executor only asks for slots.
+ */
+export interface Transport extends Connections {
+  /** Sends one request now when a slot is free (opening a connection if the limit allows); false otherwise. */
+  trySend(intendedUs: number): boolean;
+  /** Changes how many connections may be open; extra idle ones close, busy ones close when they finish. */
+  setMaxConnections(count: number): void;
 }

@@ -1,6 +1,7 @@
-import { describeTarget, type Executor } from '../plan/schema.js';
+import { describeTarget, isVuExecutor, type Executor } from '../plan/schema.js';
 import type { RunResult } from '../result/types.js';
 import { NO_COLORS, type Palette } from './color.js';
+import { breakdownLines } from './breakdown-table.js';
 import { formatCount, formatMs, formatRate, formatThresholdValue, table } from './format.js';
 
 export function describeExecutor(executor: Executor): string {
@@ -16,6 +17,12 @@ export function describeExecutor(executor: Executor): string {
       return `${executor.type} ${formatRate(executor.ratePerSec)} for ${seconds}`;
     case 'ramping-arrival-rate':
       return `${executor.type} ${[executor.startRatePerSec, ...executor.stages.map((stage) => stage.targetRatePerSec)].map(formatRate).join(' → ')} over ${executor.stages.length} stage${executor.stages.length === 1 ? '' : 's'} for ${seconds}`;
+    case 'constant-vus':
+      return `${executor.type} ${executor.vus} users for ${seconds}`;
+    case 'ramping-vus':
+      return `${executor.type} ${[executor.startVus, ...executor.stages.map((stage) => stage.targetVus)].join(' → ')} users over ${executor.stages.length} stage${executor.stages.length === 1 ? '' : 's'} for ${seconds}`;
+    case 'phases':
+      return `${executor.type}: ${executor.phases.map((phase) => `${phase.users} users (+${phase.spawnRate}/s) for ${phase.durationMs / 1000}s`).join(', then ')}`;
   }
 }
 
@@ -25,7 +32,7 @@ export function renderSummary(result: RunResult, palette: Palette = NO_COLORS): 
   const { requests, rate, latencyMs, scheduleLagMs, generator } = summary;
   const lines: string[] = [];
   lines.push(`salvo ${describeTarget(plan.target)}`);
-  lines.push(`  ${describeExecutor(plan.executor)}, up to ${plan.connections} connections`);
+  lines.push(`  ${describeExecutor(plan.executor)}${isVuExecutor(plan.executor) ? ', one connection per user' : `, up to ${plan.connections} connections`}`);
   if (result.interrupted) lines.push(`  interrupted (${result.interruptReason}) after ${formatMs(result.durationMs)}: the numbers cover the time it ran`);
   lines.push('');
   lines.push(
@@ -34,18 +41,21 @@ export function renderSummary(result: RunResult, palette: Palette = NO_COLORS): 
       ['', formatCount(requests.sent), formatCount(requests.completed), formatCount(requests.failed), formatCount(requests.dropped), ...(requests.interrupted ? [formatCount(requests.interrupted)] : [])],
     ]),
   );
-  const target = rate.target === null ? 'max' : formatRate(rate.target);
+  // Virtual users send when they are ready (the closed model): there is no schedule to fall behind, so one latency says it all.
+  const closedModel = isVuExecutor(plan.executor);
+  const target = closedModel ? 'none (closed model)' : rate.target === null ? 'max' : formatRate(rate.target);
   lines.push(`  rate        target ${target}   achieved ${formatRate(rate.achieved)}   sent ${formatRate(rate.sent)}   over ${formatMs(result.durationMs)}`);
   lines.push('');
   const percentileRow = (name: string, p: typeof latencyMs.corrected): string[] => [name, ...[p.p50, p.p90, p.p99, p.p999, p.max, p.mean].map(formatMs)];
   lines.push(
     ...table([
       ['latency', 'p50', 'p90', 'p99', 'p99.9', 'max', 'mean'],
-      percentileRow('corrected (from intended send)', latencyMs.corrected),
-      percentileRow('uncorrected (from actual send)', latencyMs.uncorrected),
+      ...(closedModel
+        ? [percentileRow('from send to response', latencyMs.uncorrected)]
+        : [percentileRow('corrected (from intended send)', latencyMs.corrected), percentileRow('uncorrected (from actual send)', latencyMs.uncorrected)]),
     ]),
   );
-  lines.push(`  schedule lag   p50 ${formatMs(scheduleLagMs.p50)}   p99 ${formatMs(scheduleLagMs.p99)}   max ${formatMs(scheduleLagMs.max)}`);
+  if (!closedModel) lines.push(`  schedule lag   p50 ${formatMs(scheduleLagMs.p50)}   p99 ${formatMs(scheduleLagMs.p99)}   max ${formatMs(scheduleLagMs.max)}`);
   const errors = Object.entries(summary.errors);
   lines.push('');
   lines.push(`  errors      ${errors.length === 0 ? 'none' : errors.map(([cause, count]) => `${cause} ${formatCount(count)}`).join('   ')}`);
@@ -54,6 +64,7 @@ export function renderSummary(result: RunResult, palette: Palette = NO_COLORS): 
   lines.push(
     `  generator   CPU ${generator.cpuPercent}%   event-loop delay p99 ${formatMs(generator.eventLoopDelayMs.p99)}${generator.saturated ? '   SATURATED' : ''}`,
   );
+  lines.push(...breakdownLines(result));
   for (const warning of summary.warnings) lines.push(palette.yellow(`  warning: ${warning}`));
   lines.push(...thresholdLines(result, palette));
   return lines;

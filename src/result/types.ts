@@ -1,5 +1,6 @@
 import type { Shard } from '../cluster/shard.js';
 import type { StartAt } from '../cluster/start-at.js';
+import type { BreakdownResult } from '../metrics/breakdown.js';
 import type { ErrorCause } from '../metrics/causes.js';
 import type { GeneratorHealth } from '../metrics/generator-monitor.js';
 import type { PercentilesMs } from '../metrics/histogram.js';
@@ -78,6 +79,8 @@ export interface RunResult {
   series: SecondSample[];
   /** HdrHistogram compressed base64, µs: lossless, so results merge without averaging percentiles. */
   histograms: { corrected: string; uncorrected: string; scheduleLag: string };
+  /** Virtual-user runs: requests by task, user type and phase, checks and script errors. */
+  breakdown?: BreakdownResult;
   /** Set by `salvo merge`: every input run, in order (the summary's generator is the worst of them). */
   sources?: RunSource[];
   /** Set by `run --start-at`: the instant asked for and how far time zero missed it. */

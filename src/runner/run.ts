@@ -1,15 +1,20 @@
 import { createExecutor, type RunningExecutor } from '../executors/index.js';
+import { VirtualUserExecutor } from '../executors/vu/executor.js';
+import { phaseNames } from '../executors/vu/population.js';
+import { Breakdown } from '../metrics/breakdown.js';
 import type { ErrorCause } from '../metrics/causes.js';
 import { GeneratorMonitor } from '../metrics/generator-monitor.js';
 import { Recorder, type SecondSample } from '../metrics/recorder.js';
-import type { Plan } from '../plan/schema.js';
-import { createTransport } from '../protocols/create-transport.js';
-import type { ExchangeListener, Transport } from '../protocols/transport.js';
+import { isVuExecutor, type Plan, type VuExecutor } from '../plan/schema.js';
+import { createTransport, createUserConnections } from '../protocols/create-transport.js';
+import type { Connections, ExchangeListener } from '../protocols/transport.js';
+import { freshSeed } from '../schedule/random.js';
 import { resultFromRecorder } from '../result/from-recorder.js';
 import type { RunResult } from '../result/types.js';
 import { ThresholdWatch } from '../thresholds/watch.js';
 import { systemClock, type Clock, type Timer } from '../time/clock.js';
 import { probeTarget, resolveTarget } from './resolve-target.js';
+import { prepareUsers } from './virtual-users.js';
 
 export interface RunOptions {
   clock?: Clock;
@@ -45,6 +50,8 @@ export async function startRun(plan: Plan, options: RunOptions = {}): Promise<Ru
   const clock = options.clock ?? systemClock;
   const target = await resolveTarget(plan.target);
   if (options.probe) await probeTarget(target.address, target.port);
+  const usersPlan = isVuExecutor(plan.executor) ? (plan as Plan & { executor: VuExecutor }) : undefined;
+  const users = usersPlan ? await prepareUsers(usersPlan) : undefined;
   const monitor = new GeneratorMonitor();
   const startUs = clock.nowUs();
   const startEpochMs = clock.epochMsAt(startUs);
@@ -84,8 +91,29 @@ export async function startRun(plan: Plan, options: RunOptions = {}): Promise<Ru
       if (draining) finishIfDrained();
     },
   };
-  const transport: Transport = createTransport(plan, target, { clock, listener });
-  executor = createExecutor(plan, { clock, transport, recorder, startUs, durationUs });
+  let transport: Connections;
+  let breakdown: Breakdown | undefined;
+  if (usersPlan && users) {
+    const connections = createUserConnections(plan, target, { clock, listener });
+    breakdown = new Breakdown(phaseNames(usersPlan.executor));
+    transport = connections;
+    executor = new VirtualUserExecutor(usersPlan.executor, {
+      clock,
+      connections,
+      startUs,
+      durationUs,
+      types: users.types,
+      breakdown,
+      data: users.data,
+      base: new URL(plan.target.url),
+      seed: plan.seed ?? freshSeed(),
+      gracefulStopMs: plan.gracefulStopMs,
+    });
+  } else {
+    const pool = createTransport(plan, target, { clock, listener });
+    transport = pool;
+    executor = createExecutor(plan, { clock, transport: pool, recorder, startUs, durationUs });
+  }
 
   function finishIfDrained(): void {
     if (executor!.queued() === 0 && transport.inFlight() === 0) finish(undefined);
@@ -114,6 +142,7 @@ export async function startRun(plan: Plan, options: RunOptions = {}): Promise<Ru
       interrupted,
       ...(interruptReason !== undefined ? { interruptReason } : {}),
     });
+    if (breakdown) result.breakdown = breakdown.result();
     if (watchdogWarning) result.summary.warnings.push(watchdogWarning);
     const judged = thresholds.results(result.summary, interruptReason);
     resolveResult(judged ? { ...result, thresholds: judged } : result);

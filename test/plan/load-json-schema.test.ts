@@ -40,6 +40,9 @@ describe('the published JSON Schema', () => {
       'bucket-rate': ['type', 'ratePerSec', 'durationMs'],
       'ramping-arrival-rate': ['type', 'stages'],
       'max-throughput': ['type', 'durationMs'],
+      'constant-vus': ['type', 'vus', 'durationMs'],
+      'ramping-vus': ['type', 'stages'],
+      phases: ['type', 'phases'],
     });
     for (const executor of executors) assert.equal(executor.additionalProperties, false, executor.properties.type.const);
   });

@@ -1,7 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseShard, ShardSyntaxError, type Shard } from '../../cluster/shard.js';
 import { parseStartAt, startAtRecord, StartAtError, waitUntil } from '../../cluster/start-at.js';
-import { isPlanFile, validatePlan, type PlanInput } from '../../plan/index.js';
+import { isPlanFile, isScenarioFile, validatePlan, type PlanInput } from '../../plan/index.js';
+import { isVuExecutor } from '../../plan/schema.js';
 import { paletteFor } from '../../report/color.js';
 import { NdjsonExchangeLog } from '../../report/ndjson.js';
 import { ProgressPrinter } from '../../report/progress-printer.js';
@@ -13,7 +14,7 @@ import { freshSeed } from '../../schedule/random.js';
 import { parseThreshold, ThresholdSyntaxError } from '../../thresholds/parse.js';
 import { systemClock } from '../../time/clock.js';
 import { CliError, EXIT } from '../exit-codes.js';
-import { assertPlanFileExists, explicitFlags, flagsWithRunOptions, planFromFile } from '../plan-file-flags.js';
+import { assertPlanFileExists, explicitFlags, flagsWithRunOptions, planFromFile, planFromScenario } from '../plan-file-flags.js';
 import { parseCount, parseDuration, parseHeader, parseRate, parseWholeMs } from '../units.js';
 import { addWriterOptions, requestedWriters } from '../writer-options.js';
 
@@ -49,6 +50,9 @@ export interface RunFlags {
   shard?: Shard;
   /** --start-at, epoch ms. */
   startAt?: number;
+  vus?: number;
+  target?: string;
+  scenario?: string;
 }
 
 const collect = <T>(value: T, previous: T[]): T[] => [...previous, value];
@@ -92,12 +96,15 @@ function parseSampleFraction(text: string): number {
 export function runCommand(): Command {
   const command = new Command('run')
     .description('send load to a URL: at a fixed arrival rate (--rate), or as fast as the target answers')
-    .argument('<url-or-plan>', 'a plan file (plan.yaml, plan.json; flags given override its values) or a target URL: http://127.0.0.1:8080/, https://host/, h2c://127.0.0.1:8080/, tcp://127.0.0.1:9000')
+    .argument('<url-or-plan>', 'a plan file (plan.yaml, plan.json; flags given override its values), a TypeScript scenario (scenario.ts) or a target URL: http://127.0.0.1:8080/, https://host/, h2c://127.0.0.1:8080/, tcp://127.0.0.1:9000')
     .option('-r, --rate <rate>', 'requests per second (500, 2k, 1.5k); without it, max throughput', parseRate)
     .option('-d, --duration <duration>', 'how long to send (500ms, 30s, 2m)', parseWholeMs, 10_000)
     .addOption(new Option('-a, --arrival <schedule>', 'arrival schedule with --rate').choices(['constant', 'poisson', 'bucket']).default('constant'))
     .option('--bucket <duration>', 'batch interval for --arrival bucket', parseDuration)
-    .option('--seed <n>', 'seed for --arrival poisson, to repeat a schedule', (text) => parseCount(text, 0))
+    .option('--seed <n>', 'seed for --arrival poisson, or for virtual users\' random choices, to repeat a run', (text) => parseCount(text, 0))
+    .option('--vus <n>', 'plan or scenario files: run this many virtual users (constant-vus) for --duration', (text) => parseCount(text))
+    .option('--target <url>', 'plan or scenario files: send to this URL instead of the plan\'s target')
+    .option('--scenario <file>', 'plan files: take the virtual users\' types from this TypeScript scenario file')
     .option('-c, --connections <n>', 'most connections open at once', (text) => parseCount(text), 50)
     .option('-p, --pipelining <n>', 'requests in flight per connection (max throughput only)', (text) => parseCount(text))
     .option('-t, --timeout <duration>', 'per-request timeout', parseWholeMs, 10_000)
@@ -133,6 +140,9 @@ export function planFromFlags(url: string, flags: RunFlags): PlanInput {
     if (flags.arrival !== 'constant') throw new CliError(`--arrival ${flags.arrival} needs --rate`);
   } else if (flags.pipelining !== undefined) {
     throw new CliError('--pipelining applies only to max throughput (without --rate)');
+  }
+  for (const flag of ['vus', 'target', 'scenario'] as const) {
+    if (flags[flag] !== undefined) throw new CliError(`--${flag} applies to a plan file or a scenario file, not a URL`);
   }
   if (flags.seed !== undefined && flags.arrival !== 'poisson') throw new CliError('--seed applies only to --arrival poisson');
   if (flags.bucket !== undefined && flags.arrival !== 'bucket') throw new CliError('--bucket applies only to --arrival bucket');
@@ -184,9 +194,16 @@ function targetFromFlags(url: string, flags: RunFlags): PlanInput['target'] {
 }
 
 async function runFromFlags(url: string, flags: RunFlags, command: Command): Promise<number> {
-  if (!isPlanFile(url)) assertPlanFileExists(url);
+  const scenarioFile = isScenarioFile(url);
+  if (!isPlanFile(url) && !scenarioFile) assertPlanFileExists(url);
   // A plan file's run section is how to run it, not what to run: it fills in flags and the result never records it.
-  const { run: runOptions, ...plan } = isPlanFile(url) ? planFromFile(url, flags, explicitFlags(command)) : validatePlan(planFromFlags(url, flags));
+  const { run: runOptions, ...planned } = scenarioFile
+    ? await planFromScenario(url, flags, explicitFlags(command))
+    : isPlanFile(url)
+      ? planFromFile(url, flags, explicitFlags(command))
+      : validatePlan(planFromFlags(url, flags));
+  // Virtual users' random choices are seeded; the seed is recorded so the run can be repeated.
+  const plan = isVuExecutor(planned.executor) && planned.seed === undefined ? { ...planned, seed: freshSeed() } : planned;
   if (runOptions !== undefined) flags = flagsWithRunOptions(flags, runOptions, explicitFlags(command));
   const writers = requestedWriters(flags as unknown as Record<string, unknown>);
   const exchangeLog = exchangeLogFromFlags(flags);

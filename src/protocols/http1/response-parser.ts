@@ -26,6 +26,16 @@ const enum State {
 export type ResponseCallback = (status: number, keepAlive: boolean) => void;
 
 /**
+ * Where a parser that must keep the response (a virtual user's checks read it) hands over the bytes
+ * as they pass: the final head once, then the body in pieces (chunked framing removed). The ranges are
+ * only valid during the call, since reads reuse one buffer.
+ */
+export interface ResponseCapture {
+  head(buffer: Buffer, start: number, end: number): void;
+  body(buffer: Buffer, start: number, end: number): void;
+}
+
+/**
  * An incremental HTTP/1.1 response parser that reads only what a load generator needs: the status,
  * the framing (Content-Length, chunked, or until close) and whether the connection stays open.
  * It never decodes header values to strings; a head split across reads is the only copy it makes.
@@ -43,8 +53,9 @@ export class ResponseParser {
 
   constructor(
     private readonly onResponse: ResponseCallback,
-    /** True when every request is HEAD, whose responses have no body whatever they announce. */
-    private readonly headRequests = false,
+    /** True while the requests are HEAD, whose responses have no body whatever they announce. */
+    public headRequests = false,
+    private readonly capture?: ResponseCapture,
   ) {}
 
   /** Feeds bytes [start, end) of `data`; false when the bytes are not a valid HTTP response stream. */
@@ -61,6 +72,7 @@ export class ResponseParser {
         }
         case State.Body: {
           const take = Math.min(this.remaining, end - position);
+          this.capture?.body(data, position, position + take);
           this.remaining -= take;
           position += take;
           if (this.remaining === 0) this.complete();
@@ -85,6 +97,7 @@ export class ResponseParser {
           break;
         case State.ChunkData: {
           const take = Math.min(this.remaining, end - position);
+          this.capture?.body(data, position, position + take);
           this.remaining -= take;
           position += take;
           if (this.remaining === 0) this.state = State.ChunkDataEnd;
@@ -104,6 +117,7 @@ export class ResponseParser {
           break;
         }
         case State.UntilClose:
+          this.capture?.body(data, position, end);
           return true;
       }
     }
@@ -182,6 +196,7 @@ export class ResponseParser {
     }
     this.status = status;
     this.keepAlive = keepAlive;
+    if ((status >= 200 || status === 101) && this.capture) this.capture.head(buffer, start, end);
     if (status < 200 && status !== 101) {
       this.state = State.Head; // informational: the final response is still to come
     } else if (this.headRequests || status === 204 || status === 304 || status === 101) {

@@ -1,0 +1,189 @@
+import type { Breakdown } from '../../metrics/breakdown.js';
+import type { VuExecutor } from '../../plan/schema.js';
+import type { UserConnections } from '../../protocols/http1/user-connections.js';
+import { seededRandom } from '../../schedule/random.js';
+import type { DataSets } from '../../scenario/data.js';
+import type { UserTypeModel } from '../../scenario/model.js';
+import { VirtualUserContext } from '../../scenario/user-context.js';
+import type { Clock, Timer } from '../../time/clock.js';
+import type { RunningExecutor } from '../executor.js';
+import { mixWeights, phaseAt, populationAt, type Population } from './population.js';
+import { VirtualUser } from './virtual-user.js';
+import { apportion } from '../../scenario/weighted.js';
+
+export interface VirtualUserContextOptions {
+  clock: Clock;
+  connections: UserConnections;
+  startUs: number;
+  durationUs: number;
+  types: readonly UserTypeModel[];
+  breakdown: Breakdown;
+  data: DataSets;
+  base: URL;
+  seed: number;
+  /** How long a user told to stop (its type no longer wanted) may finish its task before it is cut off. */
+  gracefulStopMs: number;
+}
+
+/** How often the population is brought toward its target: the grain of spawning. */
+const TICK_MS = 10;
+
+/**
+ * Runs virtual users (constant-vus, ramping-vus, phases): keeps the number of running users of each type
+ * at what the executor wants at each moment, starting or stopping them at the spawn rate, and ends them
+ * at the end of the run after their current task.
+ */
+export class VirtualUserExecutor implements RunningExecutor {
+  private readonly running: VirtualUser[][];
+  private readonly live = new Set<VirtualUser>();
+  private nextUserId = 1;
+  private spawnCredit = 1;
+  private lastTickUs: number;
+  private lastPhase = 0;
+  private override: number | undefined;
+  private ticker: Timer | undefined;
+  private ending = false;
+  private onIssued: (() => void) | undefined;
+
+  constructor(
+    private readonly executor: VuExecutor,
+    private readonly options: VirtualUserContextOptions,
+  ) {
+    this.running = options.types.map(() => []);
+    this.lastTickUs = options.startUs;
+  }
+
+  start(onIssued: () => void): void {
+    this.onIssued = onIssued;
+    this.tick();
+  }
+
+  onSlotFree(): void {}
+
+  queued(): number {
+    return 0;
+  }
+
+  stop(): void {
+    this.ticker?.cancel();
+    this.ending = true;
+    for (const user of this.live) user.stop();
+  }
+
+  setRate(): void {
+    throw new RangeError(`${this.executor.type} runs virtual users and has no arrival rate: change the user count with setConcurrency`);
+  }
+
+  /** Changes the total number of users from now on, keeping the current mix (the seam for a controller). */
+  setConcurrency(users: number): void {
+    this.override = users;
+    this.spawnCredit = Math.max(this.spawnCredit, 1);
+  }
+
+  /** The phase requests are counted in now. */
+  currentPhase(): number {
+    return this.executor.type === 'phases' ? phaseAt(this.executor, (this.options.clock.nowUs() - this.options.startUs) / 1000) : 0;
+  }
+
+  /** Users running now (not counting those finishing after being told to stop), by type. */
+  counts(): number[] {
+    return this.running.map((users) => users.length);
+  }
+
+  private wanted(elapsedMs: number): Population {
+    const population = populationAt(this.executor, this.options.types, elapsedMs);
+    if (this.override === undefined) return population;
+    const weights = population.counts.some((count) => count > 0) ? population.counts : mixWeights(this.options.types, undefined);
+    return { ...population, counts: apportion(this.override, weights) };
+  }
+
+  private tick(): void {
+    const { clock, startUs, durationUs } = this.options;
+    const nowUs = clock.nowUs();
+    if (nowUs - startUs >= durationUs) {
+      this.end();
+      return;
+    }
+    const target = this.wanted((nowUs - startUs) / 1000);
+    if (target.phase !== this.lastPhase) {
+      // A new phase spawns at its own rate from its start, with its first user at once.
+      this.lastPhase = target.phase;
+      this.spawnCredit = 1;
+    } else {
+      this.spawnCredit += ((nowUs - this.lastTickUs) / 1e6) * target.spawnRate;
+    }
+    this.lastTickUs = nowUs;
+    this.adjust(target.counts);
+    this.ticker = clock.setTimer(() => this.tick(), Math.min(TICK_MS, (startUs + durationUs - nowUs) / 1000));
+  }
+
+  /** Starts or stops users toward `counts`, as many as the spawn credit allows: the type furthest from its count first. */
+  private adjust(counts: readonly number[]): void {
+    for (;;) {
+      let furthest = -1;
+      let gap = 0;
+      counts.forEach((count, index) => {
+        const difference = count - this.running[index]!.length;
+        if (Math.abs(difference) > Math.abs(gap)) {
+          gap = difference;
+          furthest = index;
+        }
+      });
+      if (furthest < 0) {
+        // At the target: credit is not banked for later (Locust spawns at the rate from when it is needed).
+        this.spawnCredit = Math.min(this.spawnCredit, 1);
+        return;
+      }
+      if (this.spawnCredit < 1) return;
+      this.spawnCredit -= 1;
+      if (gap > 0) this.spawn(furthest);
+      else this.retire(this.running[furthest]!.pop()!);
+    }
+  }
+
+  private spawn(typeIndex: number): void {
+    const { options } = this;
+    const type = options.types[typeIndex]!;
+    const id = this.nextUserId++;
+    const connection = options.connections.connection();
+    // Each user its own stream of the run's seed, so a seeded run repeats every user's choices.
+    const random = seededRandom((options.seed + Math.imul(id, 0x9e3779b9)) >>> 0);
+    const context = new VirtualUserContext({
+      id,
+      type: type.name,
+      base: options.base,
+      connection,
+      clock: options.clock,
+      breakdown: options.breakdown,
+      phase: () => this.currentPhase(),
+      data: options.data,
+      random,
+    });
+    const user = new VirtualUser(type, context, options.breakdown, random, () => new Promise((resolve) => options.clock.setImmediate(resolve)));
+    this.running[typeIndex]!.push(user);
+    this.live.add(user);
+    void user.done.then(() => {
+      this.live.delete(user);
+      connection.close();
+      if (this.ending && this.live.size === 0) this.onIssued?.();
+    });
+  }
+
+  /** Tells a user to stop after its task; one still busy after the graceful stop is cut off (its request fails as timeout). */
+  private retire(user: VirtualUser): void {
+    user.stop();
+    const cutOff = this.options.clock.setTimer(() => {
+      if (!this.live.has(user)) return;
+      user.context.abandon();
+      this.live.delete(user);
+    }, this.options.gracefulStopMs);
+    void user.done.then(() => cutOff.cancel());
+  }
+
+  private end(): void {
+    this.ending = true;
+    for (const user of this.live) user.stop();
+    this.running.forEach((users) => (users.length = 0));
+    if (this.live.size === 0) this.onIssued?.();
+  }
+}
