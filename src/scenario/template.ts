@@ -35,13 +35,15 @@ const ALPHANUMERIC = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345
 /** The helpers a placeholder may call, each checked and bound when the template is compiled. */
 const HELPERS: Record<string, (args: string[], placeholder: string) => (scope: TemplateScope) => string> = {
   randomInt: (args, placeholder) => {
+    if (args.length !== 2) throw new TemplateError(`{{${placeholder}}}: expected randomInt <min> <max>`);
     const [low, high] = [integerArgument(args[0], placeholder), integerArgument(args[1], placeholder)];
-    if (args.length !== 2 || high < low) throw new TemplateError(`{{${placeholder}}}: expected randomInt <min> <max> with min ≤ max`);
+    if (high < low) throw new TemplateError(`{{${placeholder}}}: expected min ≤ max`);
     return (scope) => String(low + Math.floor(scope.random() * (high - low + 1)));
   },
   randomString: (args, placeholder) => {
+    if (args.length !== 1) throw new TemplateError(`{{${placeholder}}}: expected randomString <length ≥ 1>`);
     const length = integerArgument(args[0], placeholder);
-    if (args.length !== 1 || length < 1) throw new TemplateError(`{{${placeholder}}}: expected randomString <length ≥ 1>`);
+    if (length < 1) throw new TemplateError(`{{${placeholder}}}: expected randomString <length ≥ 1>`);
     return (scope) => {
       let text = '';
       for (let i = 0; i < length; i++) text += ALPHANUMERIC[Math.floor(scope.random() * ALPHANUMERIC.length)];
