@@ -4,6 +4,7 @@ import { encodeHistogram } from '../metrics/histogram.js';
 import type { DropReason } from '../metrics/recorder.js';
 import type { Plan } from '../plan/schema.js';
 import { VERSION } from '../version.js';
+import { mergeBreakdowns } from './merge-breakdown.js';
 import { sumCounts, sumHistograms } from './merge-parts.js';
 import { mergeSeries } from './merge-series.js';
 import { summarize } from './summarize.js';
@@ -63,6 +64,7 @@ export function mergeResults(results: readonly RunResult[], names: readonly stri
     interrupted: total('interrupted'),
   });
   const interruptReasons = [...new Set(results.flatMap((result) => (result.interrupted && result.interruptReason ? [result.interruptReason] : [])))];
+  const breakdown = mergeBreakdowns(results.map((result) => result.breakdown));
   // Judged thresholds describe each input run, not the merge, so they are not carried over.
   return {
     schema: RESULT_SCHEMA,
@@ -77,6 +79,7 @@ export function mergeResults(results: readonly RunResult[], names: readonly stri
     // Shards run one schedule from one time zero (--start-at), so their seconds line up by run, not by wall clock.
     series: mergeSeries(results.map((result) => result.series), shardCount !== undefined ? 'run' : 'wall'),
     histograms: { corrected: encodeHistogram(corrected), uncorrected: encodeHistogram(uncorrected), scheduleLag: encodeHistogram(scheduleLag) },
+    ...(breakdown ? { breakdown } : {}),
     // A merged input contributes its own sources, so merging in steps gives the same result as at once.
     sources: results.flatMap((result) => result.sources ?? [sourceOf(result)]),
     ...(shardCount !== undefined ? { shards: { count: shardCount, startSpreadMs: Math.max(...results.map((result) => Date.parse(result.startedAt))) - startedMs } } : {}),
