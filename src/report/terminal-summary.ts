@@ -1,4 +1,4 @@
-import { describeTarget, isVuExecutor, type Executor } from '../plan/schema.js';
+import { describeTarget, isVuExecutor, type Executor, type Plan } from '../plan/schema.js';
 import type { RunResult } from '../result/types.js';
 import { NO_COLORS, type Palette } from './color.js';
 import { breakdownLines } from './breakdown-table.js';
@@ -26,13 +26,18 @@ export function describeExecutor(executor: Executor): string {
   }
 }
 
+/** The executor and the connections it may use, in one line. */
+export function describeLoad(plan: Plan): string {
+  return `${describeExecutor(plan.executor)}${isVuExecutor(plan.executor) ? ', one connection per user' : `, up to ${plan.connections} connections`}`;
+}
+
 /** The end-of-run summary as lines of text, colored only when given a palette. */
 export function renderSummary(result: RunResult, palette: Palette = NO_COLORS): string[] {
   const { plan, summary } = result;
   const { requests, rate, latencyMs, scheduleLagMs, generator } = summary;
   const lines: string[] = [];
   lines.push(`salvo ${describeTarget(plan.target)}`);
-  lines.push(`  ${describeExecutor(plan.executor)}${isVuExecutor(plan.executor) ? ', one connection per user' : `, up to ${plan.connections} connections`}`);
+  lines.push(`  ${describeLoad(plan)}`);
   if (result.interrupted) lines.push(`  interrupted (${result.interruptReason}) after ${formatMs(result.durationMs)}: the numbers cover the time it ran`);
   lines.push('');
   lines.push(

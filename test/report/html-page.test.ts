@@ -102,3 +102,22 @@ describe('inlining', () => {
     assert.equal(scriptForInline('const a = 1 < 2;', 'test code'), 'const a = 1 < 2;');
   });
 });
+
+describe('renderHtmlReport for virtual users', () => {
+  test('shows the tables by task, user type and phase, checks and script errors, escaped', async () => {
+    const { Breakdown } = await import('../../src/metrics/breakdown.js');
+    const breakdown = new Breakdown(['phase 1 (10 users, from 0 s)', 'phase 2 (4 users, from 60 s)']);
+    breakdown.record('home', 'Browser', 0, 2000, false);
+    breakdown.record(HOSTILE, 'Browser', 1, 4000, true);
+    breakdown.check('home is 200', true);
+    breakdown.exception('Browser/cart: boom');
+    const html = renderHtmlReport({ ...syntheticResult(), breakdown: breakdown.result() }, await loadChartLibrary());
+    for (const id of ['by-task', 'by-user-type', 'by-phase', 'checks', 'script-errors']) assert.match(html, new RegExp(`<table class="data" id="${id}">`));
+    assert.match(html, /<td>phase 2 \(4 users, from 60 s\)<\/td><td class="number">1<\/td><td class="number">1 \(100\.0%\)<\/td>/);
+    assert.ok(!html.includes(HOSTILE), 'a task name is escaped');
+  });
+
+  test('an open-model result has no virtual-user section', async () => {
+    assert.doesNotMatch(renderHtmlReport(syntheticResult(), await loadChartLibrary()), /Virtual users/);
+  });
+});

@@ -1,13 +1,13 @@
 import type { RunResult } from '../../result/types.js';
 import { formatMs } from '../format.js';
-import { describeExecutor } from '../terminal-summary.js';
+import { describeLoad } from '../terminal-summary.js';
 import type { ChartSpec } from './chart-spec.js';
 import { chartsFor } from './charts.js';
 import { drawCharts } from './draw-charts.js';
 import { escapeHtml, jsonForScript, scriptForInline } from './escape.js';
 import { REPORT_CSS } from './styles.js';
 import { summaryCardsHtml } from './summary-cards.js';
-import { errorCausesHtml, statusCodesHtml, thresholdsHtml } from './tables.js';
+import { breakdownHtml, errorCausesHtml, statusCodesHtml, thresholdsHtml } from './tables.js';
 import type { ChartLibrary } from './vendor.js';
 
 const DATA_ELEMENT_ID = 'salvo-report-data';
@@ -22,7 +22,7 @@ function headerHtml(result: RunResult): string {
   const { plan } = result;
   const interrupted = result.interrupted ? ` <span class="badge warn">interrupted (${escapeHtml(result.interruptReason ?? 'unknown')})</span>` : '';
   const meta = [
-    `${describeExecutor(plan.executor)}, up to ${plan.connections} connections`,
+    describeLoad(plan),
     `started ${result.startedAt}`,
     `measured over ${formatMs(result.durationMs)}`,
     `${result.tool.name} ${result.tool.version}, Node ${result.tool.node}`,
@@ -75,6 +75,7 @@ ${thresholdsSectionHtml(result)}
 <section class="charts">${charts.map(chartFigureHtml).join('')}</section>
 <h2>Errors and status codes</h2>
 <section class="tables">${errorCausesHtml(result)}${statusCodesHtml(result)}</section>
+${breakdownHtml(result)}
 <h2>Plan</h2>
 <pre class="plan" id="plan">${escapeHtml(JSON.stringify(result.plan, null, 2))}</pre>
 <footer>Written by salvo ${escapeHtml(result.tool.version)} from a ${escapeHtml(result.schema)} result. Latencies are HdrHistogram percentiles; corrected latency counts from the intended send time (no coordinated omission).</footer>

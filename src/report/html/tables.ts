@@ -1,4 +1,5 @@
 import type { RunResult, ThresholdResult } from '../../result/types.js';
+import { BREAKDOWN_COLUMNS, breakdownCells, breakdownSections } from '../breakdown-table.js';
 import { formatCount, formatThresholdValue } from '../format.js';
 import { escapeHtml } from './escape.js';
 
@@ -56,4 +57,21 @@ export function thresholdsHtml(thresholds: readonly ThresholdResult[]): string {
       thresholdOutcomeHtml(threshold),
     ]),
   );
+}
+
+/** Virtual users' tables (Locust's): by task, user type and phase, then checks and script errors; empty for open-model runs. */
+export function breakdownHtml(result: RunResult): string {
+  const { breakdown } = result;
+  if (!breakdown) return '';
+  const numeric = BREAKDOWN_COLUMNS.map((title) => ({ title, numeric: true }));
+  const tables = breakdownSections(breakdown).map(({ title, rows }) =>
+    tableHtml(`by-${title.replace(' ', '-')}`, [{ title }, ...numeric], rows.map((stats) => [escapeHtml(stats.name), ...breakdownCells(stats, result.durationMs).map(escapeHtml)])),
+  );
+  if (breakdown.checks.length > 0) {
+    tables.push(tableHtml('checks', [{ title: 'check' }, { title: 'passed', numeric: true }, { title: 'failed', numeric: true }], breakdown.checks.map((check) => [escapeHtml(check.name), formatCount(check.passes), formatCount(check.fails)])));
+  }
+  if (breakdown.exceptions.length > 0) {
+    tables.push(tableHtml('script-errors', [{ title: 'script error' }, { title: 'count', numeric: true }], breakdown.exceptions.map(({ message, count }) => [escapeHtml(message), formatCount(count)])));
+  }
+  return `<h2>Virtual users</h2>\n<section class="tables">${tables.join('')}</section>`;
 }
