@@ -1,4 +1,4 @@
-import { isArrivalExecutor, type Plan } from '../plan/schema.js';
+import { isArrivalExecutor, scenarioPlans, type Plan } from '../plan/schema.js';
 import { meanRateOf } from '../schedule/ramping.js';
 
 /**
@@ -46,6 +46,11 @@ export function connectionsOf(plan: Plan): number {
  * of the global schedule is 1/count of its rate). Null in max-throughput mode.
  */
 export function targetRateOf(plan: Plan): number | null {
+  // Scenarios run side by side, so their rates add up; one without a rate leaves the whole without one.
+  if (plan.scenarios) {
+    const rates = scenarioPlans(plan).map((load) => targetRateOf(load.plan));
+    return rates.every((rate) => rate !== null) ? rates.reduce((sum, rate) => sum + rate, 0) : null;
+  }
   if (!isArrivalExecutor(plan.executor)) return null;
   // A ramp has no one rate: its target is the mean, what it sends over its duration.
   const rate = plan.executor.type === 'ramping-arrival-rate' ? meanRateOf(plan.executor.startRatePerSec, plan.executor.stages) : plan.executor.ratePerSec;

@@ -228,6 +228,8 @@ const planFields = z.strictObject({
   data: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a name of letters, digits and _'), dataSetSchema).optional(),
   /** Seed for virtual users' random choices (task picks, think times, random data); recorded so a run can be repeated. */
   seed: z.number().int().min(0).max(0xffffffff).optional(),
+  /** More loads run at the same time as this plan's own executor (which is scenario "main"), by name; results combine, thresholds judge the whole. */
+  scenarios: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be a name of letters, digits, _ and -').refine((name) => name !== 'main', '"main" is the plan\'s own executor'), z.lazy(() => scenarioSchema)).optional(),
   /** Set on a shard's run (`--shard 2/8`): index is 1-based; see src/cluster/shard.ts for the split. */
   shard: z
     .strictObject({ index: z.number().int().min(1), count: z.number().int().min(1) })
@@ -235,45 +237,88 @@ const planFields = z.strictObject({
     .optional(),
 });
 
+/** Another load run at the same time as the plan's own, with its own executor; unset fields come from the plan. */
+const scenarioSchema = z.strictObject({
+  executor: executorSchema,
+  target: targetSchema.optional(),
+  connections: z.number().int().min(1).max(100_000).optional(),
+  timeoutMs: durationMs.optional(),
+  maxQueue: z.number().int().min(0).optional(),
+});
+
+type PlanOutput = z.output<typeof planFields>;
+
+/** The plan's own load under this name when it runs other scenarios beside it. */
+export const MAIN_SCENARIO = 'main';
+
+/**
+ * Every load of a plan as a plan of its own: the plan's own executor first (named "main"), then each
+ * of its `scenarios`, which take the plan's other fields unless they set them. Thresholds stay with the
+ * whole plan: they are judged on the combined result.
+ */
+export function scenarioPlans<P extends PlanOutput>(plan: P): { name: string; plan: P }[] {
+  const { scenarios, ...base } = plan;
+  const single = { ...base, thresholds: [] } as unknown as P;
+  return [
+    { name: MAIN_SCENARIO, plan: single },
+    ...Object.entries(scenarios ?? {}).map(([name, scenario]) => ({
+      name,
+      plan: {
+        ...single,
+        executor: scenario.executor,
+        target: scenario.target ?? base.target,
+        connections: scenario.connections ?? base.connections,
+        timeoutMs: scenario.timeoutMs ?? base.timeoutMs,
+        maxQueue: scenario.maxQueue ?? base.maxQueue,
+      } as P,
+    })),
+  ];
+}
+
+/** How long the plan sends: its longest scenario's duration. */
+export function longestDurationMs(plan: PlanOutput): number {
+  return Math.max(...scenarioPlans(plan).map((load) => load.plan.executor.durationMs));
+}
+
+/** Reports a scenario's problems under its own path (scenarios.<name>.executor...). */
+function underPath(ctx: z.RefinementCtx, prefix: PropertyKey[]): z.RefinementCtx {
+  return { ...ctx, addIssue: (issue) => ctx.addIssue(typeof issue === 'string' ? issue : { ...issue, path: [...prefix, ...(issue.path ?? [])] } as never) } as z.RefinementCtx;
+}
+
 export const planSchema = planFields.superRefine((plan, ctx) => {
   // Connections are split over the shards with none lost; a shard left without one could send nothing.
   if (plan.shard && plan.shard.count > plan.connections) {
     ctx.addIssue({ code: 'custom', path: ['shard'], message: `${plan.shard.count} shards need at least ${plan.shard.count} connections to share, the plan has ${plan.connections}` });
   }
-  checkUserTypes(plan, ctx);
-  // "target" in a threshold means the executor's rate, so only the whole plan can tell whether there is one.
-  if (plan.executor.type === 'ramping-arrival-rate') {
-    // A ramp's target is its mean rate: right for the whole run, wrong for any one second of it.
-    plan.thresholds.forEach(({ expression, abortOnFail }, index) => {
-      const parsed = parsedThreshold(expression);
-      if (abortOnFail && typeof parsed !== 'string' && parsed.limit.unit === 'target') {
-        ctx.addIssue({ code: 'custom', path: ['thresholds', index, 'abortOnFail'], message: `threshold "${expression}": a ramp's target rate changes every second, so "target" is judged on the whole run only` });
-      }
-    });
+  if (plan.shard && plan.scenarios) ctx.addIssue({ code: 'custom', path: ['shard'], message: 'a plan with scenarios cannot be sharded yet: shard each scenario as a plan of its own' });
+  const loads = scenarioPlans(plan).map((load, index) => ({ ...load, ctx: index === 0 ? ctx : underPath(ctx, ['scenarios', load.name]) }));
+  if (!loads.some((load) => isVuExecutor(load.plan.executor))) {
+    for (const field of ['userTypes', 'scenario', 'data'] as const) {
+      if (plan[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `applies to virtual-user executors (constant-vus, ramping-vus, phases), not ${plan.executor.type}` });
+    }
   }
-  if (isArrivalExecutor(plan.executor)) return;
-  plan.thresholds.forEach(({ expression }, index) => {
+  for (const repeated of duplicateNames(plan.userTypes ?? [])) ctx.addIssue({ code: 'custom', path: ['userTypes'], message: `user type "${repeated}" is defined twice` });
+  for (const load of loads) if (isVuExecutor(load.plan.executor)) checkUserTypes(load.plan, load.ctx);
+  // "target" in a threshold means the executors' rate, so only the whole plan can tell whether there is one.
+  const ramps = loads.some((load) => load.plan.executor.type === 'ramping-arrival-rate');
+  const rateless = loads.find((load) => !isArrivalExecutor(load.plan.executor));
+  plan.thresholds.forEach(({ expression, abortOnFail }, index) => {
     const parsed = parsedThreshold(expression);
-    if (typeof parsed !== 'string' && parsed.limit.unit === 'target') {
-      ctx.addIssue({ code: 'custom', path: ['thresholds', index, 'expression'], message: `threshold "${expression}": "target" needs a target rate, and max throughput has none` });
+    if (typeof parsed === 'string' || parsed.limit.unit !== 'target') return;
+    if (rateless) {
+      const whose = rateless.name === MAIN_SCENARIO ? '' : ` (scenario ${rateless.name})`;
+      ctx.addIssue({ code: 'custom', path: ['thresholds', index, 'expression'], message: `threshold "${expression}": "target" needs a target rate, and ${rateless.plan.executor.type}${whose} has none` });
+    } else if (ramps && abortOnFail) {
+      // A ramp's target is its mean rate: right for the whole run, wrong for any one second of it.
+      ctx.addIssue({ code: 'custom', path: ['thresholds', index, 'abortOnFail'], message: `threshold "${expression}": a ramp's target rate changes every second, so "target" is judged on the whole run only` });
     }
   });
 });
 
-type PlanOutput = z.output<typeof planFields>;
-
 /** Virtual users need user types (from the plan or a scenario file) and every type a mix names must exist. */
 function checkUserTypes(plan: PlanOutput, ctx: z.RefinementCtx): void {
-  const runsUsers = isVuExecutor(plan.executor);
-  if (!runsUsers) {
-    for (const field of ['userTypes', 'scenario', 'data'] as const) {
-      if (plan[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `applies to virtual-user executors (constant-vus, ramping-vus, phases), not ${plan.executor.type}` });
-    }
-    return;
-  }
   const scheme = schemeOf(plan.target.url);
-  if (scheme !== 'http:' && scheme !== 'https:' ) {
-    ctx.addIssue({ code: 'custom', path: ['target', 'url'], message: `virtual users speak HTTP/1.1: use an http:// or https:// target, not ${scheme}//` });
+  if (scheme !== 'http:' && scheme !== 'https:' ) {    ctx.addIssue({ code: 'custom', path: ['target', 'url'], message: `virtual users speak HTTP/1.1: use an http:// or https:// target, not ${scheme}//` });
   }
   if (plan.target.http2 === true) ctx.addIssue({ code: 'custom', path: ['target', 'http2'], message: 'virtual users speak HTTP/1.1, not HTTP/2' });
   if (plan.shard) ctx.addIssue({ code: 'custom', path: ['shard'], message: 'virtual-user executors cannot be sharded yet: shard an arrival-rate plan' });
@@ -282,9 +327,6 @@ function checkUserTypes(plan: PlanOutput, ctx: z.RefinementCtx): void {
   }
   if (plan.userTypes === undefined && plan.scenario === undefined) {
     ctx.addIssue({ code: 'custom', path: ['userTypes'], message: `${plan.executor.type} runs virtual users: give userTypes, or a TypeScript scenario file` });
-  }
-  if (plan.userTypes) {
-    for (const repeated of duplicateNames(plan.userTypes)) ctx.addIssue({ code: 'custom', path: ['userTypes'], message: `user type "${repeated}" is defined twice` });
   }
   const known = plan.userTypes ? new Set(plan.userTypes.map((type) => type.name)) : undefined;
   for (const { mix, path } of mixesOf(plan.executor)) {

@@ -13,6 +13,8 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.flatMap((issue) => {
     // Each unknown key gets its own path, so a typo in a plan file points at itself.
     if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${formatPath([...issue.path, key])}: unknown field`);
+    // A bad name in a map (scenarios, data sets): say what is wrong with the name, not just that it is.
+    if (issue.code === 'invalid_key') return issue.issues.map((inner) => `${formatPath(issue.path)}: ${inner.message}`);
     const path = formatPath(issue.path);
     return path ? `${path}: ${issue.message}` : issue.message;
   });

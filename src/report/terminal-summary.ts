@@ -2,6 +2,7 @@ import { describeTarget, isVuExecutor, type Executor, type Plan } from '../plan/
 import type { RunResult } from '../result/types.js';
 import { NO_COLORS, type Palette } from './color.js';
 import { breakdownLines } from './breakdown-table.js';
+import { scenarioLines } from './scenario-table.js';
 import { formatCount, formatMs, formatRate, formatThresholdValue, table } from './format.js';
 
 export function describeExecutor(executor: Executor): string {
@@ -28,7 +29,9 @@ export function describeExecutor(executor: Executor): string {
 
 /** The executor and the connections it may use, in one line. */
 export function describeLoad(plan: Plan): string {
-  return `${describeExecutor(plan.executor)}${isVuExecutor(plan.executor) ? ', one connection per user' : `, up to ${plan.connections} connections`}`;
+  const others = Object.keys(plan.scenarios ?? {});
+  const alongside = others.length === 0 ? '' : ` (scenario main), with scenario${others.length === 1 ? '' : 's'} ${others.join(', ')} alongside`;
+  return `${describeExecutor(plan.executor)}${isVuExecutor(plan.executor) ? ', one connection per user' : `, up to ${plan.connections} connections`}${alongside}`;
 }
 
 /** The end-of-run summary as lines of text, colored only when given a palette. */
@@ -69,6 +72,7 @@ export function renderSummary(result: RunResult, palette: Palette = NO_COLORS): 
   lines.push(
     `  generator   CPU ${generator.cpuPercent}%   event-loop delay p99 ${formatMs(generator.eventLoopDelayMs.p99)}${generator.saturated ? '   SATURATED' : ''}`,
   );
+  lines.push(...scenarioLines(result));
   lines.push(...breakdownLines(result));
   for (const warning of summary.warnings) lines.push(palette.yellow(`  warning: ${warning}`));
   lines.push(...thresholdLines(result, palette));

@@ -22,8 +22,13 @@ const NO_DROPS: Record<DropReason, number> = { queueFull: 0, lateBatch: 0, unsen
  * histograms and counts are added and the summary is derived again from them, never by averaging
  * percentiles. `names` label the inputs in errors (file names in the CLI).
  */
-export function mergeResults(results: readonly RunResult[], names: readonly string[] = results.map((_, index) => `result ${index + 1}`)): RunResult {
-  const shardCount = refuseUnmergeable(results, names);
+export function mergeResults(
+  results: readonly RunResult[],
+  names: readonly string[] = results.map((_, index) => `result ${index + 1}`),
+  /** The inputs are the scenarios of one plan, each its own load: their plans differ by design. */
+  { scenarios = false }: { scenarios?: boolean } = {},
+): RunResult {
+  const shardCount = refuseUnmergeable(results, names, scenarios);
   const startedMs = Math.min(...results.map((result) => Date.parse(result.startedAt)));
   const endedMs = Math.max(...results.map((result) => Date.parse(result.endedAt)));
   // A run's rates are over its durationMs, which is never shorter than its planned duration even when
@@ -87,7 +92,7 @@ export function mergeResults(results: readonly RunResult[], names: readonly stri
 }
 
 /** Throws when the results cannot make one; returns the shard count when they are a complete set of shards. */
-function refuseUnmergeable(results: readonly RunResult[], names: readonly string[]): number | undefined {
+function refuseUnmergeable(results: readonly RunResult[], names: readonly string[], scenarios: boolean): number | undefined {
   results.forEach((result, index) => {
     if (result.schema !== RESULT_SCHEMA) {
       throw new MergeError(`cannot merge: ${names[index]} is not a salvo result (schema ${JSON.stringify(result.schema)}, expected "${RESULT_SCHEMA}")`);
@@ -96,6 +101,7 @@ function refuseUnmergeable(results: readonly RunResult[], names: readonly string
   const shardCount = refuseIncompleteShards(results, names);
   if (shardCount === undefined && results.length < 2) throw new MergeError(`cannot merge: need at least 2 results, got ${results.length}`);
   const [first, ...rest] = results;
+  if (scenarios) return shardCount;
   rest.forEach((result, index) => {
     const difference = firstDifference(withoutShard(result.plan), withoutShard(first!.plan), '');
     if (difference) {

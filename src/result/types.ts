@@ -79,6 +79,8 @@ export interface RunResult {
   series: SecondSample[];
   /** HdrHistogram compressed base64, µs: lossless, so results merge without averaging percentiles. */
   histograms: { corrected: string; uncorrected: string; scheduleLag: string };
+  /** A plan with scenarios: each one's own summary (the plan's own executor is "main"); the summary above is their sum. */
+  scenarios?: { name: string; summary: Summary }[];
   /** Virtual-user runs: requests by task, user type and phase, checks and script errors. */
   breakdown?: BreakdownResult;
   /** Set by `salvo merge`: every input run, in order (the summary's generator is the worst of them). */

@@ -14,6 +14,7 @@ import type { RunResult } from '../result/types.js';
 import { ThresholdWatch } from '../thresholds/watch.js';
 import { systemClock, type Clock, type Timer } from '../time/clock.js';
 import { probeTarget, resolveTarget } from './resolve-target.js';
+import { startScenarios } from './scenarios.js';
 import { prepareUsers } from './virtual-users.js';
 
 export interface RunOptions {
@@ -47,6 +48,7 @@ const HOUSEKEEPING_MS = 20;
 
 /** Runs a plan: resolves and starts it, returning once the load is under way. */
 export async function startRun(plan: Plan, options: RunOptions = {}): Promise<RunHandle> {
+  if (plan.scenarios && Object.keys(plan.scenarios).length > 0) return startScenarios(plan, options, startRun);
   const clock = options.clock ?? systemClock;
   const target = await resolveTarget(plan.target);
   if (options.probe) await probeTarget(target.address, target.port);

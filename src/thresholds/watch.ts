@@ -1,6 +1,6 @@
 import { targetRateOf } from '../cluster/shard.js';
 import type { SecondSample } from '../metrics/recorder.js';
-import type { Plan } from '../plan/schema.js';
+import { longestDurationMs, type Plan } from '../plan/schema.js';
 import type { Summary, ThresholdResult } from '../result/types.js';
 import { judge, observeSecond, observeSummary, sampleSize, type Outcome } from './evaluate.js';
 import { parseThreshold, type Threshold } from './parse.js';
@@ -24,7 +24,7 @@ export class ThresholdWatch {
     this.watchesSeconds = plan.thresholds.some((threshold) => threshold.abortOnFail);
     this.targetRate = targetRateOf(plan);
     // Once sending has ended a second holds only the tail of the answers: its rate and ratios say nothing about the plan.
-    this.sendingSeconds = Math.floor(plan.executor.durationMs / 1000);
+    this.sendingSeconds = Math.floor(longestDurationMs(plan) / 1000);
   }
 
   /** Judges a closed second on the abort-on-fail thresholds: true at the first failure, on which the run should end. */

@@ -41,6 +41,18 @@ const BAD_USER_PLANS: { name: string; plan: unknown; problems: string[] }[] = [
   { name: 'virtual users over h2c', plan: { ...users(vus), target: { url: 'h2c://127.0.0.1:8080/' } }, problems: ['target.url: virtual users speak HTTP/1.1: use an http:// or https:// target, not h2c://'] },
   { name: 'a data set without a file', plan: users(vus, [browser], { data: { accounts: { mode: 'split' } } }), problems: ['data.accounts.file: Invalid input: expected string, received undefined'] },
   { name: 'a data set mode salvo does not have', plan: users(vus, [browser], { data: { accounts: { file: 'a.csv', mode: 'each' } } }), problems: ['data.accounts.mode: Invalid option: expected one of "shared"|"split"'] },
+  { name: 'a scenario named main', plan: { target, executor: vus, userTypes: [browser], scenarios: { main: { executor: vus } } }, problems: ['scenarios.main: "main" is the plan\'s own executor'] },
+  {
+    name: 'a virtual-user scenario beside an arrival rate, without user types',
+    plan: { target, executor: { type: 'constant-arrival-rate', ratePerSec: 10, durationMs: 1000 }, scenarios: { shoppers: { executor: vus } } },
+    problems: ['scenarios.shoppers.userTypes: constant-vus runs virtual users: give userTypes, or a TypeScript scenario file'],
+  },
+  {
+    name: 'a "target" threshold when a scenario has no rate',
+    plan: { target, executor: { type: 'constant-arrival-rate', ratePerSec: 10, durationMs: 1000 }, userTypes: [browser], scenarios: { shoppers: { executor: vus } }, thresholds: [{ expression: 'rate>=0.9*target' }] },
+    problems: ['thresholds[0].expression: threshold "rate>=0.9*target": "target" needs a target rate, and constant-vus (scenario shoppers) has none'],
+  },
+  { name: 'a scenario field salvo does not have', plan: { target, executor: vus, userTypes: [browser], scenarios: { extra: { executor: vus, startAfterMs: 5 } } }, problems: ['scenarios.extra.startAfterMs: unknown field'] },
   { name: 'a sharded virtual-user plan', plan: users(vus, [browser], { shard: { index: 1, count: 2 } }), problems: ['shard: virtual-user executors cannot be sharded yet: shard an arrival-rate plan'] },
 ];
 
