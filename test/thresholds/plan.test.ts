@@ -23,7 +23,7 @@ describe('plan thresholds', () => {
     const maxThroughput = { type: 'max-throughput', durationMs: 1000 };
     assert.deepEqual(problemsOf({ target, executor: maxThroughput, thresholds: [{ expression: 'p99<<3' }, { expression: 'rate>=0.9*target' }] }), [
       'thresholds[0].expression: threshold "p99<<3": expected a number after "<"',
-      'thresholds[1].expression: threshold "rate>=0.9*target": "target" needs a target rate, and max throughput has none',
+      'thresholds[1].expression: threshold "rate>=0.9*target": "target" needs a target rate, and max-throughput has none',
     ]);
     assert.equal(validatePlan({ target, executor: maxThroughput, thresholds: [{ expression: 'rate>=5000' }] }).thresholds.length, 1);
   });
