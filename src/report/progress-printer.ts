@@ -1,9 +1,9 @@
 import { targetRateOf } from '../cluster/shard.js';
 import type { ErrorCause } from '../metrics/causes.js';
 import type { SecondSample } from '../metrics/recorder.js';
-import type { Plan } from '../plan/schema.js';
+import { isVuExecutor, longestDurationMs, scenarioPlans, type Plan } from '../plan/schema.js';
 import { cpuMeter } from './progress-cpu.js';
-import { progressBlock, progressLine } from './progress.js';
+import { progressBlock, progressLine, type ProgressFrame } from './progress.js';
 
 export interface ProgressOutput {
   write(text: string): unknown;
@@ -40,10 +40,10 @@ export class ProgressPrinter {
     const elapsedSeconds = last.second + 1;
     const cpuPercent = this.cpuPercent(); // read every second, so it covers the last second only
     if (!isTTY && elapsedSeconds % everySeconds !== 0) return;
-    const frame = {
+    const frame: ProgressFrame = {
       elapsedSeconds,
-      durationMs: plan.executor.durationMs,
-      targetRate: targetRateOf(plan),
+      durationMs: longestDurationMs(plan),
+      targetRate: targetRateOf(plan) ?? (scenarioPlans(plan).some((load) => isVuExecutor(load.plan.executor)) ? 'users' : null),
       last,
       errors: this.errors,
       inFlight,

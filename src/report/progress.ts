@@ -8,7 +8,8 @@ export interface ProgressFrame {
   elapsedSeconds: number;
   durationMs: number;
   /** Null in max-throughput mode. */
-  targetRate: number | null;
+  /** The requested rate; null for max throughput, 'users' for virtual users (the closed model has no rate to reach). */
+  targetRate: number | null | 'users';
   last: SecondSample;
   /** Errors by cause since the start. */
   errors: Partial<Record<ErrorCause, number>>;
@@ -19,7 +20,8 @@ export interface ProgressFrame {
 
 const BAR_WIDTH = 30;
 
-const rate = ({ last, targetRate }: ProgressFrame): string => `${formatRate(last.completed)} of ${targetRate === null ? 'max' : formatRate(targetRate)}`;
+const rate = ({ last, targetRate }: ProgressFrame): string =>
+  targetRate === 'users' ? `${formatRate(last.completed)} (virtual users)` : `${formatRate(last.completed)} of ${targetRate === null ? 'max' : formatRate(targetRate)}`;
 const latency = ({ last }: ProgressFrame): string => `p50 ${formatMs(last.latencyMs.p50)}  p99 ${formatMs(last.latencyMs.p99)}`;
 const cpu = ({ cpuPercent }: ProgressFrame): string => `CPU ${Math.round(cpuPercent)}%`;
 

@@ -37,6 +37,7 @@ describe('progress formatting', () => {
 
   test('max throughput has no target, and past the duration the run waits for answers', () => {
     assert.match(progressLine(frame({ targetRate: null, elapsedSeconds: 7, errors: {} })), /^\[7s of 6s, sending done, waiting for answers\] 19\/s of max .* errors none /);
+    assert.match(progressLine(frame({ targetRate: 'users', elapsedSeconds: 2, errors: {} })), /^\[2s of 6s, 4s left\] 19\/s \(virtual users\) /);
   });
 
   test('the block is four lines with a bar filled by the elapsed share', () => {
