@@ -68,6 +68,16 @@ describe('the published JSON Schema', () => {
     assert.equal(validate(GOOD_PLAN), true, JSON.stringify(validate.errors));
     assert.equal(validate(parseYaml(STARTER_PLAN)), true, `the starter plan: ${JSON.stringify(validate.errors)}`);
     assert.equal(validate({ ...GOOD_PLAN, run: { out: 'r.json', quiet: true, progressMs: '10s' } }), true, JSON.stringify(validate.errors));
+    const usersPlan = {
+      target: { url: 'http://127.0.0.1:8080/' },
+      executor: { type: 'phases', phases: [{ durationMs: '1m', users: 10, spawnRate: 2, userTypes: [{ name: 'Browser', weight: 1 }] }] },
+      userTypes: [{ name: 'Browser', minWaitMs: '1s', maxWaitMs: '2s', tasks: [{ name: 'set', iterations: 2, tasks: [{ name: 'home', request: { url: '/' }, checks: { status: 200 } }] }] }],
+      scenarios: { api: { executor: { type: 'constant-arrival-rate', ratePerSec: 5, durationMs: '1m' } } },
+    };
+    assert.equal(validate(usersPlan), true, `a closed-model plan: ${JSON.stringify(validate.errors)}`);
+    const typoInNestedTask = structuredClone(usersPlan);
+    (typoInNestedTask.userTypes[0]!.tasks[0]!.tasks[0] as Record<string, unknown>).weigth = 2;
+    assert.equal(validate(typoInNestedTask), false, 'a typo inside a nested task set');
     assert.equal(validate({ ...GOOD_PLAN, conections: 5 }), false);
     assert.equal(validate({ ...GOOD_PLAN, executor: { type: 'constant-arrival-rate', ratePerSec: 10 } }), false);
   });
