@@ -166,9 +166,7 @@ function readString(text: string, start: number, at: Position): { value: string;
 
 /** Reads `text` as a message of type `spec`: unknown fields, wrong kinds of values and missing required fields are errors. */
 export function parseTextFormat(text: string, spec: MessageSpec): TextMessage {
-  const parser = new Parser(tokenize(text));
-  const message = parser.messageBody(spec, { line: 1, col: 1 }, 'end');
-  return message;
+  return new Parser(tokenize(text)).messageBody(spec, { line: 1, col: 1 }, 'end');
 }
 
 class Parser {
@@ -197,7 +195,8 @@ class Parser {
       if (token.kind === 'end') throw new TextFormatError(`unexpected end of file: "${close}" expected to close ${spec.name} from ${at.line}:${at.col}`, token);
       if (token.kind !== 'identifier') throw new TextFormatError(`expected a field name of ${spec.name}, got ${describe(token)}`, token);
       this.next();
-      const field = spec.fields[token.text];
+      // Own fields only: "constructor" is no field of a message.
+      const field = Object.hasOwn(spec.fields, token.text) ? spec.fields[token.text] : undefined;
       if (!field) throw new TextFormatError(`unknown field "${token.text}" in ${spec.name} (known: ${Object.keys(spec.fields).join(', ')})`, token);
       const value = this.fieldValue(token.text, field);
       if (field.repeated) ((fields[token.text] ??= []) as TextValue[]).push(value);

@@ -131,6 +131,7 @@ describe('parseTextFormat', () => {
   test('grammar and schema mistakes: one error each, naming line:column', () => {
     const cases: [string, string][] = [
       ['id: 1\nnope: 2', '2:1: unknown field "nope" in Outer (known: id, rate, title, inner, single)'],
+      ['constructor: 1', '1:1: unknown field "constructor" in Outer (known: id, rate, title, inner, single)'],
       ['inner { label: "a" colour: 1 }', '1:20: unknown field "colour" in Inner (known: label, count)'],
       ['id 1', '1:4: expected ":" after "id", got int 1'],
       ['id: "1"', '1:5: "id" takes a whole number, got string "1"'],
