@@ -6,6 +6,7 @@ import { SetupError } from '../runner/setup-error.js';
 import { VERSION } from '../version.js';
 import { compareCommand } from './commands/compare.js';
 import { demoCommand } from './commands/demo.js';
+import { importCommand } from './commands/import.js';
 import { initCommand } from './commands/init.js';
 import { k8sCommand } from './commands/k8s.js';
 import { mergeCommand } from './commands/merge.js';
@@ -19,7 +20,7 @@ function buildProgram(): Command {
   const program = new Command('salvo')
     .description('load generation with honest latency: open and closed models, HDR histograms, lossless results')
     .version(VERSION);
-  for (const command of [runCommand(), reportCommand(), mergeCommand(), compareCommand(), serveCommand(), demoCommand(), k8sCommand(), schemaCommand(), initCommand()]) program.addCommand(command);
+  for (const command of [runCommand(), reportCommand(), mergeCommand(), compareCommand(), serveCommand(), demoCommand(), k8sCommand(), schemaCommand(), initCommand(), importCommand()]) program.addCommand(command);
   return program;
 }
 

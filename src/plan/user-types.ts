@@ -101,8 +101,24 @@ export const userTypeSchema = z
 
 export type UserTypeSpec = z.output<typeof userTypeSchema>;
 
-/** Which user types an executor or phase runs, and in what ratio; absent means every type at its own weight. */
-export const userMixSchema = z.array(z.strictObject({ name, weight })).min(1, 'needs at least one user type');
+/**
+ * Which user types an executor or phase runs, and in what ratio; absent means every type at its own weight.
+ * An entry may also set the type's think time while this mix is in force (what `salvo import` writes when a
+ * Locust config's waits differ from the scenario's): in a `phases` executor, users wait so during that phase.
+ */
+export const userMixSchema = z
+  .array(
+    z
+      .strictObject({ name, weight, minWaitMs: waitMs.optional(), maxWaitMs: waitMs.optional() })
+      .superRefine((entry, ctx) => {
+        if ((entry.minWaitMs === undefined) !== (entry.maxWaitMs === undefined)) {
+          ctx.addIssue({ code: 'custom', path: [entry.minWaitMs === undefined ? 'minWaitMs' : 'maxWaitMs'], message: 'give minWaitMs and maxWaitMs together' });
+        } else if (entry.minWaitMs !== undefined && entry.maxWaitMs! < entry.minWaitMs) {
+          ctx.addIssue({ code: 'custom', path: ['maxWaitMs'], message: 'must not be less than minWaitMs' });
+        }
+      }),
+  )
+  .min(1, 'needs at least one user type');
 export type UserMix = z.output<typeof userMixSchema>;
 
 /** Names given twice, each reported once. */

@@ -7,7 +7,7 @@ import type { UserTypeModel } from '../../scenario/model.js';
 import { VirtualUserContext } from '../../scenario/user-context.js';
 import type { Clock, Timer } from '../../time/clock.js';
 import type { RunningExecutor } from '../executor.js';
-import { mixWeights, phaseAt, populationAt, type Population } from './population.js';
+import { mixWeights, phaseAt, populationAt, thinkTimesByPhase, type Population, type ThinkTime } from './population.js';
 import { VirtualUser } from './virtual-user.js';
 import { apportion } from '../../scenario/weighted.js';
 
@@ -36,6 +36,8 @@ const TICK_MS = 10;
 export class VirtualUserExecutor implements RunningExecutor {
   private readonly running: VirtualUser[][];
   private readonly live = new Set<VirtualUser>();
+  /** By phase, then by type. */
+  private readonly thinkTimes: ThinkTime[][];
   private nextUserId = 1;
   private spawnCredit = 1;
   private lastTickUs: number;
@@ -50,6 +52,7 @@ export class VirtualUserExecutor implements RunningExecutor {
     private readonly options: VirtualUserContextOptions,
   ) {
     this.running = options.types.map(() => []);
+    this.thinkTimes = thinkTimesByPhase(executor, options.types);
     this.lastTickUs = options.startUs;
   }
 
@@ -159,7 +162,8 @@ export class VirtualUserExecutor implements RunningExecutor {
       data: options.data,
       random,
     });
-    const user = new VirtualUser(type, context, options.breakdown, random, () => new Promise((resolve) => options.clock.setImmediate(resolve)));
+    const yieldTurn = (): Promise<void> => new Promise((resolve) => options.clock.setImmediate(resolve));
+    const user = new VirtualUser(type, context, options.breakdown, random, yieldTurn, () => this.thinkTimes[this.currentPhase()]![typeIndex]!);
     this.running[typeIndex]!.push(user);
     this.live.add(user);
     void user.done.then(() => {

@@ -1,5 +1,6 @@
 import type { VuExecutor } from '../../plan/schema.js';
 import type { UserMix } from '../../plan/user-types.js';
+import type { UserTypeModel } from '../../scenario/model.js';
 import { apportion } from '../../scenario/weighted.js';
 
 /** How many users of each type an executor wants at one moment, and how fast to get there. */
@@ -16,6 +17,24 @@ export interface Population {
 export function mixWeights(types: readonly { name: string; weight: number }[], mix: UserMix | undefined): number[] {
   if (!mix) return types.map((type) => type.weight);
   return types.map((type) => mix.find((entry) => entry.name === type.name)?.weight ?? 0);
+}
+
+/** How long a user waits after each task: uniform between the two. */
+export type ThinkTime = Pick<UserTypeModel, 'minWaitMs' | 'maxWaitMs'>;
+
+/**
+ * Each type's think time in each phase (one phase for executors without phases): the mix entry's override,
+ * else the type's own. Looked up when a user waits, so a user that lives on into a later phase takes that
+ * phase's think time, as it would in the Locust run a phase stands for.
+ */
+export function thinkTimesByPhase(executor: VuExecutor, types: readonly Pick<UserTypeModel, 'name' | 'minWaitMs' | 'maxWaitMs'>[]): ThinkTime[][] {
+  const mixes = executor.type === 'phases' ? executor.phases.map((phase) => phase.userTypes) : [executor.userTypes];
+  return mixes.map((mix) =>
+    types.map((type) => {
+      const entry = mix?.find(({ name }) => name === type.name);
+      return entry?.minWaitMs !== undefined && entry.maxWaitMs !== undefined ? { minWaitMs: entry.minWaitMs, maxWaitMs: entry.maxWaitMs } : { minWaitMs: type.minWaitMs, maxWaitMs: type.maxWaitMs };
+    }),
+  );
 }
 
 /** The user count of a ramping-vus executor at `elapsedMs`: linear within each stage, as k6 ramps it. */

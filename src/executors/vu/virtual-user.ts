@@ -2,6 +2,7 @@ import type { Breakdown } from '../../metrics/breakdown.js';
 import type { Step, TaskNode, UserTypeModel } from '../../scenario/model.js';
 import type { VirtualUserContext } from '../../scenario/user-context.js';
 import { WeightedPicker } from '../../scenario/weighted.js';
+import type { ThinkTime } from './population.js';
 
 /** A task set with the picker that chooses among its tasks, built once per user type. */
 interface PickableTasks {
@@ -29,6 +30,8 @@ export class VirtualUser {
     private readonly breakdown: Breakdown,
     private readonly random: () => number,
     private readonly yieldTurn: () => Promise<void>,
+    /** The think time now: the type's own, unless the current phase's mix overrides it. */
+    private readonly thinkTime: () => ThinkTime,
   ) {
     this.tasks = pickable(type.tasks, random);
     this.done = this.run();
@@ -70,7 +73,7 @@ export class VirtualUser {
   }
 
   private think(): Promise<void> {
-    const { minWaitMs, maxWaitMs } = this.type;
+    const { minWaitMs, maxWaitMs } = this.thinkTime();
     const waitMs = minWaitMs + this.random() * (maxWaitMs - minWaitMs);
     // Without a wait, a task that never touches the network would loop on microtasks and starve every timer.
     return waitMs > 0 ? this.context.sleep(waitMs) : this.yieldTurn();
