@@ -5,8 +5,9 @@ import { compileJsonTemplate, compileTemplate, type TemplateScope } from './temp
 
 /** The scope a template renders in for this user; `seq` counts renders of one template across users. */
 function scopeOf(ctx: UserContext, seq: number): TemplateScope {
+  // Rows are read only by the placeholders that name them: a user without a row of some set can still send the rest.
   const data: Record<string, Record<string, unknown>> = {};
-  for (const set of Object.keys(ctx.data)) data[set] = ctx.row(set);
+  for (const set of Object.keys(ctx.data)) Object.defineProperty(data, set, { get: () => ctx.row(set), enumerable: true });
   return { user: ctx.user, vars: ctx.vars, data, seq, random: ctx.random.float };
 }
 
