@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { decodeEscapes, EscapeError } from '../protocols/tcp/escapes.js';
 import { parseThreshold, ThresholdSyntaxError, type Threshold } from '../thresholds/parse.js';
+import { peakUsers } from '../executors/vu/population.js';
+import { builtinOf, BUILTIN_PREFIX, unknownBuiltin } from '../scenario/builtin/index.js';
 import { msField } from './duration.js';
 import { runOptionsSchema } from './run-options.js';
 import { duplicateNames, userMixSchema, userTypeSchema, type UserMix } from './user-types.js';
@@ -222,8 +224,10 @@ const planFields = z.strictObject({
   run: runOptionsSchema.optional(),
   /** Virtual users (constant-vus, ramping-vus, phases): the user types written in the plan... */
   userTypes: z.array(userTypeSchema).min(1, 'needs at least one user type').optional(),
-  /** ...or a TypeScript scenario file whose user types they run (see `defineScenario`); relative paths are from the working directory. */
+  /** ...or a TypeScript scenario file whose user types they run (see `defineScenario`), relative paths from the working directory; or a built-in scenario, "builtin:<name>". */
   scenario: z.string().min(1).optional(),
+  /** A built-in scenario's options, checked by its own schema (builtin:servo-fleet: apps, account, token, progressReports, progressIntervalMs). */
+  scenarioOptions: z.record(z.string(), z.unknown()).optional(),
   /** Data files for virtual users by name, read once at start (paths as for scenario). */
   data: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a name of letters, digits and _'), dataSetSchema).optional(),
   /** Seed for virtual users' random choices (task picks, think times, random data); recorded so a run can be repeated. */
@@ -235,30 +239,58 @@ const planFields = z.strictObject({
     .optional(),
 });
 
-export const planSchema = planFields.superRefine((plan, ctx) => {
-  // Connections are split over the shards with none lost; a shard left without one could send nothing.
-  if (plan.shard && plan.shard.count > plan.connections) {
-    ctx.addIssue({ code: 'custom', path: ['shard'], message: `${plan.shard.count} shards need at least ${plan.shard.count} connections to share, the plan has ${plan.connections}` });
-  }
-  checkUserTypes(plan, ctx);
-  // "target" in a threshold means the executor's rate, so only the whole plan can tell whether there is one.
-  if (plan.executor.type === 'ramping-arrival-rate') {
-    // A ramp's target is its mean rate: right for the whole run, wrong for any one second of it.
-    plan.thresholds.forEach(({ expression, abortOnFail }, index) => {
+export const planSchema = planFields
+  .superRefine((plan, ctx) => {
+    // Connections are split over the shards with none lost; a shard left without one could send nothing.
+    if (plan.shard && plan.shard.count > plan.connections) {
+      ctx.addIssue({ code: 'custom', path: ['shard'], message: `${plan.shard.count} shards need at least ${plan.shard.count} connections to share, the plan has ${plan.connections}` });
+    }
+    checkUserTypes(plan, ctx);
+    // "target" in a threshold means the executor's rate, so only the whole plan can tell whether there is one.
+    if (plan.executor.type === 'ramping-arrival-rate') {
+      // A ramp's target is its mean rate: right for the whole run, wrong for any one second of it.
+      plan.thresholds.forEach(({ expression, abortOnFail }, index) => {
+        const parsed = parsedThreshold(expression);
+        if (abortOnFail && typeof parsed !== 'string' && parsed.limit.unit === 'target') {
+          ctx.addIssue({ code: 'custom', path: ['thresholds', index, 'abortOnFail'], message: `threshold "${expression}": a ramp's target rate changes every second, so "target" is judged on the whole run only` });
+        }
+      });
+    }
+    if (isArrivalExecutor(plan.executor)) return;
+    plan.thresholds.forEach(({ expression }, index) => {
       const parsed = parsedThreshold(expression);
-      if (abortOnFail && typeof parsed !== 'string' && parsed.limit.unit === 'target') {
-        ctx.addIssue({ code: 'custom', path: ['thresholds', index, 'abortOnFail'], message: `threshold "${expression}": a ramp's target rate changes every second, so "target" is judged on the whole run only` });
+      if (typeof parsed !== 'string' && parsed.limit.unit === 'target') {
+        ctx.addIssue({ code: 'custom', path: ['thresholds', index, 'expression'], message: `threshold "${expression}": "target" needs a target rate, and max throughput has none` });
       }
     });
-  }
-  if (isArrivalExecutor(plan.executor)) return;
-  plan.thresholds.forEach(({ expression }, index) => {
-    const parsed = parsedThreshold(expression);
-    if (typeof parsed !== 'string' && parsed.limit.unit === 'target') {
-      ctx.addIssue({ code: 'custom', path: ['thresholds', index, 'expression'], message: `threshold "${expression}": "target" needs a target rate, and max throughput has none` });
-    }
+  })
+  // A built-in scenario's options are recorded with their defaults filled, like every other field of the plan.
+  .transform((plan) => {
+    const builtin = plan.scenario === undefined ? undefined : builtinOf(plan.scenario);
+    const options = builtin?.options.safeParse(plan.scenarioOptions ?? {});
+    return options?.success ? { ...plan, scenarioOptions: options.data as Record<string, unknown> } : plan;
   });
-});
+
+/** A built-in scenario's options against its own schema, and the users it is made for against the executor's peak. */
+function checkBuiltinScenario(plan: PlanOutput, ctx: z.RefinementCtx): void {
+  const builtin = plan.scenario === undefined ? undefined : builtinOf(plan.scenario);
+  if (plan.scenario?.startsWith(BUILTIN_PREFIX) && !builtin) {
+    ctx.addIssue({ code: 'custom', path: ['scenario'], message: unknownBuiltin(plan.scenario.slice(BUILTIN_PREFIX.length)) });
+    return;
+  }
+  if (!builtin) {
+    if (plan.scenarioOptions !== undefined) ctx.addIssue({ code: 'custom', path: ['scenarioOptions'], message: `applies to a built-in scenario (scenario: ${BUILTIN_PREFIX}<name>)` });
+    return;
+  }
+  const options = builtin.options.safeParse(plan.scenarioOptions ?? {});
+  if (!options.success) {
+    for (const issue of options.error.issues) ctx.addIssue({ code: 'custom', path: ['scenarioOptions', ...issue.path], message: issue.message });
+    return;
+  }
+  const users = builtin.users(options.data);
+  const peak = peakUsers(plan.executor as VuExecutor);
+  if (peak > users) ctx.addIssue({ code: 'custom', path: ['executor'], message: `${plan.scenario} runs at most ${users} users with these scenarioOptions, and the executor wants ${peak}` });
+}
 
 type PlanOutput = z.output<typeof planFields>;
 
@@ -266,7 +298,7 @@ type PlanOutput = z.output<typeof planFields>;
 function checkUserTypes(plan: PlanOutput, ctx: z.RefinementCtx): void {
   const runsUsers = isVuExecutor(plan.executor);
   if (!runsUsers) {
-    for (const field of ['userTypes', 'scenario', 'data'] as const) {
+    for (const field of ['userTypes', 'scenario', 'scenarioOptions', 'data'] as const) {
       if (plan[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `applies to virtual-user executors (constant-vus, ramping-vus, phases), not ${plan.executor.type}` });
     }
     return;
@@ -280,6 +312,7 @@ function checkUserTypes(plan: PlanOutput, ctx: z.RefinementCtx): void {
   if (plan.userTypes !== undefined && plan.scenario !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['scenario'], message: 'give userTypes or a scenario file, not both' });
   }
+  checkBuiltinScenario(plan, ctx);
   if (plan.userTypes === undefined && plan.scenario === undefined) {
     ctx.addIssue({ code: 'custom', path: ['userTypes'], message: `${plan.executor.type} runs virtual users: give userTypes, or a TypeScript scenario file` });
   }

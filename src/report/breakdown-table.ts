@@ -30,6 +30,9 @@ export function breakdownLines(result: RunResult): string[] {
   if (breakdown.checks.length > 0) {
     lines.push('', ...table([['check', 'passed', 'failed'], ...breakdown.checks.map((check) => [check.name, formatCount(check.passes), formatCount(check.fails)])]));
   }
+  if (breakdown.counters.length > 0) {
+    lines.push('', ...table([['counter', 'count'], ...breakdown.counters.map(({ name, count }) => [name, formatCount(count)])]));
+  }
   if (breakdown.exceptions.length > 0) {
     lines.push('', ...table([['script error', 'count'], ...breakdown.exceptions.map(({ message, count }) => [message, formatCount(count)])]));
   }

@@ -79,8 +79,10 @@ export interface RunResult {
   series: SecondSample[];
   /** HdrHistogram compressed base64, µs: lossless, so results merge without averaging percentiles. */
   histograms: { corrected: string; uncorrected: string; scheduleLag: string };
-  /** Virtual-user runs: requests by task, user type and phase, checks and script errors. */
+  /** Virtual-user runs: requests by task, user type and phase, checks, counters and script errors. */
   breakdown?: BreakdownResult;
+  /** The target's own statistics read after the run, when its scenario knows how (a salvo emulator's GET /: cycles per application). */
+  targetStatistics?: Record<string, number>;
   /** Set by `salvo merge`: every input run, in order (the summary's generator is the worst of them). */
   sources?: RunSource[];
   /** Set by `run --start-at`: the instant asked for and how far time zero missed it. */
