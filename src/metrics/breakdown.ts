@@ -55,9 +55,9 @@ function statsOf(map: Map<string, NamedStats>, name: string): NamedStats {
 /** Messages (or counter names) kept per run: a script that throws a new message every time must not grow the result without bound. */
 const MAX_NAMES = 100;
 
-/** Adds `by` to `name`'s tally; past MAX_NAMES names, new ones are tallied together. */
-function tally(map: Map<string, number>, name: string, by: number): void {
-  const key = map.has(name) || map.size < MAX_NAMES ? name : '(other names)';
+/** Adds `by` to `name`'s tally; past MAX_NAMES names, new ones are tallied together under `others`. */
+function tally(map: Map<string, number>, name: string, by: number, others: string): void {
+  const key = map.has(name) || map.size < MAX_NAMES ? name : others;
   map.set(key, (map.get(key) ?? 0) + by);
 }
 
@@ -88,11 +88,11 @@ export class Breakdown {
   }
 
   exception(message: string): void {
-    tally(this.exceptions, message, 1);
+    tally(this.exceptions, message, 1, '(other messages)');
   }
 
   count(name: string, by: number): void {
-    tally(this.counters, name, by);
+    tally(this.counters, name, by, '(other names)');
   }
 
   result(): BreakdownResult {

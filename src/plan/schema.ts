@@ -284,7 +284,8 @@ function checkBuiltinScenario(plan: PlanOutput, ctx: z.RefinementCtx): void {
   }
   const options = builtin.options.safeParse(plan.scenarioOptions ?? {});
   if (!options.success) {
-    for (const issue of options.error.issues) ctx.addIssue({ code: 'custom', path: ['scenarioOptions', ...issue.path], message: issue.message });
+    // Passed on whole (an unknown option keeps its code), so they read like the plan's own problems.
+    for (const issue of options.error.issues) ctx.addIssue({ ...issue, path: ['scenarioOptions', ...issue.path] } as z.core.$ZodRawIssue);
     return;
   }
   const users = builtin.users(options.data);

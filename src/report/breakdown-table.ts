@@ -18,7 +18,7 @@ function section(title: string, rows: readonly NamedStatsResult[], durationMs: n
   return ['', ...table([[title, 'requests', 'failures', 'req/s', 'p50', 'p95', 'p99', 'max'], ...rows.map((stats) => row(stats, durationMs))])];
 }
 
-/** Virtual users' results as Locust shows them: a table per task name, per user type and per phase, then checks and script errors. */
+/** Virtual users' results as Locust shows them: a table per task name, per user type and per phase, then checks, counters and script errors. */
 export function breakdownLines(result: RunResult): string[] {
   const breakdown: BreakdownResult | undefined = result.breakdown;
   if (!breakdown) return [];
