@@ -3,12 +3,12 @@
 // application advancing evenly, as the emulator's own GET / and /metrics tell.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunResult } from '../../src/result/types.js';
 import { startServoFleet, type RunningServoFleet } from '../../src/targets/servo-fleet/server.js';
-import { assertUsageError, salvoAsync } from '../support/cli.js';
+import { assertUsageError, salvo, salvoAsync } from '../support/cli.js';
 
 const APPS = 1000;
 
@@ -66,4 +66,18 @@ describe('salvo run --scenario: bad input', () => {
   ] as const) {
     test(args.join(' '), () => assertUsageError(['run', url, ...args], pattern));
   }
+
+  test('a plan file running builtin:servo-fleet takes the scenario\'s flags over its scenarioOptions', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'salvo-fleet-plan-'));
+    try {
+      const plan = join(directory, 'fleet.json');
+      writeFileSync(plan, JSON.stringify({ target: { url }, executor: { type: 'constant-vus', vus: 3, durationMs: 1000 }, scenario: 'builtin:servo-fleet', scenarioOptions: { apps: 3 } }));
+      const { status, stderr } = salvo('run', plan, '--apps', '2');
+      assert.equal(status, 2, stderr);
+      // A plan file's problems are listed one per line under its name.
+      assert.equal(stderr, `salvo: error: invalid plan ${plan}:\n  executor: builtin:servo-fleet runs at most 2 users with these scenarioOptions, and the executor wants 3\n`);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
 });

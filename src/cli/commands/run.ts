@@ -147,6 +147,7 @@ export function planFromFlags(url: string, flags: RunFlags): PlanInput {
   for (const flag of ['vus', 'target'] as const) {
     if (flags[flag] !== undefined) throw new CliError(`--${flag} applies to a plan file, a scenario file or --scenario, not a URL alone`);
   }
+  // A built-in scenario's flags (--apps, ...) without --scenario are refused here.
   scenarioOptionsFromFlags(flags, undefined);
   if (flags.seed !== undefined && flags.arrival !== 'poisson') throw new CliError('--seed applies only to --arrival poisson');
   if (flags.bucket !== undefined && flags.arrival !== 'bucket') throw new CliError('--bucket applies only to --arrival bucket');
