@@ -26,6 +26,9 @@ export type ServoFleetOptions = z.output<typeof servoFleetOptionsSchema>;
 /** How long a servo without an application, or whose backend did not greet it, waits before trying again. */
 const RETRY_MS = 1000;
 
+/** The longest SLEEP obeyed: longer outlasts any run here, and node's timers overflow past 24.8 days (firing at once). */
+const MAX_SLEEP_MS = 3_600_000;
+
 type ServoEvent = 'HELLO' | 'WHATS_NEXT' | 'DESCRIPTION' | 'MEASUREMENT' | 'ADJUSTMENT' | 'GOODBYE';
 
 /** One servo's state, kept in ctx.vars from onStart to onStop. */
@@ -129,7 +132,7 @@ export function servoFleetScenario(options: ServoFleetOptions): ScenarioDefiniti
         return report(ctx, 'ADJUSTMENT', { state: param?.state ?? {} });
       case 'SLEEP': {
         const seconds = Number(param?.duration);
-        await ctx.sleep(Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : RETRY_MS);
+        await ctx.sleep(Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds * 1000, MAX_SLEEP_MS) : RETRY_MS);
         return true;
       }
       default:
