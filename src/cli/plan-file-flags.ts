@@ -7,6 +7,7 @@ import type { RunOptions } from '../plan/run-options.js';
 import { freshSeed } from '../schedule/random.js';
 import type { RunFlags } from './commands/run.js';
 import { CliError } from './exit-codes.js';
+import { scenarioFromFlag, scenarioOptionsFromFlags } from './scenario-flags.js';
 
 type Data = Record<string, unknown>;
 
@@ -32,7 +33,7 @@ const PLAN_FIELDS: Partial<Record<keyof RunFlags, [field: string, value: (flags:
   grace: ['gracefulStopMs', (flags) => flags.grace],
   maxQueue: ['maxQueue', (flags) => flags.maxQueue],
   shard: ['shard', (flags) => flags.shard],
-  scenario: ['scenario', (flags) => flags.scenario],
+  scenario: ['scenario', (flags) => scenarioFromFlag(flags.scenario!)],
 };
 
 const VU_TYPES = new Set(['constant-vus', 'ramping-vus', 'phases']);
@@ -74,6 +75,8 @@ export function withFlags(data: Data, flags: RunFlags, explicit: ReadonlySet<str
   if (set('target')) target.url = flags.target;
   if (isData(plan.target) || Object.keys(target).length > 0) plan.target = target;
   for (const [key, [field, value]] of Object.entries(PLAN_FIELDS)) if (set(key as keyof RunFlags)) plan[field] = value(flags);
+  const scenarioOptions = scenarioOptionsFromFlags(flags, typeof plan.scenario === 'string' ? plan.scenario : undefined);
+  if (Object.keys(scenarioOptions).length > 0) plan.scenarioOptions = { ...(isData(plan.scenarioOptions) ? plan.scenarioOptions : {}), ...scenarioOptions };
   if (set('threshold')) plan.thresholds = flags.threshold.map((expression) => ({ expression, abortOnFail: flags.abortOnFail === true }));
   else if (set('abortOnFail')) {
     if (!Array.isArray(plan.thresholds) || plan.thresholds.length === 0) throw new CliError('--abort-on-fail needs at least one threshold, in the plan or with --threshold');

@@ -26,6 +26,8 @@ export interface BreakdownResult {
   checks: CheckResult[];
   /** Errors thrown by task code, by message. */
   exceptions: { message: string; count: number }[];
+  /** What scripts tallied with ctx.count, by name (events that are neither a request nor a check: a protocol violation's reason, a cache hit, ...). */
+  counters: { name: string; count: number }[];
 }
 
 class NamedStats {
@@ -50,8 +52,14 @@ function statsOf(map: Map<string, NamedStats>, name: string): NamedStats {
   return stats;
 }
 
-/** Messages kept per run: a script that throws a new message every time must not grow the result without bound. */
-const MAX_EXCEPTION_MESSAGES = 100;
+/** Messages (or counter names) kept per run: a script that throws a new message every time must not grow the result without bound. */
+const MAX_NAMES = 100;
+
+/** Adds `by` to `name`'s tally; past MAX_NAMES names, new ones are tallied together under `others`. */
+function tally(map: Map<string, number>, name: string, by: number, others: string): void {
+  const key = map.has(name) || map.size < MAX_NAMES ? name : others;
+  map.set(key, (map.get(key) ?? 0) + by);
+}
 
 /** Records each virtual user's request under its task, its user type and its phase, plus checks and script errors. */
 export class Breakdown {
@@ -60,6 +68,7 @@ export class Breakdown {
   private readonly phases: NamedStats[];
   private readonly checks = new Map<string, CheckResult>();
   private readonly exceptions = new Map<string, number>();
+  private readonly counters = new Map<string, number>();
 
   constructor(private readonly phaseNames: readonly string[]) {
     this.phases = phaseNames.map(() => new NamedStats());
@@ -79,8 +88,11 @@ export class Breakdown {
   }
 
   exception(message: string): void {
-    const key = this.exceptions.has(message) || this.exceptions.size < MAX_EXCEPTION_MESSAGES ? message : '(other messages)';
-    this.exceptions.set(key, (this.exceptions.get(key) ?? 0) + 1);
+    tally(this.exceptions, message, 1, '(other messages)');
+  }
+
+  count(name: string, by: number): void {
+    tally(this.counters, name, by, '(other names)');
   }
 
   result(): BreakdownResult {
@@ -91,6 +103,7 @@ export class Breakdown {
       phases: this.phases.map((stats, index) => stats.result(this.phaseNames[index]!)),
       checks: [...this.checks.values()].map((check) => ({ ...check })),
       exceptions: [...this.exceptions].map(([message, count]) => ({ message, count })),
+      counters: [...this.counters].map(([name, count]) => ({ name, count })),
     };
   }
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { decodeEscapes, EscapeError } from '../protocols/tcp/escapes.js';
 import { parseThreshold, ThresholdSyntaxError, type Threshold } from '../thresholds/parse.js';
+import { peakUsers } from '../executors/vu/population.js';
+import { builtinOf, BUILTIN_PREFIX, unknownBuiltin } from '../scenario/builtin/index.js';
 import { msField } from './duration.js';
 import { runOptionsSchema } from './run-options.js';
 import { duplicateNames, userMixSchema, userTypeSchema, type UserMix } from './user-types.js';
@@ -222,8 +224,10 @@ const planFields = z.strictObject({
   run: runOptionsSchema.optional(),
   /** Virtual users (constant-vus, ramping-vus, phases): the user types written in the plan... */
   userTypes: z.array(userTypeSchema).min(1, 'needs at least one user type').optional(),
-  /** ...or a TypeScript scenario file whose user types they run (see `defineScenario`); relative paths are from the working directory. */
+  /** ...or a TypeScript scenario file whose user types they run (see `defineScenario`), relative paths from the working directory; or a built-in scenario, "builtin:<name>". */
   scenario: z.string().min(1).optional(),
+  /** A built-in scenario's options, checked by its own schema (builtin:servo-fleet: apps, account, token, progressReports, progressIntervalMs). */
+  scenarioOptions: z.record(z.string(), z.unknown()).optional(),
   /** Data files for virtual users by name, read once at start (paths as for scenario). */
   data: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a name of letters, digits and _'), dataSetSchema).optional(),
   /** Seed for virtual users' random choices (task picks, think times, random data); recorded so a run can be repeated. */
@@ -285,35 +289,64 @@ function underPath(ctx: z.RefinementCtx, prefix: PropertyKey[]): z.RefinementCtx
   return { ...ctx, addIssue: (issue) => ctx.addIssue(typeof issue === 'string' ? issue : { ...issue, path: [...prefix, ...(issue.path ?? [])] } as never) } as z.RefinementCtx;
 }
 
-export const planSchema = planFields.superRefine((plan, ctx) => {
-  // Connections are split over the shards with none lost; a shard left without one could send nothing.
-  if (plan.shard && plan.shard.count > plan.connections) {
-    ctx.addIssue({ code: 'custom', path: ['shard'], message: `${plan.shard.count} shards need at least ${plan.shard.count} connections to share, the plan has ${plan.connections}` });
-  }
-  if (plan.shard && plan.scenarios) ctx.addIssue({ code: 'custom', path: ['shard'], message: 'a plan with scenarios cannot be sharded yet: shard each scenario as a plan of its own' });
-  const loads = scenarioPlans(plan).map((load, index) => ({ ...load, ctx: index === 0 ? ctx : underPath(ctx, ['scenarios', load.name]) }));
-  if (!loads.some((load) => isVuExecutor(load.plan.executor))) {
-    for (const field of ['userTypes', 'scenario', 'data'] as const) {
-      if (plan[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `applies to virtual-user executors (constant-vus, ramping-vus, phases), not ${plan.executor.type}` });
+export const planSchema = planFields
+  .superRefine((plan, ctx) => {
+    // Connections are split over the shards with none lost; a shard left without one could send nothing.
+    if (plan.shard && plan.shard.count > plan.connections) {
+      ctx.addIssue({ code: 'custom', path: ['shard'], message: `${plan.shard.count} shards need at least ${plan.shard.count} connections to share, the plan has ${plan.connections}` });
     }
-  }
-  for (const repeated of duplicateNames(plan.userTypes ?? [])) ctx.addIssue({ code: 'custom', path: ['userTypes'], message: `user type "${repeated}" is defined twice` });
-  for (const load of loads) if (isVuExecutor(load.plan.executor)) checkUserTypes(load.plan, load.ctx);
-  // "target" in a threshold means the executors' rate, so only the whole plan can tell whether there is one.
-  const ramps = loads.some((load) => load.plan.executor.type === 'ramping-arrival-rate');
-  const rateless = loads.find((load) => !isArrivalExecutor(load.plan.executor));
-  plan.thresholds.forEach(({ expression, abortOnFail }, index) => {
-    const parsed = parsedThreshold(expression);
-    if (typeof parsed === 'string' || parsed.limit.unit !== 'target') return;
-    if (rateless) {
-      const whose = rateless.name === MAIN_SCENARIO ? '' : ` (scenario ${rateless.name})`;
-      ctx.addIssue({ code: 'custom', path: ['thresholds', index, 'expression'], message: `threshold "${expression}": "target" needs a target rate, and ${rateless.plan.executor.type}${whose} has none` });
-    } else if (ramps && abortOnFail) {
-      // A ramp's target is its mean rate: right for the whole run, wrong for any one second of it.
-      ctx.addIssue({ code: 'custom', path: ['thresholds', index, 'abortOnFail'], message: `threshold "${expression}": a ramp's target rate changes every second, so "target" is judged on the whole run only` });
+    if (plan.shard && plan.scenarios) ctx.addIssue({ code: 'custom', path: ['shard'], message: 'a plan with scenarios cannot be sharded yet: shard each scenario as a plan of its own' });
+    const loads = scenarioPlans(plan).map((load, index) => ({ ...load, ctx: index === 0 ? ctx : underPath(ctx, ['scenarios', load.name]) }));
+    if (!loads.some((load) => isVuExecutor(load.plan.executor))) {
+      for (const field of ['userTypes', 'scenario', 'scenarioOptions', 'data'] as const) {
+        if (plan[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `applies to virtual-user executors (constant-vus, ramping-vus, phases), not ${plan.executor.type}` });
+      }
     }
+    for (const repeated of duplicateNames(plan.userTypes ?? [])) ctx.addIssue({ code: 'custom', path: ['userTypes'], message: `user type "${repeated}" is defined twice` });
+    for (const load of loads) if (isVuExecutor(load.plan.executor)) checkUserTypes(load.plan, load.ctx);
+    // "target" in a threshold means the executors' rate, so only the whole plan can tell whether there is one.
+    const ramps = loads.some((load) => load.plan.executor.type === 'ramping-arrival-rate');
+    const rateless = loads.find((load) => !isArrivalExecutor(load.plan.executor));
+    plan.thresholds.forEach(({ expression, abortOnFail }, index) => {
+      const parsed = parsedThreshold(expression);
+      if (typeof parsed === 'string' || parsed.limit.unit !== 'target') return;
+      if (rateless) {
+        const whose = rateless.name === MAIN_SCENARIO ? '' : ` (scenario ${rateless.name})`;
+        ctx.addIssue({ code: 'custom', path: ['thresholds', index, 'expression'], message: `threshold "${expression}": "target" needs a target rate, and ${rateless.plan.executor.type}${whose} has none` });
+      } else if (ramps && abortOnFail) {
+        // A ramp's target is its mean rate: right for the whole run, wrong for any one second of it.
+        ctx.addIssue({ code: 'custom', path: ['thresholds', index, 'abortOnFail'], message: `threshold "${expression}": a ramp's target rate changes every second, so "target" is judged on the whole run only` });
+      }
+    });
+  })
+  // A built-in scenario's options are recorded with their defaults filled, like every other field of the plan.
+  .transform((plan) => {
+    const builtin = plan.scenario === undefined ? undefined : builtinOf(plan.scenario);
+    const options = builtin?.options.safeParse(plan.scenarioOptions ?? {});
+    return options?.success ? { ...plan, scenarioOptions: options.data as Record<string, unknown> } : plan;
   });
-});
+
+/** A built-in scenario's options against its own schema, and the users it is made for against the executor's peak. */
+function checkBuiltinScenario(plan: PlanOutput, ctx: z.RefinementCtx): void {
+  const builtin = plan.scenario === undefined ? undefined : builtinOf(plan.scenario);
+  if (plan.scenario?.startsWith(BUILTIN_PREFIX) && !builtin) {
+    ctx.addIssue({ code: 'custom', path: ['scenario'], message: unknownBuiltin(plan.scenario.slice(BUILTIN_PREFIX.length)) });
+    return;
+  }
+  if (!builtin) {
+    if (plan.scenarioOptions !== undefined) ctx.addIssue({ code: 'custom', path: ['scenarioOptions'], message: `applies to a built-in scenario (scenario: ${BUILTIN_PREFIX}<name>)` });
+    return;
+  }
+  const options = builtin.options.safeParse(plan.scenarioOptions ?? {});
+  if (!options.success) {
+    // Passed on whole (an unknown option keeps its code), so they read like the plan's own problems.
+    for (const issue of options.error.issues) ctx.addIssue({ ...issue, path: ['scenarioOptions', ...issue.path] } as z.core.$ZodRawIssue);
+    return;
+  }
+  const users = builtin.users(options.data);
+  const peak = peakUsers(plan.executor as VuExecutor);
+  if (peak > users) ctx.addIssue({ code: 'custom', path: ['executor'], message: `${plan.scenario} runs at most ${users} users with these scenarioOptions, and the executor wants ${peak}` });
+}
 
 /** Virtual users need user types (from the plan or a scenario file) and every type a mix names must exist. */
 function checkUserTypes(plan: PlanOutput, ctx: z.RefinementCtx): void {
@@ -325,6 +358,7 @@ function checkUserTypes(plan: PlanOutput, ctx: z.RefinementCtx): void {
   if (plan.userTypes !== undefined && plan.scenario !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['scenario'], message: 'give userTypes or a scenario file, not both' });
   }
+  checkBuiltinScenario(plan, ctx);
   if (plan.userTypes === undefined && plan.scenario === undefined) {
     ctx.addIssue({ code: 'custom', path: ['userTypes'], message: `${plan.executor.type} runs virtual users: give userTypes, or a TypeScript scenario file` });
   }

@@ -25,13 +25,16 @@ export function breakdownSections(breakdown: BreakdownResult): { title: string; 
   ].filter((section) => section.rows.length > 0);
 }
 
-/** Virtual users' results as Locust shows them: a table per task name, per user type and per phase, then checks and script errors. */
+/** Virtual users' results as Locust shows them: a table per task name, per user type and per phase, then checks, counters and script errors. */
 export function breakdownLines(result: RunResult): string[] {
   const { breakdown } = result;
   if (!breakdown) return [];
   const lines = breakdownSections(breakdown).flatMap(({ title, rows }) => ['', ...table([[title, ...BREAKDOWN_COLUMNS], ...rows.map((stats) => [stats.name, ...breakdownCells(stats, result.durationMs)])])]);
   if (breakdown.checks.length > 0) {
     lines.push('', ...table([['check', 'passed', 'failed'], ...breakdown.checks.map((check) => [check.name, formatCount(check.passes), formatCount(check.fails)])]));
+  }
+  if (breakdown.counters.length > 0) {
+    lines.push('', ...table([['counter', 'count'], ...breakdown.counters.map(({ name, count }) => [name, formatCount(count)])]));
   }
   if (breakdown.exceptions.length > 0) {
     lines.push('', ...table([['script error', 'count'], ...breakdown.exceptions.map(({ message, count }) => [message, formatCount(count)])]));

@@ -74,6 +74,11 @@ export function renderSummary(result: RunResult, palette: Palette = NO_COLORS): 
   );
   lines.push(...scenarioLines(result));
   lines.push(...breakdownLines(result));
+  if (result.targetStatistics) {
+    // The target's own numbers, since it started: not only this run's when it served runs before.
+    const statistics = Object.entries(result.targetStatistics).map(([name, value]) => `${name} ${Number.isInteger(value) ? formatCount(value) : value.toFixed(2)}`);
+    lines.push('', `  target's own statistics (since it started)   ${statistics.join('   ')}`);
+  }
   for (const warning of summary.warnings) lines.push(palette.yellow(`  warning: ${warning}`));
   lines.push(...thresholdLines(result, palette));
   return lines;

@@ -36,11 +36,15 @@ export function mergeBreakdowns(breakdowns: readonly (BreakdownResult | undefine
   if (present.length === 0) return undefined;
   const exceptions = new Map<string, number>();
   for (const { message, count } of present.flatMap((breakdown) => breakdown.exceptions)) exceptions.set(message, (exceptions.get(message) ?? 0) + count);
+  const counters = new Map<string, number>();
+  // Results written before counters existed have none.
+  for (const { name, count } of present.flatMap((breakdown) => breakdown.counters ?? [])) counters.set(name, (counters.get(name) ?? 0) + count);
   return {
     tasks: mergeNamed(present.map((breakdown) => breakdown.tasks)),
     userTypes: mergeNamed(present.map((breakdown) => breakdown.userTypes)),
     phases: mergeNamed(present.map((breakdown) => breakdown.phases)),
     checks: mergeChecks(present.map((breakdown) => breakdown.checks)),
     exceptions: [...exceptions].map(([message, count]) => ({ message, count })),
+    counters: [...counters].map(([name, count]) => ({ name, count })),
   };
 }

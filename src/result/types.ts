@@ -81,8 +81,10 @@ export interface RunResult {
   histograms: { corrected: string; uncorrected: string; scheduleLag: string };
   /** A plan with scenarios: each one's own summary (the plan's own executor is "main"); the summary above is their sum. */
   scenarios?: { name: string; summary: Summary }[];
-  /** Virtual-user runs: requests by task, user type and phase, checks and script errors. */
+  /** Virtual-user runs: requests by task, user type and phase, checks, counters and script errors. */
   breakdown?: BreakdownResult;
+  /** The target's own statistics read after the run, when its scenario knows how (a salvo emulator's GET /: cycles per application). */
+  targetStatistics?: Record<string, number>;
   /** Set by `salvo merge`: every input run, in order (the summary's generator is the worst of them). */
   sources?: RunSource[];
   /** Set by `run --start-at`: the instant asked for and how far time zero missed it. */

@@ -174,8 +174,10 @@ export async function startRun(plan: Plan, options: RunOptions = {}): Promise<Ru
     finishIfDrained();
   });
 
+  const targetStatistics = users?.targetStatistics;
   return {
-    result,
+    // Read after the load has ended, so the statistics include every event of the run.
+    result: targetStatistics ? result.then(async (done) => withTargetStatistics(done, await targetStatistics())) : result,
     setRate: (ratePerSec) => {
       if (!(ratePerSec > 0)) throw new RangeError(`rate must be > 0, got ${ratePerSec}`);
       executor!.setRate(ratePerSec);
@@ -187,6 +189,10 @@ export async function startRun(plan: Plan, options: RunOptions = {}): Promise<Ru
     stop: (reason = 'stopped') => finish(reason),
     inFlight: () => transport.inFlight(),
   };
+}
+
+function withTargetStatistics(result: RunResult, statistics: Record<string, number> | undefined): RunResult {
+  return statistics ? { ...result, targetStatistics: statistics } : result;
 }
 
 /** Runs a plan to the end: a plain call that code can repeat. */

@@ -3,6 +3,7 @@ import { mixesOf } from '../plan/schema.js';
 import { DataFileError, DataSets } from '../scenario/data.js';
 import { ScenarioError, userTypesFromDefinition } from '../scenario/from-definition.js';
 import { userTypeFromSpec } from '../scenario/from-yaml.js';
+import { builtinOf } from '../scenario/builtin/index.js';
 import { loadScenarioModule } from '../scenario/load-scenario.js';
 import type { UserTypeModel } from '../scenario/model.js';
 import { peakUsers } from '../executors/vu/population.js';
@@ -12,6 +13,8 @@ import { SetupError } from './setup-error.js';
 export interface PreparedUsers {
   types: UserTypeModel[];
   data: DataSets;
+  /** A built-in scenario's way to read the target's own statistics after the run, when it has one. */
+  targetStatistics?: () => Promise<Record<string, number> | undefined>;
 }
 
 /** Every type a mix names must exist among the scenario's (a plan's own types were checked by the schema). */
@@ -26,9 +29,12 @@ function checkMixes(executor: VuExecutor, types: readonly UserTypeModel[], file:
 /** Loads the user types (YAML ones compiled, a scenario file bundled and imported) and reads the data files. */
 export async function prepareUsers(plan: Plan & { executor: VuExecutor }): Promise<PreparedUsers> {
   let types: UserTypeModel[];
+  const builtin = plan.scenario === undefined ? undefined : builtinOf(plan.scenario);
   try {
     if (plan.scenario !== undefined) {
-      types = userTypesFromDefinition(plan.scenario, await loadScenarioModule(plan.scenario));
+      // The plan was validated, so a built-in's options parse (again, for their type).
+      const definition = builtin ? builtin.scenario(builtin.options.parse(plan.scenarioOptions ?? {})) : await loadScenarioModule(plan.scenario);
+      types = userTypesFromDefinition(plan.scenario, definition);
       checkMixes(plan.executor, types, plan.scenario);
     } else {
       types = plan.userTypes!.map(userTypeFromSpec);
@@ -39,7 +45,8 @@ export async function prepareUsers(plan: Plan & { executor: VuExecutor }): Promi
   }
   try {
     const data = plan.data ? await DataSets.read(plan.data, () => peakUsers(plan.executor)) : DataSets.empty();
-    return { types, data };
+    const base = new URL(plan.target.url);
+    return { types, data, ...(builtin?.targetStatistics ? { targetStatistics: () => builtin.targetStatistics!(base) } : {}) };
   } catch (error) {
     if (error instanceof DataFileError) throw new SetupError(error.message);
     throw error;

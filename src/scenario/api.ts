@@ -49,6 +49,8 @@ export interface UserContext {
   readonly http: HttpClient;
   /** Runs each named predicate on `value`, counts it as passed or failed, and says whether all passed. */
   check<T>(value: T, checks: Record<string, (value: T) => boolean>): boolean;
+  /** Adds `by` (1 by default) to a named counter of the run, shown in the summary: for what is neither a request nor a check. */
+  count(name: string, by?: number): void;
   /** Waits this long on the run's clock; returns early when the user is told to stop. */
   sleep(ms: number): Promise<void>;
   /** Per-user state, kept from onStart through every task to onStop. */

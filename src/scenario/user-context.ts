@@ -118,6 +118,11 @@ export class VirtualUserContext implements UserContext {
     return all;
   }
 
+  count(name: string, by = 1): void {
+    if (!Number.isFinite(by)) throw new RangeError(`count "${name}": by must be a finite number, got ${by}`);
+    this.options.breakdown.count(name, by);
+  }
+
   sleep(ms: number): Promise<void> {
     if (this.stopRequested || !(ms > 0)) return Promise.resolve();
     return new Promise((resolve) => {

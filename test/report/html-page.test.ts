@@ -111,8 +111,9 @@ describe('renderHtmlReport for virtual users', () => {
     breakdown.record(HOSTILE, 'Browser', 1, 4000, true);
     breakdown.check('home is 200', true);
     breakdown.exception('Browser/cart: boom');
+    breakdown.count('protocol violation: HELLO in state in-measure', 2);
     const html = renderHtmlReport({ ...syntheticResult(), breakdown: breakdown.result() }, await loadChartLibrary());
-    for (const id of ['by-task', 'by-user-type', 'by-phase', 'checks', 'script-errors']) assert.match(html, new RegExp(`<table class="data" id="${id}">`));
+    for (const id of ['by-task', 'by-user-type', 'by-phase', 'checks', 'counters', 'script-errors']) assert.match(html, new RegExp(`<table class="data" id="${id}">`));
     assert.match(html, /<td>phase 2 \(4 users, from 60 s\)<\/td><td class="number">1<\/td><td class="number">1 \(100\.0%\)<\/td>/);
     assert.ok(!html.includes(HOSTILE), 'a task name is escaped');
   });

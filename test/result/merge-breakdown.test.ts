@@ -11,6 +11,7 @@ function breakdownOf(records: [task: string, type: string, phase: number, latenc
   for (const record of records) breakdown.record(...record);
   for (const [name, passed] of checks) breakdown.check(name, passed);
   for (const message of exceptions) breakdown.exception(message);
+  breakdown.count('violations', exceptions.length);
   return breakdown.result();
 }
 
@@ -27,6 +28,7 @@ describe('merging virtual users\' breakdowns', () => {
     assert.ok(home.maxValue >= 9000 && home.maxValue < 9010);
     assert.deepEqual(merged.checks, [{ name: 'ok', passes: 2, fails: 1 }]);
     assert.deepEqual(merged.exceptions, [{ message: 'boom', count: 2 }, { message: 'bang', count: 1 }]);
+    assert.deepEqual(merged.counters, [{ name: 'violations', count: 3 }]);
   });
 
   test('no breakdown anywhere stays none; mergeResults carries a breakdown through', () => {

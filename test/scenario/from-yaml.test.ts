@@ -32,6 +32,7 @@ function fakeContext(sent: Sent[], checks: [string, boolean][], status = 200): U
       return all;
     },
     sleep: async () => {},
+    count: () => {},
     vars: { token: 't-4' },
     data: rows,
     row: (set) => {

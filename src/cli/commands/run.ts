@@ -15,6 +15,8 @@ import { parseThreshold, ThresholdSyntaxError } from '../../thresholds/parse.js'
 import { systemClock } from '../../time/clock.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { assertPlanFileExists, explicitFlags, flagsWithRunOptions, planFromFile, planFromScenario } from '../plan-file-flags.js';
+import { builtinOf } from '../../scenario/builtin/index.js';
+import { addScenarioFlags, scenarioFromFlag, scenarioOptionsFromFlags } from '../scenario-flags.js';
 import { parseCount, parseDuration, parseHeader, parseRate, parseWholeMs } from '../units.js';
 import { addWriterOptions, requestedWriters } from '../writer-options.js';
 
@@ -104,7 +106,7 @@ export function runCommand(): Command {
     .option('--seed <n>', 'seed for --arrival poisson, or for virtual users\' random choices, to repeat a run', (text) => parseCount(text, 0))
     .option('--vus <n>', 'plan or scenario files: run this many virtual users (constant-vus) for --duration', (text) => parseCount(text))
     .option('--target <url>', 'plan or scenario files: send to this URL instead of the plan\'s target')
-    .option('--scenario <file>', 'plan files: take the virtual users\' types from this TypeScript scenario file')
+    .option('--scenario <name-or-file>', 'virtual users\' types: a built-in scenario (servo-fleet) or a TypeScript scenario file; with a URL, runs --vus users (constant-vus) for --duration')
     .option('-c, --connections <n>', 'most connections open at once', (text) => parseCount(text), 50)
     .option('-p, --pipelining <n>', 'requests in flight per connection (max throughput only)', (text) => parseCount(text))
     .option('-t, --timeout <duration>', 'per-request timeout', parseWholeMs, 10_000)
@@ -130,7 +132,7 @@ export function runCommand(): Command {
     .option('-q, --quiet', 'print nothing but errors')
     .option('--shard <index/count>', 'run only this share of the load, 1-based (2/8: the 2nd of 8); merge the shards with salvo merge', checkedShard)
     .option('--start-at <ISO time>', 'wait until this wall-clock instant (with a zone: 2026-11-23T08:00:00Z) before time zero, so shards start together', checkedStartAt);
-  return addWriterOptions(command).action(async (url: string, flags: RunFlags, self: Command) => {
+  return addWriterOptions(addScenarioFlags(command)).action(async (url: string, flags: RunFlags, self: Command) => {
     process.exitCode = await runFromFlags(url, flags, self);
   });
 }
@@ -141,9 +143,12 @@ export function planFromFlags(url: string, flags: RunFlags): PlanInput {
   } else if (flags.pipelining !== undefined) {
     throw new CliError('--pipelining applies only to max throughput (without --rate)');
   }
-  for (const flag of ['vus', 'target', 'scenario'] as const) {
-    if (flags[flag] !== undefined) throw new CliError(`--${flag} applies to a plan file or a scenario file, not a URL`);
+  if (flags.scenario !== undefined) return usersPlanFromFlags(url, flags);
+  for (const flag of ['vus', 'target'] as const) {
+    if (flags[flag] !== undefined) throw new CliError(`--${flag} applies to a plan file, a scenario file or --scenario, not a URL alone`);
   }
+  // A built-in scenario's flags (--apps, ...) without --scenario are refused here.
+  scenarioOptionsFromFlags(flags, undefined);
   if (flags.seed !== undefined && flags.arrival !== 'poisson') throw new CliError('--seed applies only to --arrival poisson');
   if (flags.bucket !== undefined && flags.arrival !== 'bucket') throw new CliError('--bucket applies only to --arrival bucket');
   // Every shard must draw the same global schedule, which a seed of its own would not.
@@ -167,6 +172,35 @@ export function planFromFlags(url: string, flags: RunFlags): PlanInput {
     maxQueue: flags.maxQueue,
     thresholds: flags.threshold.map((expression) => ({ expression, abortOnFail: flags.abortOnFail === true })),
     ...(flags.shard ? { shard: flags.shard } : {}),
+  };
+}
+
+/** A URL with --scenario: its users (constant-vus) for --duration; a built-in scenario runs as many as it is made for unless --vus says fewer. */
+function usersPlanFromFlags(url: string, flags: RunFlags): PlanInput {
+  for (const flag of ['rate', 'pipelining', 'bucket', 'target'] as const) {
+    if (flags[flag] !== undefined) throw new CliError(`--${flag} does not apply to --scenario, which runs virtual users (the closed model)`);
+  }
+  if (flags.arrival !== 'constant') throw new CliError('--arrival does not apply to --scenario, which runs virtual users (the closed model)');
+  if (flags.abortOnFail && flags.threshold.length === 0) throw new CliError('--abort-on-fail needs at least one --threshold');
+  const scenario = scenarioFromFlag(flags.scenario!);
+  const scenarioOptions = scenarioOptionsFromFlags(flags, scenario);
+  const builtin = builtinOf(scenario);
+  let vus = flags.vus;
+  if (vus === undefined) {
+    if (!builtin) throw new CliError(`--scenario ${flags.scenario} with a URL needs --vus N`);
+    const options = builtin.options.safeParse(scenarioOptions);
+    // Options that do not parse fail the plan's validation, which names each problem; 1 only holds the place till then.
+    vus = options.success ? builtin.users(options.data) : 1;
+  }
+  return {
+    target: targetFromFlags(url, flags),
+    executor: { type: 'constant-vus', vus, durationMs: flags.duration },
+    scenario,
+    ...(builtin ? { scenarioOptions } : {}),
+    timeoutMs: flags.timeout,
+    gracefulStopMs: flags.grace,
+    thresholds: flags.threshold.map((expression) => ({ expression, abortOnFail: flags.abortOnFail === true })),
+    ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
   };
 }
 

@@ -70,6 +70,9 @@ export function breakdownHtml(result: RunResult): string {
   if (breakdown.checks.length > 0) {
     tables.push(tableHtml('checks', [{ title: 'check' }, { title: 'passed', numeric: true }, { title: 'failed', numeric: true }], breakdown.checks.map((check) => [escapeHtml(check.name), formatCount(check.passes), formatCount(check.fails)])));
   }
+  if (breakdown.counters.length > 0) {
+    tables.push(tableHtml('counters', [{ title: 'counter' }, { title: 'count', numeric: true }], breakdown.counters.map(({ name, count }) => [escapeHtml(name), formatCount(count)])));
+  }
   if (breakdown.exceptions.length > 0) {
     tables.push(tableHtml('script-errors', [{ title: 'script error' }, { title: 'count', numeric: true }], breakdown.exceptions.map(({ message, count }) => [escapeHtml(message), formatCount(count)])));
   }
