@@ -113,7 +113,8 @@ export class VirtualUserExecutor implements RunningExecutor {
       this.lastPhase = target.phase;
       this.spawnCredit = 1;
     } else {
-      this.spawnCredit += ((nowUs - this.lastTickUs) / 1e6) * target.spawnRate;
+      // All at once has no pace to keep (and 0 µs × Infinity would be NaN).
+      this.spawnCredit = target.spawnRate === Infinity ? Infinity : this.spawnCredit + ((nowUs - this.lastTickUs) / 1e6) * target.spawnRate;
     }
     this.lastTickUs = nowUs;
     this.adjust(target.counts);
