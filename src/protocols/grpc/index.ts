@@ -1,0 +1,6 @@
+export { GrpcCallError } from './call-error.js';
+export { grpcDialect, type GrpcDialectOptions } from './dialect.js';
+export { frameMessage, unframeMessage } from './frame.js';
+export { messageSource } from './message.js';
+export { loadMethod, type GrpcMethod } from './proto.js';
+export { compileTemplate, type Template } from './template.js';
