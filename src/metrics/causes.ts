@@ -1,5 +1,5 @@
 /** gRPC's status codes 1 to 16 by their names in the gRPC spec (0 is OK): the index + 1 is the code. */
-export const GRPC_STATUS_NAMES = [
+const GRPC_STATUS_NAMES = [
   'CANCELLED',
   'UNKNOWN',
   'INVALID_ARGUMENT',
