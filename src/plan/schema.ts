@@ -83,7 +83,7 @@ const targetFields = z
     caFile: z.string().min(1).optional(),
     /** https: HTTP/2 negotiated by ALPN instead of HTTP/1.1 (h2c:// is HTTP/2 in cleartext, with prior knowledge). */
     http2: z.boolean().optional(),
-    /** HTTP/2: most concurrent streams per connection (the server's SETTINGS_MAX_CONCURRENT_STREAMS may lower it). */
+    /** HTTP/2 and gRPC: most concurrent streams per connection (the server's SETTINGS_MAX_CONCURRENT_STREAMS may lower it). */
     streams: z.number().int().min(1).max(10_000).optional(),
     /** tcp: the bytes written for each request, with escapes (\n \r \t \0 \\ \xHH). */
     payload: escapedBytes.optional(),

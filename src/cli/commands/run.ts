@@ -115,7 +115,7 @@ export function runCommand(): Command {
     .option('-k, --insecure', 'https: accept any certificate, self-signed ones included')
     .option('--ca <file>', 'https: trust the CA certificates in this PEM file instead of the bundled roots')
     .option('--http2', 'https: speak HTTP/2, negotiated by ALPN (h2c://host:port/ is HTTP/2 in cleartext)')
-    .option('--streams <n>', 'HTTP/2: most concurrent streams per connection (default 100, never above the server\'s limit)', (text) => parseCount(text))
+    .option('--streams <n>', 'HTTP/2 and gRPC: most concurrent streams (calls) per connection (default 100, never above the server\'s limit)', (text) => parseCount(text))
     .option('--payload <bytes>', 'tcp: what to write for each request; escapes \\n \\r \\t \\0 \\\\ \\xHH')
     .option('--expect-delimiter <bytes>', 'tcp: a reply ends with these bytes (escapes as in --payload)')
     .option('--expect-bytes <n>', 'tcp: a reply is this many bytes', (text) => parseCount(text))
