@@ -69,7 +69,7 @@ describe('salvo CLI: grpc:// targets and salvo serve grpc-worker', () => {
     const pacedResult = await readResult(path('paced.json'));
     assert.deepEqual(pacedResult.plan.target.metadata, [['x-run', 'paced']]);
     const flatResult = await readResult(path('flat.json'));
-    assert.ok(flatResult.summary.requests.completed > 200, `completed ${flatResult.summary.requests.completed}`);
+    assert.ok(flatResult.summary.requests.completed > 20, `completed ${flatResult.summary.requests.completed}`);
     assert.equal(flatResult.summary.requests.failed, 0);
   });
 

@@ -86,7 +86,7 @@ describe('salvo gRPC client against a @grpc/grpc-js server', () => {
 
   test('max throughput over several streams per connection completes without errors', async () => {
     const result = await run(validatePlan({ target: target('{"text": "hi"}', { streams: 8 }), executor: { type: 'max-throughput', durationMs: 300 }, connections: 2 }));
-    assert.ok(result.summary.requests.completed > 50, `completed ${result.summary.requests.completed}`);
+    assert.ok(result.summary.requests.completed > 20, `completed ${result.summary.requests.completed}`);
     assert.equal(result.summary.requests.failed, 0);
   });
 });
