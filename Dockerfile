@@ -1,4 +1,4 @@
-# salvo: the CLI and every built-in target (`salvo serve http`, `salvo serve servo-fleet`, ...).
+# salvo: the CLI and every built-in target (`salvo serve http`, `salvo serve grpc-worker`, `salvo serve servo-fleet`, ...).
 #   docker build -t salvo .
 #   docker run --rm -p 8080:8080 salvo serve servo-fleet --apps 5000 --host 0.0.0.0
 #   docker run --rm -v salvo-state:/data -p 8080:8080 salvo serve servo-fleet --host 0.0.0.0 --state-file /data/fleet.json
@@ -20,6 +20,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist/src ./dist/src
+# serve grpc-worker reads its .proto from here, as in the npm package.
+COPY proto ./proto
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 8080

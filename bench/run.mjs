@@ -668,7 +668,19 @@ function servoFleetSection() {
   return res.status ?? 2;
 }
 
+/** The gRPC section (bench/grpc.mjs: salvo vs a grpc-js client loop, rate accuracy), appended to latest.md; BENCH_GRPC=0 skips it. */
+function grpcSection() {
+  if (env.BENCH_GRPC === '0') return 0;
+  log('--- gRPC unary (bench/grpc.mjs)');
+  const res = spawnSync(process.execPath, [path.join(HERE, 'grpc.mjs')], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (res.stdout) {
+    process.stdout.write(`\n${res.stdout}`);
+    fs.appendFileSync(path.join(RESULTS, 'latest.md'), `\n${res.stdout}`);
+  }
+  return res.status ?? 2;
+}
+
 main().then(
-  (code) => { cleanupSync(); process.exitCode = Math.max(code, servoFleetSection()); },
+  (code) => { cleanupSync(); process.exitCode = Math.max(code, servoFleetSection(), grpcSection()); },
   (err) => { log(`error: ${err.message}`); cleanupSync(); process.exitCode = 2; },
 );

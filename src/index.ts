@@ -20,7 +20,7 @@ export { ERROR_CAUSES, type ErrorCause, type SecondSample } from './metrics/inde
 export { ConstantPacer, PoissonPacer, BucketPacer, RampingPacer, ShardedPacer, type Pacer } from './schedule/index.js';
 export { parseShard, splitConnections, shardJobManifests, manifestsYaml, type Shard, type StartAt, type ShardJobOptions } from './cluster/index.js';
 export { systemClock, type Clock } from './time/index.js';
-export { startHttpTarget, type RunningTarget } from './targets/index.js';
+export { startHttpTarget, startGrpcWorker, WORKER_PROTO, WORKER_CALL, type RunningTarget } from './targets/index.js';
 export {
   defineScenario,
   type ScenarioDefinition,

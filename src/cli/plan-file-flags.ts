@@ -24,6 +24,11 @@ const TARGET_FIELDS: Partial<Record<keyof RunFlags, [field: string, value: (flag
   payload: ['payload', (flags) => flags.payload],
   expectDelimiter: ['expectDelimiter', (flags) => flags.expectDelimiter],
   expectBytes: ['expectBytes', (flags) => flags.expectBytes],
+  proto: ['proto', (flags) => flags.proto],
+  call: ['call', (flags) => flags.call],
+  data: ['data', (flags) => flags.data],
+  metadata: ['metadata', (flags) => flags.metadata],
+  deadline: ['deadlineMs', (flags) => flags.deadline],
 };
 
 /** Flags that set one top-level plan field. */

@@ -1,3 +1,28 @@
+/** gRPC's status codes 1 to 16 by their names in the gRPC spec (0 is OK): the index + 1 is the code. */
+const GRPC_STATUS_NAMES = [
+  'CANCELLED',
+  'UNKNOWN',
+  'INVALID_ARGUMENT',
+  'DEADLINE_EXCEEDED',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'PERMISSION_DENIED',
+  'RESOURCE_EXHAUSTED',
+  'FAILED_PRECONDITION',
+  'ABORTED',
+  'OUT_OF_RANGE',
+  'UNIMPLEMENTED',
+  'INTERNAL',
+  'UNAVAILABLE',
+  'DATA_LOSS',
+  'UNAUTHENTICATED',
+] as const;
+
+/** A gRPC call that ended with a status other than OK, named as grpc-status names it: grpc_UNAVAILABLE. */
+export type GrpcCause = `grpc_${(typeof GRPC_STATUS_NAMES)[number]}`;
+
+const GRPC_CAUSES = GRPC_STATUS_NAMES.map((name): GrpcCause => `grpc_${name}`);
+
 /**
  * Why a request did not succeed, as stable codes that results count by name (undici's idea of
  * error codes): callers switch on these, never on messages.
@@ -9,11 +34,12 @@ export const ERROR_CAUSES = [
   'closed', // the target closed the connection before the response was complete
   'socket', // any other socket error (EPIPE, EHOSTUNREACH, DNS, ...)
   'tls', // the TLS handshake or record layer failed: an untrusted or mismatched certificate, no common cipher, not TLS
-  'protocol', // the response was not valid HTTP
+  'protocol', // the response was not valid HTTP (or gRPC: no grpc-status)
   'goaway', // HTTP/2: the server sent GOAWAY before processing the stream (its id was above the last one it took), or went away with an error code
   'rst_stream', // HTTP/2: the server reset the stream (RST_STREAM) instead of answering it
   'http4xx', // the target answered with a 4xx status
   'http5xx', // the target answered with a 5xx status
+  ...GRPC_CAUSES, // gRPC: the call ended with this status (a deadline passed on our side counts as grpc_DEADLINE_EXCEEDED)
   'dropped', // never sent: the queue was full or its batch started too late
 ] as const;
 
@@ -50,6 +76,12 @@ export function causeOfSocketError(error: NodeJS.ErrnoException): ErrorCause {
 
 /** The status of a reply in a protocol that has none (raw TCP): completed, and counted in no status code. */
 export const NO_STATUS = 0;
+
+/** The cause of a gRPC status code; undefined for OK, UNKNOWN for a code the spec does not define. */
+export function causeOfGrpcStatus(code: number): GrpcCause | undefined {
+  if (code === 0) return undefined;
+  return GRPC_CAUSES[code - 1] ?? 'grpc_UNKNOWN';
+}
 
 export function causeOfStatus(status: number): ErrorCause | undefined {
   if (status >= 500) return 'http5xx';

@@ -10,7 +10,7 @@ import { duplicateNames, userMixSchema, userTypeSchema, type UserMix } from './u
 const positiveNumber = z.number().positive();
 const durationMs = msField(z.number().int().positive());
 
-const supportedProtocols = new Set(['http:', 'https:', 'h2c:', 'tcp:']);
+const supportedProtocols = new Set(['http:', 'https:', 'h2c:', 'tcp:', 'grpc:']);
 const targetUrl = z.string().superRefine((value, ctx) => {
   let url: URL;
   try {
@@ -20,9 +20,11 @@ const targetUrl = z.string().superRefine((value, ctx) => {
     return;
   }
   if (!supportedProtocols.has(url.protocol)) {
-    ctx.addIssue({ code: 'custom', message: `unsupported scheme "${url.protocol}" (supported: http://, https://, h2c://, tcp://)` });
-  } else if (url.protocol === 'tcp:' && url.port === '') {
-    ctx.addIssue({ code: 'custom', message: `tcp:// needs a port: "${value}"` });
+    ctx.addIssue({ code: 'custom', message: `unsupported scheme "${url.protocol}" (supported: http://, https://, h2c://, tcp://, grpc://)` });
+  } else if ((url.protocol === 'tcp:' || url.protocol === 'grpc:') && url.port === '') {
+    ctx.addIssue({ code: 'custom', message: `${url.protocol}// needs a port: "${value}"` });
+  } else if (url.protocol === 'grpc:' && url.pathname !== '' && url.pathname !== '/') {
+    ctx.addIssue({ code: 'custom', message: `grpc:// takes no path: the method goes in call ("${value}")` });
   }
 });
 
@@ -39,8 +41,9 @@ function schemeOf(url: unknown): string | undefined {
 const FIELDS_OF_SCHEME: Record<string, { fields: readonly string[]; schemes: readonly string[] }> = {
   http: { fields: ['method', 'headers', 'body', 'bodyFile'], schemes: ['http:', 'https:', 'h2c:'] },
   tls: { fields: ['insecure', 'caFile', 'http2'], schemes: ['https:'] },
-  http2: { fields: ['streams'], schemes: ['https:', 'h2c:'] },
+  http2: { fields: ['streams'], schemes: ['https:', 'h2c:', 'grpc:'] },
   tcp: { fields: ['payload', 'expectDelimiter', 'expectBytes'], schemes: ['tcp:'] },
+  grpc: { fields: ['proto', 'call', 'data', 'metadata', 'deadlineMs'], schemes: ['grpc:'] },
 };
 
 /** "http://, https:// and h2c://". */
@@ -63,6 +66,13 @@ const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be a 
 // The same rule as node:http: tab, visible ASCII and latin1; never CR, LF, NUL or characters beyond latin1.
 const headerValue = z.string().refine((value) => !/[^\t\x20-\x7e\x80-\xff]/.test(value), 'must hold only tab, visible ASCII or latin1 characters');
 
+// gRPC metadata names are lower-case HTTP/2 header names (upper case is lowered when sent); grpc- names are gRPC's own.
+const metadataName = z
+  .string()
+  .regex(/^[0-9A-Za-z_.-]+$/, 'must be a gRPC metadata name (letters, digits, _ . -)')
+  .refine((name) => !name.toLowerCase().startsWith('grpc-'), 'grpc- names are reserved by gRPC');
+const metadataValue = z.string().regex(/^[\x20-\x7e]*$/, 'must hold only visible ASCII and spaces (binary -bin values in base64)');
+
 const targetFields = z
   .strictObject({
     url: targetUrl,
@@ -76,7 +86,7 @@ const targetFields = z
     caFile: z.string().min(1).optional(),
     /** https: HTTP/2 negotiated by ALPN instead of HTTP/1.1 (h2c:// is HTTP/2 in cleartext, with prior knowledge). */
     http2: z.boolean().optional(),
-    /** HTTP/2: most concurrent streams per connection (the server's SETTINGS_MAX_CONCURRENT_STREAMS may lower it). */
+    /** HTTP/2 and gRPC: most concurrent streams per connection (the server's SETTINGS_MAX_CONCURRENT_STREAMS may lower it). */
     streams: z.number().int().min(1).max(10_000).optional(),
     /** tcp: the bytes written for each request, with escapes (\n \r \t \0 \\ \xHH). */
     payload: escapedBytes.optional(),
@@ -84,6 +94,19 @@ const targetFields = z
     expectDelimiter: escapedBytes.optional(),
     /** tcp: ...or is this many bytes long. */
     expectBytes: z.number().int().min(1).optional(),
+    /** grpc: the .proto file that declares the method. */
+    proto: z.string().min(1).optional(),
+    /** grpc: the unary method to call, "package.Service/Method". */
+    call: z
+      .string()
+      .regex(/^[A-Za-z_][\w.]*\/[A-Za-z_]\w*$/, 'must be "package.Service/Method"')
+      .optional(),
+    /** grpc: the request message as JSON, with per-request placeholders {{seq}}, {{uuid}}, {{randomInt MIN MAX}}, ...; {} when not given. */
+    data: z.string().optional(),
+    /** grpc: custom metadata sent with every call. */
+    metadata: z.array(z.tuple([metadataName, metadataValue])).optional(),
+    /** grpc: the call's deadline, sent as grpc-timeout; a call unanswered by then counts as grpc_DEADLINE_EXCEEDED. */
+    deadlineMs: msField(z.number().int().positive().max(99_999_999)).optional(),
   })
   .refine((target) => target.body === undefined || target.bodyFile === undefined, {
     message: 'give body or bodyFile, not both',
@@ -91,6 +114,10 @@ const targetFields = z
   .superRefine((target, ctx) => {
     if (target.streams !== undefined && schemeOf(target.url) === 'https:' && target.http2 !== true) {
       ctx.addIssue({ code: 'custom', path: ['streams'], message: 'streams apply to HTTP/2: use an h2c:// URL, or http2 with https://' });
+    }
+    if (schemeOf(target.url) === 'grpc:') {
+      if (target.proto === undefined) ctx.addIssue({ code: 'custom', path: ['proto'], message: 'grpc:// needs the .proto file that declares the method' });
+      if (target.call === undefined) ctx.addIssue({ code: 'custom', path: ['call'], message: 'grpc:// needs the method to call, "package.Service/Method"' });
     }
     if (schemeOf(target.url) !== 'tcp:') return;
     if (target.payload === undefined) ctx.addIssue({ code: 'custom', path: ['payload'], message: 'tcp:// needs a payload to write for each request' });
@@ -398,7 +425,9 @@ export function isVuExecutor(executor: Executor): executor is VuExecutor {
   return VU_EXECUTORS.has(executor.type);
 }
 
-/** The target in one line for people: "GET http://host/path", or for raw TCP the URL and what is sent ("tcp://host:9000 PING\n"). */
+/** The target in one line for people: "GET http://host/path", for raw TCP the URL and what is sent ("tcp://host:9000 PING\n"), for gRPC the URL and the method. */
 export function describeTarget(target: Target): string {
-  return target.url.startsWith('tcp:') ? `${target.url} ${target.payload ?? ''}` : `${target.method} ${target.url}`;
+  if (target.url.startsWith('tcp:')) return `${target.url} ${target.payload ?? ''}`;
+  if (target.url.startsWith('grpc:')) return `${target.url} ${target.call ?? ''}`;
+  return `${target.method} ${target.url}`;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { compileJsonTemplate, compileTemplate, TemplateError } from '../scenario/template.js';
+import { compileJsonTemplate, compileTemplate, TemplateError } from './template.js';
 import { msField } from './duration.js';
 
 const name = z.string().min(1, 'must not be empty');

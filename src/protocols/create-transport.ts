@@ -3,7 +3,8 @@ import type { ResolvedTarget } from '../runner/resolve-target.js';
 import type { Clock } from '../time/clock.js';
 import { Http1Pool, tcpSocketFactory } from './http1/pool.js';
 import { buildRequest, USER_AGENT } from './http1/request.js';
-import { Http2Pool } from './http2/pool.js';
+import { grpcDialect } from './grpc/dialect.js';
+import { Http2Pool, httpDialect } from './http2/pool.js';
 import { buildHttp2Headers } from './http2/request.js';
 import { SocketPool } from './socket-pool.js';
 import { decodeEscapes } from './tcp/escapes.js';
@@ -21,18 +22,29 @@ export interface TransportContext {
 /** Streams per HTTP/2 connection when the plan gives none: nghttp2's and most servers' default limit. */
 export const DEFAULT_HTTP2_STREAMS = 100;
 
-/** The transport for a plan's target, by URL scheme: http:// and https:// (HTTP/1.1), h2c:// and https:// with http2 (HTTP/2), tcp:// (raw request/reply). */
+/** The transport for a plan's target, by URL scheme: http:// and https:// (HTTP/1.1), h2c:// and https:// with http2 (HTTP/2), grpc:// (gRPC on HTTP/2), tcp:// (raw request/reply). */
 export function createTransport(plan: Plan, target: ResolvedTarget, { clock, listener }: TransportContext): Transport {
   const scheme = new URL(plan.target.url).protocol;
   const pipelining = plan.executor.type === 'max-throughput' ? plan.executor.pipelining : 1;
   const common = { pipelining, maxConnections: plan.connections, clock, listener };
   const plainSocket = tcpSocketFactory(target.address, target.port);
-  if (scheme === 'h2c:' || (scheme === 'https:' && plan.target.http2 === true)) {
+  if (scheme === 'h2c:' || scheme === 'grpc:' || (scheme === 'https:' && plan.target.http2 === true)) {
+    const url = new URL(plan.target.url);
+    const dialect =
+      scheme === 'grpc:'
+        ? grpcDialect({
+            authority: url.host,
+            path: target.grpc!.path,
+            metadata: plan.target.metadata ?? [],
+            deadlineMs: plan.target.deadlineMs,
+            nextMessage: target.grpc!.nextMessage,
+            userAgent: USER_AGENT,
+          })
+        : httpDialect(buildHttp2Headers(url, plan.target.method, plan.target.headers, target.body, USER_AGENT), target.body);
     return new Http2Pool({
       host: target.address,
       port: target.port,
-      headers: buildHttp2Headers(new URL(plan.target.url), plan.target.method, plan.target.headers, target.body, USER_AGENT),
-      body: target.body,
+      dialect,
       streams: plan.target.streams ?? DEFAULT_HTTP2_STREAMS,
       maxConnections: plan.connections,
       clock,

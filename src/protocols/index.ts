@@ -1,7 +1,7 @@
 export type { Transport, ExchangeListener } from './transport.js';
 export { Http1Pool, tcpSocketFactory, type Http1PoolOptions } from './http1/pool.js';
 export { buildRequest } from './http1/request.js';
-export { Http2Pool, type Http2PoolOptions, type Http2TlsOptions } from './http2/pool.js';
+export { Http2Pool, httpDialect, type Http2PoolOptions, type Http2TlsOptions, type StreamDialect } from './http2/pool.js';
 export { buildHttp2Headers } from './http2/request.js';
 export { ResponseParser } from './http1/response-parser.js';
 export { SocketPool, type SocketPoolOptions, type SocketFactory, type ReplyReader, type ReplyHandler } from './socket-pool.js';

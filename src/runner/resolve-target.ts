@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { lookup } from 'node:dns/promises';
 import { connect } from 'node:net';
 import type { Target } from '../plan/schema.js';
+import { GrpcCallError, loadMethod, messageSource } from '../protocols/grpc/index.js';
 import { SetupError } from './setup-error.js';
 
 export interface ResolvedTarget {
@@ -13,6 +14,13 @@ export interface ResolvedTarget {
   hostname: string;
   /** https: the CA certificates read from `caFile`. */
   ca?: Buffer;
+  /** grpc: the method's :path and each call's framed request message, from the .proto and the data. */
+  grpc?: GrpcCall;
+}
+
+export interface GrpcCall {
+  path: string;
+  nextMessage(): Buffer;
 }
 
 const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443, 'h2c:': 80 };
@@ -36,7 +44,19 @@ export async function resolveTarget(target: Target): Promise<ResolvedTarget> {
         ? Buffer.from(target.body, 'utf8')
         : undefined;
   const ca = target.caFile !== undefined ? await readSetupFile('CA file', target.caFile) : undefined;
-  return { address, port, body, hostname, ...(ca !== undefined ? { ca } : {}) };
+  const grpc = url.protocol === 'grpc:' ? grpcCall(target) : undefined;
+  return { address, port, body, hostname, ...(ca !== undefined ? { ca } : {}), ...(grpc !== undefined ? { grpc } : {}) };
+}
+
+function grpcCall({ proto, call, data }: Target): GrpcCall {
+  try {
+    // The plan schema requires proto and call for grpc://.
+    const method = loadMethod(proto!, call!);
+    return { path: method.path, nextMessage: messageSource(method.requestType, data ?? '{}') };
+  } catch (error) {
+    if (error instanceof GrpcCallError) throw new SetupError(error.message);
+    throw error;
+  }
 }
 
 /** Reads a file the run needs before it starts; failing to is a SetupError naming the file. */

@@ -1,7 +1,7 @@
 import type { Task, UserTypeSpec } from '../plan/user-types.js';
 import type { Response, UserContext } from './api.js';
 import type { Step, TaskNode, UserTypeModel } from './model.js';
-import { compileJsonTemplate, compileTemplate, type TemplateScope } from './template.js';
+import { compileJsonTemplate, compileTemplate, type TemplateScope } from '../plan/template.js';
 
 /** The scope a template renders in for this user; `seq` counts renders of one template across users. */
 function scopeOf(ctx: UserContext, seq: number): TemplateScope {

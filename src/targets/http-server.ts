@@ -9,6 +9,7 @@ import { createServer as createHttp2Server, type Http2ServerRequest, type Http2S
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { keepLoadConnectionsOpen, listen, targetUrl } from './listen.js';
+import { MAX_SPIN_MS, serverTiming, spin } from './service-time.js';
 
 export interface HttpTargetOptions {
   /** Interface to bind. Default '127.0.0.1'. */
@@ -30,7 +31,6 @@ export interface RunningTarget {
 }
 
 const MAX_DELAY_MS = 600_000;
-const MAX_SPIN_MS = 60_000;
 const MAX_BYTES = 100 * 1024 * 1024;
 
 // ---------------------------------------------------------------------------
@@ -70,10 +70,6 @@ function statusBody(code: number): { body: Buffer; length: string } {
 
 // ---------------------------------------------------------------------------
 // Helpers
-
-function serverTiming(start: number): string {
-  return `app;dur=${(performance.now() - start).toFixed(3)}`;
-}
 
 /** Parses a non-negative decimal integer path parameter within [min, max]; -1 when invalid. */
 function parseIntParam(text: string, min: number, max: number): number {
@@ -165,13 +161,6 @@ function sendDelayed(res: ServerResponse, start: number, ms: number): void {
   };
   timer = setTimeout(fire, ms);
   res.once('close', onClose);
-}
-
-function spin(ms: number): void {
-  const deadline = performance.now() + ms;
-  while (performance.now() < deadline) {
-    // busy loop
-  }
 }
 
 // ---------------------------------------------------------------------------

@@ -24,7 +24,7 @@ function file(name: string, text: string): string {
 }
 
 /** commander's values for `salvo run` with no flags given, so a test sets only what it means. */
-const DEFAULTS: RunFlags = { duration: 10_000, arrival: 'constant', connections: 50, timeout: 10_000, grace: 10_000, maxQueue: 100_000, method: 'GET', header: [], probe: true, threshold: [], progress: 5000 };
+const DEFAULTS: RunFlags = { duration: 10_000, arrival: 'constant', connections: 50, timeout: 10_000, grace: 10_000, maxQueue: 100_000, method: 'GET', header: [], metadata: [], probe: true, threshold: [], progress: 5000 };
 const RAMP = { type: 'ramping-arrival-rate', startRatePerSec: 0, stages: [{ targetRatePerSec: 100, durationMs: '10s' }] };
 const PLAN = { target: { url: 'http://127.0.0.1:8080/', bodyFile: 'body.json', headers: [['A', '1']] }, executor: { type: 'constant-arrival-rate', ratePerSec: 50, durationMs: '10s' }, connections: 7, thresholds: [{ expression: 'p99<1s' }] };
 

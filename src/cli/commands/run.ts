@@ -49,6 +49,11 @@ export interface RunFlags {
   payload?: string;
   expectDelimiter?: string;
   expectBytes?: number;
+  proto?: string;
+  call?: string;
+  data?: string;
+  metadata: [string, string][];
+  deadline?: number;
   shard?: Shard;
   /** --start-at, epoch ms. */
   startAt?: number;
@@ -98,7 +103,7 @@ function parseSampleFraction(text: string): number {
 export function runCommand(): Command {
   const command = new Command('run')
     .description('send load to a URL: at a fixed arrival rate (--rate), or as fast as the target answers')
-    .argument('<url-or-plan>', 'a plan file (plan.yaml, plan.json; flags given override its values), a TypeScript scenario (scenario.ts) or a target URL: http://127.0.0.1:8080/, https://host/, h2c://127.0.0.1:8080/, tcp://127.0.0.1:9000')
+    .argument('<url-or-plan>', 'a plan file (plan.yaml, plan.json; flags given override its values), a TypeScript scenario (scenario.ts) or a target URL: http://127.0.0.1:8080/, https://host/, h2c://127.0.0.1:8080/, tcp://127.0.0.1:9000, grpc://127.0.0.1:50051')
     .option('-r, --rate <rate>', 'requests per second (500, 2k, 1.5k); without it, max throughput', parseRate)
     .option('-d, --duration <duration>', 'how long to send (500ms, 30s, 2m)', parseWholeMs, 10_000)
     .addOption(new Option('-a, --arrival <schedule>', 'arrival schedule with --rate').choices(['constant', 'poisson', 'bucket']).default('constant'))
@@ -119,10 +124,15 @@ export function runCommand(): Command {
     .option('-k, --insecure', 'https: accept any certificate, self-signed ones included')
     .option('--ca <file>', 'https: trust the CA certificates in this PEM file instead of the bundled roots')
     .option('--http2', 'https: speak HTTP/2, negotiated by ALPN (h2c://host:port/ is HTTP/2 in cleartext)')
-    .option('--streams <n>', 'HTTP/2: most concurrent streams per connection (default 100, never above the server\'s limit)', (text) => parseCount(text))
+    .option('--streams <n>', 'HTTP/2 and gRPC: most concurrent streams (calls) per connection (default 100, never above the server\'s limit)', (text) => parseCount(text))
     .option('--payload <bytes>', 'tcp: what to write for each request; escapes \\n \\r \\t \\0 \\\\ \\xHH')
     .option('--expect-delimiter <bytes>', 'tcp: a reply ends with these bytes (escapes as in --payload)')
     .option('--expect-bytes <n>', 'tcp: a reply is this many bytes', (text) => parseCount(text))
+    .option('--proto <file>', 'grpc: the .proto file that declares the method')
+    .option('--call <method>', 'grpc: the unary method to call, package.Service/Method')
+    .option('--data <json>', 'grpc: the request message as JSON (default {}); per-request placeholders {{seq}}, {{uuid}}, {{randomInt MIN MAX}}, ...')
+    .option('--metadata <metadata>', 'grpc: metadata "key: value" sent with every call (repeatable)', (text, previous: [string, string][]) => collect(parseHeader(text), previous), [])
+    .option('--deadline <duration>', 'grpc: the call deadline, sent as grpc-timeout; a call unanswered by then counts as grpc_DEADLINE_EXCEEDED', parseWholeMs)
     .option('--no-probe', 'skip the connection check before the run')
     .option('--ndjson <file>', 'write one JSON line per finished request (run only: a result file does not hold them)')
     .option('--ndjson-sample <fraction>', 'keep this fraction of the requests in --ndjson, a repeatable sample (default 1)', parseSampleFraction)
@@ -205,11 +215,11 @@ function usersPlanFromFlags(url: string, flags: RunFlags): PlanInput {
 }
 
 /**
- * The target part of a plan. HTTP fields are left out of a tcp:// target unless given (GET is
- * commander's default), so the plan's validation names every flag that does not fit the scheme.
+ * The target part of a plan. HTTP fields are left out of a tcp:// or grpc:// target unless given (GET
+ * is commander's default), so the plan's validation names every flag that does not fit the scheme.
  */
 function targetFromFlags(url: string, flags: RunFlags): PlanInput['target'] {
-  const http = !/^tcp:/i.test(url);
+  const http = !/^(tcp|grpc):/i.test(url);
   const method = flags.method.toUpperCase();
   return {
     url,
@@ -224,6 +234,11 @@ function targetFromFlags(url: string, flags: RunFlags): PlanInput['target'] {
     ...(flags.payload !== undefined ? { payload: flags.payload } : {}),
     ...(flags.expectDelimiter !== undefined ? { expectDelimiter: flags.expectDelimiter } : {}),
     ...(flags.expectBytes !== undefined ? { expectBytes: flags.expectBytes } : {}),
+    ...(flags.proto !== undefined ? { proto: flags.proto } : {}),
+    ...(flags.call !== undefined ? { call: flags.call } : {}),
+    ...(flags.data !== undefined ? { data: flags.data } : {}),
+    ...(flags.metadata.length > 0 ? { metadata: flags.metadata } : {}),
+    ...(flags.deadline !== undefined ? { deadlineMs: flags.deadline } : {}),
   };
 }
 

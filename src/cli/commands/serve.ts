@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { startGrpcWorker, WORKER_CALL, WORKER_PROTO } from '../../targets/grpc-worker.js';
 import { startHttpTarget } from '../../targets/http-server.js';
 import { startTcpEchoTarget } from '../../targets/tcp-echo.js';
 import { selfSignedCertificate } from '../../targets/tls.js';
@@ -42,6 +43,16 @@ export function serveCommand(): Command {
     .action(async (flags: { host: string; port: number }) => {
       const target = await startTcpEchoTarget({ host: flags.host, port: flags.port });
       process.stdout.write(`salvo tcp-echo target listening on ${target.url}\n`);
+      await serveUntilSignal(() => target.close());
+    });
+  serve
+    .command('grpc-worker')
+    .description(`gRPC target (cleartext HTTP/2): ${WORKER_CALL} spins the CPU for the requested ms and answers with the service time, also in the trailer server-timing; proto: ${WORKER_PROTO}`)
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--port <port>', 'port to bind; 0 picks a free one', parsePort, 50051)
+    .action(async (flags: { host: string; port: number }) => {
+      const target = await startGrpcWorker({ host: flags.host, port: flags.port });
+      process.stdout.write(`salvo grpc-worker target listening on ${target.url}\n`);
       await serveUntilSignal(() => target.close());
     });
   serve

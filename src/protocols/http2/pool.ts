@@ -20,13 +20,33 @@ export interface Http2TlsOptions {
   ca?: Buffer | undefined;
 }
 
+/**
+ * What every stream of a pool sends and how its answer is judged: plain HTTP (httpDialect), or a
+ * protocol on top of HTTP/2 such as gRPC, whose outcome is in the trailers.
+ */
+export interface StreamDialect {
+  /** The request's headers, pseudo-headers included, built once and sent as is on every stream. */
+  readonly headers: OutgoingHttpHeaders;
+  /** The next stream's body; undefined sends the headers alone. */
+  nextBody(): Buffer | undefined;
+  /** Whether `judge` needs the trailers (they are not listened for otherwise). */
+  readonly readsTrailers: boolean;
+  /** A stream the server ended cleanly: the status to report as a response, or why it failed. */
+  judge(headers: IncomingHttpHeaders, trailers: IncomingHttpHeaders | undefined): number | ErrorCause;
+  /** Streams older than this fail with `cause` when the run's timeout has not failed them first (gRPC's deadline). */
+  readonly deadline?: { us: number; cause: ErrorCause };
+}
+
+/** Plain HTTP: one body for every stream, judged by its :status. */
+export function httpDialect(headers: OutgoingHttpHeaders, body: Buffer | undefined): StreamDialect {
+  return { headers, nextBody: () => body, readsTrailers: false, judge: (response) => Number(response[':status']) };
+}
+
 export interface Http2PoolOptions {
   /** An address already resolved, so no request waits on DNS. */
   host: string;
   port: number;
-  /** The request's headers, pseudo-headers included, built once (buildHttp2Headers) and sent as is. */
-  headers: OutgoingHttpHeaders;
-  body: Buffer | undefined;
+  dialect: StreamDialect;
   /** Most streams in flight per connection; the server's SETTINGS_MAX_CONCURRENT_STREAMS lowers it. */
   streams: number;
   maxConnections: number;
@@ -39,7 +59,8 @@ export interface Http2PoolOptions {
 /** One request on one stream; `done` once reported, so late stream events report nothing twice. */
 class Exchange {
   done = false;
-  status = 0;
+  headers: IncomingHttpHeaders | undefined;
+  trailers: IncomingHttpHeaders | undefined;
   error: NodeJS.ErrnoException | undefined;
   constructor(
     readonly session: Session,
@@ -91,6 +112,7 @@ export class Http2Pool implements Transport {
   private readonly origin: string;
   private readonly connectOptions: SecureClientSessionOptions;
   private readonly onStreamResponse: (this: TaggedStream, headers: IncomingHttpHeaders) => void;
+  private readonly onStreamTrailers: (this: TaggedStream, trailers: IncomingHttpHeaders) => void;
   private readonly onStreamError: (this: TaggedStream, error: NodeJS.ErrnoException) => void;
   private readonly onStreamClose: (this: TaggedStream) => void;
 
@@ -116,7 +138,10 @@ export class Http2Pool implements Transport {
     };
     const pool = this;
     this.onStreamResponse = function (headers) {
-      this[EXCHANGE].status = Number(headers[':status']);
+      this[EXCHANGE].headers = headers;
+    };
+    this.onStreamTrailers = function (trailers) {
+      this[EXCHANGE].trailers = trailers;
     };
     this.onStreamError = function (error) {
       this[EXCHANGE].error = error;
@@ -142,13 +167,15 @@ export class Http2Pool implements Transport {
       session = this.connect();
     }
     const sentUs = this.options.clock.nowUs();
-    const { body } = this.options;
-    const stream = session.http2.request(this.options.headers, body === undefined ? END_STREAM : OPEN_STREAM) as TaggedStream;
+    const { dialect } = this.options;
+    const body = dialect.nextBody();
+    const stream = session.http2.request(dialect.headers, body === undefined ? END_STREAM : OPEN_STREAM) as TaggedStream;
     const exchange = new Exchange(session, stream, intendedUs, sentUs);
     stream[EXCHANGE] = exchange;
     session.exchanges.add(exchange);
     this.inFlightCount++;
     stream.on('response', this.onStreamResponse);
+    if (dialect.readsTrailers) stream.on('trailers', this.onStreamTrailers);
     stream.on('data', noop); // flowing: the body is read and dropped, never kept
     stream.on('error', this.onStreamError);
     stream.on('close', this.onStreamClose);
@@ -163,6 +190,12 @@ export class Http2Pool implements Transport {
   }
 
   expire(olderThanUs: number): void {
+    const { deadline } = this.options.dialect;
+    if (deadline !== undefined) this.failSentBefore(this.options.clock.nowUs() - deadline.us, deadline.cause);
+    this.failSentBefore(olderThanUs, 'timeout');
+  }
+
+  private failSentBefore(olderThanUs: number, cause: ErrorCause): void {
     for (let i = this.sessions.length - 1; i >= 0; i--) {
       const session = this.sessions[i];
       if (session === undefined) continue;
@@ -170,7 +203,7 @@ export class Http2Pool implements Transport {
       for (const exchange of session.exchanges) {
         if (exchange.sentUs >= olderThanUs) break;
         exchange.stream.close(constants.NGHTTP2_CANCEL);
-        this.fail(exchange, 'timeout');
+        this.fail(exchange, cause);
       }
     }
   }
@@ -234,8 +267,10 @@ export class Http2Pool implements Transport {
   private onClose(exchange: Exchange): void {
     if (exchange.done) return;
     const { stream } = exchange;
-    if (exchange.error === undefined && stream.readableEnded && exchange.status !== 0 && stream.rstCode === constants.NGHTTP2_NO_ERROR) {
-      this.complete(exchange);
+    if (exchange.error === undefined && stream.readableEnded && exchange.headers !== undefined && stream.rstCode === constants.NGHTTP2_NO_ERROR) {
+      const outcome = this.options.dialect.judge(exchange.headers, exchange.trailers);
+      if (typeof outcome === 'number') this.complete(exchange, outcome);
+      else this.fail(exchange, outcome);
       return;
     }
     const { session } = exchange;
@@ -247,12 +282,12 @@ export class Http2Pool implements Transport {
     this.fail(exchange, cause);
   }
 
-  private complete(exchange: Exchange): void {
+  private complete(exchange: Exchange, status: number): void {
     exchange.done = true;
     const { session } = exchange;
     session.exchanges.delete(exchange);
     this.inFlightCount--;
-    this.options.listener.onResponse(exchange.intendedUs, exchange.sentUs, this.options.clock.nowUs(), exchange.status);
+    this.options.listener.onResponse(exchange.intendedUs, exchange.sentUs, this.options.clock.nowUs(), status);
     this.release(session);
   }
 

@@ -1,5 +1,6 @@
 import type { PlanInput } from '../../../src/plan/index.js';
 import { selfSignedCertificate } from '../../../src/targets/tls.js';
+import { grpcFixture } from './grpc-fixture.js';
 import { h2cFixture } from './h2c-fixture.js';
 import { startBehaviourServer, type Behaviour, type BehaviourServer, type Framing } from './servers.js';
 
@@ -37,4 +38,5 @@ export const FIXTURES: ProtocolFixture[] = [
   fixture('tcp (delimiter)', async () => ({ scheme: 'tcp', requestEnd: '\n', reply: 'PONG\n', partialReply: 'PO' }), (url) => ({ url, payload: 'PING\\n', expectDelimiter: '\\n' }), false),
   fixture('tcp (fixed size)', async () => ({ scheme: 'tcp', requestEnd: '\n', reply: 'PONG!', partialReply: 'PO' }), (url) => ({ url, payload: 'PING\\n', expectBytes: 5 }), false),
   h2cFixture,
+  grpcFixture,
 ];

@@ -3,12 +3,31 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { ProtocolFixture } from './fixtures.js';
 import type { Behaviour, BehaviourServer } from './servers.js';
 
+/** What a protocol on HTTP/2 answers on a stream: a whole reply, or its head and part of its body. */
+export interface StreamReplies {
+  scheme: string;
+  answer(stream: ServerHttp2Stream): void;
+  partial(stream: ServerHttp2Stream): void;
+}
+
+const HTTP_REPLIES: StreamReplies = {
+  scheme: 'h2c',
+  answer: (stream) => {
+    stream.respond({ ':status': 200, 'content-length': '2' });
+    stream.end('ok');
+  },
+  partial: (stream) => {
+    stream.respond({ ':status': 200, 'content-length': '100' });
+    stream.write('only part of it');
+  },
+};
+
 /**
  * A node:http2 server (prior knowledge, cleartext) that behaves as the suite asks. Faults act on the
  * TCP connection under the session, as they do for the other protocols: a reset resets it, a close
  * mid-reply sends the head and part of the body and then ends the connection.
  */
-async function startH2cBehaviourServer(behaviour: Behaviour, delayMs = 0): Promise<BehaviourServer> {
+export async function startH2cBehaviourServer(replies: StreamReplies, behaviour: Behaviour, delayMs = 0): Promise<BehaviourServer> {
   const sockets = new Set<Socket>();
   const sessions = new Set<ServerHttp2Session>();
   let open = 0;
@@ -48,12 +67,12 @@ async function startH2cBehaviourServer(behaviour: Behaviour, delayMs = 0): Promi
   server.on('stream', (stream: ServerHttp2Stream) => {
     state.requests++;
     stream.on('error', () => {});
+    stream.resume(); // a request body (gRPC's message) is read and dropped
     switch (behaviour) {
       case 'answer': {
         const answer = (): void => {
           if (stream.destroyed || stream.closed) return;
-          stream.respond({ ':status': 200, 'content-length': '2' });
-          stream.end('ok');
+          replies.answer(stream);
         };
         if (delayMs === 0) answer();
         else setTimeout(answer, delayMs);
@@ -63,8 +82,7 @@ async function startH2cBehaviourServer(behaviour: Behaviour, delayMs = 0): Promi
         rawSocketOf(stream)?.resetAndDestroy();
         return;
       case 'close-mid-reply':
-        stream.respond({ ':status': 200, 'content-length': '100' });
-        stream.write('only part of it');
+        replies.partial(stream);
         setImmediate(() => rawSocketOf(stream)?.end());
         return;
       default:
@@ -74,7 +92,7 @@ async function startH2cBehaviourServer(behaviour: Behaviour, delayMs = 0): Promi
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   if (behaviour === 'closed-port') await state.close();
-  state.url = `h2c://127.0.0.1:${port}/`;
+  state.url = `${replies.scheme}://127.0.0.1:${port}${replies.scheme === 'h2c' ? '/' : ''}`;
   return state;
 }
 
@@ -85,7 +103,7 @@ async function startH2cBehaviourServer(behaviour: Behaviour, delayMs = 0): Promi
  */
 export const h2cFixture: ProtocolFixture = {
   name: 'h2c (HTTP/2, prior knowledge)',
-  startTarget: startH2cBehaviourServer,
+  startTarget: (behaviour, delayMs) => startH2cBehaviourServer(HTTP_REPLIES, behaviour, delayMs),
   planFor: (url, rest) => ({ target: { url, streams: rest.executor.type === 'max-throughput' ? (rest.executor.pipelining ?? 1) : 1 }, ...rest }),
   statusCodes: (count): Record<string, number> => (count > 0 ? { '200': count } : {}),
 };

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import type { ErrorCause } from '../../../src/metrics/causes.js';
 import { validatePlan, type PlanInput } from '../../../src/plan/index.js';
-import { Http2Pool } from '../../../src/protocols/http2/pool.js';
+import { Http2Pool, httpDialect } from '../../../src/protocols/http2/pool.js';
 import { buildHttp2Headers } from '../../../src/protocols/http2/request.js';
 import type { ExchangeListener } from '../../../src/protocols/transport.js';
 import { run } from '../../../src/runner/index.js';
@@ -186,7 +186,7 @@ describe('HTTP/2 transport', () => {
           onSlotFree: () => {},
         };
         const url = new URL(server.url);
-        const pool = new Http2Pool({ host: '127.0.0.1', port: server.port, headers: buildHttp2Headers(url, 'GET', [], undefined, 'salvo/test'), body: undefined, streams: 1, maxConnections: 2, clock: systemClock, listener });
+        const pool = new Http2Pool({ host: '127.0.0.1', port: server.port, dialect: httpDialect(buildHttp2Headers(url, 'GET', [], undefined, 'salvo/test'), undefined), streams: 1, maxConnections: 2, clock: systemClock, listener });
         try {
           assert.equal(pool.trySend(0), true);
           assert.equal(pool.trySend(0), true);

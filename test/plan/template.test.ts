@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { seededRandom } from '../../src/schedule/random.js';
-import { compileJsonTemplate, compileTemplate, TemplateError, type TemplateScope } from '../../src/scenario/template.js';
+import { compileJsonTemplate, compileTemplate, TemplateError, type TemplateScope } from '../../src/plan/template.js';
 
 const scope = (extra: Partial<TemplateScope> = {}): TemplateScope => ({
   user: { id: 7, type: 'Browser' },

@@ -1,0 +1,223 @@
+#!/usr/bin/env node
+// gRPC rows of the bench: `salvo serve grpc-worker` (Spin with ms=0) pinned to one core, the generator
+// pinned to another, a fresh worker per run, ROUNDS interleaved rounds, medians.
+//
+//   salvo      salvo run grpc://… -c 1 --streams IN_FLIGHT, max throughput
+//   grpc-js    bench/grpc-js-client.mjs: a plain @grpc/grpc-js loop keeping IN_FLIGHT calls on one channel
+//   rate       salvo run grpc://… --rate RATE (constant arrival), achieved ÷ target
+//
+// Goals: salvo ≥ 2× grpc-js req/s; rate within ±0.5%.
+// Markdown to stdout and bench/results/grpc.md; progress to stderr.
+// Environment: BENCH_QUICK=1 (1 round of 2 s), GRPC_BENCH_SECONDS (5), GRPC_BENCH_RATE_SECONDS (10), GRPC_BENCH_ROUNDS (3),
+// GRPC_BENCH_RATE (2000), GRPC_BENCH_IN_FLIGHT (100), GRPC_BENCH_PORT (18091), BENCH_TARGET_CPU (0), BENCH_GEN_CPU (1),
+// BENCH_QUIET_WAIT (60, quick 15: seconds to wait for an idle machine before each run).
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '..');
+const CLI = path.join(ROOT, 'dist/src/cli/main.js');
+const PROTO = path.join(ROOT, 'proto/worker.proto');
+const PEER = path.join(HERE, 'grpc-js-client.mjs');
+const RESULTS = path.join(HERE, 'results');
+const env = process.env;
+const QUICK = !!env.BENCH_QUICK && env.BENCH_QUICK !== '0';
+const SECONDS = Number(env.GRPC_BENCH_SECONDS || (QUICK ? 2 : 5));
+const RATE_SECONDS = Number(env.GRPC_BENCH_RATE_SECONDS || (QUICK ? 2 : 10));
+const ROUNDS = Number(env.GRPC_BENCH_ROUNDS || (QUICK ? 1 : 3));
+const RATE = Number(env.GRPC_BENCH_RATE || 2000);
+const IN_FLIGHT = Number(env.GRPC_BENCH_IN_FLIGHT || 100);
+const PORT = Number(env.GRPC_BENCH_PORT || 18091);
+const QUIET_WAIT_S = Number(env.BENCH_QUIET_WAIT || (QUICK ? 15 : 60));
+const TARGET_CPU = env.BENCH_TARGET_CPU || '0';
+const GEN_CPU = env.BENCH_GEN_CPU || '1';
+const URL_ = `grpc://127.0.0.1:${PORT}`;
+const GOAL_VS_GRPC_JS = 2;
+const GOAL_RATE_TOLERANCE = 0.005;
+
+const log = (...a) => console.error('[grpc-bench]', ...a);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const median = (xs) => {
+  const v = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  if (!v.length) return NaN;
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+};
+const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+const PIN = has('taskset') && os.cpus().length >= 2;
+const pinned = (cpu, argv) => (PIN ? ['taskset', '-c', cpu, ...argv] : argv);
+const TIME_BIN = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+const CLK_TCK = 100;
+const shown = (argv) => argv.map((a) => (a.startsWith(ROOT + '/') ? path.relative(ROOT, a) : /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a}'`)).join(' ');
+
+function cpuSeconds(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  } catch {
+    return NaN;
+  }
+}
+
+function busySeconds() { // all CPUs: user nice system irq softirq steal
+  try {
+    const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    return (f[1] + f[2] + f[3] + f[6] + f[7] + (f[8] || 0)) / CLK_TCK;
+  } catch {
+    return null;
+  }
+}
+
+/** Waits (up to QUIET_WAIT_S) for an idle machine, < 10% of one CPU over 0.5 s, as bench/run.mjs does. */
+let quietTimeouts = 0;
+async function waitQuiet() {
+  if (busySeconds() == null) return;
+  const deadline = Date.now() + QUIET_WAIT_S * 1000;
+  for (;;) {
+    const b0 = busySeconds();
+    await sleep(500);
+    if (busySeconds() - b0 <= 0.05) return;
+    if (Date.now() >= deadline) {
+      quietTimeouts++;
+      log(`machine still busy after ${QUIET_WAIT_S} s; running anyway`);
+      return;
+    }
+    await sleep(1500);
+  }
+}
+
+async function startWorker() {
+  const [cmd, ...args] = pinned(TARGET_CPU, [process.execPath, CLI, 'serve', 'grpc-worker', '--port', String(PORT)]);
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('listening on')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`grpc-worker exited (code ${code}) before listening`)));
+  });
+  child.stdout.resume();
+  return child;
+}
+
+async function stopWorker(child) {
+  if (child.exitCode !== null) return;
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await gone;
+}
+
+/** Runs a generator pinned and timed; returns its stdout, CPU seconds and the command as shown. */
+function generator(argv) {
+  const timeFile = path.join(RESULTS, 'grpc-generator.time');
+  const full = pinned(GEN_CPU, TIME_BIN ? [TIME_BIN, '-f', '%U %S %e', '-o', timeFile, ...argv] : argv);
+  const res = spawnSync(full[0], full.slice(1), { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  if (res.status !== 0) throw new Error(`${shown(argv)} exited ${res.status ?? res.signal}: ${(res.stderr || res.stdout).trim().split('\n').slice(-3).join(' | ')}`);
+  let cpu = NaN;
+  try {
+    const [u, s] = fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(/\s+/).map(Number);
+    cpu = u + s;
+  } catch {}
+  return { stdout: res.stdout, cpu, command: shown(pinned(GEN_CPU, argv)) };
+}
+
+const salvoArgs = (extra, out) => [process.execPath, CLI, 'run', URL_, '--proto', PROTO, '--call', 'salvo.worker.Worker/Spin', '--data', '{"ms": 0}', ...extra, '--quiet', '--no-probe', '--out', out];
+
+const MEASURES = {
+  salvo: () => {
+    const out = path.join(RESULTS, 'grpc-salvo.json');
+    const g = generator(salvoArgs(['-c', '1', '--streams', String(IN_FLIGHT), '-d', `${SECONDS}s`], out));
+    const { summary, durationMs } = JSON.parse(fs.readFileSync(out, 'utf8'));
+    return { ...g, completed: summary.requests.completed, errors: summary.requests.failed + summary.requests.dropped, seconds: durationMs / 1000 };
+  },
+  'grpc-js': () => {
+    const g = generator([process.execPath, PEER, URL_.replace('grpc://', ''), String(SECONDS), '1', String(IN_FLIGHT)]);
+    return { ...g, ...JSON.parse(g.stdout) };
+  },
+  rate: () => {
+    const out = path.join(RESULTS, 'grpc-rate.json');
+    const g = generator(salvoArgs(['-c', '4', '--rate', String(RATE), '-d', `${RATE_SECONDS}s`], out));
+    const { summary, durationMs } = JSON.parse(fs.readFileSync(out, 'utf8'));
+    return { ...g, completed: summary.requests.completed, errors: summary.requests.failed + summary.requests.dropped, seconds: durationMs / 1000, achieved: summary.rate.achieved, p99: summary.latencyMs.corrected.p99, lagP99: summary.scheduleLagMs.p99 };
+  },
+};
+
+async function measure(name) {
+  await waitQuiet();
+  const child = await startWorker();
+  try {
+    const cpu0 = cpuSeconds(child.pid);
+    const t0 = performance.now();
+    const r = MEASURES[name]();
+    const wall = (performance.now() - t0) / 1000;
+    return { ...r, rps: r.completed / r.seconds, perGenCpu: r.completed / r.cpu, targetCpu: ((cpuSeconds(child.pid) - cpu0) / wall) * 100, genCpu: (r.cpu / wall) * 100 };
+  } finally {
+    await stopWorker(child);
+  }
+}
+
+async function main() {
+  if (!fs.existsSync(CLI)) throw new Error('dist/ not built: run `npm run build` first');
+  fs.mkdirSync(RESULTS, { recursive: true });
+  const runs = { salvo: [], 'grpc-js': [], rate: [] };
+  const commands = {};
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const name of Object.keys(runs)) {
+      const r = await measure(name);
+      runs[name].push(r);
+      commands[name] = r.command;
+      log(`round ${round} ${name}: ${Math.round(r.rps)} req/s${r.achieved ? ` (achieved ${r.achieved.toFixed(1)} of ${RATE})` : ''}, ${Math.round(r.perGenCpu)} per generator CPU-second, errors ${r.errors}, gen CPU ${r.genCpu.toFixed(0)}%, target CPU ${r.targetCpu.toFixed(0)}%`);
+    }
+  }
+  const fmt = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '–');
+  const pct = (x) => (Number.isFinite(x) ? `${x.toFixed(0)}%` : '–');
+  // Ratios within each round, then their median, as bench/run.mjs does.
+  const ratio = (key) => median(runs.salvo.map((r, i) => r[key] / runs['grpc-js'][i][key]));
+  const vsRps = ratio('rps');
+  const vsCpu = ratio('perGenCpu');
+  const accuracy = median(runs.rate.map((r) => r.achieved / RATE));
+  const lines = [
+    '## gRPC unary',
+    '',
+    `\`salvo serve grpc-worker\` (Spin, ms=0) on CPU ${PIN ? TARGET_CPU : '(not pinned)'}, a fresh worker per run; generators on CPU ${PIN ? GEN_CPU : '(not pinned)'}; ${ROUNDS} round(s), medians; Node ${process.version}.`,
+    `Max throughput: ${SECONDS} s, one connection with ${IN_FLIGHT} calls in flight for both tools. Rate: ${fmt(RATE)} req/s constant arrival for ${RATE_SECONDS} s.`,
+    '',
+    '| tool | req/s | req/s per generator CPU-second | errors | gen CPU % | target CPU % |',
+    '|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const name of ['salvo', 'grpc-js']) {
+    const rs = runs[name];
+    lines.push(`| ${name} | ${fmt(median(rs.map((r) => r.rps)))} | ${fmt(median(rs.map((r) => r.perGenCpu)))} | ${rs.reduce((a, r) => a + r.errors, 0)} | ${pct(median(rs.map((r) => r.genCpu)))} | ${pct(median(rs.map((r) => r.targetCpu)))} |`);
+  }
+  const rate = runs.rate;
+  lines.push(
+    '',
+    '| rate | achieved req/s | achieved / target | p99 schedule lag ms | p99 corrected ms | errors + dropped |',
+    '|---:|---:|---:|---:|---:|---:|',
+    `| ${fmt(RATE)} | ${median(rate.map((r) => r.achieved)).toFixed(1)} | ${(accuracy * 100).toFixed(2)}% | ${median(rate.map((r) => r.lagP99)).toFixed(3)} | ${median(rate.map((r) => r.p99)).toFixed(2)} | ${rate.reduce((a, r) => a + r.errors, 0)} |`,
+  );
+  const checks = [
+    ['gRPC max throughput, salvo ÷ grpc-js', `≥ ${GOAL_VS_GRPC_JS}×`, `${vsRps.toFixed(2)}× (per generator CPU-second ${vsCpu.toFixed(2)}×)`, vsRps >= GOAL_VS_GRPC_JS],
+    [`gRPC rate ${fmt(RATE)} req/s, achieved / target`, `100% ± ${GOAL_RATE_TOLERANCE * 100}%`, `${(accuracy * 100).toFixed(2)}%`, Math.abs(accuracy - 1) <= GOAL_RATE_TOLERANCE],
+  ];
+  lines.push('', '| check | goal | measured | result |', '|---|---|---:|---|');
+  for (const [name, goal, got, ok] of checks) lines.push(`| ${name} | ${goal} | ${got} | ${ok ? 'pass' : '**FAIL**'} |`);
+  if (quietTimeouts > 0) lines.push('', `The machine was still busy after ${QUIET_WAIT_S} s of waiting before ${quietTimeouts} run(s) (load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}): req/s per generator CPU-second is the steadier figure then.`);
+  lines.push('', 'Commands (last round):', '', ...Object.entries(commands).map(([k, c]) => `- ${k}: \`${c}\``), '');
+  const md = `${lines.join('\n')}\n`;
+  fs.writeFileSync(path.join(RESULTS, 'grpc.md'), md);
+  process.stdout.write(md);
+  return checks.every((c) => c[3]) ? 0 : 1;
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (error) => {
+    log(`error: ${error.message}`);
+    process.exitCode = 2;
+  },
+);
