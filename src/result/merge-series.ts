@@ -26,7 +26,8 @@ export function mergeSeries(seriesOfEachRun: readonly SecondSample[][], align: '
   return merged;
 }
 
-function addSeconds(second: number, startEpochMs: number, samples: readonly SecondSample[]): SecondSample {
+/** One second made of the samples of the runs that ran it side by side: counts and histograms added. */
+export function addSeconds(second: number, startEpochMs: number, samples: readonly SecondSample[]): SecondSample {
   const histogram = sumHistograms(samples.map((sample) => sample.histogram));
   const latency = percentilesMs(histogram);
   const total = (field: 'sent' | 'completed' | 'failed' | 'dropped'): number => samples.reduce((sum, sample) => sum + sample[field], 0);

@@ -1,9 +1,10 @@
-import { shardLabel, targetRateOf } from '../cluster/shard.js';
+import { shardLabel, targetRateOf, type Shard } from '../cluster/shard.js';
 import type { GeneratorHealth } from '../metrics/generator-monitor.js';
 import { encodeHistogram } from '../metrics/histogram.js';
 import type { DropReason } from '../metrics/recorder.js';
 import type { Plan } from '../plan/schema.js';
 import { VERSION } from '../version.js';
+import { bottleneckWarnings, type NamedSource } from './bottleneck.js';
 import { sumCounts, sumHistograms } from './merge-parts.js';
 import { mergeSeries } from './merge-series.js';
 import { summarize } from './summarize.js';
@@ -16,13 +17,26 @@ export class MergeError extends Error {
 
 const NO_DROPS: Record<DropReason, number> = { queueFull: 0, lateBatch: 0, unsentAtEnd: 0 };
 
+export interface MergeOptions {
+  /**
+   * The inputs are the worker threads of one run of this plan, in order (src/workers): each ran a
+   * finer shard of it with no thresholds, so the merge is that plan's run, not a merge of runs.
+   */
+  workersOf?: Plan;
+}
+
 /**
  * One result from runs of the same plan that ran side by side (shards, workers, machines), losslessly:
  * histograms and counts are added and the summary is derived again from them, never by averaging
- * percentiles. `names` label the inputs in errors (file names in the CLI).
+ * percentiles. `names` label the inputs in errors and warnings (file names in the CLI).
  */
-export function mergeResults(results: readonly RunResult[], names: readonly string[] = results.map((_, index) => `result ${index + 1}`)): RunResult {
-  const shardCount = refuseUnmergeable(results, names);
+export function mergeResults(
+  results: readonly RunResult[],
+  names: readonly string[] = results.map((_, index) => `result ${index + 1}`),
+  { workersOf }: MergeOptions = {},
+): RunResult {
+  const shardCount = workersOf ? undefined : refuseUnmergeable(results, names);
+  const plan = workersOf ?? (shardCount !== undefined ? withoutShard(results[0]!.plan) : results[0]!.plan);
   const startedMs = Math.min(...results.map((result) => Date.parse(result.startedAt)));
   const endedMs = Math.max(...results.map((result) => Date.parse(result.endedAt)));
   // A run's rates are over its durationMs, which is never shorter than its planned duration even when
@@ -53,8 +67,8 @@ export function mergeResults(results: readonly RunResult[], names: readonly stri
     // target (max throughput) makes the sum meaningless. A merged input already holds its own sum.
     // A complete set of shards was asked for the whole plan's rate, exactly (a sum of thirds may not be).
     targetRate:
-      shardCount !== undefined
-        ? targetRateOf(withoutShard(results[0]!.plan))
+      workersOf !== undefined || shardCount !== undefined
+        ? targetRateOf(plan)
         : targets.every((target) => target !== null)
           ? targets.reduce((sum, target) => sum + target, 0)
           : null,
@@ -63,23 +77,29 @@ export function mergeResults(results: readonly RunResult[], names: readonly stri
     interrupted: total('interrupted'),
   });
   const interruptReasons = [...new Set(results.flatMap((result) => (result.interrupted && result.interruptReason ? [result.interruptReason] : [])))];
+  // A merged input contributes its own sources, so merging in steps gives the same result as at once.
+  const named: NamedSource[] = workersOf
+    ? results.map((result, index) => workerSource(result, { index: index + 1, count: results.length }, workersOf.shard))
+    : results.flatMap((result, index) => (result.sources ?? [sourceOf(result)]).map((source) => ({ name: nameOf(source) ?? names[index]!, source })));
+  const partial = [...new Set(results.flatMap((result) => result.partial ?? []))];
+  summary.warnings.push(...partial.map((line) => `partial result: ${line}`), ...bottleneckWarnings(named));
   // Judged thresholds describe each input run, not the merge, so they are not carried over.
   return {
     schema: RESULT_SCHEMA,
     tool: { name: 'salvo', version: VERSION, node: process.version },
-    plan: shardCount !== undefined ? withoutShard(results[0]!.plan) : results[0]!.plan,
+    plan,
     startedAt: new Date(startedMs).toISOString(),
     endedAt: new Date(endedMs).toISOString(),
     durationMs,
     interrupted: results.some((result) => result.interrupted),
     ...(interruptReasons.length > 0 ? { interruptReason: interruptReasons.join(', ') } : {}),
     summary,
-    // Shards run one schedule from one time zero (--start-at), so their seconds line up by run, not by wall clock.
-    series: mergeSeries(results.map((result) => result.series), shardCount !== undefined ? 'run' : 'wall'),
+    // Shards and workers run one schedule from one time zero, so their seconds line up by run, not by wall clock.
+    series: mergeSeries(results.map((result) => result.series), shardCount !== undefined || workersOf !== undefined ? 'run' : 'wall'),
     histograms: { corrected: encodeHistogram(corrected), uncorrected: encodeHistogram(uncorrected), scheduleLag: encodeHistogram(scheduleLag) },
-    // A merged input contributes its own sources, so merging in steps gives the same result as at once.
-    sources: results.flatMap((result) => result.sources ?? [sourceOf(result)]),
+    sources: named.map(({ source }) => source),
     ...(shardCount !== undefined ? { shards: { count: shardCount, startSpreadMs: Math.max(...results.map((result) => Date.parse(result.startedAt))) - startedMs } } : {}),
+    ...(partial.length > 0 ? { partial } : {}),
   };
 }
 
@@ -169,6 +189,20 @@ const sourceOf = (result: RunResult): RunSource => ({
   endedAt: result.endedAt,
   durationMs: result.durationMs,
   generator: result.summary.generator,
+  scheduleLagMs: result.summary.scheduleLagMs,
   ...(result.plan.shard ? { shard: result.plan.shard } : {}),
   ...(result.startAt ? { startAt: result.startAt } : {}),
 });
+
+/** A worker's source: labelled with its worker number and the shard of the whole run, not the finer share it ran. */
+function workerSource(result: RunResult, worker: Shard, shard: Shard | undefined): NamedSource {
+  const { shard: _share, ...source } = sourceOf(result);
+  const labelled: RunSource = { ...source, ...(shard ? { shard } : {}), worker };
+  return { name: nameOf(labelled)!, source: labelled };
+}
+
+/** "shard 2/4", "worker 1/2", "shard 2/4 worker 1/2"; undefined for a whole run, which goes by its file's name. */
+function nameOf(source: RunSource): string | undefined {
+  const parts = [...(source.shard ? [`shard ${shardLabel(source.shard)}`] : []), ...(source.worker ? [`worker ${shardLabel(source.worker)}`] : [])];
+  return parts.length > 0 ? parts.join(' ') : undefined;
+}

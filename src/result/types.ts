@@ -57,6 +57,10 @@ export interface RunSource {
   generator: Summary['generator'];
   /** The shard this input ran (from its plan), when it was one. */
   shard?: Shard;
+  /** The worker thread this input was, when it was one (`--workers`): 1-based of the run's count. */
+  worker?: Shard;
+  /** Its own schedule lag, to tell which generator fell behind (absent in results written before it was kept). */
+  scheduleLagMs?: Summary['scheduleLagMs'];
   startAt?: StartAt;
 }
 
@@ -84,4 +88,11 @@ export interface RunResult {
   startAt?: StartAt;
   /** Set by `salvo merge` of a complete set of shards: how many it joined and how far apart they started. */
   shards?: { count: number; startSpreadMs: number };
+  /** Set by a run on worker threads: how many, and how busy the main thread was joining their seconds (% of a core). */
+  workers?: { count: number; mainBusyPercent: number };
+  /**
+   * Set when part of the load's generators died: one line for each, naming it. What they measured up
+   * to their last report is kept; what they would have sent after is missing.
+   */
+  partial?: string[];
 }

@@ -5,7 +5,7 @@ import { Recorder, type SecondSample } from '../metrics/recorder.js';
 import type { Plan } from '../plan/schema.js';
 import { createTransport } from '../protocols/create-transport.js';
 import type { ExchangeListener, Transport } from '../protocols/transport.js';
-import { resultFromRecorder } from '../result/from-recorder.js';
+import { checkpointOf, resultFromRecorder, type RunCheckpoint } from '../result/from-recorder.js';
 import type { RunResult } from '../result/types.js';
 import { ThresholdWatch } from '../thresholds/watch.js';
 import { systemClock, type Clock, type Timer } from '../time/clock.js';
@@ -35,6 +35,8 @@ export interface RunHandle {
   stop(reason?: string): void;
   /** Counts so far, for progress displays. */
   inFlight(): number;
+  /** Everything measured so far, encoded (a worker thread's insurance against dying; see src/workers). */
+  checkpoint(): RunCheckpoint;
 }
 
 /** How often seconds are closed and timeouts looked for, and so the grain of `timeout`. */
@@ -155,6 +157,7 @@ export async function startRun(plan: Plan, options: RunOptions = {}): Promise<Ru
     },
     stop: (reason = 'stopped') => finish(reason),
     inFlight: () => transport.inFlight(),
+    checkpoint: () => checkpointOf(recorder, (clock.nowUs() - startUs) / 1000, transport.inFlight()),
   };
 }
 
