@@ -1,3 +1,4 @@
+import { shardLabel } from '../cluster/shard.js';
 import { formatMs } from '../report/format.js';
 import type { RunSource } from './types.js';
 
@@ -11,6 +12,12 @@ const LAG_FLOOR_MS = 1;
 export interface NamedSource {
   name: string;
   source: RunSource;
+}
+
+/** "shard 2/4", "worker 1/2", "shard 2/4 worker 1/2"; undefined for a whole run, which goes by its file's name. */
+export function nameOfSource(source: RunSource): string | undefined {
+  const parts = [...(source.shard ? [`shard ${shardLabel(source.shard)}`] : []), ...(source.worker ? [`worker ${shardLabel(source.worker)}`] : [])];
+  return parts.length > 0 ? parts.join(' ') : undefined;
 }
 
 const lagP99 = (source: RunSource): number => source.scheduleLagMs?.p99 ?? 0;

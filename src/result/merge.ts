@@ -4,7 +4,7 @@ import { encodeHistogram } from '../metrics/histogram.js';
 import type { DropReason } from '../metrics/recorder.js';
 import type { Plan } from '../plan/schema.js';
 import { VERSION } from '../version.js';
-import { bottleneckWarnings, type NamedSource } from './bottleneck.js';
+import { bottleneckWarnings, nameOfSource, type NamedSource } from './bottleneck.js';
 import { sumCounts, sumHistograms } from './merge-parts.js';
 import { mergeSeries } from './merge-series.js';
 import { summarize } from './summarize.js';
@@ -80,7 +80,7 @@ export function mergeResults(
   // A merged input contributes its own sources, so merging in steps gives the same result as at once.
   const named: NamedSource[] = workersOf
     ? results.map((result, index) => workerSource(result, { index: index + 1, count: results.length }, workersOf.shard))
-    : results.flatMap((result, index) => (result.sources ?? [sourceOf(result)]).map((source) => ({ name: nameOf(source) ?? names[index]!, source })));
+    : results.flatMap((result, index) => (result.sources ?? [sourceOf(result)]).map((source) => ({ name: nameOfSource(source) ?? names[index]!, source })));
   const partial = [...new Set(results.flatMap((result) => result.partial ?? []))];
   summary.warnings.push(...partial.map((line) => `partial result: ${line}`), ...bottleneckWarnings(named));
   // Judged thresholds describe each input run, not the merge, so they are not carried over.
@@ -198,11 +198,6 @@ const sourceOf = (result: RunResult): RunSource => ({
 function workerSource(result: RunResult, worker: Shard, shard: Shard | undefined): NamedSource {
   const { shard: _share, ...source } = sourceOf(result);
   const labelled: RunSource = { ...source, ...(shard ? { shard } : {}), worker };
-  return { name: nameOf(labelled)!, source: labelled };
+  return { name: nameOfSource(labelled)!, source: labelled };
 }
 
-/** "shard 2/4", "worker 1/2", "shard 2/4 worker 1/2"; undefined for a whole run, which goes by its file's name. */
-function nameOf(source: RunSource): string | undefined {
-  const parts = [...(source.shard ? [`shard ${shardLabel(source.shard)}`] : []), ...(source.worker ? [`worker ${shardLabel(source.worker)}`] : [])];
-  return parts.length > 0 ? parts.join(' ') : undefined;
-}

@@ -35,7 +35,11 @@ export interface RunHandle {
   stop(reason?: string): void;
   /** Counts so far, for progress displays. */
   inFlight(): number;
-  /** Everything measured so far, encoded (a worker thread's insurance against dying; see src/workers). */
+}
+
+/** A run on this thread, which can also hand over everything measured so far. */
+export interface LocalRunHandle extends RunHandle {
+  /** Encoded counts and histograms: a worker thread's insurance against dying (see src/workers). */
   checkpoint(): RunCheckpoint;
 }
 
@@ -43,7 +47,7 @@ export interface RunHandle {
 const HOUSEKEEPING_MS = 20;
 
 /** Runs a plan: resolves and starts it, returning once the load is under way. */
-export async function startRun(plan: Plan, options: RunOptions = {}): Promise<RunHandle> {
+export async function startRun(plan: Plan, options: RunOptions = {}): Promise<LocalRunHandle> {
   const clock = options.clock ?? systemClock;
   const target = await resolveTarget(plan.target);
   if (options.probe) await probeTarget(target.address, target.port);

@@ -2,16 +2,19 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseShard, ShardSyntaxError, type Shard } from '../../cluster/shard.js';
 import { parseStartAt, startAtRecord, StartAtError, waitUntil } from '../../cluster/start-at.js';
 import { isPlanFile, validatePlan, type PlanInput } from '../../plan/index.js';
+import { MAX_WORKERS } from '../../plan/run-options.js';
+import type { SecondSample } from '../../metrics/recorder.js';
 import { paletteFor } from '../../report/color.js';
 import { NdjsonExchangeLog } from '../../report/ndjson.js';
 import { ProgressPrinter } from '../../report/progress-printer.js';
 import { renderSummary } from '../../report/terminal-summary.js';
 import { assertWritable } from '../../result/io.js';
 import type { RunResult } from '../../result/types.js';
-import { startRun } from '../../runner/index.js';
+import { startRun, type RunHandle } from '../../runner/index.js';
 import { freshSeed } from '../../schedule/random.js';
 import { parseThreshold, ThresholdSyntaxError } from '../../thresholds/parse.js';
 import { systemClock } from '../../time/clock.js';
+import { startWorkers, workerCount } from '../../workers/index.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { assertPlanFileExists, explicitFlags, flagsWithRunOptions, planFromFile } from '../plan-file-flags.js';
 import { parseCount, parseDuration, parseHeader, parseRate, parseWholeMs } from '../units.js';
@@ -49,6 +52,7 @@ export interface RunFlags {
   shard?: Shard;
   /** --start-at, epoch ms. */
   startAt?: number;
+  workers?: number | 'auto';
 }
 
 const collect = <T>(value: T, previous: T[]): T[] => [...previous, value];
@@ -80,6 +84,13 @@ function checkedStartAt(text: string): number {
     if (error instanceof StartAtError) throw new InvalidArgumentError(error.message);
     throw error;
   }
+}
+
+function parseWorkers(text: string): number | 'auto' {
+  if (text.trim() === 'auto') return 'auto';
+  const workers = parseCount(text);
+  if (workers > MAX_WORKERS) throw new InvalidArgumentError(`"${text}" is more than ${MAX_WORKERS}`);
+  return workers;
 }
 
 /** A fraction in (0, 1]: "0.25", "1". */
@@ -122,7 +133,8 @@ export function runCommand(): Command {
     .option('--progress <duration>', 'when stdout is not a terminal, print a progress line this often (whole seconds)', parseDuration, 5000)
     .option('-q, --quiet', 'print nothing but errors')
     .option('--shard <index/count>', 'run only this share of the load, 1-based (2/8: the 2nd of 8); merge the shards with salvo merge', checkedShard)
-    .option('--start-at <ISO time>', 'wait until this wall-clock instant (with a zone: 2026-11-23T08:00:00Z) before time zero, so shards start together', checkedStartAt);
+    .option('--start-at <ISO time>', 'wait until this wall-clock instant (with a zone: 2026-11-23T08:00:00Z) before time zero, so shards start together', checkedStartAt)
+    .option('--workers <n|auto>', 'share the load over n worker threads (auto: one per available core); one result, as from one thread', parseWorkers);
   return addWriterOptions(command).action(async (url: string, flags: RunFlags, self: Command) => {
     process.exitCode = await runFromFlags(url, flags, self);
   });
@@ -189,6 +201,8 @@ async function runFromFlags(url: string, flags: RunFlags, command: Command): Pro
   const { run: runOptions, ...plan } = isPlanFile(url) ? planFromFile(url, flags, explicitFlags(command)) : validatePlan(planFromFlags(url, flags));
   if (runOptions !== undefined) flags = flagsWithRunOptions(flags, runOptions, explicitFlags(command));
   const writers = requestedWriters(flags as unknown as Record<string, unknown>);
+  const workers = workerCount(flags.workers ?? 1);
+  if (workers > 1 && flags.ndjson !== undefined) throw new CliError('--ndjson logs each request from one thread: leave out --workers');
   const exchangeLog = exchangeLogFromFlags(flags);
   const progress = flags.quiet
     ? undefined
@@ -197,7 +211,9 @@ async function runFromFlags(url: string, flags: RunFlags, command: Command): Pro
     if (!flags.quiet) process.stdout.write(`waiting until ${new Date(flags.startAt).toISOString()} to start\n`);
     await waitUntil(flags.startAt);
   }
-  const handle = await startRun(plan, { clock: systemClock, probe: flags.probe, onExchange: exchangeLog, onSecond: (sample) => progress?.onSecond(sample, handle.inFlight()) });
+  const onSecond = (sample: SecondSample): void => progress?.onSecond(sample, handle.inFlight());
+  const handle: RunHandle =
+    workers > 1 ? await startWorkers(plan, { workers, probe: flags.probe, onSecond }) : await startRun(plan, { clock: systemClock, probe: flags.probe, onExchange: exchangeLog, onSecond });
   const signals: Record<string, number> = { SIGINT: EXIT.interruptedBySigint, SIGTERM: EXIT.interruptedBySigterm };
   const onSignal = (signal: NodeJS.Signals): void => handle.stop(signal);
   for (const signal of Object.keys(signals)) process.once(signal, onSignal);
@@ -221,6 +237,11 @@ async function runFromFlags(url: string, flags: RunFlags, command: Command): Pro
     process.stdout.write(`${renderSummary(result, paletteFor(process.stdout)).join('\n')}\n`);
     for (const writer of writers) process.stdout.write(`  written: ${writer.path}\n`);
     if (exchangeLog !== undefined) process.stdout.write(`  written: ${exchangeLog.path}\n`);
+  }
+  // A worker that died leaves a result short of its share: written, but no success.
+  if (result.partial) {
+    process.stderr.write(`salvo: error: the result is partial: ${result.partial.join('; ')}\n`);
+    return EXIT.internal;
   }
   // A run cut short by a signal carries no judged thresholds, so Ctrl-C stays 130.
   if (result.thresholds?.some((threshold) => !threshold.passed)) return EXIT.thresholds;
