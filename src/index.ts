@@ -18,6 +18,8 @@ export { parseThreshold, ThresholdSyntaxError, type Threshold } from './threshol
 export { renderSummary, RESULT_WRITERS, seriesCsv, seriesHlog, renderHtmlReport, writeHtmlReport, type ResultWriter } from './report/index.js';
 export { ERROR_CAUSES, type ErrorCause, type SecondSample } from './metrics/index.js';
 export { ConstantPacer, PoissonPacer, BucketPacer, RampingPacer, ShardedPacer, type Pacer } from './schedule/index.js';
-export { parseShard, splitEvenly, shardJobManifests, manifestsYaml, type Shard, type StartAt, type ShardJobOptions } from './cluster/index.js';
+export { runWorkers, startWorkers, workerCount, type WorkersOptions } from './workers/index.js';
+export { startCoordinator, CoordinatorError, type CoordinatorOptions, type RunningCoordinator } from './cluster/index.js';
+export { parseShard, splitEvenly, composeShares, shardJobManifests, manifestsYaml, type Shard, type StartAt, type ShardJobOptions } from './cluster/index.js';
 export { systemClock, type Clock } from './time/index.js';
 export { startHttpTarget, type RunningTarget } from './targets/index.js';

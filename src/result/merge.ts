@@ -98,7 +98,7 @@ export function mergeResults(
     series: mergeSeries(results.map((result) => result.series), shardCount !== undefined || workersOf !== undefined ? 'run' : 'wall'),
     histograms: { corrected: encodeHistogram(corrected), uncorrected: encodeHistogram(uncorrected), scheduleLag: encodeHistogram(scheduleLag) },
     sources: named.map(({ source }) => source),
-    ...(shardCount !== undefined ? { shards: { count: shardCount, startSpreadMs: Math.max(...results.map((result) => Date.parse(result.startedAt))) - startedMs } } : {}),
+    ...(shardCount !== undefined ? { shards: shardsRecord(results, shardCount, startedMs) } : {}),
     ...(partial.length > 0 ? { partial } : {}),
   };
 }
@@ -143,6 +143,16 @@ function refuseIncompleteShards(results: readonly RunResult[], names: readonly s
   if (missing.length === 1) throw new MergeError(`cannot merge: shard ${missing[0]}/${count} is missing`);
   if (missing.length > 1) throw new MergeError(`cannot merge: shards ${missing.map((index) => `${index}/${count}`).join(', ')} are missing`);
   return count;
+}
+
+/** How many shards, how far apart their time zeros were, and, when all were told when to start, the latest one's lateness. */
+function shardsRecord(results: readonly RunResult[], count: number, startedMs: number): NonNullable<RunResult['shards']> {
+  const skews = results.map((result) => result.startAt?.skewMs);
+  return {
+    count,
+    startSpreadMs: Math.max(...results.map((result) => Date.parse(result.startedAt))) - startedMs,
+    ...(skews.every((skew) => skew !== undefined) ? { maxSkewMs: Math.max(...skews) } : {}),
+  };
 }
 
 function withoutShard(plan: Plan): Plan {

@@ -86,8 +86,11 @@ export interface RunResult {
   sources?: RunSource[];
   /** Set by `run --start-at`: the instant asked for and how far time zero missed it. */
   startAt?: StartAt;
-  /** Set by `salvo merge` of a complete set of shards: how many it joined and how far apart they started. */
-  shards?: { count: number; startSpreadMs: number };
+  /**
+   * Set by `salvo merge` of a complete set of shards: how many it joined and how far apart they started;
+   * when every shard was given its start (--start-at, a coordinator), how late the latest started.
+   */
+  shards?: { count: number; startSpreadMs: number; maxSkewMs?: number };
   /** Set by a run on worker threads: how many, and how busy the main thread was joining their seconds (% of a core). */
   workers?: { count: number; mainBusyPercent: number };
   /**
