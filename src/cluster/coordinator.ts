@@ -54,6 +54,9 @@ export interface RunningCoordinator {
   close(): Promise<void>;
 }
 
+/** What `salvo coordinate --print-result` puts before the merged result's one JSON line: how `salvo k8s run` finds it in the log. */
+export const RESULT_LINE_PREFIX = 'salvo-result: ';
+
 const DEFAULT_LEAD_MS = 1000;
 /** Past a shard's planned end (duration + grace), how long its result may still take: its probe, its drain, its files. */
 const RESULT_GRACE_MS = 30_000;

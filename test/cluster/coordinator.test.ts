@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { joinCoordinator } from '../../src/cluster/coordinator-client.js';
-import { startCoordinator } from '../../src/cluster/coordinator.js';
+import { RESULT_LINE_PREFIX, startCoordinator } from '../../src/cluster/coordinator.js';
 import { createHistogram, decodeHistogram, percentilesMs } from '../../src/metrics/histogram.js';
 import { validatePlan } from '../../src/plan/index.js';
 import { readResult } from '../../src/result/io.js';
@@ -47,7 +47,7 @@ describe('salvo coordinate', () => {
 
   test('starts 3 shard processes together and merges them: counts add up, percentiles of all samples, small skew', async () => {
     const merged = join(dir, 'merged.json');
-    const coordinator = await coordinatorProcess(['--shards', '3', '--out', merged]);
+    const coordinator = await coordinatorProcess(['--shards', '3', '--out', merged, '--print-result']);
     const shardPaths = [1, 2, 3].map((index) => join(dir, `shard-${index}.json`));
     const shards = await Promise.all(
       shardPaths.map((out, index) => salvoAsync('run', target.url, '--rate', '300', '-d', '1s', '-c', '6', '--shard', `${index + 1}/3`, '--coordinator', coordinator.address, '--quiet', '--out', out)),
@@ -72,6 +72,10 @@ describe('salvo coordinate', () => {
     assert.ok(result.shards!.startSpreadMs < 500, `start spread ${result.shards!.startSpreadMs} ms`);
     assert.ok(result.shards!.maxSkewMs !== undefined && Math.abs(result.shards!.maxSkewMs) < 500, `start skew ${result.shards!.maxSkewMs} ms`);
     assert.deepEqual(result.sources?.map((source) => source.shard?.index), [1, 2, 3]);
+    // What salvo k8s run reads from the coordinator pod's log.
+    const printed = stdout.trimEnd().split('\n').at(-1)!;
+    assert.ok(printed.startsWith(RESULT_LINE_PREFIX));
+    assert.deepEqual(JSON.parse(printed.slice(RESULT_LINE_PREFIX.length)), result);
   });
 
   test('names the shards that never arrived, in one line, to itself and to the shard that waited', async () => {

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { CoordinatorError, startCoordinator } from '../../cluster/coordinator.js';
+import { CoordinatorError, RESULT_LINE_PREFIX, startCoordinator } from '../../cluster/coordinator.js';
 import { paletteFor } from '../../report/color.js';
 import { formatMs } from '../../report/format.js';
 import { renderSummary } from '../../report/terminal-summary.js';
@@ -17,6 +17,7 @@ interface CoordinateFlags {
   timeout: number;
   out?: string;
   quiet?: boolean;
+  printResult?: boolean;
 }
 
 export function coordinateCommand(): Command {
@@ -26,7 +27,8 @@ export function coordinateCommand(): Command {
     .option('--host <host>', 'address to listen on (0.0.0.0 for shards on other machines)', '127.0.0.1')
     .option('--port <port>', 'port to listen on; 0 picks a free one', parsePort, 7070)
     .option('--timeout <duration>', 'how long to wait for every shard to be ready', parseWholeMs, 60_000)
-    .option('-q, --quiet', 'print nothing but errors');
+    .option('-q, --quiet', 'print nothing but errors')
+    .option('--print-result', `print the merged result as one JSON line after "${RESULT_LINE_PREFIX.trim()}" (how salvo k8s run collects it from the pod's log)`);
   return addWriterOptions(command).action(async (flags: CoordinateFlags) => {
     process.exitCode = await coordinate(flags);
   });
@@ -72,6 +74,7 @@ async function coordinate(flags: CoordinateFlags): Promise<number> {
     if (shards) say(`  start skew  spread ${formatMs(shards.startSpreadMs)}${shards.maxSkewMs !== undefined ? `, latest ${formatMs(shards.maxSkewMs)} after the start instant` : ''}`);
     for (const writer of writers) say(`  written: ${writer.path}`);
   }
+  if (flags.printResult) process.stdout.write(`${RESULT_LINE_PREFIX}${JSON.stringify(result)}\n`);
   if (result.partial) return EXIT.internal;
   return result.thresholds?.some((threshold) => !threshold.passed) ? EXIT.thresholds : EXIT.ok;
 }
