@@ -55,7 +55,7 @@ export function renderSummary(result: RunResult, palette: Palette = NO_COLORS): 
   lines.push(
     `  generator   CPU ${generator.cpuPercent}%   event-loop delay p99 ${formatMs(generator.eventLoopDelayMs.p99)}${generator.saturated ? '   SATURATED' : ''}`,
   );
-  if (result.workers) lines.push(`  workers     ${result.workers.count} threads, main thread ${result.workers.mainBusyPercent}% busy joining them`);
+  if (result.workers) lines.push(`  workers     ${result.workers.count} threads, main thread ${result.workers.mainBusyPercent}% busy joining them, ${formatMs(result.workers.mergeMs)} merging`);
   lines.push(...sourceLines(result));
   for (const warning of summary.warnings) lines.push(palette.yellow(`  warning: ${warning}`));
   lines.push(...thresholdLines(result, palette));

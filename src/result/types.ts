@@ -91,8 +91,11 @@ export interface RunResult {
    * when every shard was given its start (--start-at, a coordinator), how late the latest started.
    */
   shards?: { count: number; startSpreadMs: number; maxSkewMs?: number };
-  /** Set by a run on worker threads: how many, and how busy the main thread was joining their seconds (% of a core). */
-  workers?: { count: number; mainBusyPercent: number };
+  /**
+   * Set by a run on worker threads: how many; how busy the main thread was while they ran (joining
+   * their seconds, progress, thresholds; % of a core); and how long merging their results took at the end.
+   */
+  workers?: { count: number; mainBusyPercent: number; mergeMs: number };
   /**
    * Set when part of the load's generators died: one line for each, naming it. What they measured up
    * to their last report is kept; what they would have sent after is missing.

@@ -156,13 +156,17 @@ export async function startWorkers(plan: Plan, options: WorkersOptions): Promise
     finished = true;
     clearTimeout(overrun);
     clearTimeout(stopTimer);
+    // The cost of the run itself: joining seconds, progress, thresholds; the merge below is a one-off, timed apart.
+    const mainBusyPercent = Math.round(performance.eventLoopUtilization(mainLoop).utilization * 1000) / 10;
+    const mergeStartMs = performance.now();
     const results = workers.map((worker) => worker.result ?? lostResult(worker, startAtMs ?? Date.now()));
     const merged = mergeResults(
       results,
       workers.map((worker) => `worker ${shardLabel(worker.share)}`),
       { workersOf: plan },
     );
-    const combined: RunResult = { ...merged, workers: { count, mainBusyPercent: Math.round(performance.eventLoopUtilization(mainLoop).utilization * 1000) / 10 } };
+    const mergeMs = Math.round((performance.now() - mergeStartMs) * 10) / 10;
+    const combined: RunResult = { ...merged, workers: { count, mainBusyPercent, mergeMs } };
     const judged = thresholds.results(combined.summary, combined.interrupted ? combined.interruptReason : undefined);
     resolveResult(judged ? { ...combined, thresholds: judged } : combined);
   }

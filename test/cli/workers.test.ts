@@ -31,7 +31,7 @@ describe('salvo run --workers', () => {
     const result = await readResult(out);
     assert.equal(result.workers?.count, 2);
     assert.equal(result.summary.requests.sent + result.summary.requests.dropped, 200);
-    assert.match(stdout, /^ {2}workers {5}2 threads, main thread [\d.]+% busy joining them$/m);
+    assert.match(stdout, /^ {2}workers {5}2 threads, main thread [\d.]+% busy joining them, \S+ merging$/m);
     assert.match(stdout, /^ {4}worker 1\/2 +CPU [\d.]+% +event-loop delay p99 \S+ +schedule lag p99 \S+$/m);
     assert.match(stdout, /^ {4}worker 2\/2 /m);
   });
