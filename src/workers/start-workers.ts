@@ -121,8 +121,7 @@ export async function startWorkers(plan: Plan, options: WorkersOptions): Promise
       if (message.type === 'loaded') {
         worker.loaded = true;
         startWhenLoaded();
-      }
-      else if (message.type === 'second') {
+      } else if (message.type === 'second') {
         worker.samples.push(message.sample);
         worker.checkpoint = message.checkpoint;
         joiner.offer(index, message.sample);
