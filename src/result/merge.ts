@@ -80,7 +80,7 @@ export function mergeResults(
   // A merged input contributes its own sources, so merging in steps gives the same result as at once.
   const named: NamedSource[] = workersOf
     ? results.map((result, index) => workerSource(result, { index: index + 1, count: results.length }, workersOf.shard))
-    : results.flatMap((result, index) => (result.sources ?? [sourceOf(result)]).map((source) => ({ name: nameOfSource(source) ?? names[index]!, source })));
+    : results.flatMap((result, index) => (result.sources ?? [sourceOf(result)]).map((source) => ({ name: mergedName(source, names[index]!), source })));
   const partial = [...new Set(results.flatMap((result) => result.partial ?? []))];
   summary.warnings.push(...partial.map((line) => `partial result: ${line}`), ...bottleneckWarnings(named));
   // Judged thresholds describe each input run, not the merge, so they are not carried over.
@@ -203,6 +203,9 @@ const sourceOf = (result: RunResult): RunSource => ({
   ...(result.plan.shard ? { shard: result.plan.shard } : {}),
   ...(result.startAt ? { startAt: result.startAt } : {}),
 });
+
+/** A shard goes by its label; anything else by its input's name, and its worker when it was one ("b.json worker 1/2"). */
+const mergedName = (source: RunSource, inputName: string): string => (source.shard ? nameOfSource(source)! : [inputName, nameOfSource(source)].filter(Boolean).join(' '));
 
 /** A worker's source: labelled with its worker number and the shard of the whole run, not the finer share it ran. */
 function workerSource(result: RunResult, worker: Shard, shard: Shard | undefined): NamedSource {

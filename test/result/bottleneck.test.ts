@@ -39,4 +39,13 @@ describe('bottleneck warnings', () => {
     const merged = mergeResults([shard(1, 1), shard(2, 45), shard(3, 2)]);
     assert.deepEqual(merged.summary.warnings.filter((warning) => warning.includes('bottleneck')).map((warning) => warning.split(' (')[0]), ['shard 2/3 was the bottleneck']);
   });
+
+  test('the workers of whole runs go by their file and worker', () => {
+    const run = (loopP99s: number[]): RunResult => {
+      const result = syntheticRunResult({ seconds: [{ latenciesUs: [1000] }] });
+      return { ...result, sources: loopP99s.map((loopP99, index) => ({ ...source('', 50, 0.5, loopP99).source, worker: { index: index + 1, count: loopP99s.length } })) };
+    };
+    const merged = mergeResults([run([1, 1]), run([1, 35])], ['a.json', 'b.json']);
+    assert.deepEqual(merged.summary.warnings.filter((warning) => warning.includes('bottleneck')).map((warning) => warning.split(' (')[0]), ['b.json worker 2/2 was the bottleneck']);
+  });
 });
