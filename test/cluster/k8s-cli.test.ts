@@ -69,6 +69,9 @@ describe('salvo k8s render', () => {
       assert.deepEqual(JSON.parse(configMap.data['plan-file.json']).run, { workers: 2 });
       assert.equal(JSON.parse(configMap.data['plan.json']).executor.ratePerSec, 4000);
       assert.match(job.spec.template.spec.containers[0].command[2], /--coordinator "salvo-coordinator:7070"/);
+      const poisson = parse(salvo('k8s', 'render', plan, '--shards', '2', '--', '--rate', '100', '--arrival', 'poisson').stdout)[0];
+      const seed = Number(/\n--seed\n(\d+)\n$/.exec(poisson.data.args)![1]);
+      assert.equal(JSON.parse(poisson.data['plan.json']).executor.seed, seed, 'the plan on record draws the schedule the pods draw');
       writeFileSync(plan, 'target: { url: http://target:8080/ }\nexecutor: { type: constant-arrival-rate, ratePerSec: 10, durationMs: 1s }\nrun: { out: r.json }\n');
       assertUsageError(['k8s', 'render', plan, '--shards', '2'], /run arguments: leave out run\.out \(or --out\), the coordinator writes the merged result/);
     } finally {

@@ -4,16 +4,16 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import type { ShardJobOptions } from '../../cluster/k8s-manifests.js';
 import { CONFIG_DIR, POD_PLAN_FILE } from '../../cluster/k8s-names.js';
 import { isPlanFile, readPlanFile, validatePlan } from '../../plan/index.js';
-import { freshSeed } from '../../schedule/random.js';
+import { paletteFor } from '../../report/color.js';
+import { renderSummary } from '../../report/terminal-summary.js';
 import { RESULT_WRITERS } from '../../report/writers.js';
+import type { RunResult } from '../../result/types.js';
+import { freshSeed } from '../../schedule/random.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { explicitFlags, flagsWithRunOptions, planFromFile } from '../plan-file-flags.js';
 import { parseCount, parseWholeMs } from '../units.js';
 import { addWriterOptions, requestedWriters } from '../writer-options.js';
 import { planFromFlags, runCommand, type RunFlags } from './run.js';
-import { paletteFor } from '../../report/color.js';
-import { renderSummary } from '../../report/terminal-summary.js';
-import type { RunResult } from '../../result/types.js';
 
 interface ManifestFlags {
   shards: number;
@@ -107,8 +107,8 @@ export function shardRunArgs(args: string[], shards: number): { runArgs: string[
   if (bad !== undefined) throw new CliError('run arguments: an argument holds a line break, which the pods cannot read back');
   // Every shard must draw the same Poisson schedule: the seed is chosen once, here.
   const withSeed = flags.rate !== undefined && flags.arrival === 'poisson' && flags.seed === undefined ? [...args, '--seed', String(freshSeed())] : [...args];
-  const { flags: finalFlags } = parseRunArgs(withSeed);
-  const { run: _run, shard: _shard, ...whole } = planFile ? planFromFile(url, finalFlags, explicit) : validatePlan(planFromFlags(url, finalFlags));
+  const final = parseRunArgs(withSeed);
+  const { run: _run, shard: _shard, ...whole } = planFile ? planFromFile(url, final.flags, final.explicit) : validatePlan(planFromFlags(url, final.flags));
   if (whole.connections < shards) throw new CliError(`invalid plan: shard: ${shards} shards need at least ${shards} connections to share, the plan has ${whole.connections}`);
   if (!planFile) return { runArgs: withSeed, plan: whole };
   const runArgs = withSeed.map((arg) => (arg === url ? `${CONFIG_DIR}/${POD_PLAN_FILE}` : arg));
