@@ -51,6 +51,8 @@ export interface RunningCoordinator {
   readonly started: Promise<number>;
   /** The merged result, or a CoordinatorError naming the shards that were missing. */
   readonly merged: Promise<RunResult>;
+  /** Gives up now (a signal): waiting shards are told, and `merged` rejects with the results that came. */
+  abort(reason: string): void;
   close(): Promise<void>;
 }
 
@@ -134,6 +136,8 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
 
   const server = createServer((request, response) => {
     const answer = (status: number, body: unknown): void => {
+      // A shard told to start has had its answer; giving up later owes it nothing more.
+      if (response.headersSent) return;
       response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
     readJson(request, response)
@@ -155,6 +159,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
     started,
     merged,
+    abort: fail,
     close: () =>
       new Promise<void>((resolve) => {
         clearTimeout(readyTimer);

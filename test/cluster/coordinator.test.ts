@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,7 @@ import { assertUsageError, salvoAsync, type CliOutcome } from '../support/cli.js
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
 /** `salvo coordinate …` in its own process: its address once it listens, and its outcome once it ends. */
-async function coordinatorProcess(args: string[]): Promise<{ address: string; done: Promise<CliOutcome> }> {
+async function coordinatorProcess(args: string[]): Promise<{ address: string; done: Promise<CliOutcome>; child: ChildProcess; output: { stdout: string } }> {
   const child = spawn(process.execPath, [MAIN, 'coordinate', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const output = { stdout: '', stderr: '' };
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output.stderr += chunk));
@@ -30,7 +30,7 @@ async function coordinatorProcess(args: string[]): Promise<{ address: string; do
     });
     void done.then(() => reject(new Error(`the coordinator ended before it listened: ${output.stderr}`)));
   });
-  return { address, done };
+  return { address, done, child, output };
 }
 
 describe('salvo coordinate', () => {
@@ -86,6 +86,26 @@ describe('salvo coordinate', () => {
     assert.equal(stderr, 'salvo: error: shards 2/3, 3/3 never arrived within 1s\n');
     assert.equal(shard.status, 2);
     assert.equal(shard.stderr, 'salvo: error: the coordinator gave up: shards 2/3, 3/3 never arrived within 1s\n');
+  });
+
+  test('Ctrl-C keeps the results that came beside --out and exits 130', async () => {
+    const out = join(dir, 'interrupted.json');
+    const coordinator = await coordinatorProcess(['--shards', '2', '--out', out]);
+    const run = (index: number) => spawn(process.execPath, [MAIN, 'run', target.url, '--rate', '50', '-d', '1s', '-c', '2', '--shard', `${index}/2`, '--coordinator', coordinator.address, '--quiet'], { stdio: 'ignore' });
+    const [first, second] = [run(1), run(2)];
+    await new Promise<void>((resolve) => coordinator.child.stdout!.on('data', () => /all 2 shards ready/.test(coordinator.output.stdout) && resolve()));
+    second.kill('SIGKILL'); // it will never send its result
+    await once(first, 'exit');
+    await new Promise<void>((resolve) => {
+      const check = (): void => (/shard 1\/2 sent its result/.test(coordinator.output.stdout) ? resolve() : void setTimeout(check, 50));
+      check();
+    });
+    coordinator.child.kill('SIGINT');
+    const { status, stderr } = await coordinator.done;
+    assert.equal(stderr, 'salvo: error: interrupted by SIGINT\n');
+    assert.equal(status, 130);
+    assert.ok(existsSync(join(dir, 'interrupted.shard-1-of-2.json')));
+    assert.equal((await readResult(join(dir, 'interrupted.shard-1-of-2.json'))).plan.shard?.index, 1);
   });
 
   test('refuses a shard of another count and a shard of another plan', async () => {

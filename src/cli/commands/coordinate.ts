@@ -54,14 +54,22 @@ async function coordinate(flags: CoordinateFlags): Promise<number> {
   // Tests and scripts read the port from this line when --port is 0.
   process.stdout.write(`salvo coordinator listening on ${coordinator.url}, waiting for ${flags.shards} shards\n`);
   void coordinator.started.then((atMs) => say(`all ${flags.shards} shards ready: they start at ${new Date(atMs).toISOString()}`));
+  const signals: Record<string, number> = { SIGINT: EXIT.interruptedBySigint, SIGTERM: EXIT.interruptedBySigterm };
+  let signalled: string | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signalled = signal;
+    coordinator.abort(`interrupted by ${signal}`);
+  };
+  for (const signal of Object.keys(signals)) process.once(signal, onSignal);
   let merged: RunResult;
   try {
     merged = await coordinator.merged;
   } catch (error) {
     if (!(error instanceof CoordinatorError)) throw error;
     await keepResults(error.results, flags.out);
-    throw new CliError(error.message, error.afterStart ? EXIT.internal : EXIT.usage);
+    throw new CliError(error.message, signalled !== undefined ? signals[signalled] : error.afterStart ? EXIT.internal : EXIT.usage);
   } finally {
+    for (const signal of Object.keys(signals)) process.removeListener(signal, onSignal);
     await coordinator.close();
   }
   // The shards' plan carries its thresholds: judged here on the whole load, as one run judges its own.
