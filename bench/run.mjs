@@ -593,7 +593,7 @@ function report({ avail, skipped, versions, startedAt, elapsedS }) {
   const wk = workersSection();
   const checks = [...tp.checks, ...rt.checks, ...wk.checks];
   const cpuModel = (() => { try { return /model name\s*:\s*(.*)/.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))[1]; } catch { return os.cpus()[0]?.model ?? '?'; } })();
-  const noisyRuns = runs.filter((r) => r.noisy).map((r) => `${r.tool} ${r.mode}${r.rate ? ` @${r.rate}` : ''} round ${r.round}`);
+  const noisyRuns = runs.filter((r) => r.noisy).map((r) => `${r.tool} ${r.mode}${r.mode === 'workers' ? ` ×${r.workers}` : ''}${r.rate ? ` @${r.rate}` : ''} round ${r.round}`);
   const cmds = [`# target`, target.command, ...[...commands.entries()].map(([k, v]) => `# ${k}\n${v}`)];
   const md = `# salvo benchmark
 
