@@ -94,6 +94,16 @@ describe('runs on worker threads', () => {
     });
   }
 
+  test('max throughput on 2 workers: each keeps its share of the connections busy, and the run has no target rate', async () => {
+    const closed = validatePlan({ target: { url: target.url }, executor: { type: 'max-throughput', durationMs: 500 }, connections: 4 });
+    const result = await runWorkers(closed, { workers: 2 });
+    assert.equal(result.summary.rate.target, null);
+    assert.ok(result.summary.requests.completed > 50, `completed ${result.summary.requests.completed}`);
+    assert.equal(result.summary.requests.failed, 0);
+    assert.equal(result.sources?.length, 2);
+    assert.ok(result.series.length > 0);
+  });
+
   test('more workers than connections is refused before any thread starts', async () => {
     await assert.rejects(runWorkers(plan(10, 100, { connections: 2 }), { workers: 3 }), (error: Error) => error instanceof SetupError && error.message === '3 workers need at least 3 connections to share, the plan has 2');
   });
