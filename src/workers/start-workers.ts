@@ -20,6 +20,11 @@ export interface WorkersOptions extends Pick<RunOptions, 'probe' | 'onSecond'> {
   workers: number | 'auto';
   /** Each thread's entry module: ./worker-thread.js, or a module that imports it to wrap it (the tests' dying worker). */
   workerScript?: URL;
+  /**
+   * Time zero, epoch ms (`--start-at`, a coordinator's instant): the threads load first and start
+   * then, so their loading does not make the run late. Without it, as soon as they are loaded.
+   */
+  startAtMs?: number;
 }
 
 const WORKER_SCRIPT = new URL('./worker-thread.js', import.meta.url);
@@ -91,12 +96,12 @@ export async function startWorkers(plan: Plan, options: WorkersOptions): Promise
   /** One time zero for all, once every worker has loaded (or died trying). */
   const startWhenLoaded = (): void => {
     if (startAtMs !== undefined || !workers.every((worker) => worker.loaded || worker.death !== undefined)) return;
-    startAtMs = Date.now() + START_LEAD_MS;
+    startAtMs = Math.max(Date.now() + START_LEAD_MS, options.startAtMs ?? 0);
     post({ type: 'start', atMs: startAtMs });
   };
   const overrun = setTimeout(
     () => endHung(`did not finish within ${formatMs(plan.executor.durationMs + plan.gracefulStopMs + OVERRUN_MS)} of the start`),
-    plan.executor.durationMs + plan.gracefulStopMs + OVERRUN_MS + START_LEAD_MS,
+    Math.max(0, (options.startAtMs ?? 0) - Date.now()) + plan.executor.durationMs + plan.gracefulStopMs + OVERRUN_MS + START_LEAD_MS,
   );
   let stopTimer: NodeJS.Timeout | undefined;
 

@@ -104,6 +104,15 @@ describe('runs on worker threads', () => {
     assert.ok(result.series.length > 0);
   });
 
+  test('given a start instant, the threads load first and start at it', async () => {
+    const startAtMs = Date.now() + 1500;
+    const result = await runWorkers(plan(100, 500), { workers: 2, startAtMs });
+    const lateMs = Date.parse(result.startedAt) - startAtMs;
+    // Not a speed check: a generous bound that loading the threads after the instant would break on a busy machine.
+    assert.ok(lateMs >= 0 && lateMs < 500, `started ${lateMs} ms after the instant`);
+    assert.equal(result.summary.requests.sent + result.summary.requests.dropped, 50);
+  });
+
   test('more workers than connections is refused before any thread starts', async () => {
     await assert.rejects(runWorkers(plan(10, 100, { connections: 2 }), { workers: 3 }), (error: Error) => error instanceof SetupError && error.message === '3 workers need at least 3 connections to share, the plan has 2');
   });

@@ -222,11 +222,14 @@ async function runFromFlags(url: string, flags: RunFlags, command: Command): Pro
   if (flags.coordinator !== undefined) flags = { ...flags, startAt: await startOfCoordinator(flags.coordinator, plan, flags) };
   if (flags.startAt !== undefined) {
     if (!flags.quiet) process.stdout.write(`waiting until ${new Date(flags.startAt).toISOString()} to start\n`);
-    await waitUntil(flags.startAt);
+    // Worker threads wait themselves, once loaded, so that loading them does not make the start late.
+    if (workers === 1) await waitUntil(flags.startAt);
   }
   const onSecond = (sample: SecondSample): void => progress?.onSecond(sample, handle.inFlight());
   const handle: RunHandle =
-    workers > 1 ? await startWorkers(plan, { workers, probe: flags.probe, onSecond }) : await startRun(plan, { clock: systemClock, probe: flags.probe, onExchange: exchangeLog, onSecond });
+    workers > 1
+      ? await startWorkers(plan, { workers, probe: flags.probe, onSecond, ...(flags.startAt !== undefined ? { startAtMs: flags.startAt } : {}) })
+      : await startRun(plan, { clock: systemClock, probe: flags.probe, onExchange: exchangeLog, onSecond });
   const signals: Record<string, number> = { SIGINT: EXIT.interruptedBySigint, SIGTERM: EXIT.interruptedBySigterm };
   const onSignal = (signal: NodeJS.Signals): void => handle.stop(signal);
   for (const signal of Object.keys(signals)) process.once(signal, onSignal);
