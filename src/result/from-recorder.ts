@@ -1,6 +1,6 @@
+import type { Histogram } from 'hdr-histogram-js';
 import { targetRateOf } from '../cluster/shard.js';
 import type { GeneratorHealth } from '../metrics/generator-monitor.js';
-import type { Histogram } from 'hdr-histogram-js';
 import { decodeHistogram, encodeHistogram } from '../metrics/histogram.js';
 import type { RecorderTotals } from '../metrics/recorder.js';
 import type { Plan } from '../plan/schema.js';

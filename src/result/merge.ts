@@ -213,4 +213,3 @@ function workerSource(result: RunResult, worker: Shard, shard: Shard | undefined
   const labelled: RunSource = { ...source, ...(shard ? { shard } : {}), worker };
   return { name: nameOfSource(labelled)!, source: labelled };
 }
-
