@@ -21,6 +21,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist/src ./dist/src
 RUN mkdir -p /data && chown node:node /data
+# The pods of `salvo k8s render|run` call `salvo` by name.
+RUN chmod 755 dist/src/cli/main.js && ln -s /app/dist/src/cli/main.js /usr/local/bin/salvo
 USER node
 EXPOSE 8080
 ENTRYPOINT ["node", "dist/src/cli/main.js"]
