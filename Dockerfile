@@ -23,6 +23,8 @@ COPY --from=build /app/dist/src ./dist/src
 # serve grpc-worker reads its .proto from here, as in the npm package.
 COPY proto ./proto
 RUN mkdir -p /data && chown node:node /data
+# The pods of `salvo k8s render|run` call `salvo` by name.
+RUN chmod 755 dist/src/cli/main.js && ln -s /app/dist/src/cli/main.js /usr/local/bin/salvo
 USER node
 EXPOSE 8080
 ENTRYPOINT ["node", "dist/src/cli/main.js"]

@@ -51,6 +51,10 @@ const RATES = (env.BENCH_RATES || '5000,20000').split(/[\s,]+/).filter(Boolean).
   return v;
 });
 const CONNECTIONS = 50;
+// --workers section: one fixed rate, salvo in one thread vs on BENCH_WORKERS threads.
+const WORKERS_RATE = numEnv('BENCH_WORKERS_RATE', 5000, { int: true, min: 1 });
+const WORKERS = numEnv('BENCH_WORKERS', 2, { int: true, min: 2 });
+const WORKERS_SECONDS = numEnv('BENCH_WORKERS_SECONDS', QUICK ? 2 : 10, { min: 1 });
 const PORT = numEnv('BENCH_PORT', 18080, { int: true, min: 1 });
 const URL_ = `http://127.0.0.1:${PORT}/`;
 const TARGET_CPU = String(numEnv('BENCH_TARGET_CPU', 0, { int: true }));
@@ -67,6 +71,8 @@ const GOAL_VS_AUTOCANNON = 2;
 const GOAL_RATE_TOLERANCE = 0.005; // ±0.5%
 const GOAL_LAG_P99_MS = 1;
 const LAG_CHECK_RATES = [5000];
+const GOAL_WORKERS_CPU_RATIO = 1.1; // CPU per request on N workers within 10% of one thread's
+const GOAL_MAIN_BUSY_PERCENT = 2; // the main thread joining the workers' seconds: < 2% of a core
 
 // ---- small helpers ----------------------------------------------------------
 
@@ -364,8 +370,8 @@ const TOOLS = {
     throughput(out, secs) {
       return [process.execPath, CLI, 'run', URL_, '-c', String(CONNECTIONS), '-d', `${secs}s`, '--quiet', '--no-probe', '--out', out];
     },
-    rate(out, secs, rate) {
-      return [process.execPath, CLI, 'run', URL_, '--rate', String(rate), '--duration', `${secs}s`, '-c', String(CONNECTIONS), '--quiet', '--no-probe', '--out', out];
+    rate(out, secs, rate, workers = 1) {
+      return [process.execPath, CLI, 'run', URL_, '--rate', String(rate), '--duration', `${secs}s`, '-c', String(CONNECTIONS), '--quiet', '--no-probe', '--out', out, ...(workers > 1 ? ['--workers', String(workers)] : [])];
     },
     parse(res, out) {
       const r = readJson(out);
@@ -380,6 +386,7 @@ const TOOLS = {
         errors: salvoErrors(s),
         sent: s.requests.sent, completed, failed: s.requests.failed, dropped: s.requests.dropped,
         selfCpuPercent: s.generator?.cpuPercent ?? null,
+        mainBusyPercent: r.workers?.mainBusyPercent ?? null,
         warnings: s.warnings || [],
       };
     },
@@ -429,12 +436,12 @@ const problems = [];
 const commands = new Map(); // key -> command line (last round)
 let retriesDone = 0;
 
-async function measure({ mode, round, tool, rate }) {
+async function measure({ mode, round, tool, rate, workers = 1 }) {
   const t = TOOLS[tool];
-  const secs = mode === 'throughput' ? TP_SECONDS : RATE_SECONDS;
-  const name = `r${round}-${mode}${rate ? `-${rate}` : ''}-${tool}`;
+  const secs = mode === 'throughput' ? TP_SECONDS : mode === 'workers' ? WORKERS_SECONDS : RATE_SECONDS;
+  const name = `r${round}-${mode}${mode === 'workers' ? workers : ''}${rate ? `-${rate}` : ''}-${tool}`;
   const out = path.join(LOGS, `${name}.json`);
-  const argv = mode === 'throughput' ? t.throughput(out, secs) : t.rate(out, secs, rate);
+  const argv = mode === 'throughput' ? t.throughput(out, secs) : t.rate(out, secs, rate, workers);
   for (let attempt = 0; ; attempt++) {
     fs.rmSync(out, { force: true });
     await waitQuiet();
@@ -443,7 +450,7 @@ async function measure({ mode, round, tool, rate }) {
     const res = await runGenerator(argv, { name, timeoutMs: (secs + 45) * 1000 });
     const tgtS = target.cpuSeconds() - tgt0;
     const otherS = b0 == null || res.cpuS == null ? null : busySeconds() - b0 - res.cpuS - tgtS;
-    commands.set(`${mode}${rate ? ` ${rate}` : ''} ${tool}`, res.shown);
+    commands.set(`${mode}${mode === 'workers' ? ` ${workers}` : ''}${rate ? ` ${rate}` : ''} ${tool}`, res.shown);
     let fig;
     try {
       if (res.timedOut) throw new Error(`killed after ${(secs + 45)} s`);
@@ -458,7 +465,7 @@ async function measure({ mode, round, tool, rate }) {
     }
     if (res.code !== 0) problems.push(`${tool} ${mode}${rate ? ` @${rate}` : ''} round ${round}: exited with ${res.code ?? res.signal} (figures kept; log: ${REL(path.join(LOGS, name + '.out'))})`);
     const row = {
-      mode, round, tool, rate: rate ?? null, ...fig,
+      mode, round, tool, rate: rate ?? null, workers, ...fig,
       genCpuS: res.cpuS, wallS: res.wallS, targetCpuS: tgtS, otherCpuS: otherS, exit: res.code,
     };
     const noisy = otherS != null && otherS > 0.15 * res.wallS;
@@ -469,7 +476,7 @@ async function measure({ mode, round, tool, rate }) {
     }
     row.noisy = noisy;
     runs.push(row);
-    const extra = mode === 'rate'
+    const extra = mode !== 'throughput'
       ? `achieved ${fig.achieved.toFixed(1)} (${fmtSigned((fig.achieved / rate - 1) * 100)}), lag p99 ${fmtMs(fig.lagP99)} ms, p99 ${fmtMs(fig.p99c)} ms`
       : `${fmtInt(fig.rps)} req/s, p50 ${fmtMs(fig.p50)} ms, p99 ${fmtMs(fig.p99)} ms`;
     log(`${name}: ${extra}, errors ${fig.errors}, gen CPU ${res.cpuS == null ? '?' : (res.cpuS / res.wallS * 100).toFixed(0)}%, target CPU ${(tgtS / res.wallS * 100).toFixed(0)}%`);
@@ -546,12 +553,47 @@ function rateSection(avail) {
   return { table: lines.join('\n'), checks };
 }
 
+/**
+ * CPU per request in one thread vs on worker threads at one fixed rate. CPU is the whole process's
+ * (/usr/bin/time), start-up included, so the threads' start-up counts against them.
+ */
+function workersSection() {
+  const by = (workers) => runs.filter((r) => r.mode === 'workers' && r.workers === workers);
+  const cpuPerRequestUs = (r) => (r.genCpuS == null || !r.completed ? null : (r.genCpuS / r.completed) * 1e6);
+  const one = median(by(1).map(cpuPerRequestUs));
+  const lines = [
+    '| generator | achieved req/s | achieved / target | gen CPU s | CPU µs per request | × one thread | main thread busy % | p99 schedule lag ms | runs |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|',
+  ];
+  const checks = [];
+  for (const workers of [1, WORKERS]) {
+    const rows = by(workers);
+    const label = workers === 1 ? 'one thread (no --workers)' : `--workers ${workers}`;
+    if (!rows.length) { lines.push(`| ${label} | failed | | | | | | | 0 |`); checks.push([`--workers ${WORKERS}: ${label}`, '', 'no data', '**FAIL**']); continue; }
+    const perRequest = median(rows.map(cpuPerRequestUs));
+    const ratio = median(rows.map((r) => r.achieved / WORKERS_RATE));
+    const busy = median(rows.map((r) => r.mainBusyPercent));
+    lines.push(`| ${label} | ${fmtInt(median(rows.map((r) => r.achieved)))} | ${(ratio * 100).toFixed(2)}% | ${median(rows.map((r) => r.genCpuS))?.toFixed(2) ?? '–'} `
+      + `| ${perRequest?.toFixed(1) ?? '–'} | ${one && perRequest ? fmtRatio(perRequest / one) : '–'} | ${busy == null ? '–' : fmtPct(busy, 1)} | ${fmtMs(median(rows.map((r) => r.lagP99)))} | ${rows.length} |`);
+    if (workers === 1) continue;
+    const cpuRatio = one && perRequest ? perRequest / one : null;
+    checks.push([`--workers ${workers}: CPU per request ÷ one thread's`, `≤ ${GOAL_WORKERS_CPU_RATIO}×`, fmtRatio(cpuRatio), cpuRatio == null ? 'no data' : cpuRatio <= GOAL_WORKERS_CPU_RATIO ? 'pass' : '**FAIL**']);
+    checks.push([`--workers ${workers}: main thread joining seconds`, `< ${GOAL_MAIN_BUSY_PERCENT}% of a core`, busy == null ? '–' : fmtPct(busy, 1), busy == null ? 'no data' : busy < GOAL_MAIN_BUSY_PERCENT ? 'pass' : '**FAIL**']);
+    checks.push([`--workers ${workers}: achieved / target at ${fmtInt(WORKERS_RATE)} req/s`, `100% ± ${GOAL_RATE_TOLERANCE * 100}%`, `${(ratio * 100).toFixed(2)}%`, Math.abs(ratio - 1) <= GOAL_RATE_TOLERANCE ? 'pass' : '**FAIL**']);
+  }
+  // Scale on paper: what one generator core sends flat out (max throughput), times cores, times shards.
+  const tp = runs.filter((r) => r.mode === 'throughput' && r.tool === 'salvo' && r.genCpuS);
+  const perCore = median(tp.map((r) => r.rps / (r.genCpuS / r.wallS)));
+  return { table: lines.join('\n'), checks, perCore };
+}
+
 function report({ avail, skipped, versions, startedAt, elapsedS }) {
   const tp = throughputSection(avail);
   const rt = rateSection(avail);
-  const checks = [...tp.checks, ...rt.checks];
+  const wk = workersSection();
+  const checks = [...tp.checks, ...rt.checks, ...wk.checks];
   const cpuModel = (() => { try { return /model name\s*:\s*(.*)/.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))[1]; } catch { return os.cpus()[0]?.model ?? '?'; } })();
-  const noisyRuns = runs.filter((r) => r.noisy).map((r) => `${r.tool} ${r.mode}${r.rate ? ` @${r.rate}` : ''} round ${r.round}`);
+  const noisyRuns = runs.filter((r) => r.noisy).map((r) => `${r.tool} ${r.mode}${r.mode === 'workers' ? ` ×${r.workers}` : ''}${r.rate ? ` @${r.rate}` : ''} round ${r.round}`);
   const cmds = [`# target`, target.command, ...[...commands.entries()].map(([k, v]) => `# ${k}\n${v}`)];
   const md = `# salvo benchmark
 
@@ -579,6 +621,14 @@ ${tp.table}
 ${rt.table}
 
 Pass: achieved / target within ±${GOAL_RATE_TOLERANCE * 100}% and, for salvo at ${LAG_CHECK_RATES.map(fmtInt).join(', ')} req/s, p99 schedule lag ≤ ${GOAL_LAG_P99_MS} ms (on the medians; "k/n rounds" counts rounds that pass on their own).
+
+## Worker threads (${fmtInt(WORKERS_RATE)} req/s constant arrival, ${WORKERS_SECONDS} s, ${CONNECTIONS} connections)
+
+${wk.table}
+
+CPU per request = the generator process's user+sys CPU seconds (all its threads, start-up included) ÷ completed requests; both runs are pinned to the same generator core${PIN_GEN ? '' : ' (here: not pinned)'}, so this compares efficiency, not parallel speed-up. Main thread busy % = its event-loop utilization over the run (\`result.workers.mainBusyPercent\`): the cost of joining the workers' seconds, progress and thresholds.
+
+Scale on paper: ${wk.perCore ? `${fmtInt(wk.perCore)} req/s per generator core (salvo's max-throughput runs, req/s ÷ its CPU share) × cores per machine (\`--workers auto\`) × shards` : 'no max-throughput figure to scale from'}.
 
 ## Notes
 
@@ -643,12 +693,14 @@ async function main() {
     for (const rate of RATES) {
       for (const tool of RATE_ORDER) if (avail.includes(tool)) await measure({ mode: 'rate', round, tool, rate });
     }
+    for (const workers of [1, WORKERS]) await measure({ mode: 'workers', round, tool: 'salvo', rate: WORKERS_RATE, workers });
   }
 
   const md = report({ avail, skipped, versions, startedAt, elapsedS: (Date.now() - startedAt) / 1000 });
   fs.writeFileSync(path.join(RESULTS, 'latest.md'), md);
   fs.writeFileSync(path.join(RESULTS, 'latest.json'), JSON.stringify({
     startedAt, quick: QUICK, rounds: ROUNDS, throughputSeconds: TP_SECONDS, rateSeconds: RATE_SECONDS, rates: RATES,
+    workers: { rate: WORKERS_RATE, count: WORKERS, seconds: WORKERS_SECONDS },
     connections: CONNECTIONS, target: target.kind, url: URL_, runs, problems, commands: Object.fromEntries(commands),
   }, null, 2));
   process.stdout.write(md);

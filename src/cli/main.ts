@@ -5,6 +5,7 @@ import { PlanError } from '../plan/validate.js';
 import { SetupError } from '../runner/setup-error.js';
 import { VERSION } from '../version.js';
 import { compareCommand } from './commands/compare.js';
+import { coordinateCommand } from './commands/coordinate.js';
 import { demoCommand } from './commands/demo.js';
 import { importCommand } from './commands/import.js';
 import { initCommand } from './commands/init.js';
@@ -20,7 +21,7 @@ function buildProgram(): Command {
   const program = new Command('salvo')
     .description('load generation with honest latency: open and closed models, HDR histograms, lossless results')
     .version(VERSION);
-  for (const command of [runCommand(), reportCommand(), mergeCommand(), compareCommand(), serveCommand(), demoCommand(), k8sCommand(), schemaCommand(), initCommand(), importCommand()]) program.addCommand(command);
+  for (const command of [runCommand(), reportCommand(), mergeCommand(), coordinateCommand(), compareCommand(), serveCommand(), demoCommand(), k8sCommand(), schemaCommand(), initCommand(), importCommand()]) program.addCommand(command);
   return program;
 }
 

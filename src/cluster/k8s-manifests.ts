@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { CONFIG_DIR, COORDINATOR_PORT, coordinatorName, POD_PLAN_FILE, RESULTS_DIR } from './k8s-names.js';
 
 /** What `salvo k8s render` needs to know; every field is already checked (see the CLI). */
 export interface ShardJobOptions {
@@ -11,6 +12,8 @@ export interface ShardJobOptions {
   runArgs: string[];
   /** The validated plan, for the record: what the shards run together. */
   plan: unknown;
+  /** A plan file's data, when the run was given one: the pods' arguments name it in the config directory. */
+  planFile?: unknown;
   nodeSelector?: { key: string; value: string };
   toleration?: { key: string; value?: string; effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' };
   cpu: string;
@@ -18,10 +21,11 @@ export interface ShardJobOptions {
   allowColocated: boolean;
   /** A claim to write results to; without it an emptyDir (kept only while the pod is). */
   resultsClaim?: string;
+  /** How long the coordinator waits for every shard pod to be ready (scheduling and image pulls included), as `salvo coordinate --timeout` reads it. */
+  readyTimeout: string;
 }
 
-export const CONFIG_DIR = '/etc/salvo';
-export const RESULTS_DIR = '/results';
+export { CONFIG_DIR, RESULTS_DIR } from './k8s-names.js';
 /** The uid of the `node` user of the official Node images; runAsNonRoot needs a numeric one. */
 const RUN_AS_USER = 1000;
 
@@ -30,17 +34,20 @@ const RUN_AS_USER = 1000;
  * from 0 and `--shard` from 1. The arguments come one a line from the ConfigMap, so none passes
  * through the shell's word splitting.
  */
-export function shardScript(shards: number): string {
+export function shardScript(name: string, shards: number): string {
   return [
     'set -eu',
     'shard=$((JOB_COMPLETION_INDEX + 1))',
     'set --',
     `while IFS= read -r arg || [ -n "$arg" ]; do set -- "$@" "$arg"; done < ${CONFIG_DIR}/args`,
-    `exec salvo run "$@" --shard "$shard/${shards}" --out "${RESULTS_DIR}/shard-$shard-of-${shards}.json"`,
+    `exec salvo run "$@" --shard "$shard/${shards}" --coordinator "${coordinatorName(name)}:${COORDINATOR_PORT}" --out "${RESULTS_DIR}/shard-$shard-of-${shards}.json"`,
   ].join('\n');
 }
 
-/** A ConfigMap with the run's arguments and plan, and an Indexed Job with one pod per shard. */
+/**
+ * A ConfigMap with the run's arguments and plan; an Indexed Job with one pod per shard; and the
+ * coordinator that starts them together and merges their results: a Job of one pod and its Service.
+ */
 export function shardJobManifests(options: ShardJobOptions): Record<string, unknown>[] {
   const labels = { 'app.kubernetes.io/name': 'salvo', 'app.kubernetes.io/instance': options.name, 'app.kubernetes.io/component': 'shard' };
   const metadata = { name: options.name, ...(options.namespace ? { namespace: options.namespace } : {}), labels };
@@ -48,7 +55,12 @@ export function shardJobManifests(options: ShardJobOptions): Record<string, unkn
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata,
-    data: { args: `${options.runArgs.join('\n')}\n`, 'plan.json': `${JSON.stringify(options.plan, null, 2)}\n`, shards: String(options.shards) },
+    data: {
+      args: `${options.runArgs.join('\n')}\n`,
+      'plan.json': `${JSON.stringify(options.plan, null, 2)}\n`,
+      ...(options.planFile !== undefined ? { [POD_PLAN_FILE]: `${JSON.stringify(options.planFile, null, 2)}\n` } : {}),
+      shards: String(options.shards),
+    },
   };
   const resources = { cpu: options.cpu, memory: options.memory };
   const job = {
@@ -87,15 +99,15 @@ export function shardJobManifests(options: ShardJobOptions): Record<string, unkn
                   },
                 },
               }),
-          securityContext: { runAsNonRoot: true, runAsUser: RUN_AS_USER, runAsGroup: RUN_AS_USER, fsGroup: RUN_AS_USER, seccompProfile: { type: 'RuntimeDefault' } },
+          securityContext: POD_SECURITY,
           containers: [
             {
               name: 'salvo',
               image: options.image,
-              command: ['sh', '-c', shardScript(options.shards)],
+              command: ['sh', '-c', shardScript(options.name, options.shards)],
               // Requests equal to limits: the Guaranteed class, so a shard's CPU is not taken away mid-run.
               resources: { requests: resources, limits: resources },
-              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
+              securityContext: CONTAINER_SECURITY,
               volumeMounts: [
                 { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
                 { name: 'results', mountPath: RESULTS_DIR },
@@ -103,16 +115,73 @@ export function shardJobManifests(options: ShardJobOptions): Record<string, unkn
               ],
             },
           ],
-          volumes: [
-            { name: 'config', configMap: { name: options.name } },
-            options.resultsClaim ? { name: 'results', persistentVolumeClaim: { claimName: options.resultsClaim } } : { name: 'results', emptyDir: {} },
-            { name: 'tmp', emptyDir: {} },
-          ],
+          volumes: volumesOf(options),
         },
       },
     },
   };
-  return [configMap, job];
+  return [configMap, job, ...coordinatorManifests(options)];
+}
+
+const POD_SECURITY = { runAsNonRoot: true, runAsUser: RUN_AS_USER, runAsGroup: RUN_AS_USER, fsGroup: RUN_AS_USER, seccompProfile: { type: 'RuntimeDefault' } };
+const CONTAINER_SECURITY = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } };
+
+const volumesOf = (options: ShardJobOptions): Record<string, unknown>[] => [
+  { name: 'config', configMap: { name: options.name } },
+  options.resultsClaim ? { name: 'results', persistentVolumeClaim: { claimName: options.resultsClaim } } : { name: 'results', emptyDir: {} },
+  { name: 'tmp', emptyDir: {} },
+];
+
+/**
+ * The coordinator: a Service the shards reach it by, and a Job of one pod that waits for every shard,
+ * starts them together, merges their results into the results volume and prints the merged result
+ * on its log for `salvo k8s run`. It merges rather than loads, so it needs no load node.
+ */
+function coordinatorManifests(options: ShardJobOptions): Record<string, unknown>[] {
+  const name = coordinatorName(options.name);
+  const labels = { 'app.kubernetes.io/name': 'salvo', 'app.kubernetes.io/instance': options.name, 'app.kubernetes.io/component': 'coordinator' };
+  const metadata = { name, ...(options.namespace ? { namespace: options.namespace } : {}), labels };
+  const service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata,
+    spec: { selector: labels, ports: [{ name: 'coordinator', port: COORDINATOR_PORT, targetPort: COORDINATOR_PORT, protocol: 'TCP' }] },
+  };
+  // It holds every shard's result at once, so it gets a shard's memory; its CPU is for JSON and merging.
+  const resources = { cpu: '500m', memory: options.memory };
+  const job = {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata,
+    spec: {
+      completions: 1,
+      parallelism: 1,
+      backoffLimit: 0,
+      template: {
+        metadata: { labels },
+        spec: {
+          restartPolicy: 'Never',
+          securityContext: POD_SECURITY,
+          containers: [
+            {
+              name: 'coordinator',
+              image: options.image,
+              command: ['salvo', 'coordinate', '--shards', String(options.shards), '--host', '0.0.0.0', '--port', String(COORDINATOR_PORT), '--timeout', options.readyTimeout, '--out', `${RESULTS_DIR}/merged.json`, '--print-result'],
+              ports: [{ name: 'coordinator', containerPort: COORDINATOR_PORT }],
+              resources: { requests: resources, limits: resources },
+              securityContext: CONTAINER_SECURITY,
+              volumeMounts: [
+                { name: 'results', mountPath: RESULTS_DIR },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            },
+          ],
+          volumes: volumesOf(options).filter((volume) => volume.name !== 'config'),
+        },
+      },
+    },
+  };
+  return [service, job];
 }
 
 /** Kubernetes YAML, one document per object. */

@@ -29,16 +29,28 @@ export function parseShard(text: string): Shard {
 export const shardLabel = (shard: Shard): string => `${shard.index}/${shard.count}`;
 
 /**
- * The connections of one share when `total` are split over `count` shares with none lost: the first
- * total mod count shares take one more. 0-based `share`.
+ * One share of a whole count (connections, virtual users) split over `count` shares with none lost:
+ * the first total mod count shares take one more. 0-based `share`. Splitting a share again this way
+ * gives what splitting the total over the composed shares gives (see `composeShares`).
  */
-export function splitConnections(total: number, share: number, count: number): number {
+export function splitEvenly(total: number, share: number, count: number): number {
   return Math.floor(total / count) + (share < total % count ? 1 : 0);
+}
+
+/**
+ * Share `inner` of share `outer` (worker 1/2 of shard 2/4) as one share of the whole: outer owns
+ * global requests o, o+N, o+2N, … (0-based o), and inner's w-th of W of those are o + (w + jW)·N, that
+ * is, share o + w·N of N·W. So a worker inside a shard is simply a finer shard, for the schedule and,
+ * by the same arithmetic, for `splitEvenly`.
+ */
+export function composeShares(outer: Shard | undefined, inner: Shard): Shard {
+  if (outer === undefined) return inner;
+  return { index: outer.index + (inner.index - 1) * outer.count, count: outer.count * inner.count };
 }
 
 /** The connections this plan's run may open: its share of the plan's connections when it is a shard. */
 export function connectionsOf(plan: Plan): number {
-  return plan.shard ? splitConnections(plan.connections, plan.shard.index - 1, plan.shard.count) : plan.connections;
+  return plan.shard ? splitEvenly(plan.connections, plan.shard.index - 1, plan.shard.count) : plan.connections;
 }
 
 /**

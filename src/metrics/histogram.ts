@@ -48,6 +48,16 @@ export function maxUs(histogram: Histogram): number {
   return histogram.maxValue === 0 ? 0 : (histogram as JsHistogram).highestEquivalentValue(histogram.maxValue);
 }
 
+/**
+ * What a second of the series shows: p50, p99 and max in ms. Only these, since a mean walks every
+ * recorded value, and the seconds of a run on worker threads are joined live, once a second.
+ */
+export function secondLatencyMs(histogram: Histogram): { p50: number; p99: number; max: number } {
+  const empty = histogram.totalCount === 0;
+  const atMs = (percentile: number): number => (empty ? 0 : histogram.getValueAtPercentile(percentile) / 1000);
+  return { p50: atMs(50), p99: atMs(99), max: maxUs(histogram) / 1000 };
+}
+
 export interface PercentilesMs {
   p50: number;
   p90: number;

@@ -1,6 +1,6 @@
 import type { Histogram } from 'hdr-histogram-js';
 import { CAUSE_INDEX, ERROR_CAUSES, NO_STATUS, causeOfStatus, countsByCause, type ErrorCause } from './causes.js';
-import { createHistogram, encodeHistogram, maxUs, recordUs } from './histogram.js';
+import { createHistogram, encodeHistogram, recordUs, secondLatencyMs } from './histogram.js';
 
 /** One second of a run, by the second in which each event happened. */
 export interface SecondSample {
@@ -131,8 +131,6 @@ export class Recorder {
   publishClosedSeconds(): void {
     for (let closed = this.closedSeconds.shift(); closed; closed = this.closedSeconds.shift()) {
       const { latency } = closed;
-      const empty = latency.totalCount === 0;
-      const atMs = (percentile: number): number => (empty ? 0 : latency.getValueAtPercentile(percentile) / 1000);
       const sample: SecondSample = {
         second: closed.second,
         startEpochMs: Math.round(this.startEpochMs + closed.second * 1000),
@@ -141,7 +139,7 @@ export class Recorder {
         failed: closed.failed,
         dropped: closed.dropped,
         errors: countsByCause(closed.causes),
-        latencyMs: { p50: atMs(50), p99: atMs(99), max: maxUs(latency) / 1000 },
+        latencyMs: secondLatencyMs(latency),
         histogram: encodeHistogram(latency),
       };
       latency.reset();

@@ -3,6 +3,9 @@ import { msField } from './duration.js';
 
 const path = z.string().min(1);
 
+/** Threads beyond the cores only contend for them; this bound catches a typo before it starts hundreds. */
+export const MAX_WORKERS = 256;
+
 /**
  * The `run` section of a plan file: how `salvo run` runs the plan, each field the twin of a flag
  * (which overrides it). It is not part of the load: results record the plan without it, so shards
@@ -26,6 +29,8 @@ export const runOptionsSchema = z.strictObject({
   probe: z.boolean().optional(),
   /** --start-at: an ISO time with a zone (2026-11-23T08:00:00Z), checked when the run starts. */
   startAt: z.string().optional(),
+  /** --workers: worker threads sharing the load, or 'auto' for one per available core. */
+  workers: z.union([z.number().int().min(1).max(MAX_WORKERS), z.literal('auto')], { error: `must be a whole number from 1 to ${MAX_WORKERS}, or "auto"` }).optional(),
 });
 
 export type RunOptions = z.output<typeof runOptionsSchema>;

@@ -1,4 +1,5 @@
 import { describeTarget, isVuExecutor, type Executor, type Plan } from '../plan/schema.js';
+import { nameOfSource } from '../result/bottleneck.js';
 import type { RunResult } from '../result/types.js';
 import { NO_COLORS, type Palette } from './color.js';
 import { breakdownLines } from './breakdown-table.js';
@@ -72,6 +73,8 @@ export function renderSummary(result: RunResult, palette: Palette = NO_COLORS): 
   lines.push(
     `  generator   CPU ${generator.cpuPercent}%   event-loop delay p99 ${formatMs(generator.eventLoopDelayMs.p99)}${generator.saturated ? '   SATURATED' : ''}`,
   );
+  if (result.workers) lines.push(`  workers     ${result.workers.count} threads, main thread ${result.workers.mainBusyPercent}% busy joining them, ${formatMs(result.workers.mergeMs)} merging`);
+  lines.push(...sourceLines(result));
   lines.push(...scenarioLines(result));
   lines.push(...breakdownLines(result));
   if (result.targetStatistics) {
@@ -82,6 +85,18 @@ export function renderSummary(result: RunResult, palette: Palette = NO_COLORS): 
   for (const warning of summary.warnings) lines.push(palette.yellow(`  warning: ${warning}`));
   lines.push(...thresholdLines(result, palette));
   return lines;
+}
+
+/** The health of each generator a merged or multi-threaded result was made from, to see which one struggled. */
+function sourceLines({ sources }: RunResult): string[] {
+  if (sources === undefined || sources.length < 2) return [];
+  const rows = sources.map((source, index) => [
+    nameOfSource(source) ?? `input ${index + 1}`,
+    `CPU ${source.generator.cpuPercent}%`,
+    `event-loop delay p99 ${formatMs(source.generator.eventLoopDelayMs.p99)}`,
+    source.scheduleLagMs ? `schedule lag p99 ${formatMs(source.scheduleLagMs.p99)}` : '',
+  ]);
+  return table(rows, '    ');
 }
 
 /** Each threshold with ✓ or ✗ and the value it was judged on. */

@@ -1,4 +1,4 @@
-import { encodeHistogram, percentilesMs } from '../metrics/histogram.js';
+import { encodeHistogram, secondLatencyMs } from '../metrics/histogram.js';
 import type { SecondSample } from '../metrics/recorder.js';
 import { sumCounts, sumHistograms } from './merge-parts.js';
 
@@ -26,9 +26,9 @@ export function mergeSeries(seriesOfEachRun: readonly SecondSample[][], align: '
   return merged;
 }
 
-function addSeconds(second: number, startEpochMs: number, samples: readonly SecondSample[]): SecondSample {
+/** One second made of the samples of the runs that ran it side by side: counts and histograms added. */
+export function addSeconds(second: number, startEpochMs: number, samples: readonly SecondSample[]): SecondSample {
   const histogram = sumHistograms(samples.map((sample) => sample.histogram));
-  const latency = percentilesMs(histogram);
   const total = (field: 'sent' | 'completed' | 'failed' | 'dropped'): number => samples.reduce((sum, sample) => sum + sample[field], 0);
   return {
     second,
@@ -38,7 +38,7 @@ function addSeconds(second: number, startEpochMs: number, samples: readonly Seco
     failed: total('failed'),
     dropped: total('dropped'),
     errors: sumCounts(samples.map((sample) => sample.errors)),
-    latencyMs: { p50: latency.p50, p99: latency.p99, max: latency.max },
+    latencyMs: secondLatencyMs(histogram),
     histogram: encodeHistogram(histogram),
   };
 }

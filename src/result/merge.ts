@@ -1,10 +1,11 @@
-import { shardLabel, targetRateOf } from '../cluster/shard.js';
+import { shardLabel, targetRateOf, type Shard } from '../cluster/shard.js';
 import type { GeneratorHealth } from '../metrics/generator-monitor.js';
 import { encodeHistogram } from '../metrics/histogram.js';
 import type { DropReason } from '../metrics/recorder.js';
 import type { Plan } from '../plan/schema.js';
 import { VERSION } from '../version.js';
 import { mergeBreakdowns } from './merge-breakdown.js';
+import { bottleneckWarnings, nameOfSource, type NamedSource } from './bottleneck.js';
 import { sumCounts, sumHistograms } from './merge-parts.js';
 import { mergeSeries } from './merge-series.js';
 import { summarize } from './summarize.js';
@@ -17,18 +18,28 @@ export class MergeError extends Error {
 
 const NO_DROPS: Record<DropReason, number> = { queueFull: 0, lateBatch: 0, unsentAtEnd: 0 };
 
+export interface MergeOptions {
+  /**
+   * The inputs are the worker threads of one run of this plan, in order (src/workers): each ran a
+   * finer shard of it with no thresholds, so the merge is that plan's run, not a merge of runs.
+   */
+  workersOf?: Plan;
+  /** The inputs are the scenarios of one plan, each its own load: their plans differ by design. */
+  scenarios?: boolean;
+}
+
 /**
  * One result from runs of the same plan that ran side by side (shards, workers, machines), losslessly:
  * histograms and counts are added and the summary is derived again from them, never by averaging
- * percentiles. `names` label the inputs in errors (file names in the CLI).
+ * percentiles. `names` label the inputs in errors and warnings (file names in the CLI).
  */
 export function mergeResults(
   results: readonly RunResult[],
   names: readonly string[] = results.map((_, index) => `result ${index + 1}`),
-  /** The inputs are the scenarios of one plan, each its own load: their plans differ by design. */
-  { scenarios = false }: { scenarios?: boolean } = {},
+  { workersOf, scenarios = false }: MergeOptions = {},
 ): RunResult {
-  const shardCount = refuseUnmergeable(results, names, scenarios);
+  const shardCount = workersOf ? undefined : refuseUnmergeable(results, names, scenarios);
+  const plan = workersOf ?? (shardCount !== undefined ? withoutShard(results[0]!.plan) : results[0]!.plan);
   const startedMs = Math.min(...results.map((result) => Date.parse(result.startedAt)));
   const endedMs = Math.max(...results.map((result) => Date.parse(result.endedAt)));
   // A run's rates are over its durationMs, which is never shorter than its planned duration even when
@@ -59,8 +70,8 @@ export function mergeResults(
     // target (max throughput) makes the sum meaningless. A merged input already holds its own sum.
     // A complete set of shards was asked for the whole plan's rate, exactly (a sum of thirds may not be).
     targetRate:
-      shardCount !== undefined
-        ? targetRateOf(withoutShard(results[0]!.plan))
+      workersOf !== undefined || shardCount !== undefined
+        ? targetRateOf(plan)
         : targets.every((target) => target !== null)
           ? targets.reduce((sum, target) => sum + target, 0)
           : null,
@@ -70,24 +81,30 @@ export function mergeResults(
   });
   const interruptReasons = [...new Set(results.flatMap((result) => (result.interrupted && result.interruptReason ? [result.interruptReason] : [])))];
   const breakdown = mergeBreakdowns(results.map((result) => result.breakdown));
+  // A merged input contributes its own sources, so merging in steps gives the same result as at once.
+  const named: NamedSource[] = workersOf
+    ? results.map((result, index) => workerSource(result, { index: index + 1, count: results.length }, workersOf.shard))
+    : results.flatMap((result, index) => (result.sources ?? [sourceOf(result)]).map((source) => ({ name: mergedName(source, names[index]!), source })));
+  const partial = [...new Set(results.flatMap((result) => result.partial ?? []))];
+  summary.warnings.push(...partial.map((line) => `partial result: ${line}`), ...bottleneckWarnings(named));
   // Judged thresholds describe each input run, not the merge, so they are not carried over.
   return {
     schema: RESULT_SCHEMA,
     tool: { name: 'salvo', version: VERSION, node: process.version },
-    plan: shardCount !== undefined ? withoutShard(results[0]!.plan) : results[0]!.plan,
+    plan,
     startedAt: new Date(startedMs).toISOString(),
     endedAt: new Date(endedMs).toISOString(),
     durationMs,
     interrupted: results.some((result) => result.interrupted),
     ...(interruptReasons.length > 0 ? { interruptReason: interruptReasons.join(', ') } : {}),
     summary,
-    // Shards run one schedule from one time zero (--start-at), so their seconds line up by run, not by wall clock.
-    series: mergeSeries(results.map((result) => result.series), shardCount !== undefined ? 'run' : 'wall'),
+    // Shards and workers run one schedule from one time zero, so their seconds line up by run, not by wall clock.
+    series: mergeSeries(results.map((result) => result.series), shardCount !== undefined || workersOf !== undefined ? 'run' : 'wall'),
     histograms: { corrected: encodeHistogram(corrected), uncorrected: encodeHistogram(uncorrected), scheduleLag: encodeHistogram(scheduleLag) },
     ...(breakdown ? { breakdown } : {}),
-    // A merged input contributes its own sources, so merging in steps gives the same result as at once.
-    sources: results.flatMap((result) => result.sources ?? [sourceOf(result)]),
-    ...(shardCount !== undefined ? { shards: { count: shardCount, startSpreadMs: Math.max(...results.map((result) => Date.parse(result.startedAt))) - startedMs } } : {}),
+    sources: named.map(({ source }) => source),
+    ...(shardCount !== undefined ? { shards: shardsRecord(results, shardCount, startedMs) } : {}),
+    ...(partial.length > 0 ? { partial } : {}),
   };
 }
 
@@ -134,6 +151,16 @@ function refuseIncompleteShards(results: readonly RunResult[], names: readonly s
   return count;
 }
 
+/** How many shards, how far apart their time zeros were, and, when all were told when to start, the latest one's lateness. */
+function shardsRecord(results: readonly RunResult[], count: number, startedMs: number): NonNullable<RunResult['shards']> {
+  const skews = results.map((result) => result.startAt?.skewMs);
+  return {
+    count,
+    startSpreadMs: Math.max(...results.map((result) => Date.parse(result.startedAt))) - startedMs,
+    ...(skews.every((skew) => skew !== undefined) ? { maxSkewMs: Math.max(...skews) } : {}),
+  };
+}
+
 function withoutShard(plan: Plan): Plan {
   const { shard: _shard, ...rest } = plan;
   return rest;
@@ -178,6 +205,17 @@ const sourceOf = (result: RunResult): RunSource => ({
   endedAt: result.endedAt,
   durationMs: result.durationMs,
   generator: result.summary.generator,
+  scheduleLagMs: result.summary.scheduleLagMs,
   ...(result.plan.shard ? { shard: result.plan.shard } : {}),
   ...(result.startAt ? { startAt: result.startAt } : {}),
 });
+
+/** A shard goes by its label; anything else by its input's name, and its worker when it was one ("b.json worker 1/2"). */
+const mergedName = (source: RunSource, inputName: string): string => (source.shard ? nameOfSource(source)! : [inputName, nameOfSource(source)].filter(Boolean).join(' '));
+
+/** A worker's source: labelled with its worker number and the shard of the whole run, not the finer share it ran. */
+function workerSource(result: RunResult, worker: Shard, shard: Shard | undefined): NamedSource {
+  const { shard: _share, ...source } = sourceOf(result);
+  const labelled: RunSource = { ...source, ...(shard ? { shard } : {}), worker };
+  return { name: nameOfSource(labelled)!, source: labelled };
+}

@@ -58,6 +58,10 @@ export interface RunSource {
   generator: Summary['generator'];
   /** The shard this input ran (from its plan), when it was one. */
   shard?: Shard;
+  /** The worker thread this input was, when it was one (`--workers`): 1-based of the run's count. */
+  worker?: Shard;
+  /** Its own schedule lag, to tell which generator fell behind (absent in results written before it was kept). */
+  scheduleLagMs?: Summary['scheduleLagMs'];
   startAt?: StartAt;
 }
 
@@ -89,6 +93,19 @@ export interface RunResult {
   sources?: RunSource[];
   /** Set by `run --start-at`: the instant asked for and how far time zero missed it. */
   startAt?: StartAt;
-  /** Set by `salvo merge` of a complete set of shards: how many it joined and how far apart they started. */
-  shards?: { count: number; startSpreadMs: number };
+  /**
+   * Set by `salvo merge` of a complete set of shards: how many it joined and how far apart they started;
+   * when every shard was given its start (--start-at, a coordinator), how late the latest started.
+   */
+  shards?: { count: number; startSpreadMs: number; maxSkewMs?: number };
+  /**
+   * Set by a run on worker threads: how many; how busy the main thread was while they ran (joining
+   * their seconds, progress, thresholds; % of a core); and how long merging their results took at the end.
+   */
+  workers?: { count: number; mainBusyPercent: number; mergeMs: number };
+  /**
+   * Set when part of the load's generators died: one line for each, naming it. What they measured up
+   * to their last report is kept; what they would have sent after is missing.
+   */
+  partial?: string[];
 }

@@ -9,7 +9,7 @@ import { isVuExecutor, type Plan, type VuExecutor } from '../plan/schema.js';
 import { createTransport, createUserConnections } from '../protocols/create-transport.js';
 import type { Connections, ExchangeListener } from '../protocols/transport.js';
 import { freshSeed } from '../schedule/random.js';
-import { resultFromRecorder } from '../result/from-recorder.js';
+import { checkpointOf, resultFromRecorder, type RunCheckpoint } from '../result/from-recorder.js';
 import type { RunResult } from '../result/types.js';
 import { ThresholdWatch } from '../thresholds/watch.js';
 import { systemClock, type Clock, type Timer } from '../time/clock.js';
@@ -43,12 +43,23 @@ export interface RunHandle {
   inFlight(): number;
 }
 
+/** A run on this thread, which can also hand over everything measured so far. */
+export interface LocalRunHandle extends RunHandle {
+  /** Encoded counts and histograms: a worker thread's insurance against dying (see src/workers). */
+  checkpoint(): RunCheckpoint;
+}
+
 /** How often seconds are closed and timeouts looked for, and so the grain of `timeout`. */
 const HOUSEKEEPING_MS = 20;
 
 /** Runs a plan: resolves and starts it, returning once the load is under way. */
 export async function startRun(plan: Plan, options: RunOptions = {}): Promise<RunHandle> {
-  if (plan.scenarios && Object.keys(plan.scenarios).length > 0) return startScenarios(plan, options, startRun);
+  if (plan.scenarios && Object.keys(plan.scenarios).length > 0) return startScenarios(plan, options, startLoad);
+  return startLoad(plan, options);
+}
+
+/** Runs one load (a plan without scenarios): the handle also takes checkpoints, which worker threads send home. */
+export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<LocalRunHandle> {
   const clock = options.clock ?? systemClock;
   const target = await resolveTarget(plan.target);
   if (options.probe) await probeTarget(target.address, target.port);
@@ -188,6 +199,7 @@ export async function startRun(plan: Plan, options: RunOptions = {}): Promise<Ru
     },
     stop: (reason = 'stopped') => finish(reason),
     inFlight: () => transport.inFlight(),
+    checkpoint: () => checkpointOf(recorder, (clock.nowUs() - startUs) / 1000, transport.inFlight()),
   };
 }
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { Service } from 'kubernetes-models/v1/Service';
 import { parseAllDocuments } from 'yaml';
 import { CONFIG_DIR, manifestsYaml, shardJobManifests, type ShardJobOptions } from '../../src/cluster/k8s-manifests.js';
 
@@ -21,6 +22,7 @@ const options: ShardJobOptions = {
   cpu: '1',
   memory: '1Gi',
   allowColocated: false,
+  readyTimeout: '5m',
 };
 
 /** Parsed YAML, read by path in the assertions. */
@@ -45,9 +47,12 @@ function podArgs(job: Json, configMap: Json, index: number): string[] {
 }
 
 describe('k8s manifests', () => {
-  test('a ConfigMap and an Indexed Job that are valid Kubernetes objects', () => {
-    const [configMap, job, ...rest] = rendered();
+  test('a ConfigMap, an Indexed Job and the coordinator\'s Service and Job, all valid Kubernetes objects', () => {
+    const [configMap, job, service, coordinator, ...rest] = rendered();
     assert.equal(rest.length, 0);
+    new Service(service).validate();
+    new Job(coordinator).validate();
+    assert.deepEqual([service.metadata.name, coordinator.metadata.name, service.metadata.namespace], ['salvo-coordinator', 'salvo-coordinator', 'load']);
     assert.deepEqual([configMap.apiVersion, configMap.kind, job.apiVersion, job.kind], ['v1', 'ConfigMap', 'batch/v1', 'Job']);
     new ConfigMap(configMap).validate();
     new Job(job).validate();
@@ -92,7 +97,7 @@ describe('k8s manifests', () => {
   test('the pod of completion index k runs --shard k+1/N with the arguments intact', () => {
     const [configMap, job] = rendered();
     for (let index = 0; index < 4; index++) {
-      assert.deepEqual(podArgs(job, configMap, index), ['run', ...options.runArgs, '--shard', `${index + 1}/4`, '--out', `/results/shard-${index + 1}-of-4.json`]);
+      assert.deepEqual(podArgs(job, configMap, index), ['run', ...options.runArgs, '--shard', `${index + 1}/4`, '--coordinator', 'salvo-coordinator:7070', '--out', `/results/shard-${index + 1}-of-4.json`]);
     }
   });
 
@@ -100,5 +105,23 @@ describe('k8s manifests', () => {
     const [configMap] = rendered();
     assert.equal(configMap.data.args, `${options.runArgs.join('\n')}\n`);
     assert.deepEqual(JSON.parse(configMap.data['plan.json']), options.plan);
+  });
+
+  test('the coordinator waits for every shard, reached by its Service, and prints the merged result for k8s run', () => {
+    const [, job, service, coordinator] = rendered();
+    const { spec } = coordinator.spec.template;
+    assert.deepEqual(spec.containers[0].command, ['salvo', 'coordinate', '--shards', '4', '--host', '0.0.0.0', '--port', '7070', '--timeout', '5m', '--out', '/results/merged.json', '--print-result']);
+    // The Service picks exactly the coordinator's pod, not the shards'.
+    for (const [key, value] of Object.entries(service.spec.selector)) assert.equal(spec.containers && coordinator.spec.template.metadata.labels[key], value);
+    assert.notEqual(job.spec.template.metadata.labels['app.kubernetes.io/component'], service.spec.selector['app.kubernetes.io/component']);
+    assert.deepEqual(service.spec.ports, [{ name: 'coordinator', port: 7070, targetPort: 7070, protocol: 'TCP' }]);
+    assert.equal(coordinator.spec.backoffLimit, 0);
+    assert.equal(spec.nodeSelector, undefined);
+  });
+
+  test('a plan file travels in the ConfigMap', () => {
+    const [configMap] = rendered({ planFile: { target: { url: 'http://t/' } }, runArgs: ['/etc/salvo/plan-file.json'] });
+    assert.deepEqual(JSON.parse(configMap.data['plan-file.json']), { target: { url: 'http://t/' } });
+    assert.equal(rendered()[0].data['plan-file.json'], undefined);
   });
 });

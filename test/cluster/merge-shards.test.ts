@@ -29,7 +29,7 @@ describe('merging shards', () => {
   test('a complete set merges into the plan without shard, at the whole rate', () => {
     const merged = mergeResults([shard(2, 3), shard(3, 3), shard(1, 3)]);
     assert.equal(merged.plan.shard, undefined);
-    assert.deepEqual(merged.shards, { count: 3, startSpreadMs: 2 });
+    assert.deepEqual(merged.shards, { count: 3, startSpreadMs: 2, maxSkewMs: 3 });
     assert.equal(merged.summary.rate.target, 100);
     assert.equal(merged.summary.requests.sent, 9);
     assert.deepEqual(merged.sources?.map((source) => source.shard?.index), [2, 3, 1]);

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { connectionsOf, parseShard, ShardSyntaxError, splitConnections, targetRateOf } from '../../src/cluster/shard.js';
+import { composeShares, connectionsOf, parseShard, ShardSyntaxError, splitEvenly, targetRateOf, type Shard } from '../../src/cluster/shard.js';
 import { validatePlan } from '../../src/plan/index.js';
+import { ConstantPacer } from '../../src/schedule/constant.js';
+import type { Pacer } from '../../src/schedule/pacer.js';
+import { PoissonPacer } from '../../src/schedule/poisson.js';
+import { ShardedPacer } from '../../src/schedule/sharded.js';
 import { problemsOf } from '../support/plan.js';
 
 describe('shards', () => {
@@ -18,12 +22,12 @@ describe('shards', () => {
   test('connections split over N shares sum to C, none lost, none empty', () => {
     for (let total = 1; total <= 40; total++) {
       for (let count = 1; count <= Math.min(total, 8); count++) {
-        const shares = Array.from({ length: count }, (_, share) => splitConnections(total, share, count));
+        const shares = Array.from({ length: count }, (_, share) => splitEvenly(total, share, count));
         assert.equal(shares.reduce((sum, value) => sum + value, 0), total, `C = ${total}, N = ${count}`);
         assert.ok(Math.max(...shares) - Math.min(...shares) <= 1 && Math.min(...shares) >= 1);
       }
     }
-    assert.deepEqual([0, 1, 2].map((share) => splitConnections(50, share, 3)), [17, 17, 16]);
+    assert.deepEqual([0, 1, 2].map((share) => splitEvenly(50, share, 3)), [17, 17, 16]);
   });
 
   test('a plan with more shards than connections is refused', () => {
@@ -38,5 +42,63 @@ describe('shards', () => {
     assert.equal(targetRateOf(plan), 225);
     assert.equal(targetRateOf({ ...plan, shard: undefined }), 900);
     assert.equal(connectionsOf({ ...plan, shard: { index: 1, count: 4 } }), 3);
+  });
+
+  test('a split of virtual users (or anything counted) over N = 1…8 loses no remainder', () => {
+    for (let count = 1; count <= 8; count++) {
+      for (let total = 0; total <= 50; total++) {
+        const shares = Array.from({ length: count }, (_, share) => splitEvenly(total, share, count));
+        assert.equal(shares.reduce((sum, value) => sum + value, 0), total, `${total} over ${count}`);
+        assert.ok(Math.max(...shares) - Math.min(...shares) <= 1, `${total} over ${count}: ${shares.join(' ')}`);
+      }
+    }
+  });
+
+  test('worker w of W inside shard s of N is share s + (w−1)·N of N·W', () => {
+    assert.deepEqual(composeShares({ index: 2, count: 4 }, { index: 1, count: 2 }), { index: 2, count: 8 });
+    assert.deepEqual(composeShares({ index: 2, count: 4 }, { index: 2, count: 2 }), { index: 6, count: 8 });
+    assert.deepEqual(composeShares(undefined, { index: 3, count: 5 }), { index: 3, count: 5 });
+  });
+
+  /** The first `n` intended times of a 1-based share of `inner`'s schedule. */
+  const dues = (inner: () => Pacer, shard: Shard, n: number): number[] => {
+    const pacer = new ShardedPacer(inner(), shard.index - 1, shard.count);
+    return Array.from({ length: n }, (_, index) => pacer.dueUs(index));
+  };
+
+  for (const [name, inner] of [
+    ['constant', () => new ConstantPacer(700)],
+    ['seeded Poisson', () => new PoissonPacer(700, 42)],
+  ] as const) {
+    test(`the workers of a shard send exactly that shard's ${name} schedule`, () => {
+      for (const [shards, workers] of [[4, 2], [3, 3], [1, 4], [2, 1]] as const) {
+        for (let index = 1; index <= shards; index++) {
+          const shard = { index, count: shards };
+          const ofWorkers = Array.from({ length: workers }, (_, worker) => dues(inner, composeShares(shard, { index: worker + 1, count: workers }), 60)).flat();
+          const window = Math.min(...Array.from({ length: workers }, (_, worker) => dues(inner, composeShares(shard, { index: worker + 1, count: workers }), 60).at(-1)!));
+          const expected = dues(inner, shard, 60 * workers).filter((dueUs) => dueUs <= window);
+          assert.deepEqual(ofWorkers.filter((dueUs) => dueUs <= window).sort((a, b) => a - b), expected, `shard ${index}/${shards} × ${workers} workers`);
+          assert.ok(expected.length >= 50 * workers);
+        }
+      }
+    });
+  }
+
+  test("the connections of a shard's workers add up to the shard's", () => {
+    for (let total = 1; total <= 40; total++) {
+      for (let shards = 1; shards <= 4; shards++) {
+        for (let workers = 1; workers <= 4 && shards * workers <= total; workers++) {
+          for (let index = 1; index <= shards; index++) {
+            const shard = { index, count: shards };
+            const ofWorkers = Array.from({ length: workers }, (_, worker) => {
+              const share = composeShares(shard, { index: worker + 1, count: workers });
+              return splitEvenly(total, share.index - 1, share.count);
+            });
+            assert.equal(ofWorkers.reduce((sum, value) => sum + value, 0), splitEvenly(total, index - 1, shards), `C ${total}, shard ${index}/${shards}, ${workers} workers`);
+            assert.ok(Math.min(...ofWorkers) >= 1);
+          }
+        }
+      }
+    }
   });
 });

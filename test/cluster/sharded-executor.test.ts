@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { composeShares } from '../../src/cluster/shard.js';
 import { createExecutor } from '../../src/executors/index.js';
 import { Recorder } from '../../src/metrics/recorder.js';
 import { validatePlan, type PlanInput } from '../../src/plan/index.js';
@@ -36,6 +37,16 @@ describe('executors run their shard', () => {
       assert.deepEqual(shares.map((share) => share.connections), [[4], [3], [3]]);
     });
   }
+
+  test('the 2 workers of shard 2/4 send, together, what shard 2/4 sends, over its connections', () => {
+    const executor = { type: 'poisson-arrival-rate', ratePerSec: 900, durationMs: 500, seed: 11 } as const;
+    const shard = { index: 2, count: 4 };
+    const ofShard = runShare(plan(executor), shard);
+    const workers = [1, 2].map((index) => runShare(plan(executor), composeShares(shard, { index, count: 2 })));
+    assert.deepEqual(workers.flatMap((worker) => worker.intended).sort((a, b) => a - b), ofShard.intended);
+    assert.ok(ofShard.intended.length > 80);
+    assert.equal(workers.reduce((sum, worker) => sum + worker.connections[0]!, 0), ofShard.connections[0]);
+  });
 
   test('a max-throughput share opens its share of the connections, a whole run does not touch them', () => {
     const executor = { type: 'max-throughput', durationMs: 10 } as const;

@@ -37,6 +37,8 @@ const BAD_PLANS: { name: string; plan: unknown; problems: string[] }[] = [
     plan: { ...ramp({}), thresholds: [{ expression: 'rate>=0.9*target', abortOnFail: true }] },
     problems: ['thresholds[0].abortOnFail: threshold "rate>=0.9*target": a ramp\'s target rate changes every second, so "target" is judged on the whole run only'],
   },
+  { name: 'zero worker threads', plan: { ...base, run: { workers: 0 } }, problems: ['run.workers: Too small: expected number to be >=1'] },
+  { name: 'workers that are neither a count nor auto', plan: { ...base, run: { workers: 'all' } }, problems: ['run.workers: must be a whole number from 1 to 256, or "auto"'] },
   { name: 'a threshold that does not parse', plan: { ...base, thresholds: [{ expression: 'p99 < fast' }] }, problems: ['thresholds[0].expression: threshold "p99 < fast": expected a number after "<"'] },
   { name: 'a threshold as a bare string', plan: { ...base, thresholds: ['p99<250ms'] }, problems: ['thresholds[0]: Invalid input: expected object, received string'] },
   { name: 'no connections', plan: { ...base, connections: 0 }, problems: ['connections: Too small: expected number to be >=1'] },

@@ -124,9 +124,10 @@ describe('mergeResults', () => {
     assert.equal(a.summary.generator.saturated, false);
     assert.match(merged.summary.warnings.join('\n'), /the generator was saturated/);
     assert.deepEqual(merged.sources, [
-      { startedAt: a.startedAt, endedAt: a.endedAt, durationMs: 1000, generator: a.summary.generator },
-      { startedAt: b.startedAt, endedAt: b.endedAt, durationMs: 1000, generator: b.summary.generator },
+      { startedAt: a.startedAt, endedAt: a.endedAt, durationMs: 1000, generator: a.summary.generator, scheduleLagMs: a.summary.scheduleLagMs },
+      { startedAt: b.startedAt, endedAt: b.endedAt, durationMs: 1000, generator: b.summary.generator, scheduleLagMs: b.summary.scheduleLagMs },
     ]);
+    assert.match(merged.summary.warnings.at(-1)!, /^result 2 was the bottleneck \(CPU 95%, event-loop delay p99 25ms/);
 
     const maxThroughput = { type: 'max-throughput', durationMs: 1000 } as const;
     const closed = mergeResults([run([{ latenciesUs: [1000] }], { executor: maxThroughput }), run([{ latenciesUs: [1000] }], { executor: maxThroughput })]);

@@ -2,14 +2,20 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import type { ShardJobOptions } from '../../cluster/k8s-manifests.js';
-import { validatePlan } from '../../plan/index.js';
-import { freshSeed } from '../../schedule/random.js';
+import { CONFIG_DIR, POD_PLAN_FILE } from '../../cluster/k8s-names.js';
+import { isPlanFile, readPlanFile, validatePlan } from '../../plan/index.js';
+import { paletteFor } from '../../report/color.js';
+import { renderSummary } from '../../report/terminal-summary.js';
 import { RESULT_WRITERS } from '../../report/writers.js';
-import { CliError } from '../exit-codes.js';
-import { parseCount } from '../units.js';
+import type { RunResult } from '../../result/types.js';
+import { freshSeed } from '../../schedule/random.js';
+import { CliError, EXIT } from '../exit-codes.js';
+import { explicitFlags, flagsWithRunOptions, planFromFile } from '../plan-file-flags.js';
+import { parseCount, parseWholeMs } from '../units.js';
+import { addWriterOptions, requestedWriters } from '../writer-options.js';
 import { planFromFlags, runCommand, type RunFlags } from './run.js';
 
-interface RenderFlags {
+interface ManifestFlags {
   shards: number;
   image: string;
   name: string;
@@ -20,6 +26,10 @@ interface RenderFlags {
   memory: string;
   allowColocated?: boolean;
   resultsClaim?: string;
+  readyTimeout: number;
+}
+
+interface RenderFlags extends ManifestFlags {
   out?: string;
 }
 
@@ -54,16 +64,16 @@ export function parseToleration(text: string): NonNullable<ShardJobOptions['tole
 }
 
 /**
- * Reads `salvo run` arguments as `salvo run` would, without running: the url and flags, or the
- * one-line problem. The pods add --shard and --out themselves.
+ * Reads `salvo run` arguments as `salvo run` would, without running: the url (or plan file), the
+ * flags and which of them were typed, or the one-line problem. The pods add --shard and --out themselves.
  */
-export function parseRunArgs(args: string[]): { url: string; flags: RunFlags } {
-  let parsed: { url: string; flags: RunFlags } | undefined;
+export function parseRunArgs(args: string[]): { url: string; flags: RunFlags; explicit: Set<string> } {
+  let parsed: { url: string; flags: RunFlags; explicit: Set<string> } | undefined;
   const command = runCommand()
     .exitOverride()
     .configureOutput({ writeErr: () => {}, writeOut: () => {} })
-    .action((url: string, flags: RunFlags) => {
-      parsed = { url, flags };
+    .action((url: string, flags: RunFlags, self: Command) => {
+      parsed = { url, flags, explicit: explicitFlags(self) };
     });
   try {
     command.parse(args, { from: 'user' });
@@ -71,82 +81,149 @@ export function parseRunArgs(args: string[]): { url: string; flags: RunFlags } {
     if (error instanceof CommanderError) throw new CliError(`run arguments: ${error.message.replace(/^error: /, '')}`);
     throw error;
   }
-  if (!parsed) throw new CliError('run arguments: give the target URL and the salvo run options after --');
+  if (!parsed) throw new CliError('run arguments: give the target URL (or a plan file) and the salvo run options after --');
   return parsed;
 }
 
-/** The arguments each shard runs, checked offline: they must make a valid plan split `shards` ways. */
-export function shardRunArgs(args: string[], shards: number): { runArgs: string[]; plan: unknown } {
-  const { url, flags } = parseRunArgs(args);
-  if (flags.shard) throw new CliError('run arguments: leave out --shard, each pod adds its own');
+
+/**
+ * The arguments each shard runs, checked offline: they must make a valid plan split `shards` ways.
+ * A plan file travels in the ConfigMap (`planFile`) and the pods' arguments name it there.
+ */
+export function shardRunArgs(args: string[], shards: number): { runArgs: string[]; plan: unknown; planFile?: unknown } {
+  const { url, flags: typed, explicit } = parseRunArgs(args);
+  const planFile = isPlanFile(url);
+  const fileData = planFile ? readPlanFile(url) : undefined;
+  const fileRun = planFile ? planFromFile(url, typed, explicit).run : undefined;
+  const flags = fileRun ? flagsWithRunOptions(typed, fileRun, explicit) : typed;
+  const source = (flag: string, field: string): string => (explicit.has(field) || !planFile ? flag : `run.${field} (or ${flag})`);
+  if (flags.shard || (planFile && (fileData as { shard?: unknown } | null)?.shard !== undefined)) throw new CliError('run arguments: leave out --shard, each pod adds its own');
   const writer = RESULT_WRITERS.find((candidate) => typeof (flags as unknown as Record<string, unknown>)[candidate.key] === 'string');
-  if (writer) throw new CliError(`run arguments: leave out ${writer.flags.split(/[ ,]+/).find((part) => part.startsWith('--'))}, each pod writes its result to its volume (merge them, then report)`);
-  if (flags.ndjson !== undefined) throw new CliError('run arguments: --ndjson is not kept from pods; leave it out');
+  if (writer) throw new CliError(`run arguments: leave out ${source(writer.flags.split(/[ ,]+/).find((part) => part.startsWith('--'))!, writer.key)}, the coordinator writes the merged result`);
+  if (flags.ndjson !== undefined) throw new CliError(`run arguments: ${source('--ndjson', 'ndjson')} is not kept from pods; leave it out`);
+  if (flags.startAt !== undefined || flags.coordinator !== undefined) throw new CliError(`run arguments: leave out ${flags.startAt !== undefined ? source('--start-at', 'startAt') : '--coordinator'}, the coordinator starts the shards together`);
   if (flags.bodyFile !== undefined) throw new CliError('run arguments: --body-file names a file the pods do not have; use --body');
   const bad = args.find((arg) => /[\n\r]/.test(arg));
   if (bad !== undefined) throw new CliError('run arguments: an argument holds a line break, which the pods cannot read back');
   // Every shard must draw the same Poisson schedule: the seed is chosen once, here.
-  const runArgs = flags.rate !== undefined && flags.arrival === 'poisson' && flags.seed === undefined ? [...args, '--seed', String(freshSeed())] : [...args];
-  const { flags: finalFlags } = parseRunArgs(runArgs);
-  const plan = validatePlan({ ...planFromFlags(url, finalFlags), shard: { index: 1, count: shards } });
-  const { shard: _shard, ...whole } = plan;
-  return { runArgs, plan: whole };
+  const withSeed = flags.rate !== undefined && flags.arrival === 'poisson' && flags.seed === undefined ? [...args, '--seed', String(freshSeed())] : [...args];
+  const final = parseRunArgs(withSeed);
+  const { run: _run, shard: _shard, ...whole } = planFile ? planFromFile(url, final.flags, final.explicit) : validatePlan(planFromFlags(url, final.flags));
+  if (whole.connections < shards) throw new CliError(`invalid plan: shard: ${shards} shards need at least ${shards} connections to share, the plan has ${whole.connections}`);
+  if (!planFile) return { runArgs: withSeed, plan: whole };
+  const runArgs = withSeed.map((arg) => (arg === url ? `${CONFIG_DIR}/${POD_PLAN_FILE}` : arg));
+  return { runArgs, plan: whole, planFile: fileData };
 }
 
+/** The options both `render` and `run` take to shape the manifests. */
+function addManifestOptions(command: Command): Command {
+  return command
+    .usage('--shards <n> [options] -- <url-or-plan> [salvo run options]')
+    .argument('<run-args...>', 'after --: the target URL or a plan file, and salvo run options, as for salvo run')
+    .requiredOption('--shards <n>', 'how many shards (pods), each running 1/n of the load', (text) => parseCount(text))
+    .option('--image <image>', 'container image with salvo on its PATH', 'salvo:0.1.0')
+    .option('--name <name>', 'name of the ConfigMap and the Jobs (the coordinator is <name>-coordinator)', checked(DNS_LABEL, 'a DNS label (lower-case letters, digits, -)'), 'salvo')
+    .option('--namespace <namespace>', 'namespace of the objects (default: kubectl\'s current)', checked(DNS_LABEL, 'a namespace name'))
+    .option('--node-selector <key=value>', 'run only on nodes with this label', parseNodeSelector as (text: string) => unknown, 'dedicatednode=load')
+    .option('--no-node-selector', 'run on any node')
+    .option('--toleration <key=value:Effect>', 'tolerate this taint of the dedicated nodes', parseToleration as (text: string) => unknown, 'dedicated=load:NoSchedule')
+    .option('--no-toleration', 'tolerate no taint')
+    .option('--cpu <quantity>', 'CPU of each shard pod, requested and limit', checked(QUANTITY, 'a Kubernetes quantity (1, 500m)'), '1')
+    .option('--memory <quantity>', 'memory of each pod, requested and limit', checked(QUANTITY, 'a Kubernetes quantity (512Mi, 1Gi)'), '1Gi')
+    .option('--allow-colocated', 'let two shards share a node (no pod anti-affinity)')
+    .option('--results-claim <claim>', 'PersistentVolumeClaim (ReadWriteMany) for the results; default an emptyDir per pod', checked(DNS_LABEL, 'a claim name'))
+    .option('--ready-timeout <duration>', 'how long the coordinator waits for every shard pod (scheduling and image pulls included)', parseWholeMs, 300_000);
+}
+
+/** The manifests for `args`, every input checked. */
+async function manifestsFor(args: string[], flags: ManifestFlags): Promise<Record<string, unknown>[]> {
+  const { runArgs, plan, planFile } = shardRunArgs(args, flags.shards);
+  // Loaded here: the YAML library would add tens of ms to the start of every other command.
+  const { shardJobManifests } = await import('../../cluster/k8s-manifests.js');
+  // Commander hands the default through the parser only when given on the command line.
+  const nodeSelector = typeof flags.nodeSelector === 'string' ? parseNodeSelector(flags.nodeSelector) : (flags.nodeSelector as unknown as ShardJobOptions['nodeSelector'] | false);
+  const toleration = typeof flags.toleration === 'string' ? parseToleration(flags.toleration) : (flags.toleration as unknown as ShardJobOptions['toleration'] | false);
+  return shardJobManifests({
+    name: flags.name,
+    ...(flags.namespace ? { namespace: flags.namespace } : {}),
+    shards: flags.shards,
+    image: flags.image,
+    runArgs,
+    plan,
+    ...(planFile !== undefined ? { planFile } : {}),
+    ...(nodeSelector ? { nodeSelector } : {}),
+    ...(toleration ? { toleration } : {}),
+    cpu: flags.cpu,
+    memory: flags.memory,
+    allowColocated: flags.allowColocated === true,
+    ...(flags.resultsClaim ? { resultsClaim: flags.resultsClaim } : {}),
+    readyTimeout: `${flags.readyTimeout}ms`,
+  });
+}
+
+/** Files of `render --out`: what each holds, by kind and component. */
+const RENDER_FILES: [file: string, holds: (manifest: Record<string, unknown>) => boolean][] = [
+  ['00-configmap.yaml', (manifest) => manifest.kind === 'ConfigMap'],
+  ['10-job.yaml', (manifest) => manifest.kind === 'Job' && componentOf(manifest) === 'shard'],
+  ['20-coordinator.yaml', (manifest) => componentOf(manifest) === 'coordinator'],
+];
+
+const componentOf = (manifest: Record<string, unknown>): unknown => (manifest.metadata as { labels: Record<string, string> }).labels['app.kubernetes.io/component'];
+
 export function k8sCommand(): Command {
-  const k8s = new Command('k8s').description('run shards of one load as pods on Kubernetes');
+  const k8s = new Command('k8s').description('run shards of one load as pods on Kubernetes, started together and merged by a coordinator pod');
   k8s.addCommand(
-    new Command('render')
-      .description('write the manifests (a ConfigMap and an Indexed Job, one pod per shard) for a run; needs no cluster')
-      .usage('--shards <n> [options] -- <url> [salvo run options]')
-      .argument('<run-args...>', 'after --: the target URL and salvo run options, as for salvo run')
-      .requiredOption('--shards <n>', 'how many shards (pods), each running 1/n of the load', (text) => parseCount(text))
-      .option('--image <image>', 'container image with salvo on its PATH', 'salvo:0.1.0')
-      .option('--name <name>', 'name of the ConfigMap and the Job', checked(DNS_LABEL, 'a DNS label (lower-case letters, digits, -)'), 'salvo')
-      .option('--namespace <namespace>', 'namespace of the objects (default: kubectl\'s current)', checked(DNS_LABEL, 'a namespace name'))
-      .option('--node-selector <key=value>', 'run only on nodes with this label', parseNodeSelector as (text: string) => unknown, 'dedicatednode=load')
-      .option('--no-node-selector', 'run on any node')
-      .option('--toleration <key=value:Effect>', 'tolerate this taint of the dedicated nodes', parseToleration as (text: string) => unknown, 'dedicated=load:NoSchedule')
-      .option('--no-toleration', 'tolerate no taint')
-      .option('--cpu <quantity>', 'CPU of each pod, requested and limit', checked(QUANTITY, 'a Kubernetes quantity (1, 500m)'), '1')
-      .option('--memory <quantity>', 'memory of each pod, requested and limit', checked(QUANTITY, 'a Kubernetes quantity (512Mi, 1Gi)'), '1Gi')
-      .option('--allow-colocated', 'let two shards share a node (no pod anti-affinity)')
-      .option('--results-claim <claim>', 'PersistentVolumeClaim (ReadWriteMany) for the results; default an emptyDir per pod', checked(DNS_LABEL, 'a claim name'))
-      .option('--out <dir>', 'write 00-configmap.yaml and 10-job.yaml into this directory instead of stdout')
+    addManifestOptions(new Command('render'))
+      .description('write the manifests (a ConfigMap, an Indexed Job with one pod per shard, the coordinator\'s Job and Service) for a run; needs no cluster')
+      .option('--out <dir>', 'write 00-configmap.yaml, 10-job.yaml and 20-coordinator.yaml into this directory instead of stdout')
       .action(async (args: string[], flags: RenderFlags) => {
-        const { runArgs, plan } = shardRunArgs(args, flags.shards);
-        // Loaded here: the YAML library would add tens of ms to the start of every other command.
-        const { manifestsYaml, shardJobManifests } = await import('../../cluster/k8s-manifests.js');
-        // Commander hands the default through the parser only when given on the command line.
-        const nodeSelector = typeof flags.nodeSelector === 'string' ? parseNodeSelector(flags.nodeSelector) : (flags.nodeSelector as unknown as ShardJobOptions['nodeSelector'] | false);
-        const toleration = typeof flags.toleration === 'string' ? parseToleration(flags.toleration) : (flags.toleration as unknown as ShardJobOptions['toleration'] | false);
-        const manifests = shardJobManifests({
-          name: flags.name,
-          ...(flags.namespace ? { namespace: flags.namespace } : {}),
-          shards: flags.shards,
-          image: flags.image,
-          runArgs,
-          plan,
-          ...(nodeSelector ? { nodeSelector } : {}),
-          ...(toleration ? { toleration } : {}),
-          cpu: flags.cpu,
-          memory: flags.memory,
-          allowColocated: flags.allowColocated === true,
-          ...(flags.resultsClaim ? { resultsClaim: flags.resultsClaim } : {}),
-        });
+        const manifests = await manifestsFor(args, flags);
+        const { manifestsYaml } = await import('../../cluster/k8s-manifests.js');
         if (flags.out === undefined) {
           process.stdout.write(manifestsYaml(manifests));
           return;
         }
         try {
           mkdirSync(flags.out, { recursive: true });
-          const files = [join(flags.out, '00-configmap.yaml'), join(flags.out, '10-job.yaml')];
-          manifests.forEach((manifest, index) => writeFileSync(files[index]!, manifestsYaml([manifest])));
-          for (const file of files) process.stdout.write(`  written: ${file}\n`);
+          for (const [file, holds] of RENDER_FILES) {
+            writeFileSync(join(flags.out, file), manifestsYaml(manifests.filter(holds)));
+            process.stdout.write(`  written: ${join(flags.out, file)}\n`);
+          }
         } catch (error) {
           throw new CliError(`--out: ${(error as Error).message}`);
         }
       }),
   );
+  k8s.addCommand(
+    addWriterOptions(addManifestOptions(new Command('run')))
+      .description('apply the manifests with kubectl, follow the coordinator, and write the merged result here (--out, --html, ...)')
+      .action(async (args: string[], flags: ManifestFlags & Record<string, unknown>) => {
+        process.exitCode = await runOnCluster(args, flags);
+      }),
+  );
   return k8s;
+}
+
+async function runOnCluster(args: string[], flags: ManifestFlags & Record<string, unknown>): Promise<number> {
+  const writers = requestedWriters(flags);
+  const manifests = await manifestsFor(args, flags);
+  const { K8sRunError, kubectlRunner, runOnKubernetes } = await import('../../cluster/k8s-run.js');
+  let result: RunResult;
+  try {
+    result = await runOnKubernetes(manifests, {
+      name: flags.name,
+      ...(flags.namespace ? { namespace: flags.namespace } : {}),
+      kubectl: kubectlRunner,
+      podStartTimeoutS: Math.ceil(flags.readyTimeout / 1000),
+      onLine: (line) => process.stdout.write(`  ${line}\n`),
+    });
+  } catch (error) {
+    if (error instanceof K8sRunError) throw new CliError(error.message);
+    throw error;
+  }
+  for (const writer of writers) await writer.write(result);
+  process.stdout.write(`${renderSummary(result, paletteFor(process.stdout)).join('\n')}\n`);
+  for (const writer of writers) process.stdout.write(`  written: ${writer.path}\n`);
+  if (result.partial) return EXIT.internal;
+  return result.thresholds?.some((threshold) => !threshold.passed) ? EXIT.thresholds : EXIT.ok;
 }

@@ -1,7 +1,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { CoordinatorClientError, joinCoordinator, parseHostPort, sendResult } from '../../cluster/coordinator-client.js';
 import { parseShard, ShardSyntaxError, type Shard } from '../../cluster/shard.js';
 import { parseStartAt, startAtRecord, StartAtError, waitUntil } from '../../cluster/start-at.js';
-import { isPlanFile, isScenarioFile, validatePlan, type PlanInput } from '../../plan/index.js';
+import type { SecondSample } from '../../metrics/recorder.js';
+import { isPlanFile, isScenarioFile, validatePlan, type Plan, type PlanInput } from '../../plan/index.js';
+import { MAX_WORKERS } from '../../plan/run-options.js';
 import { isVuExecutor } from '../../plan/schema.js';
 import { paletteFor } from '../../report/color.js';
 import { NdjsonExchangeLog } from '../../report/ndjson.js';
@@ -9,10 +12,11 @@ import { ProgressPrinter } from '../../report/progress-printer.js';
 import { renderSummary } from '../../report/terminal-summary.js';
 import { assertWritable } from '../../result/io.js';
 import type { RunResult } from '../../result/types.js';
-import { startRun } from '../../runner/index.js';
+import { startRun, type RunHandle } from '../../runner/index.js';
 import { freshSeed } from '../../schedule/random.js';
 import { parseThreshold, ThresholdSyntaxError } from '../../thresholds/parse.js';
 import { systemClock } from '../../time/clock.js';
+import { startWorkers, workerCount } from '../../workers/index.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { assertPlanFileExists, explicitFlags, flagsWithRunOptions, planFromFile, planFromScenario } from '../plan-file-flags.js';
 import { builtinOf } from '../../scenario/builtin/index.js';
@@ -60,6 +64,8 @@ export interface RunFlags {
   vus?: number;
   target?: string;
   scenario?: string;
+  workers?: number | 'auto';
+  coordinator?: { host: string; port: number };
 }
 
 const collect = <T>(value: T, previous: T[]): T[] => [...previous, value];
@@ -91,6 +97,22 @@ function checkedStartAt(text: string): number {
     if (error instanceof StartAtError) throw new InvalidArgumentError(error.message);
     throw error;
   }
+}
+
+function checkedHostPort(text: string): { host: string; port: number } {
+  try {
+    return parseHostPort(text);
+  } catch (error) {
+    if (error instanceof CoordinatorClientError) throw new InvalidArgumentError(error.message);
+    throw error;
+  }
+}
+
+function parseWorkers(text: string): number | 'auto' {
+  if (text.trim() === 'auto') return 'auto';
+  const workers = parseCount(text);
+  if (workers > MAX_WORKERS) throw new InvalidArgumentError(`"${text}" is more than ${MAX_WORKERS}`);
+  return workers;
 }
 
 /** A fraction in (0, 1]: "0.25", "1". */
@@ -141,7 +163,9 @@ export function runCommand(): Command {
     .option('--progress <duration>', 'when stdout is not a terminal, print a progress line this often (whole seconds)', parseDuration, 5000)
     .option('-q, --quiet', 'print nothing but errors')
     .option('--shard <index/count>', 'run only this share of the load, 1-based (2/8: the 2nd of 8); merge the shards with salvo merge', checkedShard)
-    .option('--start-at <ISO time>', 'wait until this wall-clock instant (with a zone: 2026-11-23T08:00:00Z) before time zero, so shards start together', checkedStartAt);
+    .option('--start-at <ISO time>', 'wait until this wall-clock instant (with a zone: 2026-11-23T08:00:00Z) before time zero, so shards start together', checkedStartAt)
+    .option('--coordinator <host:port>', 'with --shard: wait for salvo coordinate to start every shard together, then send it the result', checkedHostPort)
+    .option('--workers <n|auto>', 'share the load over n worker threads (auto: one per available core); one result, as from one thread', parseWorkers);
   return addWriterOptions(addScenarioFlags(command)).action(async (url: string, flags: RunFlags, self: Command) => {
     process.exitCode = await runFromFlags(url, flags, self);
   });
@@ -255,15 +279,23 @@ async function runFromFlags(url: string, flags: RunFlags, command: Command): Pro
   const plan = isVuExecutor(planned.executor) && planned.seed === undefined ? { ...planned, seed: freshSeed() } : planned;
   if (runOptions !== undefined) flags = flagsWithRunOptions(flags, runOptions, explicitFlags(command));
   const writers = requestedWriters(flags as unknown as Record<string, unknown>);
+  const workers = workerCount(flags.workers ?? 1);
+  if (workers > 1 && flags.ndjson !== undefined) throw new CliError('--ndjson logs each request from one thread: leave out --workers');
   const exchangeLog = exchangeLogFromFlags(flags);
   const progress = flags.quiet
     ? undefined
     : new ProgressPrinter({ out: process.stdout, isTTY: process.stdout.isTTY === true, everySeconds: Math.ceil(flags.progress / 1000), plan });
+  if (flags.coordinator !== undefined) flags = { ...flags, startAt: await startOfCoordinator(flags.coordinator, plan, flags) };
   if (flags.startAt !== undefined) {
     if (!flags.quiet) process.stdout.write(`waiting until ${new Date(flags.startAt).toISOString()} to start\n`);
-    await waitUntil(flags.startAt);
+    // Worker threads wait themselves, once loaded, so that loading them does not make the start late.
+    if (workers === 1) await waitUntil(flags.startAt);
   }
-  const handle = await startRun(plan, { clock: systemClock, probe: flags.probe, onExchange: exchangeLog, onSecond: (sample) => progress?.onSecond(sample, handle.inFlight()) });
+  const onSecond = (sample: SecondSample): void => progress?.onSecond(sample, handle.inFlight());
+  const handle: RunHandle =
+    workers > 1
+      ? await startWorkers(plan, { workers, probe: flags.probe, onSecond, ...(flags.startAt !== undefined ? { startAtMs: flags.startAt } : {}) })
+      : await startRun(plan, { clock: systemClock, probe: flags.probe, onExchange: exchangeLog, onSecond });
   const signals: Record<string, number> = { SIGINT: EXIT.interruptedBySigint, SIGTERM: EXIT.interruptedBySigterm };
   const onSignal = (signal: NodeJS.Signals): void => handle.stop(signal);
   for (const signal of Object.keys(signals)) process.once(signal, onSignal);
@@ -276,6 +308,7 @@ async function runFromFlags(url: string, flags: RunFlags, command: Command): Pro
   }
   if (flags.startAt !== undefined) result = { ...result, startAt: startAtRecord(flags.startAt, result.startedAt) };
   for (const writer of writers) await writer.write(result);
+  const unsent = flags.coordinator === undefined ? undefined : await coordinatorRefusal(flags.coordinator, result);
   if (exchangeLog !== undefined) {
     try {
       await exchangeLog.close();
@@ -288,9 +321,41 @@ async function runFromFlags(url: string, flags: RunFlags, command: Command): Pro
     for (const writer of writers) process.stdout.write(`  written: ${writer.path}\n`);
     if (exchangeLog !== undefined) process.stdout.write(`  written: ${exchangeLog.path}\n`);
   }
+  if (unsent !== undefined) {
+    process.stderr.write(`salvo: error: ${unsent}\n`);
+    return EXIT.internal;
+  }
+  // A worker that died leaves a result short of its share: written, but no success.
+  if (result.partial) {
+    process.stderr.write(`salvo: error: the result is partial: ${result.partial.join('; ')}\n`);
+    return EXIT.internal;
+  }
   // A run cut short by a signal carries no judged thresholds, so Ctrl-C stays 130.
   if (result.thresholds?.some((threshold) => !threshold.passed)) return EXIT.thresholds;
   return result.interrupted ? (signals[result.interruptReason ?? ''] ?? EXIT.internal) : EXIT.ok;
+}
+
+/** Joins the coordinator and waits for the others: the start instant it gives, epoch ms. */
+async function startOfCoordinator(address: { host: string; port: number }, plan: Plan, flags: RunFlags): Promise<number> {
+  if (flags.startAt !== undefined) throw new CliError('--coordinator sets the start instant: leave out --start-at');
+  if (plan.shard === undefined) throw new CliError('--coordinator needs --shard: the coordinator merges shards');
+  if (!flags.quiet) process.stdout.write(`shard ${plan.shard.index}/${plan.shard.count} waiting for the coordinator at ${address.host}:${address.port}\n`);
+  try {
+    return await joinCoordinator(address, plan);
+  } catch (error) {
+    if (error instanceof CoordinatorClientError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+/** Sends the result to the coordinator; what went wrong, in one line, when it did not take it. */
+async function coordinatorRefusal(address: { host: string; port: number }, result: RunResult): Promise<string | undefined> {
+  try {
+    await sendResult(address, result);
+    return undefined;
+  } catch (error) {
+    return `the result did not reach the coordinator: ${(error as Error).message}`;
+  }
 }
 
 /** The --ndjson log, its path checked before the run like every other file a run writes. */

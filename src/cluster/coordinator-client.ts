@@ -1,0 +1,80 @@
+import { request } from 'node:http';
+import type { Plan } from '../plan/schema.js';
+import type { RunResult } from '../result/types.js';
+import type { ReadyRequest } from './coordinator.js';
+
+/** Why a shard could not work with its coordinator, in one line. */
+export class CoordinatorClientError extends Error {
+  override name = 'CoordinatorClientError';
+}
+
+/** "host:port" → its parts; anything else is refused in one line. */
+export function parseHostPort(text: string): { host: string; port: number } {
+  const match = /^\[?([^\s[\]]+?)\]?:(\d{1,5})$/.exec(text.trim());
+  const port = Number(match?.[2]);
+  if (!match || !(port >= 1 && port <= 65_535)) throw new CoordinatorClientError(`"${text}" is not host:port (e.g. 127.0.0.1:7070)`);
+  return { host: match[1]!, port };
+}
+
+/** A shard may start before its coordinator (pods do): it keeps trying to reach it this long. */
+const CONNECT_TIMEOUT_MS = 60_000;
+const RETRY_MS = 500;
+/** The longest a shard waits for the others to be ready (the coordinator's own --timeout is normally shorter). */
+const READY_WAIT_MS = 15 * 60_000;
+
+interface Answer {
+  status: number;
+  body: { startAtMs?: number; error?: string };
+}
+
+function post(address: { host: string; port: number }, path: string, body: unknown, timeoutMs: number): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const payload = Buffer.from(JSON.stringify(body));
+    const outgoing = request({ host: address.host, port: address.port, method: 'POST', path, headers: { 'content-type': 'application/json', 'content-length': payload.length }, timeout: timeoutMs }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        try {
+          resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Answer['body'] });
+        } catch {
+          reject(new CoordinatorClientError(`the coordinator at ${address.host}:${address.port} answered ${response.statusCode} without JSON: is it a salvo coordinator?`));
+        }
+      });
+    });
+    outgoing.on('timeout', () => outgoing.destroy(new CoordinatorClientError(`the coordinator at ${address.host}:${address.port} did not answer within ${timeoutMs / 1000}s`)));
+    outgoing.on('error', reject);
+    outgoing.end(payload);
+  });
+}
+
+/** Posts, retrying while nothing listens yet (the coordinator may come up after the shard), up to CONNECT_TIMEOUT_MS. */
+async function postPatiently(address: { host: string; port: number }, path: string, body: unknown, timeoutMs: number): Promise<Answer> {
+  const giveUpAt = Date.now() + CONNECT_TIMEOUT_MS;
+  for (;;) {
+    try {
+      return await post(address, path, body, timeoutMs);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const retryable = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH';
+      if (!retryable) throw error instanceof CoordinatorClientError ? error : new CoordinatorClientError(`coordinator ${address.host}:${address.port}: ${code ?? (error as Error).message}`);
+      if (Date.now() >= giveUpAt) throw new CoordinatorClientError(`cannot reach the coordinator at ${address.host}:${address.port} (${code}) for ${CONNECT_TIMEOUT_MS / 1000}s`);
+      await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+    }
+  }
+}
+
+/** Tells the coordinator this shard is ready and waits for the others: resolves to the start instant, epoch ms. */
+export async function joinCoordinator(address: { host: string; port: number }, plan: Plan): Promise<number> {
+  const { shard, ...rest } = plan;
+  if (shard === undefined) throw new CoordinatorClientError('--coordinator needs --shard: the coordinator merges shards');
+  const ready: ReadyRequest = { shard, plan: rest };
+  const { status, body } = await postPatiently(address, '/ready', ready, READY_WAIT_MS);
+  if (status !== 200 || typeof body.startAtMs !== 'number') throw new CoordinatorClientError(body.error ?? `the coordinator answered ${status}`);
+  return body.startAtMs;
+}
+
+/** Hands this shard's result to the coordinator. */
+export async function sendResult(address: { host: string; port: number }, result: RunResult): Promise<void> {
+  const { status, body } = await postPatiently(address, '/result', result, 60_000);
+  if (status !== 200) throw new CoordinatorClientError(`the coordinator refused the result: ${body.error ?? status}`);
+}

@@ -1,0 +1,1 @@
+export { startWorkers, runWorkers, workerCount, type WorkersOptions } from './start-workers.js';

@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { joinCoordinator } from '../../src/cluster/coordinator-client.js';
+import { RESULT_LINE_PREFIX, startCoordinator } from '../../src/cluster/coordinator.js';
+import { createHistogram, decodeHistogram, percentilesMs } from '../../src/metrics/histogram.js';
+import { validatePlan } from '../../src/plan/index.js';
+import { readResult } from '../../src/result/io.js';
+import { startTargetProcess, type TargetProcess } from '../../src/targets/target-process.js';
+import { assertUsageError, salvoAsync, type CliOutcome } from '../support/cli.js';
+
+const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+
+/** `salvo coordinate …` in its own process: its address once it listens, and its outcome once it ends. */
+async function coordinatorProcess(args: string[]): Promise<{ address: string; done: Promise<CliOutcome>; child: ChildProcess; output: { stdout: string } }> {
+  const child = spawn(process.execPath, [MAIN, 'coordinate', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = { stdout: '', stderr: '' };
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output.stderr += chunk));
+  const done = once(child, 'close').then(([status]) => ({ status: status as number | null, ...output }));
+  const address = await new Promise<string>((resolve, reject) => {
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      output.stdout += chunk;
+      const match = /listening on http:\/\/(\S+),/.exec(output.stdout);
+      if (match) resolve(match[1]!);
+    });
+    void done.then(() => reject(new Error(`the coordinator ended before it listened: ${output.stderr}`)));
+  });
+  return { address, done, child, output };
+}
+
+describe('salvo coordinate', () => {
+  let target: TargetProcess;
+  let dir: string;
+  before(async () => {
+    target = await startTargetProcess();
+    dir = mkdtempSync(join(tmpdir(), 'salvo-coordinate-'));
+  });
+  after(async () => {
+    await target.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('starts 3 shard processes together and merges them: counts add up, percentiles of all samples, small skew', async () => {
+    const merged = join(dir, 'merged.json');
+    const coordinator = await coordinatorProcess(['--shards', '3', '--out', merged, '--print-result']);
+    const shardPaths = [1, 2, 3].map((index) => join(dir, `shard-${index}.json`));
+    const shards = await Promise.all(
+      shardPaths.map((out, index) => salvoAsync('run', target.url, '--rate', '300', '-d', '1s', '-c', '6', '--shard', `${index + 1}/3`, '--coordinator', coordinator.address, '--quiet', '--out', out)),
+    );
+    shards.forEach(({ status, stderr }, index) => assert.equal(status, 0, `shard ${index + 1}: ${stderr}`));
+    const { status, stdout, stderr } = await coordinator.done;
+    assert.equal(status, 0, stderr);
+    assert.match(stdout, /all 3 shards ready: they start at \S+Z/);
+    assert.match(stdout, /start skew {2}spread \S+, latest \S+ after the start instant/);
+
+    const results = await Promise.all(shardPaths.map((path) => readResult(path)));
+    const result = await readResult(merged);
+    const sum = (field: 'sent' | 'completed' | 'dropped') => results.reduce((total, shard) => total + shard.summary.requests[field], 0);
+    assert.equal(result.summary.requests.sent, sum('sent'));
+    assert.equal(result.summary.requests.completed, sum('completed'));
+    assert.equal(sum('sent') + sum('dropped'), 300);
+    assert.equal(result.summary.rate.target, 300);
+    const all = createHistogram();
+    for (const shard of results) all.add(decodeHistogram(shard.histograms.corrected));
+    assert.deepEqual(result.summary.latencyMs.corrected, percentilesMs(all));
+    assert.equal(result.shards?.count, 3);
+    assert.ok(result.shards!.startSpreadMs < 500, `start spread ${result.shards!.startSpreadMs} ms`);
+    assert.ok(result.shards!.maxSkewMs !== undefined && Math.abs(result.shards!.maxSkewMs) < 500, `start skew ${result.shards!.maxSkewMs} ms`);
+    assert.deepEqual(result.sources?.map((source) => source.shard?.index), [1, 2, 3]);
+    // What salvo k8s run reads from the coordinator pod's log.
+    const printed = stdout.trimEnd().split('\n').at(-1)!;
+    assert.ok(printed.startsWith(RESULT_LINE_PREFIX));
+    assert.deepEqual(JSON.parse(printed.slice(RESULT_LINE_PREFIX.length)), result);
+  });
+
+  test('names the shards that never arrived, in one line, to itself and to the shard that waited', async () => {
+    const coordinator = await coordinatorProcess(['--shards', '3', '--timeout', '1s']);
+    const shard = await salvoAsync('run', target.url, '--rate', '10', '-d', '1s', '-c', '3', '--shard', '1/3', '--coordinator', coordinator.address, '--quiet');
+    const { status, stderr } = await coordinator.done;
+    assert.equal(status, 2);
+    assert.equal(stderr, 'salvo: error: shards 2/3, 3/3 never arrived within 1s\n');
+    assert.equal(shard.status, 2);
+    assert.equal(shard.stderr, 'salvo: error: the coordinator gave up: shards 2/3, 3/3 never arrived within 1s\n');
+  });
+
+  test('Ctrl-C keeps the results that came beside --out and exits 130', async () => {
+    const out = join(dir, 'interrupted.json');
+    const coordinator = await coordinatorProcess(['--shards', '2', '--out', out]);
+    const run = (index: number) => spawn(process.execPath, [MAIN, 'run', target.url, '--rate', '50', '-d', '1s', '-c', '2', '--shard', `${index}/2`, '--coordinator', coordinator.address, '--quiet'], { stdio: 'ignore' });
+    const [first, second] = [run(1), run(2)];
+    await new Promise<void>((resolve) => coordinator.child.stdout!.on('data', () => /all 2 shards ready/.test(coordinator.output.stdout) && resolve()));
+    second.kill('SIGKILL'); // it will never send its result
+    await once(first, 'exit');
+    await new Promise<void>((resolve) => {
+      const check = (): void => (/shard 1\/2 sent its result/.test(coordinator.output.stdout) ? resolve() : void setTimeout(check, 50));
+      check();
+    });
+    coordinator.child.kill('SIGINT');
+    const { status, stderr } = await coordinator.done;
+    assert.equal(stderr, 'salvo: error: interrupted by SIGINT\n');
+    assert.equal(status, 130);
+    assert.ok(existsSync(join(dir, 'interrupted.shard-1-of-2.json')));
+    assert.equal((await readResult(join(dir, 'interrupted.shard-1-of-2.json'))).plan.shard?.index, 1);
+  });
+
+  test('refuses a shard of another count and a shard of another plan', async () => {
+    const coordinator = await startCoordinator({ shards: 2, host: '127.0.0.1', port: 0, readyTimeoutMs: 10_000 });
+    const address = { host: '127.0.0.1', port: Number(new URL(coordinator.url).port) };
+    const plan = (rate: number, index: number, count: number) =>
+      validatePlan({ target: { url: 'http://127.0.0.1:1/' }, executor: { type: 'constant-arrival-rate', ratePerSec: rate, durationMs: 1000 }, connections: 4, shard: { index, count } });
+    try {
+      await assert.rejects(joinCoordinator(address, plan(10, 1, 3)), /^CoordinatorClientError: this coordinator runs 2 shards, not shard 1\/3$/);
+      const first = joinCoordinator(address, plan(10, 1, 2));
+      first.catch(() => {});
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await assert.rejects(joinCoordinator(address, plan(20, 2, 2)), /shard 2\/2 runs a different plan than the shards already here/);
+      await assert.rejects(joinCoordinator(address, plan(10, 1, 2)), /shard 1\/2 has already joined/);
+      const second = await joinCoordinator(address, plan(10, 2, 2));
+      assert.equal(await first, second);
+      assert.equal(await coordinator.started, second);
+    } finally {
+      await coordinator.close();
+    }
+  });
+
+  const refused: [string[], RegExp][] = [
+    [['--rate', '10', '--coordinator', '127.0.0.1:7070'], /--coordinator needs --shard/],
+    [['--rate', '10', '--shard', '1/2', '--coordinator', '127.0.0.1:7070', '--start-at', '2099-01-01T00:00:00Z'], /--coordinator sets the start instant: leave out --start-at/],
+    [['--coordinator', 'nowhere'], /--coordinator.*not host:port/],
+  ];
+  for (const [args, pattern] of refused) {
+    test(`run refuses ${args.join(' ')}`, () => assertUsageError(['run', 'http://127.0.0.1:9/', ...args], pattern));
+  }
+
+  test('refuses a port it cannot listen on', async () => {
+    const coordinator = await startCoordinator({ shards: 1, host: '127.0.0.1', port: 0, readyTimeoutMs: 10_000 });
+    try {
+      assertUsageError(['coordinate', '--shards', '2', '--port', new URL(coordinator.url).port], /^salvo: error: cannot listen on 127\.0\.0\.1:\d+: EADDRINUSE$/);
+    } finally {
+      await coordinator.close();
+    }
+  });
+});
