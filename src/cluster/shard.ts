@@ -38,6 +38,23 @@ export function splitEvenly(total: number, share: number, count: number): number
 }
 
 /**
+ * A share of per-type counts (virtual users by user type), exact and balanced: the users of all types
+ * are numbered in type order and share s of N takes users s, s+N, s+2N, ... So every share's counts add
+ * up to the whole type by type, and shares differ by at most one user in total.
+ */
+export function shareOfCounts(counts: readonly number[], share: Shard): number[] {
+  const s = share.index - 1;
+  // How many of the users 0 … end−1 fall to share s.
+  const upTo = (end: number): number => (end > s ? Math.floor((end - s - 1) / share.count) + 1 : 0);
+  let start = 0;
+  return counts.map((count) => {
+    const mine = upTo(start + count) - upTo(start);
+    start += count;
+    return mine;
+  });
+}
+
+/**
  * Share `inner` of share `outer` (worker 1/2 of shard 2/4) as one share of the whole: outer owns
  * global requests o, o+N, o+2N, … (0-based o), and inner's w-th of W of those are o + (w + jW)·N, that
  * is, share o + w·N of N·W. So a worker inside a shard is simply a finer shard, for the schedule and,

@@ -381,7 +381,6 @@ function checkUserTypes(plan: PlanOutput, ctx: z.RefinementCtx): void {
   if (scheme !== 'http:' && scheme !== 'https:' ) {    ctx.addIssue({ code: 'custom', path: ['target', 'url'], message: `virtual users speak HTTP/1.1: use an http:// or https:// target, not ${scheme}//` });
   }
   if (plan.target.http2 === true) ctx.addIssue({ code: 'custom', path: ['target', 'http2'], message: 'virtual users speak HTTP/1.1, not HTTP/2' });
-  if (plan.shard) ctx.addIssue({ code: 'custom', path: ['shard'], message: 'virtual-user executors cannot be sharded yet: shard an arrival-rate plan' });
   if (plan.userTypes !== undefined && plan.scenario !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['scenario'], message: 'give userTypes or a scenario file, not both' });
   }

@@ -121,6 +121,7 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
       base: new URL(plan.target.url),
       seed: plan.seed ?? freshSeed(),
       gracefulStopMs: plan.gracefulStopMs,
+      ...(plan.shard ? { share: plan.shard } : {}),
     });
   } else {
     const pool = createTransport(plan, target, { clock, listener });

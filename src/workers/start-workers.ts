@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { composeShares, connectionsOf, shardLabel, splitEvenly, type Shard } from '../cluster/shard.js';
 import { Recorder, type SecondSample } from '../metrics/recorder.js';
-import { isArrivalExecutor, isVuExecutor, type Plan } from '../plan/schema.js';
+import { isArrivalExecutor, type Plan } from '../plan/schema.js';
 import { formatMs } from '../report/format.js';
 import { resultFromRecorder, stateOfCheckpoint, type RunCheckpoint } from '../result/from-recorder.js';
 import { mergeResults } from '../result/merge.js';
@@ -61,9 +61,8 @@ interface WorkerState {
 export async function startWorkers(plan: Plan, options: WorkersOptions): Promise<RunHandle> {
   const count = workerCount(options.workers);
   if (!(Number.isInteger(count) && count >= 1)) throw new RangeError(`workers must be a whole number ≥ 1 or 'auto', got ${options.workers}`);
-  // Virtual users and scenarios are not split over threads yet (splitEvenly is the split users will take).
+  // Scenarios are not split over threads yet: each would need its own share of every scenario.
   if (plan.scenarios) throw new SetupError('--workers does not run a plan with scenarios yet: run it in one thread');
-  if (isVuExecutor(plan.executor)) throw new SetupError(`--workers does not split virtual users (${plan.executor.type}) yet: run them in one thread`);
   if (connectionsOf(plan) < count) {
     throw new SetupError(`${count} workers need at least ${count} connections to share, the ${plan.shard ? 'shard' : 'plan'} has ${connectionsOf(plan)}`);
   }

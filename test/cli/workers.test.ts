@@ -78,12 +78,26 @@ describe('salvo run --workers', () => {
     test(`refuses ${args.join(' ')}`, () => assertUsageError(['run', target.url, '--rate', '10', '-d', '100ms', ...args], pattern));
   }
 
-  test('refuses virtual users and scenarios, which are not split over threads yet', () => {
+  test('virtual users are split over the threads with none lost, numbered as in one thread; scenarios are refused', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'salvo-workers-vu-'));
     try {
-      const users = join(dir, 'users.yaml');
-      writeFileSync(users, `target: { url: "${target.url}" }\nexecutor: { type: constant-vus, vus: 2, durationMs: 100 }\nuserTypes: [{ name: A, tasks: [{ name: home, request: { url: / } }] }]\n`);
-      assertUsageError(['run', users, '--workers', '2'], /--workers does not split virtual users \(constant-vus\) yet/);
+      const scenario = join(dir, 'scenario.ts');
+      writeFileSync(
+        scenario,
+        `export default { userTypes: {
+          A: { weight: 2, minWaitMs: 20, maxWaitMs: 20, onStart: (ctx) => ctx.count('user ' + ctx.user.id), tasks: { home: async (ctx) => void (await ctx.http.get('/')) } },
+          B: { minWaitMs: 20, maxWaitMs: 20, onStart: (ctx) => ctx.count('user ' + ctx.user.id), tasks: { echo: async (ctx) => void (await ctx.http.get('/echo')) } },
+        } };\n`,
+      );
+      const out = join(dir, 'users.json');
+      const { status, stderr } = await salvoAsync('run', scenario, '--target', target.url, '--vus', '5', '--duration', '1s', '--workers', '2', '--quiet', '--out', out);
+      assert.equal(status, 0, stderr);
+      const result = await readResult(out);
+      assert.equal(result.workers?.count, 2);
+      const breakdown = result.breakdown!;
+      assert.deepEqual(breakdown.counters.map((counter) => counter.name).sort(), ['user 1', 'user 2', 'user 3', 'user 4', 'user 5']);
+      assert.deepEqual(breakdown.tasks.map((task) => task.name).sort(), ['echo', 'home']);
+      assert.equal(breakdown.tasks.reduce((sum, task) => sum + task.requests, 0), result.summary.requests.sent);
       const scenarios = join(dir, 'scenarios.yaml');
       writeFileSync(scenarios, `target: { url: "${target.url}" }\nexecutor: { type: constant-arrival-rate, ratePerSec: 10, durationMs: 100 }\nscenarios: { other: { executor: { type: max-throughput, durationMs: 100 } } }\n`);
       assertUsageError(['run', scenarios, '--workers', '2'], /--workers does not run a plan with scenarios yet/);

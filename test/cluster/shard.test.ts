@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { composeShares, connectionsOf, parseShard, ShardSyntaxError, splitEvenly, targetRateOf, type Shard } from '../../src/cluster/shard.js';
+import { composeShares, connectionsOf, parseShard, shareOfCounts, ShardSyntaxError, splitEvenly, targetRateOf, type Shard } from '../../src/cluster/shard.js';
 import { validatePlan } from '../../src/plan/index.js';
 import { ConstantPacer } from '../../src/schedule/constant.js';
 import type { Pacer } from '../../src/schedule/pacer.js';
@@ -100,5 +100,40 @@ describe('shards', () => {
         }
       }
     }
+  });
+});
+
+describe('virtual users split over shares', () => {
+  test('10 users at 8 + 2 over 3 shares: users numbered in type order, every third to each share', () => {
+    assert.deepEqual([1, 2, 3].map((index) => shareOfCounts([8, 2], { index, count: 3 })), [[3, 1], [3, 0], [2, 1]]);
+  });
+
+  test('for N = 1..8 the shares add up to every type\'s count, none lost, and differ by at most one user', () => {
+    const cases = [[0], [1], [7], [8, 2], [3, 0, 5], [1, 1, 1, 1], [100, 33, 7], [2, 9]];
+    for (const counts of cases) {
+      for (let count = 1; count <= 8; count++) {
+        const shares = Array.from({ length: count }, (_, index) => shareOfCounts(counts, { index: index + 1, count }));
+        counts.forEach((total, type) => assert.equal(shares.reduce((sum, share) => sum + share[type]!, 0), total, `type ${type} of ${counts} over ${count}`));
+        const totals = shares.map((share) => share.reduce((a, b) => a + b, 0));
+        assert.ok(Math.max(...totals) - Math.min(...totals) <= 1, `${counts} over ${count}: ${totals}`);
+      }
+    }
+  });
+
+  test('a worker inside a shard takes the composed share, the same users as splitting the whole that finely', () => {
+    const counts = [13, 6];
+    for (let shard = 1; shard <= 2; shard++) {
+      for (let worker = 1; worker <= 3; worker++) {
+        const composed = composeShares({ index: shard, count: 2 }, { index: worker, count: 3 });
+        assert.deepEqual(shareOfCounts(counts, composed), shareOfCounts(counts, { index: composed.index, count: 6 }));
+      }
+    }
+    const all = Array.from({ length: 6 }, (_, index) => shareOfCounts(counts, { index: index + 1, count: 6 }));
+    assert.deepEqual([0, 1].map((type) => all.reduce((sum, share) => sum + share[type]!, 0)), counts);
+  });
+
+  test('a sharded virtual-user plan is valid', () => {
+    const plan = validatePlan({ target: { url: 'http://127.0.0.1:1/' }, executor: { type: 'constant-vus', vus: 4, durationMs: 1000 }, userTypes: [{ name: 'A', tasks: [{ name: 'x', request: { url: '/' } }] }], shard: { index: 2, count: 2 } });
+    assert.deepEqual(plan.shard, { index: 2, count: 2 });
   });
 });

@@ -25,7 +25,7 @@ function executorOf(executor: Record<string, unknown>, types: UserTypeModel[]): 
 }
 
 /** A run on a fake clock: advancing it lets the users' promises settle between steps, as real time would. */
-function harness(executorSpec: Record<string, unknown>, types: UserTypeModel[], gracefulStopMs = 1000) {
+function harness(executorSpec: Record<string, unknown>, types: UserTypeModel[], gracefulStopMs = 1000, share?: { index: number; count: number }) {
   const clock = new FakeClock();
   const executor = executorOf(executorSpec, types);
   const breakdown = new Breakdown([]);
@@ -40,6 +40,7 @@ function harness(executorSpec: Record<string, unknown>, types: UserTypeModel[], 
     base: new URL('http://127.0.0.1:1/'),
     seed: 1,
     gracefulStopMs,
+    ...(share ? { share } : {}),
   });
   let issued = 0;
   running.start(() => issued++);
@@ -152,6 +153,20 @@ describe('virtual users on a fake clock', () => {
     assert.throws(() => run.running.setRate(), /no arrival rate/);
     await run.until(2000);
     assert.equal(run.issued(), 1);
+  });
+
+  test('a share of the plan (a shard or a worker) runs its users of each type, numbered as in the whole plan, at its share of the spawn rate', async () => {
+    const ids: number[][] = [[], [], []];
+    for (const index of [1, 2, 3]) {
+      const types = [userType('A', () => {}, { weight: 4, onStart: (ctx) => void ids[index - 1]!.push(ctx.user.id) }), userType('B', () => {}, { onStart: (ctx) => void ids[index - 1]!.push(ctx.user.id) })];
+      const run = harness({ type: 'phases', phases: [{ durationMs: 3000, users: 10, spawnRate: 6 }] }, types, 1000, { index, count: 3 });
+      await run.until(50);
+      assert.equal(run.running.counts().reduce((a, b) => a + b, 0), 1, 'one user at once');
+      await run.until(2900);
+      assert.deepEqual(run.running.counts(), [[3, 1], [3, 0], [2, 1]][index - 1]);
+    }
+    assert.deepEqual(ids.flat().sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 'ids unique over the shares');
+    assert.deepEqual(ids[1], [2, 5, 8]);
   });
 
   test('a task that throws is counted and the user goes on', async () => {

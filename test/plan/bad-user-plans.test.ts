@@ -53,7 +53,6 @@ const BAD_USER_PLANS: { name: string; plan: unknown; problems: string[] }[] = [
     problems: ['thresholds[0].expression: threshold "rate>=0.9*target": "target" needs a target rate, and constant-vus (scenario shoppers) has none'],
   },
   { name: 'a scenario field salvo does not have', plan: { target, executor: vus, userTypes: [browser], scenarios: { extra: { executor: vus, startAfterMs: 5 } } }, problems: ['scenarios.extra.startAfterMs: unknown field'] },
-  { name: 'a sharded virtual-user plan', plan: users(vus, [browser], { shard: { index: 1, count: 2 } }), problems: ['shard: virtual-user executors cannot be sharded yet: shard an arrival-rate plan'] },
 ];
 
 describe('bad closed-model plans: every mistake reported with its path', () => {

@@ -1,3 +1,4 @@
+import { shareOfCounts, type Shard } from '../../cluster/shard.js';
 import type { Breakdown } from '../../metrics/breakdown.js';
 import type { VuExecutor } from '../../plan/schema.js';
 import type { UserConnections } from '../../protocols/http1/user-connections.js';
@@ -23,6 +24,8 @@ export interface VirtualUserContextOptions {
   seed: number;
   /** How long a user told to stop (its type no longer wanted) may finish its task before it is cut off. */
   gracefulStopMs: number;
+  /** This run's share of the plan's users (a shard or a worker thread): see shareOfCounts. */
+  share?: Shard;
 }
 
 /** How often the population is brought toward its target: the grain of spawning. */
@@ -94,7 +97,10 @@ export class VirtualUserExecutor implements RunningExecutor {
   }
 
   private wanted(elapsedMs: number): Population {
-    const population = populationAt(this.executor, this.options.types, elapsedMs);
+    const whole = populationAt(this.executor, this.options.types, elapsedMs);
+    const { share } = this.options;
+    const population = share ? { ...whole, counts: shareOfCounts(whole.counts, share), spawnRate: whole.spawnRate / share.count } : whole;
+    // setConcurrency sets this run's own users: a caller splitting a load over threads has already taken its share.
     if (this.override === undefined) return population;
     const weights = population.counts.some((count) => count > 0) ? population.counts : mixWeights(this.options.types, undefined);
     return { ...population, counts: apportion(this.override, weights) };
@@ -148,7 +154,10 @@ export class VirtualUserExecutor implements RunningExecutor {
   private spawn(typeIndex: number): void {
     const { options } = this;
     const type = options.types[typeIndex]!;
-    const id = this.nextUserId++;
+    // Numbered as in the whole plan, so users of different shares never share an id (or a row of split data).
+    const { share } = options;
+    const local = this.nextUserId++;
+    const id = share ? (local - 1) * share.count + share.index : local;
     const connection = options.connections.connection();
     // Each user its own stream of the run's seed, so a seeded run repeats every user's choices.
     const random = seededRandom((options.seed + Math.imul(id, 0x9e3779b9)) >>> 0);
