@@ -4,6 +4,7 @@ import type { Clock } from '../time/clock.js';
 import { Http1Pool, tcpSocketFactory } from './http1/pool.js';
 import { buildRequest, USER_AGENT } from './http1/request.js';
 import { Http2Pool } from './http2/pool.js';
+import { encodeHeaderBlock } from './http2/hpack.js';
 import { buildHttp2Headers } from './http2/request.js';
 import { SocketPool } from './socket-pool.js';
 import { decodeEscapes } from './tcp/escapes.js';
@@ -25,17 +26,17 @@ export function createTransport(plan: Plan, target: ResolvedTarget, { clock, lis
   const pipelining = plan.executor.type === 'max-throughput' ? plan.executor.pipelining : 1;
   const common = { pipelining, maxConnections: plan.connections, clock, listener };
   const plainSocket = tcpSocketFactory(target.address, target.port);
+  const tlsSocket = (alpn: string[]) =>
+    tlsSocketFactory({ host: target.address, port: target.port, serverName: target.hostname, insecure: plan.target.insecure === true, ca: target.ca, alpn });
   if (scheme === 'h2c:' || (scheme === 'https:' && plan.target.http2 === true)) {
     return new Http2Pool({
-      host: target.address,
-      port: target.port,
-      headers: buildHttp2Headers(new URL(plan.target.url), plan.target.method, plan.target.headers, target.body, USER_AGENT),
+      connect: scheme === 'h2c:' ? plainSocket : tlsSocket(['h2']),
+      headerBlock: encodeHeaderBlock(buildHttp2Headers(new URL(plan.target.url), plan.target.method, plan.target.headers, target.body, USER_AGENT)),
       body: target.body,
       streams: plan.target.streams ?? DEFAULT_HTTP2_STREAMS,
       maxConnections: plan.connections,
       clock,
       listener,
-      ...(scheme === 'https:' ? { tls: { serverName: target.hostname, insecure: plan.target.insecure === true, ca: target.ca } } : {}),
     });
   }
   switch (scheme) {
@@ -47,17 +48,7 @@ export function createTransport(plan: Plan, target: ResolvedTarget, { clock, lis
         port: target.port,
         request: buildRequest(plan.target, target.body),
         headRequests: plan.target.method === 'HEAD',
-        connect:
-          scheme === 'http:'
-            ? plainSocket
-            : tlsSocketFactory({
-                host: target.address,
-                port: target.port,
-                serverName: target.hostname,
-                insecure: plan.target.insecure === true,
-                ca: target.ca,
-                alpn: ['http/1.1'],
-              }),
+        connect: scheme === 'http:' ? plainSocket : tlsSocket(['http/1.1']),
       });
     case 'tcp:': {
       const { payload, expectDelimiter, expectBytes } = plan.target;

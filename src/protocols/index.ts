@@ -1,8 +1,10 @@
 export type { Transport, ExchangeListener } from './transport.js';
 export { Http1Pool, tcpSocketFactory, type Http1PoolOptions } from './http1/pool.js';
 export { buildRequest } from './http1/request.js';
-export { Http2Pool, type Http2PoolOptions, type Http2TlsOptions } from './http2/pool.js';
-export { buildHttp2Headers } from './http2/request.js';
+export { Http2Pool, type Http2PoolOptions } from './http2/pool.js';
+export { buildHttp2Headers, type HeaderField } from './http2/request.js';
+export { encodeHeaderBlock, HpackDecoder } from './http2/hpack.js';
+export { FrameReader, type FrameHandler } from './http2/frames.js';
 export { ResponseParser } from './http1/response-parser.js';
 export { SocketPool, type SocketPoolOptions, type SocketFactory, type ReplyReader, type ReplyHandler } from './socket-pool.js';
 export { createTransport, DEFAULT_HTTP2_STREAMS, type TransportContext } from './create-transport.js';

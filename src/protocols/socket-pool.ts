@@ -33,7 +33,8 @@ export interface SocketPoolOptions {
   listener: ExchangeListener;
 }
 
-const READ_BUFFER_BYTES = 64 * 1024;
+/** The one buffer every connection of a pool reads into. */
+export const READ_BUFFER_BYTES = 64 * 1024;
 
 /** One keep-alive connection and the requests in flight on it, oldest first (replies come back in request order). */
 class Connection {
