@@ -69,7 +69,7 @@ const STATIC_TABLE: readonly (readonly [string, string])[] = [
 const ENTRY_OVERHEAD = 32;
 /** SETTINGS_HEADER_TABLE_SIZE's default, which salvo never changes: the server's encoder may use up to this much. */
 export const HEADER_TABLE_BYTES = 4096;
-/** The most entries a table of HEADER_TABLE_BYTES can hold: each costs at least 32. */
+/** The most entries a table of HEADER_TABLE_BYTES (or less) can hold: each costs at least 32. */
 const MAX_ENTRIES = HEADER_TABLE_BYTES / ENTRY_OVERHEAD;
 /** Integers past this are no header this client will take (and would lose precision as numbers). */
 const MAX_INTEGER = 0x0fffffff;
@@ -88,13 +88,18 @@ export class HpackDecoder {
   private newest = -1;
   private count = 0;
   private size = 0;
-  private maxSize = HEADER_TABLE_BYTES;
+  private maxSize: number;
   /** Where a Huffman string is decoded: the longest string a block of `end - start` bytes can hold. */
   private scratch = new Uint8Array(256);
   /** The integer read last and the position after it (two results without an object per call). */
   private integer = 0;
   private position = 0;
   private name = '';
+
+  /** `settingBytes` is our SETTINGS_HEADER_TABLE_SIZE: the most the server's encoder may make the table. */
+  constructor(private readonly settingBytes = HEADER_TABLE_BYTES) {
+    this.maxSize = settingBytes;
+  }
 
   /**
    * Decodes the complete header block `data[start, end)`: returns the `:status` it carries (0 when
@@ -115,7 +120,7 @@ export class HpackDecoder {
         else if (this.name === '') return -1;
       } else if ((first & 0xe0) === 0x20) {
         // Dynamic table size update (§6.3): only before the first field, and within our setting.
-        if (fields > 0 || !this.readInteger(data, end, 5) || this.integer > HEADER_TABLE_BYTES) return -1;
+        if (fields > 0 || !this.readInteger(data, end, 5) || this.integer > this.settingBytes) return -1;
         this.maxSize = this.integer;
         this.evict(0);
         continue;
