@@ -178,6 +178,75 @@ describe('HTTP/2 transport', () => {
     );
   });
 
+  test('a request body larger than the flow-control windows arrives whole, on streams that share the connection window', async () => {
+    const received: number[] = [];
+    await withServer(
+      h2Server((stream) => {
+        let bytes = 0;
+        stream.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        stream.on('end', () => {
+          received.push(bytes);
+          answer(stream);
+        });
+      }),
+      async (server) => {
+        // 200 kB per request against the default 64 kB windows: the client must wait for WINDOW_UPDATEs.
+        const body = 'x'.repeat(200_000);
+        const result = await run(validatePlan({ target: { url: server.url, method: 'POST', body, streams: 4 }, executor: { type: 'constant-arrival-rate', ratePerSec: 40, durationMs: 250 }, connections: 1 }));
+        assert.deepEqual(result.summary.errors, {});
+        assert.deepEqual(result.summary.statusCodes, { '200': 10 });
+        assert.deepEqual(received, Array(10).fill(200_000));
+      },
+    );
+  });
+
+  test('a response larger than the receive windows completes: the client tops them up', async () => {
+    const big = Buffer.alloc(40 * 1024 * 1024, 1);
+    await withServer(
+      h2Server((stream) => {
+        stream.respond({ ':status': 200 });
+        stream.end(big);
+      }),
+      async (server) => {
+        const result = await run(validatePlan({ target: { url: server.url }, executor: { type: 'constant-arrival-rate', ratePerSec: 4, durationMs: 500 }, connections: 1, timeoutMs: 10_000 }));
+        assert.deepEqual(result.summary.errors, {});
+        assert.deepEqual(result.summary.statusCodes, { '200': 2 });
+      },
+    );
+  });
+
+  test('padding, CONTINUATION frames and trailers are read through to the end of the stream', async () => {
+    const server = createServer({ paddingStrategy: constants.PADDING_STRATEGY_MAX });
+    server.on('stream', (stream: ServerHttp2Stream) => {
+      stream.on('error', () => {});
+      // A 40 kB header does not fit one frame: nghttp2 sends HEADERS and CONTINUATION frames.
+      stream.respond({ ':status': 203, 'x-big': 'b'.repeat(40_000) }, { waitForTrailers: true });
+      stream.on('wantTrailers', () => stream.sendTrailers({ 'x-trailer': 'done' }));
+      stream.end('body');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const result = await run(atRate({ url: `h2c://127.0.0.1:${port}/` }, 40, 250, { connections: 1 }));
+      assert.deepEqual(result.summary.errors, {});
+      assert.deepEqual(result.summary.statusCodes, { '203': 10 });
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  test('a timed-out stream is cancelled alone: the connection serves the next ones', async () => {
+    await withServer(
+      h2Server((stream, index) => (index === 0 ? undefined : answer(stream))),
+      async (server) => {
+        const result = await run(atRate({ url: server.url, streams: 4 }, 40, 500, { connections: 1, timeoutMs: 100 }));
+        assert.deepEqual(result.summary.errors, { timeout: 1 });
+        assert.equal(result.summary.requests.completed, 19);
+        assert.equal(server.sessions, 1);
+      },
+    );
+  });
+
   test('setMaxConnections lowers the sessions in use', async () => {
     await withServer(
       h2Server((stream) => setTimeout(() => answer(stream), 30)),
