@@ -82,9 +82,13 @@ const STATUS = ':status';
  * are not indexed are skipped without being decoded.
  */
 export class HpackDecoder {
-  /** The dynamic table as a ring, newest at `newest`; `count` entries, `size` bytes as HPACK counts them. */
+  /**
+   * The dynamic table as a ring, newest at `newest`; `count` entries, `size` bytes as HPACK counts
+   * them. Of the values only a :status is kept, as a number: no other value is ever read back.
+   */
   private readonly names: string[] = new Array<string>(MAX_ENTRIES).fill('');
-  private readonly values: string[] = new Array<string>(MAX_ENTRIES).fill('');
+  private readonly statuses = new Int32Array(MAX_ENTRIES);
+  private readonly sizes = new Int32Array(MAX_ENTRIES);
   private newest = -1;
   private count = 0;
   private size = 0;
@@ -116,7 +120,7 @@ export class HpackDecoder {
         // Indexed field (§6.1).
         if (!this.readInteger(data, end, 7) || this.integer === 0) return -1;
         const index = this.integer;
-        if (this.nameAt(index) === STATUS) status = parseStatus(this.valueAt(index));
+        if (this.nameAt(index) === STATUS) status = this.statusAt(index);
         else if (this.name === '') return -1;
       } else if ((first & 0xe0) === 0x20) {
         // Dynamic table size update (§6.3): only before the first field, and within our setting.
@@ -130,19 +134,23 @@ export class HpackDecoder {
         if (!this.readInteger(data, end, indexing ? 6 : 4)) return -1;
         let name: string;
         if (this.integer === 0) {
-          const length = this.readString(data, end);
+          const length = this.readString(data, end, true);
           if (length < 0) return -1;
           name = this.text(length);
         } else {
           name = this.nameAt(this.integer);
           if (name === '') return -1;
         }
-        if (indexing || name === STATUS) {
-          const length = this.readString(data, end);
+        if (name === STATUS) {
+          const length = this.readString(data, end, true);
           if (length < 0) return -1;
-          const value = this.text(length);
-          if (name === STATUS) status = parseStatus(value);
-          if (indexing) this.insert(name, value);
+          status = parseStatus(this.scratch, length);
+          if (indexing) this.insert(name, status, length);
+        } else if (indexing) {
+          // Only its size matters: nothing but a :status is ever read back out of the table.
+          const length = this.readString(data, end, false);
+          if (length < 0) return -1;
+          this.insert(name, 0, length);
         } else if (!this.skipString(data, end)) {
           return -1;
         }
@@ -152,12 +160,12 @@ export class HpackDecoder {
     return status;
   }
 
-  /** The dynamic table, newest first, for tests and diagnostics. */
-  entries(): [string, string][] {
-    const result: [string, string][] = [];
+  /** The dynamic table's entries, newest first, as name and HPACK size (for tests and diagnostics). */
+  entries(): [name: string, size: number][] {
+    const result: [string, number][] = [];
     for (let i = 0; i < this.count; i++) {
       const slot = (this.newest - i + MAX_ENTRIES) % MAX_ENTRIES;
-      result.push([this.names[slot]!, this.values[slot]!]);
+      result.push([this.names[slot]!, this.sizes[slot]!]);
     }
     return result;
   }
@@ -186,8 +194,8 @@ export class HpackDecoder {
     return true;
   }
 
-  /** Reads a string literal (§5.2) into `scratch`; returns its decoded length, or -1. */
-  private readString(data: Uint8Array, end: number): number {
+  /** Reads a string literal (§5.2), into `scratch` when `keep` (else only measuring it); returns its decoded length, or -1. */
+  private readString(data: Uint8Array, end: number, keep: boolean): number {
     if (this.position >= end) return -1;
     const huffman = (data[this.position]! & 0x80) !== 0;
     if (!this.readInteger(data, end, 7)) return -1;
@@ -195,6 +203,7 @@ export class HpackDecoder {
     const from = this.position;
     if (from + length > end) return -1;
     this.position = from + length;
+    if (!keep) return huffman ? decodeHuffman(data, from, from + length, undefined) : length;
     // Huffman's shortest code is 5 bits, so n bytes decode to at most 8n/5 symbols.
     const room = huffman ? Math.ceil((length * 8) / 5) : length;
     if (this.scratch.length < room) this.scratch = new Uint8Array(Math.max(room, this.scratch.length * 2));
@@ -221,8 +230,8 @@ export class HpackDecoder {
     return this.name;
   }
 
-  private valueAt(index: number): string {
-    return index <= STATIC_TABLE.length ? STATIC_TABLE[index - 1]![1] : this.values[this.dynamicSlot(index)]!;
+  private statusAt(index: number): number {
+    return index <= STATIC_TABLE.length ? STATIC_STATUSES[index - 1]! : this.statuses[this.dynamicSlot(index)]!;
   }
 
   private dynamicSlot(index: number): number {
@@ -230,13 +239,14 @@ export class HpackDecoder {
   }
 
   /** Adds an entry (§4.4): older entries make room first; one larger than the table empties it and is not kept. */
-  private insert(name: string, value: string): void {
-    const entrySize = name.length + value.length + ENTRY_OVERHEAD;
+  private insert(name: string, status: number, valueLength: number): void {
+    const entrySize = name.length + valueLength + ENTRY_OVERHEAD;
     this.evict(Math.min(entrySize, this.maxSize + 1));
     if (entrySize > this.maxSize) return;
     this.newest = (this.newest + 1) % MAX_ENTRIES;
     this.names[this.newest] = name;
-    this.values[this.newest] = value;
+    this.statuses[this.newest] = status;
+    this.sizes[this.newest] = entrySize;
     this.count++;
     this.size += entrySize;
   }
@@ -245,20 +255,25 @@ export class HpackDecoder {
   private evict(room: number): void {
     while (this.count > 0 && this.size + room > this.maxSize) {
       const oldest = (this.newest - this.count + 1 + MAX_ENTRIES) % MAX_ENTRIES;
-      this.size -= this.names[oldest]!.length + this.values[oldest]!.length + ENTRY_OVERHEAD;
-      this.names[oldest] = '';
-      this.values[oldest] = '';
+      this.size -= this.sizes[oldest]!;
       this.count--;
     }
   }
 }
 
-/** A :status value as a number; 0 (no status) unless it is three digits. */
-function parseStatus(value: string): number {
-  if (value.length !== 3) return 0;
-  const status = Number(value);
-  return Number.isInteger(status) && status >= 100 ? status : 0;
+/** A :status value as a number; 0 (no status) unless it is three digits from 100. */
+function parseStatus(bytes: Uint8Array, length: number): number {
+  if (length !== 3) return 0;
+  let status = 0;
+  for (let i = 0; i < 3; i++) {
+    const digit = bytes[i]! - 48;
+    if (digit < 0 || digit > 9) return 0;
+    status = status * 10 + digit;
+  }
+  return status >= 100 ? status : 0;
 }
+
+const STATIC_STATUSES = STATIC_TABLE.map(([name, value]) => (name === STATUS ? parseStatus(Buffer.from(value, 'latin1'), value.length) : 0));
 
 /**
  * Encodes a request's header list once per run: fields the static table holds whole are one byte,

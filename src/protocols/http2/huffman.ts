@@ -63,14 +63,12 @@ const EOS = 256;
 
 /**
  * The code as a binary tree in one Int32Array: node n's children are at 2n (bit 0) and 2n + 1
- * (bit 1); a positive entry is the child node, a negative one the symbol -(entry + 1), 0 no code.
- * 256 leaves need 255 inner nodes.
+ * (bit 1); a positive entry is the child node, a negative one the symbol -(entry + 1). 257 leaves
+ * make 256 inner nodes, numbered 0 (the root) to 255.
  */
-const TREE = buildTree();
-
 function buildTree(): Int32Array {
   const tree = new Int32Array(2 * 256);
-  let nodes = 1; // node 0 is the root
+  let nodes = 1;
   for (let symbol = 0; symbol <= EOS; symbol++) {
     const code = CODES[symbol]!;
     const length = LENGTHS[symbol]!;
@@ -85,35 +83,68 @@ function buildTree(): Int32Array {
   return tree;
 }
 
+const EMIT = 1 << 17;
+const FAIL = 1 << 18;
+
 /**
- * Decodes `data[start, end)` into `out` from index 0; returns the decoded length, or -1 when the
- * string is not valid HPACK Huffman (EOS inside it, or padding that is longer than 7 bits or not
- * the EOS prefix of all ones, RFC 7541 §5.2). `out` must hold 8/5 × the input: the shortest code is 5 bits.
+ * The tree walked four bits at a time (nghttp2's way): for each inner node and nibble, the node
+ * reached (low 8 bits), the symbol completed on the way (bits 8-16, with EMIT; the shortest code
+ * is 5 bits, so at most one), or FAIL when that symbol is EOS. ACCEPTING marks the nodes a string
+ * may end at: the root, or up to 7 bits into the all-ones path (padding is the EOS prefix, RFC 7541 §5.2).
  */
-export function decodeHuffman(data: Uint8Array, start: number, end: number, out: Uint8Array): number {
-  let node = 0;
-  let written = 0;
-  // Bits read since the last symbol, and whether all of them were ones: what is left at the end is padding.
-  let pendingBits = 0;
-  let pendingOnes = true;
-  for (let i = start; i < end; i++) {
-    const byte = data[i]!;
-    for (let bit = 7; bit >= 0; bit--) {
-      const one = (byte >>> bit) & 1;
-      const next = TREE[2 * node + one]!;
-      pendingBits++;
-      pendingOnes &&= one === 1;
-      if (next < 0) {
+const [NIBBLES, ACCEPTING] = ((): [Int32Array, Uint8Array] => {
+  const tree = buildTree();
+  const nibbles = new Int32Array(256 * 16);
+  for (let state = 0; state < 256; state++) {
+    for (let nibble = 0; nibble < 16; nibble++) {
+      let node = state;
+      let entry = 0;
+      for (let bit = 3; bit >= 0; bit--) {
+        const next = tree[2 * node + ((nibble >>> bit) & 1)]!;
+        if (next >= 0) {
+          node = next;
+          continue;
+        }
         const symbol = -next - 1;
-        if (symbol === EOS) return -1;
-        out[written++] = symbol;
+        entry |= symbol === EOS ? FAIL : EMIT | (symbol << 8);
         node = 0;
-        pendingBits = 0;
-        pendingOnes = true;
-      } else {
-        node = next;
       }
+      nibbles[state * 16 + nibble] = entry | node;
     }
   }
-  return pendingBits <= 7 && pendingOnes ? written : -1;
+  const accepting = new Uint8Array(256);
+  accepting[0] = 1;
+  for (let node = 0, depth = 1; depth <= 7; depth++) {
+    node = tree[2 * node + 1]!;
+    accepting[node] = 1;
+  }
+  return [nibbles, accepting];
+})();
+
+/**
+ * Decodes `data[start, end)` into `out` from index 0, or only counts the symbols when `out` is
+ * undefined; returns their number, or -1 when the string is not valid HPACK Huffman (EOS inside
+ * it, or padding that is longer than 7 bits or not all ones). `out` must hold 8/5 × the input.
+ */
+export function decodeHuffman(data: Uint8Array, start: number, end: number, out: Uint8Array | undefined): number {
+  let state = 0;
+  let written = 0;
+  for (let i = start; i < end; i++) {
+    const byte = data[i]!;
+    let entry = NIBBLES[(state << 4) | (byte >>> 4)]!;
+    if (entry & FAIL) return -1;
+    if (entry & EMIT) {
+      if (out !== undefined) out[written] = (entry >>> 8) & 0xff;
+      written++;
+    }
+    state = entry & 0xff;
+    entry = NIBBLES[(state << 4) | (byte & 0x0f)]!;
+    if (entry & FAIL) return -1;
+    if (entry & EMIT) {
+      if (out !== undefined) out[written] = (entry >>> 8) & 0xff;
+      written++;
+    }
+    state = entry & 0xff;
+  }
+  return ACCEPTING[state] === 1 ? written : -1;
 }
