@@ -3,8 +3,7 @@ export { Http1Pool, tcpSocketFactory, type Http1PoolOptions } from './http1/pool
 export { buildRequest } from './http1/request.js';
 export { Http2Pool, type Http2PoolOptions } from './http2/pool.js';
 export { buildHttp2Headers, type HeaderField } from './http2/request.js';
-export { encodeHeaderBlock, HpackDecoder } from './http2/hpack.js';
-export { FrameReader, type FrameHandler } from './http2/frames.js';
+export { encodeHeaderBlock } from './http2/hpack.js';
 export { ResponseParser } from './http1/response-parser.js';
 export { SocketPool, type SocketPoolOptions, type ReplyReader, type ReplyHandler } from './socket-pool.js';
 export { ConnectionPool, type PooledConnection, type SocketFactory, type SocketHandlers } from './connection-pool.js';
