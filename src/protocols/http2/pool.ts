@@ -70,6 +70,8 @@ export class Http2Pool extends ConnectionPool<Http2Session> implements SessionOw
 
   protected send(session: Http2Session, intendedUs: number, sentUs: number): void {
     session.send(intendedUs, sentUs);
+    // Its last stream id (2^31 - 1) is used: a new connection takes the next requests.
+    if (session.spent()) this.retireLater(session);
   }
 
   protected canTake(session: Http2Session): boolean {
