@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// `npm run bench`: salvo side by side with installed peers (wrk, autocannon)
-// against the same local target, ROUNDS interleaved rounds, median tables.
+// `npm run bench`: salvo side by side with installed peers (wrk, autocannon;
+// h2load for HTTP/2) against the same local target, ROUNDS interleaved rounds,
+// median tables.
 //
-//   target     nginx (bench/nginx.conf) or `salvo serve http`, pinned to CPU 0
+//   target     nginx (bench/nginx.conf: HTTP/1.1, and h2c on PORT + 2) or
+//              `salvo serve http` (HTTP/1.1 only), pinned to CPU 0
 //   generators pinned to CPU 1, each wrapped in /usr/bin/time for CPU seconds
 //
 // Markdown goes to stdout and bench/results/latest.md; progress to stderr.
@@ -57,6 +59,11 @@ const WORKERS = numEnv('BENCH_WORKERS', 2, { int: true, min: 2 });
 const WORKERS_SECONDS = numEnv('BENCH_WORKERS_SECONDS', QUICK ? 2 : 10, { min: 1 });
 const PORT = numEnv('BENCH_PORT', 18080, { int: true, min: 1 });
 const URL_ = `http://127.0.0.1:${PORT}/`;
+// HTTP/2 in cleartext: nginx's second server; h2load's -c10 -m10 (its docs' example) for both tools.
+const H2C_PORT = PORT + 2;
+const H2C_URL = `h2c://127.0.0.1:${H2C_PORT}/`;
+const H2_CONNECTIONS = 10;
+const H2_STREAMS = 10;
 const TARGET_CPU = String(numEnv('BENCH_TARGET_CPU', 0, { int: true }));
 const GEN_CPU = String(numEnv('BENCH_GEN_CPU', 1, { int: true }));
 const QUIET_WAIT_S = numEnv('BENCH_QUIET_WAIT', QUICK ? 15 : 120);
@@ -68,6 +75,7 @@ const NGINX_DIR = `/tmp/salvo-bench-nginx-${PORT}`;
 // Issue targets.
 const GOAL_VS_WRK = 0.5;
 const GOAL_VS_AUTOCANNON = 2;
+const GOAL_VS_H2LOAD = 0.5;
 const GOAL_RATE_TOLERANCE = 0.005; // ±0.5%
 const GOAL_LAG_P99_MS = 1;
 const LAG_CHECK_RATES = [5000];
@@ -284,10 +292,10 @@ async function startNginx(nginx) {
   if (await portOpen(PORT)) throw new Error(`127.0.0.1:${PORT} is already in use by another process; stop it or set BENCH_PORT`);
   const conf = path.join(HERE, 'nginx.conf');
   const args = ['-p', `${dir}/`, '-e', path.join(dir, 'error.log'), '-c', conf, '-g', `pid ${pidFile};`];
-  // Listen port comes from the conf (18080); a different BENCH_PORT needs a rewritten copy.
+  // Listen ports come from the conf (18080, h2c 18082); a different BENCH_PORT needs a rewritten copy.
   if (PORT !== 18080) {
     const copy = path.join(dir, 'nginx.conf');
-    fs.writeFileSync(copy, fs.readFileSync(conf, 'utf8').replace(/127\.0\.0\.1:18080/g, `127.0.0.1:${PORT}`));
+    fs.writeFileSync(copy, fs.readFileSync(conf, 'utf8').replace(/127\.0\.0\.1:18080/g, `127.0.0.1:${PORT}`).replace(/127\.0\.0\.1:18082/g, `127.0.0.1:${H2C_PORT}`));
     args[5] = copy;
   }
   const t = spawnSync(nginx, ['-t', '-q', ...args], { encoding: 'utf8' });
@@ -342,6 +350,7 @@ async function startBuiltin() {
 
 const AUTOCANNON = [path.join(ROOT, 'node_modules/.bin/autocannon')].find((p) => fs.existsSync(p)) || which('autocannon');
 const WRK = which('wrk');
+const H2LOAD = which('h2load');
 const WRK_LUA = path.join(HERE, 'wrk-report.lua');
 
 function salvoErrors(s) {
@@ -372,6 +381,9 @@ const TOOLS = {
     },
     rate(out, secs, rate, workers = 1) {
       return [process.execPath, CLI, 'run', URL_, '--rate', String(rate), '--duration', `${secs}s`, '-c', String(CONNECTIONS), '--quiet', '--no-probe', '--out', out, ...(workers > 1 ? ['--workers', String(workers)] : [])];
+    },
+    h2c(out, secs) {
+      return [process.execPath, CLI, 'run', H2C_URL, '-c', String(H2_CONNECTIONS), '--streams', String(H2_STREAMS), '-d', `${secs}s`, '--quiet', '--no-probe', '--out', out];
     },
     parse(res, out) {
       const r = readJson(out);
@@ -414,6 +426,28 @@ const TOOLS = {
       };
     },
   },
+  h2load: {
+    // HTTP/2 only: runs in the h2c section, against nginx.
+    available: !!H2LOAD,
+    missing: 'h2load not installed (e.g. `apt-get install nghttp2-client`)',
+    version: () => firstLine([H2LOAD, '--version']),
+    h2c(out, secs) {
+      return [H2LOAD, '-t1', `-c${H2_CONNECTIONS}`, `-m${H2_STREAMS}`, '-D', String(secs), `--log-file=${out}.log`, H2C_URL.replace(/^h2c:/, 'http:')];
+    },
+    parse(res, out) {
+      const rps = /finished in [\d.]+s, ([\d.]+) req\/s/.exec(res.stdout);
+      const counts = /requests: \d+ total, \d+ started, \d+ done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout/.exec(res.stdout);
+      const non2xx = /status codes: \d+ 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx/.exec(res.stdout);
+      if (!rps || !counts) throw new Error('no "finished in" or "requests:" line in h2load output');
+      // The log file has one line per request: start time, status, response time in µs.
+      const us = fs.readFileSync(`${out}.log`, 'utf8').trim().split('\n').map((line) => Number(line.split('\t')[2])).filter(Number.isFinite).sort((a, b) => a - b);
+      const at = (q) => (us.length ? us[Math.min(us.length - 1, Math.floor(q * us.length))] / 1000 : null);
+      return {
+        rps: Number(rps[1]), p50: at(0.5), p99: at(0.99),
+        errors: Number(counts[2]) + Number(counts[3]) + Number(counts[4]) + (non2xx ? non2xx.slice(1).reduce((a, x) => a + Number(x), 0) : 0),
+      };
+    },
+  },
   autocannon: {
     available: !!AUTOCANNON,
     missing: 'autocannon not found (`npm install`: it is a devDependency)',
@@ -427,6 +461,7 @@ const TOOLS = {
   },
 };
 const TP_ORDER = ['salvo', 'wrk', 'autocannon'];
+const H2C_ORDER = ['salvo', 'h2load'];
 const RATE_ORDER = ['salvo', 'autocannon'];
 
 // One measured run, retried (up to RETRIES) when other work on the machine
@@ -438,10 +473,10 @@ let retriesDone = 0;
 
 async function measure({ mode, round, tool, rate, workers = 1 }) {
   const t = TOOLS[tool];
-  const secs = mode === 'throughput' ? TP_SECONDS : mode === 'workers' ? WORKERS_SECONDS : RATE_SECONDS;
+  const secs = mode === 'rate' ? RATE_SECONDS : mode === 'workers' ? WORKERS_SECONDS : TP_SECONDS;
   const name = `r${round}-${mode}${mode === 'workers' ? workers : ''}${rate ? `-${rate}` : ''}-${tool}`;
   const out = path.join(LOGS, `${name}.json`);
-  const argv = mode === 'throughput' ? t.throughput(out, secs) : t.rate(out, secs, rate, workers);
+  const argv = mode === 'rate' || mode === 'workers' ? t.rate(out, secs, rate, workers) : t[mode](out, secs);
   for (let attempt = 0; ; attempt++) {
     fs.rmSync(out, { force: true });
     await waitQuiet();
@@ -521,6 +556,31 @@ function throughputSection(avail) {
   return { table: lines.join('\n'), checks, serverBound };
 }
 
+/** HTTP/2 (h2c) max throughput: salvo and h2load against nginx's h2c server. */
+function h2cSection(avail) {
+  if (target.kind !== 'nginx') return { table: '', checks: [['h2c max throughput, salvo ÷ h2load', `≥ ${GOAL_VS_H2LOAD}×`, '–', 'skipped (only the nginx target serves h2c)']] };
+  const by = (tool) => runs.filter((r) => r.mode === 'h2c' && r.tool === tool);
+  const h2loadRounds = new Map(by('h2load').map((r) => [r.round, r.rps]));
+  const vsH2load = (tool) => median(by(tool).filter((r) => h2loadRounds.get(r.round)).map((r) => r.rps / h2loadRounds.get(r.round)));
+  const lines = [
+    `| tool | req/s | × h2load | p50 ms | p99 ms | errors | gen CPU % | target CPU % | other CPU % | runs |`,
+    `|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|`,
+  ];
+  for (const tool of H2C_ORDER) {
+    if (!avail.includes(tool)) { lines.push(`| ${tool} | ${TOOLS[tool].missing} | | | | | | | | 0 |`); continue; }
+    const rows = by(tool);
+    if (!rows.length) { lines.push(`| ${tool} | failed | | | | | | | | 0 |`); continue; }
+    lines.push(`| ${tool} | ${fmtInt(median(rows.map((r) => r.rps)))} | ${fmtRatio(vsH2load(tool))} `
+      + `| ${fmtMs(median(rows.map((r) => r.p50)))} | ${fmtMs(median(rows.map((r) => r.p99)))} | ${fmtInt(median(rows.map((r) => r.errors)))} `
+      + `| ${fmtPct(pctOfWall(rows, 'genCpuS'))} | ${fmtPct(pctOfWall(rows, 'targetCpuS'))} | ${fmtPct(pctOfWall(rows, 'otherCpuS'))} | ${rows.length} |`);
+  }
+  const ratio = vsH2load('salvo');
+  const check = avail.includes('h2load')
+    ? ['h2c max throughput, salvo ÷ h2load', `≥ ${GOAL_VS_H2LOAD}×`, fmtRatio(ratio), ratio == null ? 'no data' : ratio >= GOAL_VS_H2LOAD ? 'pass' : '**FAIL**']
+    : ['h2c max throughput, salvo ÷ h2load', `≥ ${GOAL_VS_H2LOAD}×`, '–', `skipped (${TOOLS.h2load.missing})`];
+  return { table: lines.join('\n'), checks: [check] };
+}
+
 function rateSection(avail) {
   const lines = [
     `| tool | target req/s | achieved req/s | achieved / target | p99 schedule lag ms | p99 corrected ms | errors + dropped | gen CPU % | result | runs |`,
@@ -589,9 +649,10 @@ function workersSection() {
 
 function report({ avail, skipped, versions, startedAt, elapsedS }) {
   const tp = throughputSection(avail);
+  const h2 = h2cSection(avail);
   const rt = rateSection(avail);
   const wk = workersSection();
-  const checks = [...tp.checks, ...rt.checks, ...wk.checks];
+  const checks = [...tp.checks, ...h2.checks, ...rt.checks, ...wk.checks];
   const cpuModel = (() => { try { return /model name\s*:\s*(.*)/.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))[1]; } catch { return os.cpus()[0]?.model ?? '?'; } })();
   const noisyRuns = runs.filter((r) => r.noisy).map((r) => `${r.tool} ${r.mode}${r.mode === 'workers' ? ` ×${r.workers}` : ''}${r.rate ? ` @${r.rate}` : ''} round ${r.round}`);
   const cmds = [`# target`, target.command, ...[...commands.entries()].map(([k, v]) => `# ${k}\n${v}`)];
@@ -615,6 +676,12 @@ ${tp.serverBound ? `\n${tp.serverBound}\n` : ''}
 ## Max throughput (${CONNECTIONS} connections, ${TP_SECONDS} s, one generator core)
 
 ${tp.table}
+
+## HTTP/2 max throughput (h2c, ${H2_CONNECTIONS} connections × ${H2_STREAMS} streams, ${TP_SECONDS} s, one generator core)
+
+${target.kind === 'nginx' ? `nginx's h2c server on ${H2C_URL}; salvo \`run ${H2C_URL} -c ${H2_CONNECTIONS} --streams ${H2_STREAMS}\`, h2load \`-c${H2_CONNECTIONS} -m${H2_STREAMS}\` (p50/p99 from its \`--log-file\`).` : 'Skipped: only the nginx target serves h2c.'}
+
+${h2.table}
 
 ## Rate accuracy (${RATE_SECONDS} s per run; salvo constant arrival, autocannon \`-R\`)
 
@@ -686,10 +753,11 @@ async function main() {
   if (TARGET_KIND !== 'builtin' && nginx) await startNginx(nginx);
   else await startBuiltin();
 
-  log(`${ROUNDS} round(s): throughput ${TP_SECONDS} s × [${TP_ORDER.filter((t) => avail.includes(t)).join(', ')}], rate ${RATE_SECONDS} s × ${RATES.join('/')} req/s × [${RATE_ORDER.filter((t) => avail.includes(t)).join(', ')}]`);
+  log(`${ROUNDS} round(s): throughput ${TP_SECONDS} s × [${TP_ORDER.filter((t) => avail.includes(t)).join(', ')}], h2c ${TP_SECONDS} s × [${target.kind === 'nginx' ? H2C_ORDER.filter((t) => avail.includes(t)).join(', ') : 'skipped: no nginx'}], rate ${RATE_SECONDS} s × ${RATES.join('/')} req/s × [${RATE_ORDER.filter((t) => avail.includes(t)).join(', ')}]`);
   for (let round = 1; round <= ROUNDS; round++) {
     log(`--- round ${round}/${ROUNDS}`);
     for (const tool of TP_ORDER) if (avail.includes(tool)) await measure({ mode: 'throughput', round, tool });
+    if (target.kind === 'nginx') for (const tool of H2C_ORDER) if (avail.includes(tool)) await measure({ mode: 'h2c', round, tool });
     for (const rate of RATES) {
       for (const tool of RATE_ORDER) if (avail.includes(tool)) await measure({ mode: 'rate', round, tool, rate });
     }

@@ -4,7 +4,9 @@ import type { Clock } from '../time/clock.js';
 import { Http1Pool, tcpSocketFactory } from './http1/pool.js';
 import { buildRequest, USER_AGENT } from './http1/request.js';
 import { grpcDialect } from './grpc/dialect.js';
-import { Http2Pool, httpDialect } from './http2/pool.js';
+import { NodeHttp2Pool } from './grpc/pool.js';
+import { Http2Pool } from './http2/pool.js';
+import { encodeHeaderBlock } from './http2/hpack.js';
 import { buildHttp2Headers } from './http2/request.js';
 import { SocketPool } from './socket-pool.js';
 import { decodeEscapes } from './tcp/escapes.js';
@@ -12,7 +14,7 @@ import { DelimitedReplyReader, FixedSizeReplyReader } from './tcp/reply-reader.j
 import { tlsSocketFactory } from './tls/socket-factory.js';
 import type { ExchangeListener, Transport } from './transport.js';
 import { UserConnections } from './http1/user-connections.js';
-import type { SocketFactory } from './socket-pool.js';
+import type { SocketFactory } from './connection-pool.js';
 
 export interface TransportContext {
   clock: Clock;
@@ -28,28 +30,34 @@ export function createTransport(plan: Plan, target: ResolvedTarget, { clock, lis
   const pipelining = plan.executor.type === 'max-throughput' ? plan.executor.pipelining : 1;
   const common = { pipelining, maxConnections: plan.connections, clock, listener };
   const plainSocket = tcpSocketFactory(target.address, target.port);
-  if (scheme === 'h2c:' || scheme === 'grpc:' || (scheme === 'https:' && plan.target.http2 === true)) {
+  if (scheme === 'grpc:') {
     const url = new URL(plan.target.url);
-    const dialect =
-      scheme === 'grpc:'
-        ? grpcDialect({
-            authority: url.host,
-            path: target.grpc!.path,
-            metadata: plan.target.metadata ?? [],
-            deadlineMs: plan.target.deadlineMs,
-            nextMessage: target.grpc!.nextMessage,
-            userAgent: USER_AGENT,
-          })
-        : httpDialect(buildHttp2Headers(url, plan.target.method, plan.target.headers, target.body, USER_AGENT), target.body);
-    return new Http2Pool({
+    return new NodeHttp2Pool({
       host: target.address,
       port: target.port,
-      dialect,
+      dialect: grpcDialect({
+        authority: url.host,
+        path: target.grpc!.path,
+        metadata: plan.target.metadata ?? [],
+        deadlineMs: plan.target.deadlineMs,
+        nextMessage: target.grpc!.nextMessage,
+        userAgent: USER_AGENT,
+      }),
       streams: plan.target.streams ?? DEFAULT_HTTP2_STREAMS,
       maxConnections: plan.connections,
       clock,
       listener,
-      ...(scheme === 'https:' ? { tls: { serverName: target.hostname, insecure: plan.target.insecure === true, ca: target.ca } } : {}),
+    });
+  }
+  if (scheme === 'h2c:' || (scheme === 'https:' && plan.target.http2 === true)) {
+    return new Http2Pool({
+      connect: scheme === 'h2c:' ? plainSocket : http2TlsSocketFactory(plan, target),
+      headerBlock: encodeHeaderBlock(buildHttp2Headers(new URL(plan.target.url), plan.target.method, plan.target.headers, target.body, USER_AGENT)),
+      body: target.body,
+      streams: plan.target.streams ?? DEFAULT_HTTP2_STREAMS,
+      maxConnections: plan.connections,
+      clock,
+      listener,
     });
   }
   switch (scheme) {
@@ -78,17 +86,19 @@ export function createTransport(plan: Plan, target: ResolvedTarget, { clock, lis
   }
 }
 
+/** TLS sockets to the target offering these ALPN protocols. */
+function tlsSocketTo(plan: Plan, target: ResolvedTarget, alpn: string[]): SocketFactory {
+  return tlsSocketFactory({ host: target.address, port: target.port, serverName: target.hostname, insecure: plan.target.insecure === true, ca: target.ca, alpn });
+}
+
 /** Sockets for HTTP/1.1: plain TCP for http://, TLS offering only http/1.1 for https://. */
 function http1SocketFactory(plan: Plan, target: ResolvedTarget): SocketFactory {
-  if (new URL(plan.target.url).protocol === 'http:') return tcpSocketFactory(target.address, target.port);
-  return tlsSocketFactory({
-    host: target.address,
-    port: target.port,
-    serverName: target.hostname,
-    insecure: plan.target.insecure === true,
-    ca: target.ca,
-    alpn: ['http/1.1'],
-  });
+  return new URL(plan.target.url).protocol === 'http:' ? tcpSocketFactory(target.address, target.port) : tlsSocketTo(plan, target, ['http/1.1']);
+}
+
+/** Sockets for HTTP/2 over TLS: ALPN h2. */
+function http2TlsSocketFactory(plan: Plan, target: ResolvedTarget): SocketFactory {
+  return tlsSocketTo(plan, target, ['h2']);
 }
 
 /** Virtual users' connections (HTTP/1.1, one per user) to the plan's target. */

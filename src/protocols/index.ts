@@ -1,10 +1,13 @@
 export type { Transport, ExchangeListener } from './transport.js';
 export { Http1Pool, tcpSocketFactory, type Http1PoolOptions } from './http1/pool.js';
 export { buildRequest } from './http1/request.js';
-export { Http2Pool, httpDialect, type Http2PoolOptions, type Http2TlsOptions, type StreamDialect } from './http2/pool.js';
-export { buildHttp2Headers } from './http2/request.js';
+export { Http2Pool, type Http2PoolOptions } from './http2/pool.js';
+export { buildHttp2Headers, type HeaderField } from './http2/request.js';
+export { encodeHeaderBlock } from './http2/hpack.js';
+export { NodeHttp2Pool, type NodeHttp2PoolOptions, type StreamDialect } from './grpc/pool.js';
 export { ResponseParser } from './http1/response-parser.js';
-export { SocketPool, type SocketPoolOptions, type SocketFactory, type ReplyReader, type ReplyHandler } from './socket-pool.js';
+export { SocketPool, type SocketPoolOptions, type ReplyReader, type ReplyHandler } from './socket-pool.js';
+export { ConnectionPool, type PooledConnection, type SocketFactory, type SocketHandlers } from './connection-pool.js';
 export { createTransport, DEFAULT_HTTP2_STREAMS, type TransportContext } from './create-transport.js';
 export { tlsSocketFactory, type TlsOptions } from './tls/socket-factory.js';
 export { decodeEscapes, EscapeError } from './tcp/escapes.js';

@@ -1,7 +1,8 @@
-import type { OnReadOpts, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { causeOfSocketError, type ErrorCause } from '../metrics/causes.js';
 import type { Clock } from '../time/clock.js';
-import type { ExchangeListener, Transport } from './transport.js';
+import { ConnectionPool, type PooledConnection, type SocketFactory } from './connection-pool.js';
+import type { ExchangeListener } from './transport.js';
 
 /** Called for each complete reply, in order; `status` is 0 for protocols without one (raw TCP). */
 export type ReplyHandler = (status: number, keepAlive: boolean) => void;
@@ -13,12 +14,6 @@ export interface ReplyReader {
   /** The connection closed: a reply delimited by the close is complete now. */
   finish(): unknown;
 }
-
-/**
- * Opens a socket whose reads land in `onread` (no per-read Buffer: node:net and node:tls both honour
- * it). Writes made before the socket connects are queued by node, so the pool writes at once.
- */
-export type SocketFactory = (onread: OnReadOpts) => Socket;
 
 export interface SocketPoolOptions {
   connect: SocketFactory;
@@ -33,10 +28,8 @@ export interface SocketPoolOptions {
   listener: ExchangeListener;
 }
 
-const READ_BUFFER_BYTES = 64 * 1024;
-
 /** One keep-alive connection and the requests in flight on it, oldest first (replies come back in request order). */
-class Connection {
+class Connection implements PooledConnection {
   socket: Socket | undefined;
   readonly intendedUs: Float64Array;
   readonly sentUs: Float64Array;
@@ -56,46 +49,9 @@ class Connection {
  * allocated per request. Protocols differ only in how a socket is made (TCP, TLS) and how replies are
  * framed (HTTP/1.1 responses, delimited or fixed-size TCP replies); replies come back in request order.
  */
-export class SocketPool implements Transport {
-  private readonly connections: Connection[] = [];
-  /** Connections that can take one more request, most recently used last. */
-  private readonly available: Connection[] = [];
-  private readonly readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
-  private maxConnections: number;
-  private active = 0;
-  private inFlightCount = 0;
-  private closed = false;
-
+export class SocketPool extends ConnectionPool<Connection> {
   constructor(private readonly options: SocketPoolOptions) {
-    this.maxConnections = options.maxConnections;
-  }
-
-  trySend(intendedUs: number): boolean {
-    if (this.closed) return false;
-    let connection = this.available.pop();
-    if (connection) {
-      connection.listed = false;
-    } else {
-      if (this.active >= this.maxConnections) return false;
-      connection = new Connection(this.options.pipelining);
-      this.connections.push(connection);
-      this.active++;
-    }
-    const socket = connection.socket ?? this.connect(connection);
-    const sentUs = this.options.clock.nowUs();
-    const slot = (connection.oldest + connection.inFlight) % this.options.pipelining;
-    connection.intendedUs[slot] = intendedUs;
-    connection.sentUs[slot] = sentUs;
-    connection.inFlight++;
-    this.inFlightCount++;
-    this.options.listener.onSent(intendedUs, sentUs);
-    socket.write(this.options.request);
-    this.list(connection);
-    return true;
-  }
-
-  inFlight(): number {
-    return this.inFlightCount;
+    super(options.maxConnections, options.clock, options.listener);
   }
 
   expire(olderThanUs: number): void {
@@ -106,28 +62,28 @@ export class SocketPool implements Transport {
     }
   }
 
-  setMaxConnections(count: number): void {
-    this.maxConnections = count;
-    for (let i = this.connections.length - 1; i >= 0 && this.active > count; i--) {
-      const connection = this.connections[i]!;
-      if (connection.retiring) continue;
-      connection.retiring = true;
-      this.active--;
-      this.unlist(connection);
-      if (connection.inFlight === 0) this.retire(connection);
-    }
-    this.options.listener.onSlotFree();
+  protected open(): Connection {
+    return new Connection(this.options.pipelining);
   }
 
-  close(): void {
-    this.closed = true;
-    for (const connection of this.connections) {
-      const socket = connection.socket;
-      connection.socket = undefined; // its close event must not report anything now
-      socket?.destroy();
-    }
-    this.connections.length = 0;
-    this.available.length = 0;
+  protected send(connection: Connection, intendedUs: number, sentUs: number): void {
+    // A connection whose socket failed reconnects on its next request.
+    const socket = connection.socket ?? this.connect(connection);
+    const slot = (connection.oldest + connection.inFlight) % this.options.pipelining;
+    connection.intendedUs[slot] = intendedUs;
+    connection.sentUs[slot] = sentUs;
+    connection.inFlight++;
+    socket.write(this.options.request);
+  }
+
+  protected canTake(connection: Connection): boolean {
+    return connection.inFlight < this.options.pipelining;
+  }
+
+  protected destroy(connection: Connection): void {
+    const socket = connection.socket;
+    connection.socket = undefined; // its close event must not report anything now
+    socket?.destroy();
   }
 
   private connect(connection: Connection): Socket {
@@ -135,23 +91,16 @@ export class SocketPool implements Transport {
     const reader = this.options.reader((status, keepAlive) => {
       if (connection.socket === socket) this.onResponse(connection, status, keepAlive);
     });
-    const socket: Socket = this.options.connect({
-      buffer: this.readBuffer,
-      // One buffer serves every connection: each read is parsed before the next read can land in it.
-      callback: (bytes: number, buffer: Uint8Array) => {
-        if (connection.socket === socket && !reader.feed(buffer as Buffer, 0, bytes) && connection.socket === socket) {
-          this.failAll(connection, 'protocol');
-        }
-        return true;
+    const current = (candidate: Socket): boolean => connection.socket === candidate;
+    const socket = this.openSocket(this.options.connect, current, {
+      read: (buffer, bytes) => {
+        if (!reader.feed(buffer, 0, bytes) && current(socket)) this.failAll(connection, 'protocol');
       },
-    });
-    socket.on('error', (error: NodeJS.ErrnoException) => {
-      if (connection.socket === socket) this.failAll(connection, causeOfSocketError(error));
-    });
-    socket.on('close', () => {
-      if (connection.socket !== socket) return;
-      reader.finish(); // a reply delimited by the close is complete now; its handler may reconnect
-      if (connection.socket === socket) this.failAll(connection, 'closed');
+      error: (error) => this.failAll(connection, causeOfSocketError(error)),
+      close: () => {
+        reader.finish(); // a reply delimited by the close is complete now; its handler may reconnect
+        if (current(socket)) this.failAll(connection, 'closed');
+      },
     });
     connection.socket = socket;
     return socket;
@@ -167,62 +116,26 @@ export class SocketPool implements Transport {
     connection.oldest = (slot + 1) % this.options.pipelining;
     connection.inFlight--;
     this.inFlightCount--;
-    this.options.listener.onResponse(connection.intendedUs[slot]!, connection.sentUs[slot]!, this.options.clock.nowUs(), status);
+    this.listener.onResponse(connection.intendedUs[slot]!, connection.sentUs[slot]!, this.clock.nowUs(), status);
     if (!keepAlive) this.failAll(connection, 'closed');
     else this.release(connection);
   }
 
   /** Fails every request in flight on `connection` with `cause` and drops its socket; the slot is reusable. */
   private failAll(connection: Connection, cause: ErrorCause): void {
-    const socket = connection.socket;
-    connection.socket = undefined;
-    socket?.destroy();
+    this.destroy(connection);
     const failing = connection.inFlight;
     if (failing > 0) {
-      const doneUs = this.options.clock.nowUs();
-      const { listener, pipelining } = this.options;
+      const doneUs = this.clock.nowUs();
+      const { pipelining } = this.options;
       for (let i = 0; i < failing; i++) {
         const slot = (connection.oldest + i) % pipelining;
-        listener.onFailure(connection.intendedUs[slot]!, connection.sentUs[slot]!, doneUs, cause);
+        this.listener.onFailure(connection.intendedUs[slot]!, connection.sentUs[slot]!, doneUs, cause);
       }
       connection.inFlight = 0;
       connection.oldest = 0;
       this.inFlightCount -= failing;
     }
     this.release(connection);
-  }
-
-  private release(connection: Connection): void {
-    if (this.closed) return;
-    if (connection.retiring) {
-      if (connection.inFlight === 0) {
-        this.retire(connection);
-        this.options.listener.onSlotFree(); // nothing frees a slot here, but a draining run may now be done
-      }
-      return;
-    }
-    this.list(connection);
-    this.options.listener.onSlotFree();
-  }
-
-  private list(connection: Connection): void {
-    if (!connection.listed && !connection.retiring && connection.inFlight < this.options.pipelining) {
-      connection.listed = true;
-      this.available.push(connection);
-    }
-  }
-
-  private retire(connection: Connection): void {
-    connection.socket?.destroy();
-    connection.socket = undefined;
-    const index = this.connections.indexOf(connection);
-    if (index >= 0) this.connections.splice(index, 1);
-    this.unlist(connection);
-  }
-
-  private unlist(connection: Connection): void {
-    if (!connection.listed) return;
-    connection.listed = false;
-    this.available.splice(this.available.indexOf(connection), 1);
   }
 }

@@ -4,8 +4,8 @@
 // measured from request arrival to just before the response head is written.
 
 import { createServer } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from 'node:http2';
+import { createSecureServer as createSecureHttp2Server, createServer as createHttp2Server, type Http2SecureServer, type Http2Server, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
+import type { Socket } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { keepLoadConnectionsOpen, listen, targetUrl } from './listen.js';
@@ -16,7 +16,7 @@ export interface HttpTargetOptions {
   host?: string;
   /** Port to bind; 0 picks a free port. Default 0. */
   port?: number;
-  /** Serve HTTPS with this PEM key and certificate (see targets/tls.ts for a self-signed one). */
+  /** Serve HTTPS with this PEM key and certificate (see targets/tls.ts for a self-signed one): HTTP/2 or HTTP/1.1, as ALPN picks. */
   tls?: { key: string; cert: string };
   /** Serve HTTP/2 in cleartext with prior knowledge (h2c://) instead of HTTP/1.1; not with `tls`. */
   h2c?: boolean;
@@ -249,15 +249,17 @@ export async function startHttpTarget(options: HttpTargetOptions = {}): Promise<
   const requestedPort = options.port ?? 0;
   if (options.h2c) {
     if (options.tls) throw new RangeError('h2c is HTTP/2 in cleartext: it does not take tls');
-    return startH2cTarget(host, requestedPort);
+    return startHttp2Target(createHttp2Server(http2Handler), 'h2c', host, requestedPort);
+  }
+  if (options.tls) {
+    // h2 for clients that offer it by ALPN, HTTP/1.1 for the others (allowHTTP1): the same routes either way.
+    return startHttp2Target(createSecureHttp2Server({ ...options.tls, allowHTTP1: true }, http2Handler), 'https', host, requestedPort);
   }
 
-  const server = options.tls
-    ? createHttpsServer({ ...options.tls, keepAlive: true, noDelay: true }, onRequest)
-    : createServer({ keepAlive: true, noDelay: true }, onRequest);
+  const server = createServer({ keepAlive: true, noDelay: true }, onRequest);
   keepLoadConnectionsOpen(server);
   const port = await listen(server, requestedPort, host);
-  const url = targetUrl(options.tls ? 'https' : 'http', host, port);
+  const url = targetUrl('http', host, port);
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -271,23 +273,29 @@ export async function startHttpTarget(options: HttpTargetOptions = {}): Promise<
   return { url, host, port, close };
 }
 
-/** The same routes over HTTP/2 in cleartext (prior knowledge), through node:http2's compatibility API. */
-async function startH2cTarget(host: string, requestedPort: number): Promise<RunningTarget> {
-  // The compatibility request and response take the calls the routes make (writeHead with a flat header array, end, 'close').
-  const server = createHttp2Server(onRequest as unknown as (req: Http2ServerRequest, res: Http2ServerResponse) => void);
-  const sessions = new Set<ServerHttp2Session>();
-  server.on('session', (session: ServerHttp2Session) => {
-    sessions.add(session);
-    session.on('close', () => sessions.delete(session));
-    session.on('error', noop);
+// The compatibility request and response take the calls the routes make (writeHead with a flat header array, end, 'close').
+const http2Handler = onRequest as unknown as (req: Http2ServerRequest, res: Http2ServerResponse) => void;
+
+/**
+ * The same routes on node:http2: h2c, or TLS with HTTP/1.1 allowed beside h2. node:http2 leaves the
+ * HTTP/1.1 connections it takes without an idle timeout or request limit, as a load wants them.
+ */
+async function startHttp2Target(server: Http2Server | Http2SecureServer, scheme: 'h2c' | 'https', host: string, requestedPort: number): Promise<RunningTarget> {
+  // TCP connections, whatever protocol they carry: closing them ends HTTP/2 sessions and HTTP/1.1 alike.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    socket.setNoDelay(true);
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
   });
+  server.on('session', (session) => session.on('error', noop));
   const port = await listen(server, requestedPort, host);
-  const url = targetUrl('h2c', host, port);
+  const url = targetUrl(scheme, host, port);
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolve, reject) => {
       server.close((error) => (error ? reject(error) : resolve()));
-      for (const session of sessions) session.destroy();
+      for (const socket of sockets) socket.destroy();
     });
     return closing;
   };

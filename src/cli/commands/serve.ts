@@ -26,7 +26,7 @@ export function serveCommand(): Command {
     .description('HTTP/1.1 (or, with --h2c, HTTP/2) target: / (hello), /echo, /delay/:ms, /status/:code, /spin/:ms, /bytes/:n; every answer carries Server-Timing')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port to bind; 0 picks a free one', parsePort, 8080)
-    .option('--tls', 'serve HTTPS with a self-signed certificate made at start (clients need --insecure)')
+    .option('--tls', 'serve HTTPS with a self-signed certificate made at start, HTTP/2 or HTTP/1.1 as ALPN picks (clients need --insecure)')
     .option('--h2c', 'serve HTTP/2 in cleartext with prior knowledge (salvo run h2c://, curl --http2-prior-knowledge, h2load)')
     .action(async (flags: { host: string; port: number; tls?: boolean; h2c?: boolean }) => {
       if (flags.tls && flags.h2c) throw new CliError('--h2c is HTTP/2 in cleartext: give --tls or --h2c, not both');

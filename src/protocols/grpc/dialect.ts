@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
 import { causeOfGrpcStatus, NO_STATUS, type ErrorCause } from '../../metrics/causes.js';
-import type { StreamDialect } from '../http2/pool.js';
+import type { StreamDialect } from './pool.js';
 
 export interface GrpcDialectOptions {
   /** The URL's host:port, for :authority. */

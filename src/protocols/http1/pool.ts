@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import type { Clock } from '../../time/clock.js';
-import { SocketPool, type SocketFactory } from '../socket-pool.js';
+import type { SocketFactory } from '../connection-pool.js';
+import { SocketPool } from '../socket-pool.js';
 import type { ExchangeListener } from '../transport.js';
 import { ResponseParser } from './response-parser.js';
 

@@ -1,6 +1,6 @@
 import { causeOfSocketError, type ErrorCause } from '../../metrics/causes.js';
 import type { Clock } from '../../time/clock.js';
-import type { SocketFactory } from '../socket-pool.js';
+import type { SocketFactory } from '../connection-pool.js';
 import type { Connections, ExchangeListener } from '../transport.js';
 import { ResponseParser, type ResponseCapture } from './response-parser.js';
 

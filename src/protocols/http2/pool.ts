@@ -1,386 +1,92 @@
-import {
-  connect,
-  constants,
-  type ClientHttp2Session,
-  type ClientHttp2Stream,
-  type IncomingHttpHeaders,
-  type OutgoingHttpHeaders,
-  type SecureClientSessionOptions,
-} from 'node:http2';
-import { isIP } from 'node:net';
-import { checkServerIdentity } from 'node:tls';
+import type { Socket } from 'node:net';
 import { causeOfSocketError, type ErrorCause } from '../../metrics/causes.js';
 import type { Clock } from '../../time/clock.js';
-import type { ExchangeListener, Transport } from '../transport.js';
-
-export interface Http2TlsOptions {
-  /** The URL's host name: SNI (omitted for an IP address) and the certificate check. */
-  serverName: string;
-  insecure: boolean;
-  ca?: Buffer | undefined;
-}
-
-/**
- * What every stream of a pool sends and how its answer is judged: plain HTTP (httpDialect), or a
- * protocol on top of HTTP/2 such as gRPC, whose outcome is in the trailers.
- */
-export interface StreamDialect {
-  /** The request's headers, pseudo-headers included, built once and sent as is on every stream. */
-  readonly headers: OutgoingHttpHeaders;
-  /** The next stream's body; undefined sends the headers alone. */
-  nextBody(): Buffer | undefined;
-  /** Whether `judge` needs the trailers (they are not listened for otherwise). */
-  readonly readsTrailers: boolean;
-  /** A stream the server ended cleanly: the status to report as a response, or why it failed. */
-  judge(headers: IncomingHttpHeaders, trailers: IncomingHttpHeaders | undefined): number | ErrorCause;
-  /** Streams older than this fail with `cause` when the run's timeout has not failed them first (gRPC's deadline). */
-  readonly deadline?: { us: number; cause: ErrorCause };
-}
-
-/** Plain HTTP: one body for every stream, judged by its :status. */
-export function httpDialect(headers: OutgoingHttpHeaders, body: Buffer | undefined): StreamDialect {
-  return { headers, nextBody: () => body, readsTrailers: false, judge: (response) => Number(response[':status']) };
-}
+import { ConnectionPool, type SocketFactory } from '../connection-pool.js';
+import type { ExchangeListener } from '../transport.js';
+import { Http2Session, type SessionOwner } from './session.js';
 
 export interface Http2PoolOptions {
-  /** An address already resolved, so no request waits on DNS. */
-  host: string;
-  port: number;
-  dialect: StreamDialect;
+  /** How a socket is made: plain TCP for h2c, TLS with ALPN h2 for https. */
+  connect: SocketFactory;
+  /** The request's header block, encoded once (encodeHeaderBlock). */
+  headerBlock: Buffer;
+  body: Buffer | undefined;
   /** Most streams in flight per connection; the server's SETTINGS_MAX_CONCURRENT_STREAMS lowers it. */
   streams: number;
   maxConnections: number;
   clock: Clock;
   listener: ExchangeListener;
-  /** Over TLS with ALPN h2 when set; cleartext with prior knowledge (h2c) otherwise. */
-  tls?: Http2TlsOptions;
 }
-
-/** One request on one stream; `done` once reported, so late stream events report nothing twice. */
-class Exchange {
-  done = false;
-  headers: IncomingHttpHeaders | undefined;
-  trailers: IncomingHttpHeaders | undefined;
-  error: NodeJS.ErrnoException | undefined;
-  constructor(
-    readonly session: Session,
-    readonly stream: ClientHttp2Stream,
-    readonly intendedUs: number,
-    readonly sentUs: number,
-  ) {}
-}
-
-/** One connection and its streams in flight, in the order they were sent. */
-class Session {
-  readonly exchanges = new Set<Exchange>();
-  /** Streams allowed at once: ours, lowered by the server's settings. */
-  limit: number;
-  listed = false;
-  retiring = false;
-  /** Set once the server sent GOAWAY: the session takes no new streams. */
-  goaway = false;
-  /** Why the connection failed, when it did (a socket error arrives before the close). */
-  cause: ErrorCause | undefined;
-
-  constructor(
-    readonly http2: ClientHttp2Session,
-    streams: number,
-  ) {
-    this.limit = streams;
-  }
-}
-
-const EXCHANGE = Symbol('salvo.exchange');
-/** Request options made once (node copies them per request): a request without a body ends with its headers. */
-const END_STREAM = Object.freeze({ endStream: true });
-const OPEN_STREAM = Object.freeze({ endStream: false });
-type TaggedStream = ClientHttp2Stream & { [EXCHANGE]: Exchange };
 
 /**
- * HTTP/2 on node:http2: `maxConnections` sessions of up to `streams` concurrent streams each, a slot
- * being a free stream. The request headers are one object sent for every stream; bodies are drained
- * without being kept. Stream events go to shared handlers (no closures per request).
+ * HTTP/2 over raw sockets: `maxConnections` connections of up to `streams` concurrent streams each,
+ * a slot being a free stream. As for HTTP/1.1, reads of every connection land in one buffer and the
+ * request is prebuilt bytes (here a header block, stamped with each stream's id).
  */
-export class Http2Pool implements Transport {
-  private readonly sessions: Session[] = [];
-  /** Sessions that can take one more stream, most recently used last. */
-  private readonly available: Session[] = [];
-  private maxConnections: number;
-  private active = 0;
-  private inFlightCount = 0;
-  private closed = false;
-  private readonly origin: string;
-  private readonly connectOptions: SecureClientSessionOptions;
-  private readonly onStreamResponse: (this: TaggedStream, headers: IncomingHttpHeaders) => void;
-  private readonly onStreamTrailers: (this: TaggedStream, trailers: IncomingHttpHeaders) => void;
-  private readonly onStreamError: (this: TaggedStream, error: NodeJS.ErrnoException) => void;
-  private readonly onStreamClose: (this: TaggedStream) => void;
-
+export class Http2Pool extends ConnectionPool<Http2Session> implements SessionOwner {
   constructor(private readonly options: Http2PoolOptions) {
-    this.maxConnections = options.maxConnections;
-    const { host, port, tls } = options;
-    const hostPart = host.includes(':') ? `[${host}]` : host;
-    this.origin = `${tls ? 'https' : 'http'}://${hostPart}:${port}`;
-    this.connectOptions = {
-      // Until the server's SETTINGS arrive nghttp2 sends one stream and holds the rest: assuming its default
-      // of 100 would send streams that a server allowing fewer must refuse.
-      peerMaxConcurrentStreams: 1,
-      ...(tls
-        ? {
-            rejectUnauthorized: !tls.insecure,
-            ...(isIP(tls.serverName) ? {} : { servername: tls.serverName }),
-            ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
-            ALPNProtocols: ['h2'],
-            // The certificate is checked against the URL's name, not the resolved address we connect to.
-            checkServerIdentity: (_host: string, certificate: Parameters<typeof checkServerIdentity>[1]) => checkServerIdentity(tls.serverName, certificate),
-          }
-        : {}),
-    };
-    const pool = this;
-    this.onStreamResponse = function (headers) {
-      this[EXCHANGE].headers = headers;
-    };
-    this.onStreamTrailers = function (trailers) {
-      this[EXCHANGE].trailers = trailers;
-    };
-    this.onStreamError = function (error) {
-      this[EXCHANGE].error = error;
-    };
-    this.onStreamClose = function () {
-      pool.onClose(this[EXCHANGE]);
-    };
-  }
-
-  trySend(intendedUs: number): boolean {
-    if (this.closed) return false;
-    let session = this.available.pop();
-    // A session that failed keeps no slot: its streams may report before the session itself does.
-    while (session !== undefined && (session.http2.closed || session.http2.destroyed)) {
-      session.listed = false;
-      this.drop(session);
-      session = this.available.pop();
-    }
-    if (session) {
-      session.listed = false;
-    } else {
-      if (this.active >= this.maxConnections) return false;
-      session = this.connect();
-    }
-    const sentUs = this.options.clock.nowUs();
-    const { dialect } = this.options;
-    const body = dialect.nextBody();
-    const stream = session.http2.request(dialect.headers, body === undefined ? END_STREAM : OPEN_STREAM) as TaggedStream;
-    const exchange = new Exchange(session, stream, intendedUs, sentUs);
-    stream[EXCHANGE] = exchange;
-    session.exchanges.add(exchange);
-    this.inFlightCount++;
-    stream.on('response', this.onStreamResponse);
-    if (dialect.readsTrailers) stream.on('trailers', this.onStreamTrailers);
-    stream.on('data', noop); // flowing: the body is read and dropped, never kept
-    stream.on('error', this.onStreamError);
-    stream.on('close', this.onStreamClose);
-    if (body !== undefined) stream.end(body);
-    this.options.listener.onSent(intendedUs, sentUs);
-    this.list(session);
-    return true;
-  }
-
-  inFlight(): number {
-    return this.inFlightCount;
+    super(options.maxConnections, options.clock, options.listener);
   }
 
   expire(olderThanUs: number): void {
-    const { deadline } = this.options.dialect;
-    if (deadline !== undefined) this.failSentBefore(this.options.clock.nowUs() - deadline.us, deadline.cause);
-    this.failSentBefore(olderThanUs, 'timeout');
+    // Backwards: a retiring session whose last stream ends leaves the array being walked.
+    for (let i = this.connections.length - 1; i >= 0; i--) this.connections[i]?.expire(olderThanUs);
   }
 
-  private failSentBefore(olderThanUs: number, cause: ErrorCause): void {
-    for (let i = this.sessions.length - 1; i >= 0; i--) {
-      const session = this.sessions[i];
-      if (session === undefined) continue;
-      // Sent in order, so the first one young enough ends the walk.
-      for (const exchange of session.exchanges) {
-        if (exchange.sentUs >= olderThanUs) break;
-        exchange.stream.close(constants.NGHTTP2_CANCEL);
-        this.fail(exchange, cause);
-      }
+  streamEnded(session: Http2Session, intendedUs: number, sentUs: number, status: number, cause: ErrorCause | undefined): void {
+    this.inFlightCount--;
+    if (cause === undefined) this.listener.onResponse(intendedUs, sentUs, this.clock.nowUs(), status);
+    else this.listener.onFailure(intendedUs, sentUs, this.clock.nowUs(), cause);
+    this.release(session);
+  }
+
+  capacityChanged(session: Http2Session): void {
+    if (session.spent()) {
+      // GOAWAY: the session finishes the streams it has, and a new connection takes the rest.
+      this.retireLater(session);
+      if (session.inFlight === 0) this.remove(session);
+      this.listener.onSlotFree();
+    } else if (session.canSend()) {
+      this.list(session);
+      this.listener.onSlotFree();
+    } else {
+      this.unlist(session);
     }
   }
 
-  setMaxConnections(count: number): void {
-    this.maxConnections = count;
-    for (let i = this.sessions.length - 1; i >= 0 && this.active > count; i--) {
-      const session = this.sessions[i]!;
-      if (session.retiring) continue;
-      this.retireLater(session);
-      if (session.exchanges.size === 0) this.remove(session);
-    }
-    this.options.listener.onSlotFree();
-  }
-
-  close(): void {
-    this.closed = true;
-    for (const session of this.sessions) {
-      for (const exchange of session.exchanges) exchange.done = true;
-      session.exchanges.clear();
-      session.http2.destroy();
-    }
-    this.sessions.length = 0;
-    this.available.length = 0;
-  }
-
-  private connect(): Session {
-    const http2 = connect(this.origin, this.connectOptions);
-    const session = new Session(http2, this.options.streams);
-    this.sessions.push(session);
-    this.active++;
-    http2.on('remoteSettings', (settings) => {
-      const serverLimit = settings.maxConcurrentStreams;
-      if (serverLimit !== undefined) session.limit = Math.max(1, Math.min(this.options.streams, serverLimit));
-      if (session.exchanges.size >= session.limit) this.unlist(session);
-      else this.list(session);
+  protected open(): Http2Session {
+    const session = new Http2Session(this.options, this);
+    const current = (socket: Socket): boolean => session.socket === socket;
+    const socket = this.openSocket(this.options.connect, current, {
+      read: (buffer, bytes) => {
+        if (!session.reader.feed(buffer, 0, bytes) && current(socket)) this.fail(session, 'protocol');
+      },
+      error: (error) => this.fail(session, causeOfSocketError(error)),
+      close: () => this.fail(session, session.goaway ? 'goaway' : 'closed'),
     });
-    http2.on('error', (error: NodeJS.ErrnoException) => {
-      session.cause ??= causeOfSessionError(error);
-      this.retireLater(session);
-    });
-    http2.on('goaway', (_code: number, lastStreamId: number) => {
-      session.goaway = true;
-      this.retireLater(session);
-      // Streams the server will not process: they fail now, and slots open elsewhere.
-      for (const exchange of session.exchanges) {
-        const id = exchange.stream.id;
-        if (id === undefined || id > lastStreamId) this.fail(exchange, 'goaway');
-      }
-      this.drop(session);
-    });
-    http2.on('close', () => {
-      this.retireLater(session);
-      for (const exchange of session.exchanges) this.fail(exchange, session.cause ?? (session.goaway ? 'goaway' : 'closed'));
-      this.remove(session);
-      if (!this.closed) this.options.listener.onSlotFree();
-    });
+    session.start(socket);
     return session;
   }
 
-  private onClose(exchange: Exchange): void {
-    if (exchange.done) return;
-    const { stream } = exchange;
-    if (exchange.error === undefined && stream.readableEnded && exchange.headers !== undefined && stream.rstCode === constants.NGHTTP2_NO_ERROR) {
-      const outcome = this.options.dialect.judge(exchange.headers, exchange.trailers);
-      if (typeof outcome === 'number') this.complete(exchange, outcome);
-      else this.fail(exchange, outcome);
-      return;
-    }
-    const { session } = exchange;
-    let cause: ErrorCause;
-    if (exchange.error !== undefined) cause = causeOfStreamError(exchange.error, session);
-    // A session that went away closes its streams with a code of its own: that is not the server resetting them.
-    else if (session.http2.destroyed) cause = session.cause ?? (session.goaway ? 'goaway' : 'closed');
-    else cause = stream.rstCode !== undefined && stream.rstCode !== constants.NGHTTP2_NO_ERROR ? 'rst_stream' : 'closed';
-    this.fail(exchange, cause);
+  protected send(session: Http2Session, intendedUs: number, sentUs: number): void {
+    session.send(intendedUs, sentUs);
+    // Its last stream id (2^31 - 1) is used: a new connection takes the next requests.
+    if (session.spent()) this.retireLater(session);
   }
 
-  private complete(exchange: Exchange, status: number): void {
-    exchange.done = true;
-    const { session } = exchange;
-    session.exchanges.delete(exchange);
-    this.inFlightCount--;
-    this.options.listener.onResponse(exchange.intendedUs, exchange.sentUs, this.options.clock.nowUs(), status);
-    this.release(session);
+  protected canTake(session: Http2Session): boolean {
+    return session.canSend();
   }
 
-  private fail(exchange: Exchange, cause: ErrorCause): void {
-    if (exchange.done) return;
-    exchange.done = true;
-    const { session } = exchange;
-    session.exchanges.delete(exchange);
-    this.inFlightCount--;
-    this.options.listener.onFailure(exchange.intendedUs, exchange.sentUs, this.options.clock.nowUs(), cause);
-    this.release(session);
+  protected destroy(session: Http2Session): void {
+    session.destroy();
   }
 
-  /** A stream of `session` finished: its slot is free (or, on a retiring session, one fewer to wait for). */
-  private release(session: Session): void {
-    if (this.closed) return;
-    if (session.retiring) {
-      if (session.exchanges.size === 0) {
-        this.remove(session);
-        this.options.listener.onSlotFree(); // nothing frees a slot here, but a draining run may now be done
-      }
-      return;
-    }
-    this.list(session);
-    this.options.listener.onSlotFree();
-  }
-
-  /** The session can take no more streams: it stops counting against the limit, and closes when its streams are done. */
-  private retireLater(session: Session): void {
-    if (session.retiring) return;
-    session.retiring = true;
-    this.active--;
-    this.unlist(session);
-  }
-
-  /** Gives up on a session that refused a stream or is going away. */
-  private drop(session: Session): void {
+  /** The connection is gone: its streams fail with `cause`, and it leaves the pool (a new one replaces it). */
+  private fail(session: Http2Session, cause: ErrorCause): void {
     this.retireLater(session);
-    if (session.exchanges.size === 0) this.remove(session);
-  }
-
-  private remove(session: Session): void {
-    const index = this.sessions.indexOf(session);
-    if (index < 0) return;
-    this.sessions.splice(index, 1);
-    if (!session.retiring) {
-      session.retiring = true;
-      this.active--;
-    }
-    this.unlist(session);
-    if (session.http2.destroyed) return;
-    // A clean close lets the server see a GOAWAY rather than a reset.
-    if (session.exchanges.size === 0) session.http2.close();
-    else session.http2.destroy();
-  }
-
-  private list(session: Session): void {
-    if (!session.listed && !session.retiring && session.exchanges.size < session.limit) {
-      session.listed = true;
-      this.available.push(session);
-    }
-  }
-
-  private unlist(session: Session): void {
-    if (!session.listed) return;
-    session.listed = false;
-    this.available.splice(this.available.indexOf(session), 1);
-  }
-}
-
-function noop(): void {}
-
-/** A session's error: node:http2 wraps nothing, so socket and TLS codes come through as they are. */
-function causeOfSessionError(error: NodeJS.ErrnoException): ErrorCause {
-  const code = error.code ?? '';
-  if (code === 'ERR_HTTP2_SESSION_ERROR') return 'goaway'; // a GOAWAY with an error code
-  if (code.startsWith('ERR_HTTP2_')) return 'protocol';
-  return causeOfSocketError(error);
-}
-
-function causeOfStreamError(error: NodeJS.ErrnoException, session: Session): ErrorCause {
-  switch (error.code) {
-    case 'ERR_HTTP2_STREAM_ERROR':
-      // The server reset the stream; after a GOAWAY it refuses the streams it will not process.
-      return session.goaway ? 'goaway' : 'rst_stream';
-    case 'ERR_HTTP2_STREAM_CANCEL': {
-      // A stream that never started because its session failed: the session's failure is the cause.
-      const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
-      return session.cause ?? (cause ? causeOfSessionError(cause) : 'closed');
-    }
-    case 'ERR_HTTP2_GOAWAY_SESSION':
-      return 'goaway';
-    default:
-      return session.cause ?? causeOfSessionError(error);
+    session.failAll(cause);
+    this.remove(session);
+    if (!this.closed) this.listener.onSlotFree();
   }
 }

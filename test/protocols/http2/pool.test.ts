@@ -8,7 +8,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import type { ErrorCause } from '../../../src/metrics/causes.js';
 import { validatePlan, type PlanInput } from '../../../src/plan/index.js';
-import { Http2Pool, httpDialect } from '../../../src/protocols/http2/pool.js';
+import { tcpSocketFactory } from '../../../src/protocols/http1/pool.js';
+import { encodeHeaderBlock } from '../../../src/protocols/http2/hpack.js';
+import { Http2Pool } from '../../../src/protocols/http2/pool.js';
 import { buildHttp2Headers } from '../../../src/protocols/http2/request.js';
 import type { ExchangeListener } from '../../../src/protocols/transport.js';
 import { run } from '../../../src/runner/index.js';
@@ -126,9 +128,11 @@ describe('HTTP/2 transport', () => {
     const target = await startHttpTarget({ h2c: true });
     try {
       const headers = buildHttp2Headers(new URL(`${target.url}/echo?x=1`), 'POST', [['X-Test', 'yes'], ['Connection', 'keep-alive']], Buffer.from('hi'), 'salvo/test');
-      assert.equal(headers[':path'], '/echo?x=1');
-      assert.equal(headers['x-test'], 'yes');
-      assert.equal(headers['connection'], undefined, 'connection-specific headers are not sent over HTTP/2');
+      const field = (name: string): string | undefined => headers.find(([n]) => n === name)?.[1];
+      assert.equal(field(':path'), '/echo?x=1');
+      assert.equal(field('x-test'), 'yes');
+      assert.equal(field('content-length'), '2');
+      assert.equal(field('connection'), undefined, 'connection-specific headers are not sent over HTTP/2');
       const result = await run(validatePlan({ target: { url: `${target.url}/status/201`, method: 'POST', body: 'hi', headers: [['X-Test', 'yes']] }, executor: { type: 'constant-arrival-rate', ratePerSec: 40, durationMs: 250 } }));
       assert.deepEqual(result.summary.statusCodes, { '201': 10 });
     } finally {
@@ -174,6 +178,75 @@ describe('HTTP/2 transport', () => {
     );
   });
 
+  test('a request body larger than the flow-control windows arrives whole, on streams that share the connection window', async () => {
+    const received: number[] = [];
+    await withServer(
+      h2Server((stream) => {
+        let bytes = 0;
+        stream.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        stream.on('end', () => {
+          received.push(bytes);
+          answer(stream);
+        });
+      }),
+      async (server) => {
+        // 200 kB per request against the default 64 kB windows: the client must wait for WINDOW_UPDATEs.
+        const body = 'x'.repeat(200_000);
+        const result = await run(validatePlan({ target: { url: server.url, method: 'POST', body, streams: 4 }, executor: { type: 'constant-arrival-rate', ratePerSec: 40, durationMs: 250 }, connections: 1 }));
+        assert.deepEqual(result.summary.errors, {});
+        assert.deepEqual(result.summary.statusCodes, { '200': 10 });
+        assert.deepEqual(received, Array(10).fill(200_000));
+      },
+    );
+  });
+
+  test('a response larger than the receive windows completes: the client tops them up', async () => {
+    const big = Buffer.alloc(40 * 1024 * 1024, 1);
+    await withServer(
+      h2Server((stream) => {
+        stream.respond({ ':status': 200 });
+        stream.end(big);
+      }),
+      async (server) => {
+        const result = await run(validatePlan({ target: { url: server.url }, executor: { type: 'constant-arrival-rate', ratePerSec: 4, durationMs: 500 }, connections: 1, timeoutMs: 10_000 }));
+        assert.deepEqual(result.summary.errors, {});
+        assert.deepEqual(result.summary.statusCodes, { '200': 2 });
+      },
+    );
+  });
+
+  test('padding, CONTINUATION frames and trailers are read through to the end of the stream', async () => {
+    const server = createServer({ paddingStrategy: constants.PADDING_STRATEGY_MAX });
+    server.on('stream', (stream: ServerHttp2Stream) => {
+      stream.on('error', () => {});
+      // A 40 kB header does not fit one frame: nghttp2 sends HEADERS and CONTINUATION frames.
+      stream.respond({ ':status': 203, 'x-big': 'b'.repeat(40_000) }, { waitForTrailers: true });
+      stream.on('wantTrailers', () => stream.sendTrailers({ 'x-trailer': 'done' }));
+      stream.end('body');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const result = await run(atRate({ url: `h2c://127.0.0.1:${port}/` }, 40, 250, { connections: 1 }));
+      assert.deepEqual(result.summary.errors, {});
+      assert.deepEqual(result.summary.statusCodes, { '203': 10 });
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  test('a timed-out stream is cancelled alone: the connection serves the next ones', async () => {
+    await withServer(
+      h2Server((stream, index) => (index === 0 ? undefined : answer(stream))),
+      async (server) => {
+        const result = await run(atRate({ url: server.url, streams: 4 }, 40, 500, { connections: 1, timeoutMs: 100 }));
+        assert.deepEqual(result.summary.errors, { timeout: 1 });
+        assert.equal(result.summary.requests.completed, 19);
+        assert.equal(server.sessions, 1);
+      },
+    );
+  });
+
   test('setMaxConnections lowers the sessions in use', async () => {
     await withServer(
       h2Server((stream) => setTimeout(() => answer(stream), 30)),
@@ -186,7 +259,15 @@ describe('HTTP/2 transport', () => {
           onSlotFree: () => {},
         };
         const url = new URL(server.url);
-        const pool = new Http2Pool({ host: '127.0.0.1', port: server.port, dialect: httpDialect(buildHttp2Headers(url, 'GET', [], undefined, 'salvo/test'), undefined), streams: 1, maxConnections: 2, clock: systemClock, listener });
+        const pool = new Http2Pool({
+          connect: tcpSocketFactory('127.0.0.1', server.port),
+          headerBlock: encodeHeaderBlock(buildHttp2Headers(url, 'GET', [], undefined, 'salvo/test')),
+          body: undefined,
+          streams: 1,
+          maxConnections: 2,
+          clock: systemClock,
+          listener,
+        });
         try {
           assert.equal(pool.trySend(0), true);
           assert.equal(pool.trySend(0), true);
