@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpuSeconds, has, PIN, pinned, quietWaiter } from './machine.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -39,55 +40,15 @@ const GOAL_VS_GRPC_JS = 2;
 const GOAL_RATE_TOLERANCE = 0.005;
 
 const log = (...a) => console.error('[grpc-bench]', ...a);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (xs) => {
   const v = xs.filter(Number.isFinite).sort((a, b) => a - b);
   if (!v.length) return NaN;
   const m = v.length >> 1;
   return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 };
-const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-const PIN = has('taskset') && os.cpus().length >= 2;
-const pinned = (cpu, argv) => (PIN ? ['taskset', '-c', cpu, ...argv] : argv);
 const TIME_BIN = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
-const CLK_TCK = 100;
 const shown = (argv) => argv.map((a) => (a.startsWith(ROOT + '/') ? path.relative(ROOT, a) : /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a}'`)).join(' ');
-
-function cpuSeconds(pid) {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-  } catch {
-    return NaN;
-  }
-}
-
-function busySeconds() { // all CPUs: user nice system irq softirq steal
-  try {
-    const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
-    return (f[1] + f[2] + f[3] + f[6] + f[7] + (f[8] || 0)) / CLK_TCK;
-  } catch {
-    return null;
-  }
-}
-
-/** Waits (up to QUIET_WAIT_S) for an idle machine, < 10% of one CPU over 0.5 s, as bench/run.mjs does. */
-let quietTimeouts = 0;
-async function waitQuiet() {
-  if (busySeconds() == null) return;
-  const deadline = Date.now() + QUIET_WAIT_S * 1000;
-  for (;;) {
-    const b0 = busySeconds();
-    await sleep(500);
-    if (busySeconds() - b0 <= 0.05) return;
-    if (Date.now() >= deadline) {
-      quietTimeouts++;
-      log(`machine still busy after ${QUIET_WAIT_S} s; running anyway`);
-      return;
-    }
-    await sleep(1500);
-  }
-}
+const quiet = quietWaiter(QUIET_WAIT_S, log);
 
 async function startWorker() {
   const [cmd, ...args] = pinned(TARGET_CPU, [process.execPath, CLI, 'serve', 'grpc-worker', '--port', String(PORT)]);
@@ -147,7 +108,7 @@ const MEASURES = {
 };
 
 async function measure(name) {
-  await waitQuiet();
+  await quiet.wait();
   const child = await startWorker();
   try {
     const cpu0 = cpuSeconds(child.pid);
@@ -206,7 +167,7 @@ async function main() {
   ];
   lines.push('', '| check | goal | measured | result |', '|---|---|---:|---|');
   for (const [name, goal, got, ok] of checks) lines.push(`| ${name} | ${goal} | ${got} | ${ok ? 'pass' : '**FAIL**'} |`);
-  if (quietTimeouts > 0) lines.push('', `The machine was still busy after ${QUIET_WAIT_S} s of waiting before ${quietTimeouts} run(s) (load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}): req/s per generator CPU-second is the steadier figure then.`);
+  if (quiet.timeouts() > 0) lines.push('', `The machine was still busy after ${QUIET_WAIT_S} s of waiting before ${quiet.timeouts()} run(s) (load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}): req/s per generator CPU-second is the steadier figure then.`);
   lines.push('', 'Commands (last round):', '', ...Object.entries(commands).map(([k, c]) => `- ${k}: \`${c}\``), '');
   const md = `${lines.join('\n')}\n`;
   fs.writeFileSync(path.join(RESULTS, 'grpc.md'), md);

@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpuSeconds, has, PIN, pinned, quietWaiter } from './machine.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -40,52 +41,13 @@ const SCENARIOS = [
 ];
 
 const log = (...a) => console.error('[servo-bench]', ...a);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (xs) => {
   const v = xs.filter(Number.isFinite).sort((a, b) => a - b);
   if (!v.length) return NaN;
   const m = v.length >> 1;
   return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 };
-const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-const PIN = has('taskset') && os.cpus().length >= 2;
-const pinned = (cpu, argv) => (PIN ? ['taskset', '-c', cpu, ...argv] : argv);
-const CLK_TCK = 100;
-function cpuSeconds(pid) {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-  } catch {
-    return NaN;
-  }
-}
-
-function busySeconds() { // all CPUs: user nice system irq softirq steal
-  try {
-    const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
-    return (f[1] + f[2] + f[3] + f[6] + f[7] + (f[8] || 0)) / CLK_TCK;
-  } catch {
-    return null;
-  }
-}
-
-/** Waits (up to QUIET_WAIT_S) for an idle machine, < 10% of one CPU over 0.5 s, as bench/run.mjs does. */
-let quietTimeouts = 0;
-async function waitQuiet() {
-  if (busySeconds() == null) return;
-  const deadline = Date.now() + QUIET_WAIT_S * 1000;
-  for (;;) {
-    const b0 = busySeconds();
-    await sleep(500);
-    if (busySeconds() - b0 <= 0.05) return;
-    if (Date.now() >= deadline) {
-      quietTimeouts++;
-      log(`machine still busy after ${QUIET_WAIT_S} s; running anyway`);
-      return;
-    }
-    await sleep(1500);
-  }
-}
+const quiet = quietWaiter(QUIET_WAIT_S, log);
 
 async function startEmulator() {
   const [cmd, ...args] = pinned(TARGET_CPU, [process.execPath, CLI, 'serve', 'servo-fleet', '--apps', String(APPS), '--port', String(PORT)]);
@@ -165,7 +127,7 @@ async function main() {
   const commands = {};
   for (let round = 1; round <= ROUNDS; round++) {
     for (const s of SCENARIOS) {
-      await waitQuiet();
+      await quiet.wait();
       const r = await measure(s);
       runs[s.name].push(r);
       commands[s.name] = r.command;
@@ -199,7 +161,7 @@ async function main() {
   lines.push('', '| check | goal | measured | result |', '|---|---|---:|---|');
   for (const [name, goal, got, ok] of checks) lines.push(`| ${name} | ${goal} | ${got} | ${ok ? 'pass' : '**FAIL**'} |`);
   const starved = Object.values(runs).flat().filter((r) => r.cpu < 90).length;
-  if (quietTimeouts > 0) lines.push('', `The machine was still busy after ${QUIET_WAIT_S} s of waiting before ${quietTimeouts} run(s).`);
+  if (quiet.timeouts() > 0) lines.push('', `The machine was still busy after ${QUIET_WAIT_S} s of waiting before ${quiet.timeouts()} run(s).`);
   if (starved > 0) {
     lines.push('', `Note: in ${starved} run(s) the emulator used less than 90% of its core while wrk ran flat out: other processes on the machine took the CPU (load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}). req/s is then a lower bound; req/s per target CPU-second estimates what one whole core does.`);
   }
