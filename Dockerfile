@@ -22,6 +22,7 @@ RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist/src ./dist/src
 # serve grpc-worker reads its .proto from here, as in the npm package.
 COPY proto ./proto
+COPY examples ./examples
 RUN mkdir -p /data && chown node:node /data
 # The pods of `salvo k8s render|run` call `salvo` by name.
 RUN chmod 755 dist/src/cli/main.js && ln -s /app/dist/src/cli/main.js /usr/local/bin/salvo
