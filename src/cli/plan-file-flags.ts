@@ -173,7 +173,7 @@ export function flagsWithRunOptions(flags: RunFlags, options: RunOptions, explic
   const fill = (key: string, value: unknown): void => {
     if (value !== undefined && !explicit.has(key)) merged[key] = value;
   };
-  for (const key of ['out', 'html', 'csv', 'hlog', 'ndjson', 'ndjsonSample', 'quiet', 'probe', 'workers'] as const) fill(key, options[key]);
+  for (const key of ['out', 'html', 'csv', 'hlog', 'ndjson', 'ndjsonSample', 'quiet', 'probe', 'workers', 'jit'] as const) fill(key, options[key]);
   fill('progress', options.progressMs);
   if (options.startAt !== undefined && !explicit.has('startAt')) {
     try {

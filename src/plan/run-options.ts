@@ -3,6 +3,10 @@ import { msField } from './duration.js';
 
 const path = z.string().min(1);
 
+/** Which of V8's compilers the generator may use: src/runner/jit.ts says what each means. */
+export const JIT_MODES = ['auto', 'steady', 'peak'] as const;
+export type JitMode = (typeof JIT_MODES)[number];
+
 /** Threads beyond the cores only contend for them; this bound catches a typo before it starts hundreds. */
 export const MAX_WORKERS = 256;
 
@@ -31,6 +35,8 @@ export const runOptionsSchema = z.strictObject({
   startAt: z.string().optional(),
   /** --workers: worker threads sharing the load, or 'auto' for one per available core. */
   workers: z.union([z.number().int().min(1).max(MAX_WORKERS), z.literal('auto')], { error: `must be a whole number from 1 to ${MAX_WORKERS}, or "auto"` }).optional(),
+  /** --jit: which of V8's compilers the generator may use (src/runner/jit.ts). */
+  jit: z.enum(JIT_MODES).optional(),
 });
 
 export type RunOptions = z.output<typeof runOptionsSchema>;

@@ -13,6 +13,7 @@ import { checkpointOf, resultFromRecorder, type RunCheckpoint } from '../result/
 import type { RunResult } from '../result/types.js';
 import { ThresholdWatch } from '../thresholds/watch.js';
 import { systemClock, type Clock, type Timer } from '../time/clock.js';
+import { jitFor, useJit, type JitMode } from './jit.js';
 import { probeTarget, resolveTarget } from './resolve-target.js';
 import { startScenarios } from './scenarios.js';
 import { prepareUsers } from './virtual-users.js';
@@ -25,6 +26,8 @@ export interface RunOptions {
   onSecond?: (sample: SecondSample) => void;
   /** Told of every finished request (per-request exports); when unset the exchange path does no extra work. */
   onExchange?: ExchangeObserver;
+  /** Which of V8's compilers the run's code may use, set for the whole process (see jit.ts); default 'auto'. */
+  jit?: JitMode;
 }
 
 /** Each finished request as the transport reports it: times are µs on the run's clock (`Clock.epochMsAt` for wall time). */
@@ -54,13 +57,16 @@ const HOUSEKEEPING_MS = 20;
 
 /** Runs a plan: resolves and starts it, returning once the load is under way. */
 export async function startRun(plan: Plan, options: RunOptions = {}): Promise<RunHandle> {
-  if (plan.scenarios && Object.keys(plan.scenarios).length > 0) return startScenarios(plan, options, startLoad);
-  return startLoad(plan, options);
+  // Decided on the whole plan: scenarios share the process, and so its compilers.
+  const settled = { ...options, jit: jitFor(plan, options.jit) };
+  if (plan.scenarios && Object.keys(plan.scenarios).length > 0) return startScenarios(plan, settled, startLoad);
+  return startLoad(plan, settled);
 }
 
 /** Runs one load (a plan without scenarios): the handle also takes checkpoints, which worker threads send home. */
 export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<LocalRunHandle> {
   const clock = options.clock ?? systemClock;
+  useJit(jitFor(plan, options.jit));
   const target = await resolveTarget(plan.target);
   if (options.probe) await probeTarget(target.address, target.port);
   const usersPlan = isVuExecutor(plan.executor) ? (plan as Plan & { executor: VuExecutor }) : undefined;

@@ -2,6 +2,7 @@ import type { SecondSample } from '../metrics/recorder.js';
 import type { Plan } from '../plan/schema.js';
 import type { RunCheckpoint } from '../result/from-recorder.js';
 import type { RunResult } from '../result/types.js';
+import type { JitMode } from '../runner/jit.js';
 
 /**
  * The messages between the main thread and its worker threads. A worker speaks once a second (its
@@ -12,6 +13,7 @@ import type { RunResult } from '../result/types.js';
 /** `workerData`: the worker's share of the plan, a finer shard of it with no thresholds (the main thread judges those). */
 export interface WorkerSetup {
   plan: Plan;
+  jit?: JitMode;
 }
 
 export type ToWorker =

@@ -15,7 +15,7 @@ import { ThresholdWatch } from '../thresholds/watch.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
 import { SecondsJoiner } from './seconds-joiner.js';
 
-export interface WorkersOptions extends Pick<RunOptions, 'probe' | 'onSecond'> {
+export interface WorkersOptions extends Pick<RunOptions, 'probe' | 'onSecond' | 'jit'> {
   /** How many worker threads; 'auto' is as many as the cores this process may use. */
   workers: number | 'auto';
   /** Each thread's entry module: ./worker-thread.js, or a module that imports it to wrap it (the tests' dying worker). */
@@ -86,7 +86,7 @@ export async function startWorkers(plan: Plan, options: WorkersOptions): Promise
 
   const workers: WorkerState[] = Array.from({ length: count }, (_, index) => {
     const share = { index: index + 1, count };
-    const setup: WorkerSetup = { plan: { ...load, thresholds: [], shard: composeShares(plan.shard, share) } };
+    const setup: WorkerSetup = { plan: { ...load, thresholds: [], shard: composeShares(plan.shard, share) }, ...(options.jit ? { jit: options.jit } : {}) };
     return { thread: new Worker(options.workerScript ?? WORKER_SCRIPT, { workerData: setup }), share, plan: setup.plan, loaded: false, samples: [] };
   });
   const settled = (worker: WorkerState): boolean => worker.result !== undefined || worker.death !== undefined;

@@ -24,7 +24,7 @@ function file(name: string, text: string): string {
 }
 
 /** commander's values for `salvo run` with no flags given, so a test sets only what it means. */
-const DEFAULTS: RunFlags = { duration: 10_000, arrival: 'constant', connections: 50, timeout: 10_000, grace: 10_000, maxQueue: 100_000, method: 'GET', header: [], metadata: [], probe: true, threshold: [], progress: 5000 };
+const DEFAULTS: RunFlags = { duration: 10_000, arrival: 'constant', connections: 50, timeout: 10_000, grace: 10_000, maxQueue: 100_000, method: 'GET', header: [], metadata: [], probe: true, threshold: [], progress: 5000, jit: 'auto' };
 const RAMP = { type: 'ramping-arrival-rate', startRatePerSec: 0, stages: [{ targetRatePerSec: 100, durationMs: '10s' }] };
 const PLAN = { target: { url: 'http://127.0.0.1:8080/', bodyFile: 'body.json', headers: [['A', '1']] }, executor: { type: 'constant-arrival-rate', ratePerSec: 50, durationMs: '10s' }, connections: 7, thresholds: [{ expression: 'p99<1s' }] };
 
@@ -63,6 +63,8 @@ describe('flags override a plan file', () => {
     const options = { out: 'plan.json', html: 'plan.html', quiet: true, probe: false, progressMs: 2000, ndjson: 'x.ndjson', ndjsonSample: 0.5 };
     const merged = flagsWithRunOptions({ ...DEFAULTS, out: 'flag.json' } as RunFlags, options, new Set(['out'])) as RunFlags & Record<string, unknown>;
     assert.deepEqual([merged.out, merged.html, merged.quiet, merged.probe, merged.progress, merged.ndjson, merged.ndjsonSample], ['flag.json', 'plan.html', true, false, 2000, 'x.ndjson', 0.5]);
+    assert.equal(flagsWithRunOptions(DEFAULTS, { jit: 'peak' }, new Set()).jit, 'peak');
+    assert.equal(flagsWithRunOptions({ ...DEFAULTS, jit: 'steady' }, { jit: 'peak' }, new Set(['jit'])).jit, 'steady', 'the flag wins');
     assert.equal(flagsWithRunOptions(DEFAULTS, { startAt: '2099-01-01T00:00:00Z' }, new Set()).startAt, Date.parse('2099-01-01T00:00:00Z'));
     assert.throws(() => flagsWithRunOptions(DEFAULTS, { startAt: 'tomorrow' }, new Set()), (error: unknown) => error instanceof CliError && /^run\.startAt: "tomorrow" is not an ISO time/.test(error.message));
   });

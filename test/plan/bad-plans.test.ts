@@ -52,6 +52,7 @@ const BAD_PLANS: { name: string; plan: unknown; problems: string[] }[] = [
   { name: 'a bucket length in words', plan: { ...base, executor: { type: 'bucket-rate', ratePerSec: 10, durationMs: 1000, bucketMs: 'soon' } }, problems: [`executor.bucketMs: ${DURATION}`] },
   { name: 'no pipelining', plan: { ...base, executor: { type: 'max-throughput', durationMs: 1000, pipelining: 0 } }, problems: ['executor.pipelining: Too small: expected number to be >=1'] },
   { name: 'a misspelled run option', plan: { ...base, run: { outt: 'r.json' } }, problems: ['run.outt: unknown field'] },
+  { name: 'a compiler mode salvo does not have', plan: { ...base, run: { jit: 'fast' } }, problems: ['run.jit: Invalid option: expected one of "auto"|"steady"|"peak"'] },
   { name: 'an ndjson sample above 1', plan: { ...base, run: { ndjsonSample: 2 } }, problems: ['run.ndjsonSample: Too big: expected number to be <=1'] },
   {
     name: 'several mistakes at once, all reported',

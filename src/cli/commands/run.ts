@@ -4,7 +4,7 @@ import { parseShard, ShardSyntaxError, type Shard } from '../../cluster/shard.js
 import { parseStartAt, startAtRecord, StartAtError, waitUntil } from '../../cluster/start-at.js';
 import type { SecondSample } from '../../metrics/recorder.js';
 import { isPlanFile, isScenarioFile, validatePlan, type Plan, type PlanInput } from '../../plan/index.js';
-import { MAX_WORKERS } from '../../plan/run-options.js';
+import { JIT_MODES, MAX_WORKERS, type JitMode } from '../../plan/run-options.js';
 import { isVuExecutor } from '../../plan/schema.js';
 import { paletteFor } from '../../report/color.js';
 import { NdjsonExchangeLog } from '../../report/ndjson.js';
@@ -13,6 +13,7 @@ import { renderSummary } from '../../report/terminal-summary.js';
 import { assertWritable } from '../../result/io.js';
 import type { RunResult } from '../../result/types.js';
 import { startRun, type RunHandle } from '../../runner/index.js';
+import { STEADY_MAX_RATE_PER_THREAD } from '../../runner/jit.js';
 import { freshSeed } from '../../schedule/random.js';
 import { parseThreshold, ThresholdSyntaxError } from '../../thresholds/parse.js';
 import { systemClock } from '../../time/clock.js';
@@ -65,6 +66,7 @@ export interface RunFlags {
   target?: string;
   scenario?: string;
   workers?: number | 'auto';
+  jit: JitMode;
   coordinator?: { host: string; port: number };
 }
 
@@ -165,7 +167,8 @@ export function runCommand(): Command {
     .option('--shard <index/count>', 'run only this share of the load, 1-based (2/8: the 2nd of 8); merge the shards with salvo merge', checkedShard)
     .option('--start-at <ISO time>', 'wait until this wall-clock instant (with a zone: 2026-11-23T08:00:00Z) before time zero, so shards start together', checkedStartAt)
     .option('--coordinator <host:port>', 'with --shard: wait for salvo coordinate to start every shard together, then send it the result', checkedHostPort)
-    .option('--workers <n|auto>', 'share the load over n worker threads (auto: one per available core); one result, as from one thread', parseWorkers);
+    .option('--workers <n|auto>', 'share the load over n worker threads (auto: one per available core); one result, as from one thread', parseWorkers)
+    .addOption(new Option('--jit <mode>', `V8's compilers for the generator: steady leaves out TurboFan, whose compiles stall a schedule on a busy core; peak keeps it for the most req/s; auto: steady for rates up to ${STEADY_MAX_RATE_PER_THREAD / 1000}k req/s per thread`).choices(JIT_MODES).default('auto'));
   return addWriterOptions(addScenarioFlags(command)).action(async (url: string, flags: RunFlags, self: Command) => {
     process.exitCode = await runFromFlags(url, flags, self);
   });
@@ -294,8 +297,8 @@ async function runFromFlags(url: string, flags: RunFlags, command: Command): Pro
   const onSecond = (sample: SecondSample): void => progress?.onSecond(sample, handle.inFlight());
   const handle: RunHandle =
     workers > 1
-      ? await startWorkers(plan, { workers, probe: flags.probe, onSecond, ...(flags.startAt !== undefined ? { startAtMs: flags.startAt } : {}) })
-      : await startRun(plan, { clock: systemClock, probe: flags.probe, onExchange: exchangeLog, onSecond });
+      ? await startWorkers(plan, { workers, probe: flags.probe, jit: flags.jit, onSecond, ...(flags.startAt !== undefined ? { startAtMs: flags.startAt } : {}) })
+      : await startRun(plan, { clock: systemClock, probe: flags.probe, jit: flags.jit, onExchange: exchangeLog, onSecond });
   const signals: Record<string, number> = { SIGINT: EXIT.interruptedBySigint, SIGTERM: EXIT.interruptedBySigterm };
   const onSignal = (signal: NodeJS.Signals): void => handle.stop(signal);
   for (const signal of Object.keys(signals)) process.once(signal, onSignal);
