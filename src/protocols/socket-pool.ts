@@ -92,9 +92,14 @@ export class SocketPool extends ConnectionPool<Connection> {
       if (connection.socket === socket) this.onResponse(connection, status, keepAlive);
     });
     const current = (candidate: Socket): boolean => connection.socket === candidate;
+    const pipelined = this.options.pipelining > 1;
     const socket = this.openSocket(this.options.connect, current, {
       read: (buffer, bytes) => {
+        // One read may end several pipelined replies, each making room for a request: corked, the
+        // requests sent meanwhile leave in one write, as a pipelining client's do, not one write each.
+        if (pipelined) socket.cork();
         if (!reader.feed(buffer, 0, bytes) && current(socket)) this.failAll(connection, 'protocol');
+        if (pipelined) socket.uncork();
       },
       error: (error) => this.failAll(connection, causeOfSocketError(error)),
       close: () => {

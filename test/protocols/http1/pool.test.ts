@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, Socket, type Server } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Http1Pool, type Http1PoolOptions } from '../../../src/protocols/http1/pool.js';
 import { buildRequest } from '../../../src/protocols/http1/request.js';
@@ -313,6 +313,44 @@ describe('Http1Pool', () => {
         assert.deepEqual(events.failures, []);
       },
     );
+  });
+
+  test('pipelining: the requests sent while one read ends several replies leave in one write', TEST_TIMEOUT, async () => {
+    // Whether node wrote them one by one or gathered, the server may read them together: count the writes at the socket.
+    const writes: number[] = [];
+    const { _write: plainWrite, _writev: plainWritev } = Socket.prototype as unknown as Record<'_write' | '_writev', (...args: unknown[]) => void>;
+    const spied = Socket.prototype as unknown as Record<'_write' | '_writev', (...args: unknown[]) => void>;
+    spied._write = function (this: Socket, ...args: unknown[]) {
+      writes.push(1);
+      plainWrite.apply(this, args);
+    };
+    spied._writev = function (this: Socket, ...args: unknown[]) {
+      writes.push((args[0] as unknown[]).length);
+      plainWritev.apply(this, args);
+    };
+    const waiting: Socket[] = [];
+    try {
+      await withPool(
+        (socket) => {
+          waiting.push(socket);
+          if (waiting.length === 4) socket.write(ok(200, 'a').repeat(4));
+        },
+        { pipelining: 4 },
+        async ({ pool: transport, events }) => {
+          // As the max-throughput executor does: each freed slot takes the next request at once.
+          let next = 5;
+          events.onSlotFree = () => {
+            if (next <= 8) transport.trySend(next++ * 10);
+          };
+          for (let i = 1; i <= 4; i++) transport.trySend(i * 10);
+          await events.until(() => events.sent.length === 8, 'four more requests');
+          assert.deepEqual(writes.slice(-1), [4], `writes (requests in each): ${JSON.stringify(writes)}`);
+        },
+      );
+    } finally {
+      spied._write = plainWrite;
+      spied._writev = plainWritev;
+    }
   });
 
   test('pipelining: responses split across many small writes', TEST_TIMEOUT, async () => {
