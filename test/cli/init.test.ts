@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
-import { STARTER_PLAN, STARTER_SCENARIO } from '../../src/cli/commands/init.js';
+import { starterPlan, starterScenario } from '../../src/cli/commands/init.js';
 import { readResult } from '../../src/result/io.js';
 import { loadScenarioModule } from '../../src/scenario/load-scenario.js';
 import { startTargetProcess } from '../../src/targets/target-process.js';
@@ -19,8 +20,8 @@ describe('salvo init: the starter scenario', () => {
     const { status, stdout } = salvo('init', '--dir', initDir);
     assert.equal(status, 0);
     assert.match(stdout, /wrote .*scenario\.ts\n/);
-    assert.equal(readFileSync(join(initDir, 'scenario.ts'), 'utf8'), STARTER_SCENARIO);
-    assert.equal(readFileSync(join(initDir, 'salvo.plan.yaml'), 'utf8'), STARTER_PLAN);
+    assert.equal(readFileSync(join(initDir, 'scenario.ts'), 'utf8'), starterScenario());
+    assert.equal(readFileSync(join(initDir, 'salvo.plan.yaml'), 'utf8'), starterPlan());
 
     // Only the scenario there: init writes nothing, not even the missing plan.
     const scenarioOnly = mkdtempSync(join(dir, 'scenario-only-'));
@@ -32,7 +33,7 @@ describe('salvo init: the starter scenario', () => {
 
   test('examples/scenario.ts is the starter scenario', () => {
     const example = fileURLToPath(new URL('../../../examples/scenario.ts', import.meta.url));
-    assert.equal(readFileSync(example, 'utf8'), STARTER_SCENARIO);
+    assert.equal(readFileSync(example, 'utf8'), starterScenario());
   });
 
   test("targets the port salvo serve http listens on by default, so it runs as-is", async () => {
@@ -40,7 +41,7 @@ describe('salvo init: the starter scenario', () => {
     const defaultPort = /--port <port>.*\(default: (\d+)\)/.exec(help.stdout)?.[1];
     assert.ok(defaultPort, help.stdout);
     const file = join(mkdtempSync(join(dir, 'port-')), 'scenario.ts');
-    writeFileSync(file, STARTER_SCENARIO);
+    writeFileSync(file, starterScenario());
     const definition = await loadScenarioModule(file);
     assert.equal((definition.plan?.target as { url?: string } | undefined)?.url, `http://127.0.0.1:${defaultPort}/`);
   });
@@ -67,5 +68,21 @@ describe('salvo init: the starter scenario', () => {
     } finally {
       await target.stop();
     }
+  });
+});
+
+describe('an installation without examples/', () => {
+  test('runs every other command, and init says in one line what it misses', () => {
+    // As a copy of dist/ does (the bench runs one): the examples are read by init only.
+    const install = join(dir, 'install');
+    cpSync(fileURLToPath(new URL('../../src', import.meta.url)), join(install, 'dist/src'), { recursive: true });
+    cpSync(fileURLToPath(new URL('../../../package.json', import.meta.url)), join(install, 'package.json'));
+    symlinkSync(fileURLToPath(new URL('../../../node_modules', import.meta.url)), join(install, 'node_modules'));
+    const main = join(install, 'dist/src/cli/main.js');
+    const schema = spawnSync(process.execPath, [main, 'schema'], { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(schema.status, 0, schema.stderr);
+    const init = spawnSync(process.execPath, [main, 'init', '--dir', join(dir, 'nowhere')], { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(init.status, 2);
+    assert.match(init.stderr, /^salvo: error: cannot read the starter salvo\.plan\.yaml from this installation \(.*examples\/salvo\.plan\.yaml\): ENOENT\n$/);
   });
 });

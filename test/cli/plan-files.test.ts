@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { STARTER_PLAN } from '../../src/cli/commands/init.js';
+import { starterPlan } from '../../src/cli/commands/init.js';
 import type { RunFlags } from '../../src/cli/commands/run.js';
 import { CliError } from '../../src/cli/exit-codes.js';
 import { flagsWithRunOptions, withFlags } from '../../src/cli/plan-file-flags.js';
@@ -157,7 +157,7 @@ describe('salvo init', () => {
     const path = join(initDir, 'salvo.plan.yaml');
     assert.match(stdout, /wrote .*salvo\.plan\.yaml/);
     const text = readFileSync(path, 'utf8');
-    assert.equal(text, STARTER_PLAN);
+    assert.equal(text, starterPlan());
     assert.match(text, /^# /m, 'the starter plan explains itself in comments');
     const plan = loadPlanFile(path);
     assert.equal(plan.target.url, 'http://127.0.0.1:8080/');
@@ -170,6 +170,6 @@ describe('salvo init', () => {
 
   test('examples/salvo.plan.yaml is the starter plan', () => {
     const example = fileURLToPath(new URL('../../../examples/salvo.plan.yaml', import.meta.url));
-    assert.equal(readFileSync(example, 'utf8'), STARTER_PLAN);
+    assert.equal(readFileSync(example, 'utf8'), starterPlan());
   });
 });

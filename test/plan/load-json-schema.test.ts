@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
-import { STARTER_PLAN } from '../../src/cli/commands/init.js';
+import { starterPlan } from '../../src/cli/commands/init.js';
 import { planJsonSchema, PLAN_SCHEMA_ID } from '../../src/plan/json-schema.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -66,7 +66,7 @@ describe('the published JSON Schema', () => {
     }
     const validate = new Ajv2020!({ strict: false }).compile(schema);
     assert.equal(validate(GOOD_PLAN), true, JSON.stringify(validate.errors));
-    assert.equal(validate(parseYaml(STARTER_PLAN)), true, `the starter plan: ${JSON.stringify(validate.errors)}`);
+    assert.equal(validate(parseYaml(starterPlan())), true, `the starter plan: ${JSON.stringify(validate.errors)}`);
     assert.equal(validate({ ...GOOD_PLAN, run: { out: 'r.json', quiet: true, progressMs: '10s' } }), true, JSON.stringify(validate.errors));
     const usersPlan = {
       target: { url: 'http://127.0.0.1:8080/' },

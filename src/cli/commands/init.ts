@@ -5,13 +5,23 @@ import { CliError } from '../exit-codes.js';
 
 export const STARTER_PLAN_FILE = 'salvo.plan.yaml';
 
-/** The starter plan, commented field by field: the package's examples/salvo.plan.yaml, which tests run as written. */
-export const STARTER_PLAN = readFileSync(new URL('../../../../examples/salvo.plan.yaml', import.meta.url), 'utf8');
-
 export const STARTER_SCENARIO_FILE = 'scenario.ts';
 
+/** One of the package's examples, read when init runs: every other command must start without them. */
+function example(name: string): string {
+  const url = new URL(`../../../../examples/${name}`, import.meta.url);
+  try {
+    return readFileSync(url, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot read the starter ${name} from this installation (${url.pathname}): ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+/** The starter plan, commented field by field: the package's examples/salvo.plan.yaml, which tests run as written. */
+export const starterPlan = (): string => example(STARTER_PLAN_FILE);
+
 /** The starter scenario: virtual users in TypeScript, the package's examples/scenario.ts. */
-export const STARTER_SCENARIO = readFileSync(new URL('../../../../examples/scenario.ts', import.meta.url), 'utf8');
+export const starterScenario = (): string => example(STARTER_SCENARIO_FILE);
 
 export function initCommand(): Command {
   return new Command('init')
@@ -19,8 +29,8 @@ export function initCommand(): Command {
     .option('--dir <dir>', 'where to write them', '.')
     .action((flags: { dir: string }) => {
       const files = [
-        { path: join(flags.dir, STARTER_PLAN_FILE), text: STARTER_PLAN },
-        { path: join(flags.dir, STARTER_SCENARIO_FILE), text: STARTER_SCENARIO },
+        { path: join(flags.dir, STARTER_PLAN_FILE), text: starterPlan() },
+        { path: join(flags.dir, STARTER_SCENARIO_FILE), text: starterScenario() },
       ];
       // Checked before writing either, so that init writes both or nothing.
       const existing = files.find(({ path }) => existsSync(path));
