@@ -511,7 +511,7 @@ async function measure({ mode, round, tool, rate, workers = 1 }) {
     }
     row.noisy = noisy;
     runs.push(row);
-    const extra = mode !== 'throughput'
+    const extra = mode === 'rate' || mode === 'workers'
       ? `achieved ${fig.achieved.toFixed(1)} (${fmtSigned((fig.achieved / rate - 1) * 100)}), lag p99 ${fmtMs(fig.lagP99)} ms, p99 ${fmtMs(fig.p99c)} ms`
       : `${fmtInt(fig.rps)} req/s, p50 ${fmtMs(fig.p50)} ms, p99 ${fmtMs(fig.p99)} ms`;
     log(`${name}: ${extra}, errors ${fig.errors}, gen CPU ${res.cpuS == null ? '?' : (res.cpuS / res.wallS * 100).toFixed(0)}%, target CPU ${(tgtS / res.wallS * 100).toFixed(0)}%`);
