@@ -6,7 +6,7 @@ import { isArrivalExecutor, scenarioPlans, type ArrivalExecutor, type Plan } fro
 // included, for the most requests per CPU-second. `steady`: every tier but TurboFan. TurboFan compiles
 // a hot function for 1–12 ms on a helper thread, and on a generator pinned to one core that thread
 // takes the core while requests fall due: at 5k and 20k req/s its compiles alone put p99 schedule lag
-// at 0.4–1.9 ms, and at 0.07–0.19 ms without them (README, performance). `auto` picks by the plan.
+// at 0.4–1.9 ms, and at 0.06–0.15 ms without them (README, performance). `auto` picks by the plan.
 export type { JitMode };
 
 /**
