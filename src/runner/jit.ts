@@ -2,12 +2,11 @@ import { setFlagsFromString } from 'node:v8';
 import type { JitMode } from '../plan/run-options.js';
 import { isArrivalExecutor, scenarioPlans, type ArrivalExecutor, type Plan } from '../plan/schema.js';
 
-// Which of V8's compilers the generator's code may use (JitMode). `peak`: every tier, TurboFan
-// included, for the most requests per CPU-second. `steady`: every tier but TurboFan. TurboFan compiles
-// a hot function for 1–12 ms on a helper thread, and on a generator pinned to one core that thread
-// takes the core while requests fall due: at 5k and 20k req/s its compiles alone put p99 schedule lag
-// at 0.4–1.9 ms, and at 0.06–0.15 ms without them (README, performance). `auto` picks by the plan.
-export type { JitMode };
+// Which of V8's compilers the generator's code may use. `peak`: every tier, TurboFan included, for
+// the most requests per CPU-second. `steady`: every tier but TurboFan. TurboFan compiles a hot
+// function for 1–12 ms on a helper thread, and on a generator pinned to one core that thread takes
+// the core while requests fall due: at 5k and 20k req/s its compiles alone put p99 schedule lag at
+// 0.4–1.9 ms, and at 0.06–0.15 ms without them (README, performance). `auto` picks by the plan.
 
 /**
  * Open-model rates per thread up to which `auto` picks `steady`. Without TurboFan one core still

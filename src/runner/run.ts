@@ -5,6 +5,7 @@ import { Breakdown } from '../metrics/breakdown.js';
 import type { ErrorCause } from '../metrics/causes.js';
 import { GeneratorMonitor } from '../metrics/generator-monitor.js';
 import { Recorder, type SecondSample } from '../metrics/recorder.js';
+import type { JitMode } from '../plan/run-options.js';
 import { isVuExecutor, type Plan, type VuExecutor } from '../plan/schema.js';
 import { createTransport, createUserConnections } from '../protocols/create-transport.js';
 import type { Connections, ExchangeListener } from '../protocols/transport.js';
@@ -13,7 +14,7 @@ import { checkpointOf, resultFromRecorder, type RunCheckpoint } from '../result/
 import type { RunResult } from '../result/types.js';
 import { ThresholdWatch } from '../thresholds/watch.js';
 import { systemClock, type Clock, type Timer } from '../time/clock.js';
-import { jitFor, useJit, type JitMode } from './jit.js';
+import { jitFor, useJit } from './jit.js';
 import { probeTarget, resolveTarget } from './resolve-target.js';
 import { startScenarios } from './scenarios.js';
 import { prepareUsers } from './virtual-users.js';

@@ -1,8 +1,8 @@
 import type { SecondSample } from '../metrics/recorder.js';
+import type { JitMode } from '../plan/run-options.js';
 import type { Plan } from '../plan/schema.js';
 import type { RunCheckpoint } from '../result/from-recorder.js';
 import type { RunResult } from '../result/types.js';
-import type { JitMode } from '../runner/jit.js';
 
 /**
  * The messages between the main thread and its worker threads. A worker speaks once a second (its

@@ -86,7 +86,7 @@ export async function startWorkers(plan: Plan, options: WorkersOptions): Promise
 
   const workers: WorkerState[] = Array.from({ length: count }, (_, index) => {
     const share = { index: index + 1, count };
-    const setup: WorkerSetup = { plan: { ...load, thresholds: [], shard: composeShares(plan.shard, share) }, ...(options.jit ? { jit: options.jit } : {}) };
+    const setup: WorkerSetup = { plan: { ...load, thresholds: [], shard: composeShares(plan.shard, share) }, jit: options.jit };
     return { thread: new Worker(options.workerScript ?? WORKER_SCRIPT, { workerData: setup }), share, plan: setup.plan, loaded: false, samples: [] };
   });
   const settled = (worker: WorkerState): boolean => worker.result !== undefined || worker.death !== undefined;
