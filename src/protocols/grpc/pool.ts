@@ -60,6 +60,8 @@ class Session {
   /** Streams allowed at once: ours, lowered by the server's settings. */
   limit: number;
   listed = false;
+  /** Streams opened on it in this turn of the event loop (see NodeHttp2Pool.turnQuota). */
+  sentThisTurn = 0;
   retiring = false;
   /** Set once the server sent GOAWAY: the session takes no new streams. */
   goaway = false;
@@ -94,6 +96,7 @@ export class NodeHttp2Pool implements Transport {
   private active = 0;
   private inFlightCount = 0;
   private closed = false;
+  private turnEndScheduled = false;
   private readonly origin: string;
   private readonly connectOptions: ClientSessionOptions;
   private readonly onStreamResponse: (this: TaggedStream, headers: IncomingHttpHeaders) => void;
@@ -141,6 +144,11 @@ export class NodeHttp2Pool implements Transport {
     } else {
       if (this.active >= this.maxConnections) return false;
       session = this.connect();
+    }
+    session.sentThisTurn++;
+    if (!this.turnEndScheduled) {
+      this.turnEndScheduled = true;
+      setImmediate(this.endTurn);
     }
     const sentUs = this.options.clock.nowUs();
     const { dialect } = this.options;
@@ -320,8 +328,30 @@ export class NodeHttp2Pool implements Transport {
     else session.http2.destroy();
   }
 
+  /**
+   * Most streams a session opens in one turn of the event loop: half its limit. node:http2 sends all the
+   * streams opened in a turn in one write, and a server answers one read in one write, so a connection
+   * whose calls all left together stays a single batch played ping-pong: the server idles while the
+   * client handles the answers and the client idles while the server works. Split in two, one half is
+   * served while the other is handled (measured: about +20% calls/s against salvo's grpc-worker).
+   */
+  private static turnQuota(session: Session): number {
+    return Math.ceil(session.limit / 2);
+  }
+
+  /** A new turn of the event loop: sessions held back by their quota take streams again. */
+  private readonly endTurn = (): void => {
+    this.turnEndScheduled = false;
+    if (this.closed) return;
+    for (const session of this.sessions) {
+      session.sentThisTurn = 0;
+      this.list(session);
+    }
+    this.options.listener.onSlotFree();
+  };
+
   private list(session: Session): void {
-    if (!session.listed && !session.retiring && session.exchanges.size < session.limit) {
+    if (!session.listed && !session.retiring && session.exchanges.size < session.limit && session.sentThisTurn < NodeHttp2Pool.turnQuota(session)) {
       session.listed = true;
       this.available.push(session);
     }
