@@ -148,7 +148,7 @@ export class NodeHttp2Pool implements Transport {
     session.sentThisTurn++;
     if (!this.turnEndScheduled) {
       this.turnEndScheduled = true;
-      setImmediate(this.endTurn);
+      this.options.clock.setImmediate(this.endTurn);
     }
     const sentUs = this.options.clock.nowUs();
     const { dialect } = this.options;
