@@ -19,15 +19,16 @@ import type { SocketFactory } from './connection-pool.js';
 export interface TransportContext {
   clock: Clock;
   listener: ExchangeListener;
+  /** Requests written on a connection before the first reply is read (max-throughput's pipelining); 1 if not given. */
+  pipelining?: number;
 }
 
 /** Streams per HTTP/2 connection when the plan gives none: nghttp2's and most servers' default limit. */
 export const DEFAULT_HTTP2_STREAMS = 100;
 
 /** The transport for a plan's target, by URL scheme: http:// and https:// (HTTP/1.1), h2c:// and https:// with http2 (HTTP/2), grpc:// (gRPC on HTTP/2), tcp:// (raw request/reply). */
-export function createTransport(plan: Plan, target: ResolvedTarget, { clock, listener }: TransportContext): Transport {
+export function createTransport(plan: Plan, target: ResolvedTarget, { clock, listener, pipelining = 1 }: TransportContext): Transport {
   const scheme = new URL(plan.target.url).protocol;
-  const pipelining = plan.executor.type === 'max-throughput' ? plan.executor.pipelining : 1;
   const common = { pipelining, maxConnections: plan.connections, clock, listener };
   const plainSocket = tcpSocketFactory(target.address, target.port);
   if (scheme === 'grpc:') {

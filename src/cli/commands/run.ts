@@ -5,7 +5,7 @@ import { parseStartAt, startAtRecord, StartAtError, waitUntil } from '../../clus
 import type { SecondSample } from '../../metrics/recorder.js';
 import { isPlanFile, isScenarioFile, validatePlan, type Plan, type PlanInput } from '../../plan/index.js';
 import { JIT_MODES, MAX_WORKERS, type JitMode } from '../../plan/run-options.js';
-import { isVuExecutor } from '../../plan/schema.js';
+import { isVuExecutor } from '../../plan/executors/index.js';
 import { paletteFor } from '../../report/color.js';
 import { NdjsonExchangeLog } from '../../report/ndjson.js';
 import { ProgressPrinter } from '../../report/progress-printer.js';
