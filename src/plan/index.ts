@@ -3,3 +3,6 @@ export { EXECUTOR_KINDS, kindOf, isVuExecutor, targetRatePerSec, type Executor, 
 export { validatePlan, PlanError, formatIssues } from './validate.js';
 export { isPlanFile, isScenarioFile, readPlanFile, loadPlanFile, validatePlanFile, PlanFileError } from './load.js';
 export { planJsonSchema, PLAN_SCHEMA_ID } from './json-schema.js';
+export { parseShard, shardLabel, splitEvenly, composeShares, connectionsOf, targetRateOf, ShardSyntaxError, type Shard } from './shard.js';
+export { parseThreshold, ThresholdSyntaxError, type Threshold, type Metric, type Operator, type Limit } from './threshold.js';
+export { decodeEscapes, EscapeError } from './escapes.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { decodeEscapes, EscapeError } from '../protocols/tcp/escapes.js';
-import { parseThreshold, ThresholdSyntaxError, type Threshold } from '../thresholds/parse.js';
+import { decodeEscapes, EscapeError } from './escapes.js';
+import { parseThreshold, ThresholdSyntaxError, type Threshold } from './threshold.js';
 import { builtinOf, BUILTIN_PREFIX, unknownBuiltin } from '../scenario/builtin/index.js';
 import { msField } from './duration.js';
 import { runOptionsSchema } from './run-options.js';

@@ -1,5 +1,5 @@
 import type { Plan } from '../plan/schema.js';
-import type { ResolvedTarget } from '../runner/resolve-target.js';
+import type { ResolvedTarget } from './resolved-target.js';
 import type { Clock } from '../time/clock.js';
 import { Http1Pool, tcpSocketFactory } from './http1/pool.js';
 import { buildRequest, USER_AGENT } from './http1/request.js';
@@ -9,7 +9,7 @@ import { Http2Pool } from './http2/pool.js';
 import { encodeHeaderBlock } from './http2/hpack.js';
 import { buildHttp2Headers } from './http2/request.js';
 import { SocketPool } from './socket-pool.js';
-import { decodeEscapes } from './tcp/escapes.js';
+import { decodeEscapes } from '../plan/escapes.js';
 import { DelimitedReplyReader, FixedSizeReplyReader } from './tcp/reply-reader.js';
 import { tlsSocketFactory } from './tls/socket-factory.js';
 import type { ExchangeListener, Transport } from './transport.js';

@@ -1,4 +1,4 @@
-import { targetRateOf } from '../cluster/shard.js';
+import { targetRateOf } from '../plan/shard.js';
 import type { ErrorCause } from '../metrics/causes.js';
 import type { SecondSample } from '../metrics/recorder.js';
 import { isVuExecutor } from '../plan/executors/index.js';

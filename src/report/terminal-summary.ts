@@ -5,7 +5,8 @@ import type { RunResult } from '../result/types.js';
 import { NO_COLORS, type Palette } from './color.js';
 import { breakdownLines } from './breakdown-table.js';
 import { scenarioLines } from './scenario-table.js';
-import { formatCount, formatMs, formatRate, formatThresholdValue, table } from './format.js';
+import { formatCount, formatMs, formatRate, table } from '../units/format.js';
+import { formatThresholdValue } from './threshold-value.js';
 
 export function describeExecutor(executor: Executor): string {
   return kindOf(executor).describe(executor, formatRate);

@@ -1,4 +1,4 @@
-import { connectionsOf } from '../cluster/shard.js';
+import { connectionsOf } from '../plan/shard.js';
 import { ArrivalRateExecutor } from '../executors/arrival-rate.js';
 import type { ExecutorContext, RunningExecutor } from '../executors/executor.js';
 import { MaxThroughputExecutor } from '../executors/max-throughput.js';
@@ -8,6 +8,7 @@ import { kindOf, type Executor, type ExecutorType, type VuExecutor } from '../pl
 import type { Plan } from '../plan/schema.js';
 import { createTransport, createUserConnections, type TransportContext } from '../protocols/create-transport.js';
 import type { UserConnections } from '../protocols/http1/user-connections.js';
+import type { ResolvedTarget } from '../protocols/resolved-target.js';
 import type { Connections, Transport } from '../protocols/transport.js';
 import { BucketPacer } from '../schedule/bucket.js';
 import { ConstantPacer } from '../schedule/constant.js';
@@ -16,7 +17,6 @@ import { PoissonPacer } from '../schedule/poisson.js';
 import { freshSeed } from '../schedule/random.js';
 import { RampingPacer } from '../schedule/ramping.js';
 import { ShardedPacer } from '../schedule/sharded.js';
-import type { ResolvedTarget } from './resolve-target.js';
 import { prepareUsers, type PreparedUsers } from './virtual-users.js';
 
 /** What a runtime has made ready before time zero; the target's own statistics come from a built-in scenario. */

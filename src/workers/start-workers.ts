@@ -1,11 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { composeShares, connectionsOf, shardLabel, splitEvenly, type Shard } from '../cluster/shard.js';
+import { composeShares, connectionsOf, shardLabel, splitEvenly, type Shard } from '../plan/shard.js';
 import { Recorder, type SecondSample } from '../metrics/recorder.js';
 import { targetRatePerSec } from '../plan/executors/index.js';
 import type { Plan } from '../plan/schema.js';
-import { formatMs } from '../report/format.js';
+import { formatMs } from '../units/format.js';
 import { resultFromRecorder, stateOfCheckpoint, type RunCheckpoint } from '../result/from-recorder.js';
 import { mergeResults } from '../result/merge.js';
 import type { RunResult } from '../result/types.js';

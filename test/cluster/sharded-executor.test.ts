@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { composeShares } from '../../src/cluster/shard.js';
+import { composeShares } from '../../src/plan/shard.js';
 import { Recorder } from '../../src/metrics/recorder.js';
 import { validatePlan, type PlanInput } from '../../src/plan/index.js';
 import { runtimeOf } from '../../src/runner/runtimes.js';

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CoordinatorClientError, joinCoordinator, parseHostPort, sendResult } from '../../cluster/coordinator-client.js';
-import { parseShard, ShardSyntaxError, type Shard } from '../../cluster/shard.js';
-import { parseStartAt, startAtRecord, StartAtError, waitUntil } from '../../cluster/start-at.js';
+import { parseShard, ShardSyntaxError, type Shard } from '../../plan/shard.js';
+import { parseStartAt, startAtRecord, StartAtError, waitUntil } from '../../time/start-at.js';
 import type { SecondSample } from '../../metrics/recorder.js';
 import { isPlanFile, isScenarioFile, validatePlan, type Plan, type PlanInput } from '../../plan/index.js';
 import { JIT_MODES, MAX_WORKERS, type JitMode } from '../../plan/run-options.js';
@@ -15,7 +15,7 @@ import type { RunResult } from '../../result/types.js';
 import { startRun, type RunHandle } from '../../runner/index.js';
 import { STEADY_MAX_RATE_PER_THREAD } from '../../runner/jit.js';
 import { freshSeed } from '../../schedule/random.js';
-import { parseThreshold, ThresholdSyntaxError } from '../../thresholds/parse.js';
+import { parseThreshold, ThresholdSyntaxError } from '../../plan/threshold.js';
 import { systemClock } from '../../time/clock.js';
 import { startWorkers, workerCount } from '../../workers/index.js';
 import { CliError, EXIT } from '../exit-codes.js';

@@ -1,4 +1,4 @@
-import { shareOfCounts, type Shard } from '../../cluster/shard.js';
+import { shareOfCounts, type Shard } from '../../plan/shard.js';
 import type { Breakdown, BreakdownResult } from '../../metrics/breakdown.js';
 import { kindOf, type UsersOfKind, type VuExecutor } from '../../plan/executors/index.js';
 import type { UserConnections } from '../../protocols/http1/user-connections.js';
