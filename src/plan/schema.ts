@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { decodeEscapes, EscapeError } from './escapes.js';
 import { parseThreshold, ThresholdSyntaxError, type Threshold } from './threshold.js';
-import { builtinOf, BUILTIN_PREFIX, unknownBuiltin } from '../scenario/builtin/index.js';
+import { builtinOptionsOf, BUILTIN_PREFIX, unknownBuiltin } from './builtin-scenarios.js';
 import { msField } from './duration.js';
 import { runOptionsSchema } from './run-options.js';
 import { EXECUTOR_KINDS, executorSchema, isVuExecutor, kindOf, mixesOf, targetRatePerSec, type VuExecutor } from './executors/index.js';
@@ -283,14 +283,14 @@ export const planSchema = planFields
   })
   // A built-in scenario's options are recorded with their defaults filled, like every other field of the plan.
   .transform((plan) => {
-    const builtin = plan.scenario === undefined ? undefined : builtinOf(plan.scenario);
+    const builtin = plan.scenario === undefined ? undefined : builtinOptionsOf(plan.scenario);
     const options = builtin?.options.safeParse(plan.scenarioOptions ?? {});
     return options?.success ? { ...plan, scenarioOptions: options.data as Record<string, unknown> } : plan;
   });
 
 /** A built-in scenario's options against its own schema, and the users it is made for against the executor's peak. */
 function checkBuiltinScenario(plan: PlanOutput, ctx: z.RefinementCtx): void {
-  const builtin = plan.scenario === undefined ? undefined : builtinOf(plan.scenario);
+  const builtin = plan.scenario === undefined ? undefined : builtinOptionsOf(plan.scenario);
   if (plan.scenario?.startsWith(BUILTIN_PREFIX) && !builtin) {
     ctx.addIssue({ code: 'custom', path: ['scenario'], message: unknownBuiltin(plan.scenario.slice(BUILTIN_PREFIX.length)) });
     return;
