@@ -5,7 +5,7 @@ import { ScenarioError } from '../scenario/from-definition.js';
 import { loadScenarioModule } from '../scenario/load-scenario.js';
 import type { RunOptions } from '../plan/run-options.js';
 import { freshSeed } from '../schedule/random.js';
-import type { RunFlags } from './commands/run.js';
+import type { RunFlags } from './run-flags.js';
 import { CliError } from './exit-codes.js';
 import { scenarioFromFlag, scenarioOptionsFromFlags } from './scenario-flags.js';
 
