@@ -4,7 +4,7 @@ import { parseThreshold, ThresholdSyntaxError, type Threshold } from './threshol
 import { builtinOptionsOf, BUILTIN_PREFIX, unknownBuiltin } from './builtin-scenarios.js';
 import { msField } from './duration.js';
 import { runOptionsSchema } from './run-options.js';
-import { EXECUTOR_KINDS, executorSchema, isVuExecutor, kindOf, mixesOf, targetRatePerSec, type VuExecutor } from './executors/index.js';
+import { executorSchema, isVuExecutor, kindOf, mixesOf, targetRatePerSec, VU_EXECUTOR_TYPES, type VuExecutor } from './executors/index.js';
 import { durationMs } from './executors/fields.js';
 import { duplicateNames, userTypeSchema } from './user-types.js';
 
@@ -140,8 +140,6 @@ export const targetSchema = z.preprocess((input, ctx) => {
   return input;
 }, targetFields);
 
-const VU_KINDS = EXECUTOR_KINDS.flatMap((kind) => ('users' in kind ? [kind.type] : [])).join(', ');
-
 /** Data files for virtual users: rows of a CSV (with a header line) or a JSON array. */
 const dataSetSchema = z.strictObject({
   file: z.string().min(1),
@@ -261,7 +259,7 @@ export const planSchema = planFields
     const loads = scenarioPlans(plan).map((load, index) => ({ ...load, ctx: index === 0 ? ctx : underPath(ctx, ['scenarios', load.name]) }));
     if (!loads.some((load) => isVuExecutor(load.plan.executor))) {
       for (const field of ['userTypes', 'scenario', 'scenarioOptions', 'data'] as const) {
-        if (plan[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `applies to virtual-user executors (${VU_KINDS}), not ${plan.executor.type}` });
+        if (plan[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `applies to virtual-user executors (${VU_EXECUTOR_TYPES.join(', ')}), not ${plan.executor.type}` });
       }
     }
     for (const repeated of duplicateNames(plan.userTypes ?? [])) ctx.addIssue({ code: 'custom', path: ['userTypes'], message: `user type "${repeated}" is defined twice` });

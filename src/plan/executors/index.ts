@@ -27,6 +27,9 @@ export type ExecutorType = Executor['type'];
 /** The executors of the kinds that run virtual users. */
 export type VuExecutor = z.output<Extract<Kinds[number], { users: object }>['schema']>;
 
+/** The types of the kinds that run virtual users: "constant-vus", ... */
+export const VU_EXECUTOR_TYPES: readonly string[] = EXECUTOR_KINDS.flatMap((kind) => ('users' in kind ? [kind.type] : []));
+
 const KIND_OF_TYPE = new Map<string, ExecutorKind<Executor>>(EXECUTOR_KINDS.map((kind) => [kind.type, kind as unknown as ExecutorKind<Executor>]));
 
 /** The kind of a validated executor: where every question about it is answered. */
