@@ -10,7 +10,7 @@ import { poissonArrivalRate } from './poisson-arrival-rate.js';
 import { rampingArrivalRate } from './ramping-arrival-rate.js';
 import { rampingVus } from './ramping-vus.js';
 
-export type { ExecutorConfig, ExecutorKind, UsersOfKind, UsersWanted } from './kind.js';
+export type { ExecutorKind, UsersOfKind } from './kind.js';
 export { meanRateOf, requestsOfRamp, type RampStage, type RampingExecutor } from './ramping-arrival-rate.js';
 
 /** Every kind of executor, in the order the plan's JSON Schema lists them: a new kind is one more entry. */
