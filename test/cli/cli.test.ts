@@ -51,6 +51,7 @@ describe('salvo CLI', () => {
       [['run', target.url, '--duration', '10x'], /"10x" is not a duration/],
       [['run', target.url, '--connections', '0'], /"0" must be at least 1/],
       [['run', target.url, '--arrival', 'zigzag'], /--arrival.*zigzag/],
+      [['run', target.url, '--arrival', 'uniform'], /--arrival uniform needs --rate/],
       [['run', target.url, '--jit', 'fast'], /--jit.*fast.*auto, steady, peak/],
       [['run', target.url, '--bogus'], /unknown option '--bogus'/],
       [['run', target.url, '--seed', '5'], /--seed applies only to --arrival poisson/],
