@@ -38,6 +38,7 @@ const PLAN_FIELDS: Partial<Record<keyof RunFlags, [field: string, value: (flags:
   timeout: ['timeoutMs', (flags) => flags.timeout],
   grace: ['gracefulStopMs', (flags) => flags.grace],
   maxQueue: ['maxQueue', (flags) => flags.maxQueue],
+  warmup: ['warmupMs', (flags) => flags.warmup],
   shard: ['shard', (flags) => flags.shard],
   scenario: ['scenario', (flags) => scenarioFromFlag(flags.scenario!)],
 };

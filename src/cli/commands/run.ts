@@ -29,6 +29,7 @@ import { addWriterOptions, requestedWriters } from '../writer-options.js';
 export interface RunFlags {
   rate?: number;
   duration: number;
+  warmup?: number;
   arrival: ArrivalName;
   bucket?: number;
   seed?: number;
@@ -131,6 +132,7 @@ export function runCommand(): Command {
     .argument('<url-or-plan>', 'a plan file (plan.yaml, plan.json; flags given override its values), a TypeScript scenario (scenario.ts) or a target URL: http://127.0.0.1:8080/, https://host/, h2c://127.0.0.1:8080/, tcp://127.0.0.1:9000, grpc://127.0.0.1:50051')
     .option('-r, --rate <rate>', 'requests per second (500, 2k, 1.5k); without it, max throughput', parseRate)
     .option('-d, --duration <duration>', 'how long to send (500ms, 30s, 2m)', parseWholeMs, 10_000)
+    .option('--warmup <duration>', 'the first part of --duration: sent as scheduled, measured apart, left out of the summary and thresholds', parseWholeMs)
     .addOption(new Option('-a, --arrival <schedule>', 'arrival schedule with --rate (uniform is constant)').choices(ARRIVAL_NAMES).default('constant'))
     .option('--bucket <duration>', 'batch interval for --arrival bucket', parseDuration)
     .option('--seed <n>', 'seed for --arrival poisson, or for virtual users\' random choices, to repeat a run', (text) => parseCount(text, 0))
@@ -210,6 +212,7 @@ export function planFromFlags(url: string, flags: RunFlags): PlanInput {
     gracefulStopMs: flags.grace,
     maxQueue: flags.maxQueue,
     thresholds: flags.threshold.map((expression) => ({ expression, abortOnFail: flags.abortOnFail === true })),
+    ...(flags.warmup !== undefined ? { warmupMs: flags.warmup } : {}),
     ...(flags.shard ? { shard: flags.shard } : {}),
   };
 }
@@ -239,6 +242,7 @@ function usersPlanFromFlags(url: string, flags: RunFlags): PlanInput {
     timeoutMs: flags.timeout,
     gracefulStopMs: flags.grace,
     thresholds: flags.threshold.map((expression) => ({ expression, abortOnFail: flags.abortOnFail === true })),
+    ...(flags.warmup !== undefined ? { warmupMs: flags.warmup } : {}),
     ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
   };
 }
