@@ -14,8 +14,9 @@ import { explicitFlags, flagsWithRunOptions, planFromFile } from '../plan-file-f
 import { checked, DNS_LABEL, QUANTITY } from '../k8s-checks.js';
 import { parseCount, parseWholeMs } from '../units.js';
 import { addWriterOptions, requestedWriters } from '../writer-options.js';
+import type { RunFlags } from '../run-flags.js';
 import { renderWorkerCommand } from './k8s-render-worker.js';
-import { planFromFlags, runCommand, type RunFlags } from './run.js';
+import { planFromFlags, runCommand } from './run.js';
 
 interface ManifestFlags {
   shards: number;
