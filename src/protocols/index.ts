@@ -4,7 +4,7 @@ export { buildRequest } from './http1/request.js';
 export { Http2Pool, type Http2PoolOptions } from './http2/pool.js';
 export { buildHttp2Headers, type HeaderField } from './http2/request.js';
 export { encodeHeaderBlock } from './http2/hpack.js';
-export { NodeHttp2Pool, type NodeHttp2PoolOptions, type StreamDialect } from './grpc/pool.js';
+export { httpDialect, type StreamDialect } from './http2/dialect.js';
 export { ResponseParser } from './http1/response-parser.js';
 export { SocketPool, type SocketPoolOptions, type ReplyReader, type ReplyHandler } from './socket-pool.js';
 export { ConnectionPool, type PooledConnection, type SocketFactory, type SocketHandlers } from './connection-pool.js';
