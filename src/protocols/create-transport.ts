@@ -14,7 +14,7 @@ import { DelimitedReplyReader, FixedSizeReplyReader } from './tcp/reply-reader.j
 import { tlsSocketFactory } from './tls/socket-factory.js';
 import type { ExchangeListener, Transport } from './transport.js';
 import { UserConnections } from './http1/user-connections.js';
-import type { SocketFactory } from './connection-pool.js';
+import type { SocketFactory } from './socket-opener.js';
 
 export interface TransportContext {
   clock: Clock;

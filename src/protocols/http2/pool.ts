@@ -1,7 +1,8 @@
 import type { Socket } from 'node:net';
 import { causeOfSocketError, type ErrorCause } from '../../metrics/causes.js';
 import type { Clock } from '../../time/clock.js';
-import { ConnectionPool, type SocketFactory } from '../connection-pool.js';
+import { ConnectionPool } from '../connection-pool.js';
+import { SocketOpener, type SocketFactory } from '../socket-opener.js';
 import type { ExchangeListener } from '../transport.js';
 import type { StreamDialect } from './dialect.js';
 import { Http2Session, type SessionOwner } from './session.js';
@@ -24,10 +25,12 @@ export interface Http2PoolOptions {
  * request is prebuilt bytes (here a header block, stamped with each stream's id).
  */
 export class Http2Pool extends ConnectionPool<Http2Session> implements SessionOwner {
+  private readonly sockets: SocketOpener;
   private turnEndScheduled = false;
 
   constructor(private readonly options: Http2PoolOptions) {
     super(options.maxConnections, options.clock, options.listener);
+    this.sockets = new SocketOpener(options.connect);
   }
 
   expire(olderThanUs: number): void {
@@ -61,7 +64,7 @@ export class Http2Pool extends ConnectionPool<Http2Session> implements SessionOw
   protected open(): Http2Session {
     const session = new Http2Session(this.options, this);
     const current = (socket: Socket): boolean => session.socket === socket;
-    const socket = this.openSocket(this.options.connect, current, {
+    const socket = this.sockets.open(current, {
       read: (buffer, bytes) => {
         if (!session.reader.feed(buffer, 0, bytes) && current(socket)) this.fail(session, 'protocol');
       },
