@@ -12,36 +12,36 @@ const DOT = 0x2e;
 const LOWER_CASE = 0x20;
 
 /**
- * The server's service time in µs from a `Server-Timing` value in `bytes[0, length)`: the `dur`
+ * The server's service time in µs from a `Server-Timing` value in `bytes[start, end)`: the `dur`
  * (milliseconds) of its first metric, as salvo's targets send it (`app;dur=0.012`). NO_SERVICE_TIME
  * when the first metric has no `dur` or it is not a decimal number. Reads the bytes in place: it
  * runs on every answer that carries the header.
  */
-export function serviceTimeUs(bytes: Uint8Array, length: number): number {
-  let at = 0;
+export function serviceTimeUs(bytes: Uint8Array, start: number, end: number): number {
+  let at = start;
   // The metric's name ends at its first parameter or at the next metric.
-  while (at < length && bytes[at] !== SEMICOLON && bytes[at] !== COMMA) at++;
-  while (at < length && bytes[at] === SEMICOLON) {
-    at = skipSpace(bytes, at + 1, length);
+  while (at < end && bytes[at] !== SEMICOLON && bytes[at] !== COMMA) at++;
+  while (at < end && bytes[at] === SEMICOLON) {
+    at = skipSpace(bytes, at + 1, end);
     const nameStart = at;
-    while (at < length && bytes[at] !== EQUALS && bytes[at] !== SEMICOLON && bytes[at] !== COMMA && !isSpace(bytes[at]!)) at++;
+    while (at < end && bytes[at] !== EQUALS && bytes[at] !== SEMICOLON && bytes[at] !== COMMA && !isSpace(bytes[at]!)) at++;
     const isDur = at - nameStart === 3 && (bytes[nameStart]! | LOWER_CASE) === 0x64 && (bytes[nameStart + 1]! | LOWER_CASE) === 0x75 && (bytes[nameStart + 2]! | LOWER_CASE) === 0x72;
-    at = skipSpace(bytes, at, length);
-    if (at >= length || bytes[at] !== EQUALS) continue;
-    at = skipSpace(bytes, at + 1, length);
+    at = skipSpace(bytes, at, end);
+    if (at >= end || bytes[at] !== EQUALS) continue;
+    at = skipSpace(bytes, at + 1, end);
     let valueStart = at;
     let valueEnd: number;
     if (bytes[at] === QUOTE) {
       valueStart = ++at;
-      while (at < length && bytes[at] !== QUOTE) at += bytes[at] === BACKSLASH ? 2 : 1;
-      valueEnd = Math.min(at, length);
+      while (at < end && bytes[at] !== QUOTE) at += bytes[at] === BACKSLASH ? 2 : 1;
+      valueEnd = Math.min(at, end);
       at++;
     } else {
-      while (at < length && bytes[at] !== SEMICOLON && bytes[at] !== COMMA && !isSpace(bytes[at]!)) at++;
+      while (at < end && bytes[at] !== SEMICOLON && bytes[at] !== COMMA && !isSpace(bytes[at]!)) at++;
       valueEnd = at;
     }
     if (isDur) return millisecondsAsUs(bytes, valueStart, valueEnd);
-    at = skipSpace(bytes, at, length);
+    at = skipSpace(bytes, at, end);
   }
   return NO_SERVICE_TIME;
 }
@@ -67,8 +67,8 @@ function millisecondsAsUs(bytes: Uint8Array, start: number, end: number): number
   return Math.round((ms * 1000) / (scale || 1));
 }
 
-function skipSpace(bytes: Uint8Array, at: number, length: number): number {
-  while (at < length && isSpace(bytes[at]!)) at++;
+function skipSpace(bytes: Uint8Array, at: number, end: number): number {
+  while (at < end && isSpace(bytes[at]!)) at++;
   return at;
 }
 

@@ -4,7 +4,7 @@ import { NO_SERVICE_TIME, serviceTimeUs } from '../../src/protocols/server-timin
 
 const read = (value: string): number => {
   const bytes = Buffer.from(value, 'latin1');
-  return serviceTimeUs(bytes, bytes.length);
+  return serviceTimeUs(bytes, 0, bytes.length);
 };
 
 test('the service time is the dur of the first metric, from ms to whole µs', () => {
@@ -25,4 +25,11 @@ test('the service time is the dur of the first metric, from ms to whole µs', ()
     ['', NO_SERVICE_TIME],
   ];
   for (const [value, us] of cases) assert.equal(read(value), us, value);
+});
+
+test('the value is read in place, between start and end', () => {
+  const bytes = Buffer.from('x: app;dur=1.25, db;dur=7', 'latin1');
+  assert.equal(serviceTimeUs(bytes, 3, 15), 1250);
+  assert.equal(serviceTimeUs(bytes, 3, 11), NO_SERVICE_TIME, 'dur= cut off before its value');
+  assert.equal(serviceTimeUs(bytes, 3, 12), 1000, 'and after its first digit');
 });

@@ -65,10 +65,10 @@ function judgeGrpc(httpStatus: number, values: Float64Array, at: number): number
 }
 
 /** Decimal digits only, at most nine of them (no status code is longer); NaN otherwise. */
-function parseGrpcStatus(bytes: Uint8Array, length: number): number {
-  if (length === 0 || length > 9) return NaN;
+function parseGrpcStatus(bytes: Uint8Array, start: number, end: number): number {
+  if (end === start || end - start > 9) return NaN;
   let code = 0;
-  for (let i = 0; i < length; i++) {
+  for (let i = start; i < end; i++) {
     const digit = bytes[i]! - 0x30;
     if (digit < 0 || digit > 9) return NaN;
     code = code * 10 + digit;

@@ -76,6 +76,8 @@ const MAX_INTEGER = 0x0fffffff;
 const STATUS = ':status';
 /** A field's value when the block does not carry the field. */
 export const ABSENT = -1;
+/** What readValue returns for bytes that are no string: no field's value is ever this. */
+const INVALID_STRING = -Infinity;
 /** The field id of a name that is not read (and of an index that names nothing: NO_NAME). */
 const UNREAD = -1;
 const NO_NAME = -2;
@@ -84,8 +86,8 @@ const NO_NAME = -2;
 export interface ResponseField {
   /** Lower case, as HTTP/2 sends names. */
   readonly name: string;
-  /** The value of `bytes[0, length)` as a number (NaN when it is not one the field can take). */
-  parse(bytes: Uint8Array, length: number): number;
+  /** The value in `bytes[start, end)` as a number (NaN when it is not one the field can take); read in place, on every answer. */
+  parse(bytes: Uint8Array, start: number, end: number): number;
 }
 
 const STATUS_FIELD: ResponseField = { name: STATUS, parse: parseStatus };
@@ -100,6 +102,8 @@ const STATUS_FIELD: ResponseField = { name: STATUS, parse: parseStatus };
 export class HpackDecoder {
   /** :status, then the fields read for the caller; a field's id is its index here. */
   private readonly fields: readonly ResponseField[];
+  /** Their names' bytes, to match a literal name without making a string of it. */
+  private readonly fieldNames: readonly Buffer[];
   /** The values of `fields` in the block decoded last, ABSENT when it had none. */
   private readonly found: Float64Array;
   /** Per static table index (0-based): the id of its name's field and its value as that field reads it. */
@@ -136,13 +140,14 @@ export class HpackDecoder {
   ) {
     this.maxSize = settingBytes;
     this.fields = [STATUS_FIELD, ...fields];
+    this.fieldNames = this.fields.map((field) => Buffer.from(field.name, 'latin1'));
     this.found = new Float64Array(this.fields.length);
     this.staticFieldIds = new Int8Array(STATIC_TABLE.length);
     this.staticValues = new Float64Array(STATIC_TABLE.length);
     STATIC_TABLE.forEach(([name, value], index) => {
       const id = this.idOf(name);
       this.staticFieldIds[index] = id;
-      if (id !== UNREAD) this.staticValues[index] = this.fields[id]!.parse(Buffer.from(value, 'latin1'), value.length);
+      if (id !== UNREAD) this.staticValues[index] = this.fields[id]!.parse(Buffer.from(value, 'latin1'), 0, value.length);
     });
   }
 
@@ -178,19 +183,19 @@ export class HpackDecoder {
         if (this.integer === 0) {
           const length = this.readString(data, end, true);
           if (length < 0) return -1;
-          this.name = this.text(length);
-          this.fieldId = this.idOf(this.name);
+          this.fieldId = this.idOfBytes(length);
+          // Only an entry of the table needs its name as a string; a field sent without indexing makes none.
+          this.name = indexing ? this.text(length) : '';
         } else {
           this.nameAt(this.integer);
           if (this.fieldId === NO_NAME) return -1;
         }
         const { name, fieldId } = this;
         if (fieldId !== UNREAD) {
-          const length = this.readString(data, end, true);
-          if (length < 0) return -1;
-          const value = this.fields[fieldId]!.parse(this.scratch, length);
+          const value = this.readValue(data, end, this.fields[fieldId]!);
+          if (value === INVALID_STRING) return -1;
           found[fieldId] = value;
-          if (indexing) this.insert(name, fieldId, value, length);
+          if (indexing) this.insert(name, fieldId, value, this.integer);
         } else if (indexing) {
           // Only its size matters: nothing but a read field's value is ever read back out of the table.
           const length = this.readString(data, end, false);
@@ -259,8 +264,28 @@ export class HpackDecoder {
     const room = huffman ? Math.ceil((length * 8) / 5) : length;
     if (this.scratch.length < room) this.scratch = new Uint8Array(Math.max(room, this.scratch.length * 2));
     if (huffman) return decodeHuffman(data, from, from + length, this.scratch);
-    this.scratch.set(data.subarray(from, from + length));
+    // Byte by byte: a subarray to copy from would be an object per string.
+    for (let i = 0; i < length; i++) this.scratch[i] = data[from + i]!;
     return length;
+  }
+
+  /**
+   * Reads a string literal as `field` reads its value: in place, or from `scratch` when Huffman coded.
+   * Leaves the string's decoded length in `integer`; INVALID_STRING when it is not a valid string.
+   */
+  private readValue(data: Uint8Array, end: number, field: ResponseField): number {
+    if (this.position >= end) return INVALID_STRING;
+    if (data[this.position]! & 0x80) {
+      const length = this.readString(data, end, true);
+      if (length < 0) return INVALID_STRING;
+      this.integer = length;
+      return field.parse(this.scratch, 0, length);
+    }
+    if (!this.readInteger(data, end, 7)) return INVALID_STRING;
+    const from = this.position;
+    this.position = from + this.integer;
+    if (this.position > end) return INVALID_STRING;
+    return field.parse(data, from, this.position);
   }
 
   private skipString(data: Uint8Array, end: number): boolean {
@@ -277,6 +302,19 @@ export class HpackDecoder {
   private idOf(name: string): number {
     const { fields } = this;
     for (let id = 0; id < fields.length; id++) if (fields[id]!.name === name) return id;
+    return UNREAD;
+  }
+
+  /** The id of the field whose name is `scratch[0, length)`, UNREAD when it is not read. */
+  private idOfBytes(length: number): number {
+    const { fieldNames, scratch } = this;
+    for (let id = 0; id < fieldNames.length; id++) {
+      const name = fieldNames[id]!;
+      if (name.length !== length) continue;
+      let at = 0;
+      while (at < length && scratch[at] === name[at]) at++;
+      if (at === length) return id;
+    }
     return UNREAD;
   }
 
@@ -327,10 +365,10 @@ export class HpackDecoder {
 }
 
 /** A :status value as a number; 0 (no status) unless it is three digits from 100. */
-function parseStatus(bytes: Uint8Array, length: number): number {
-  if (length !== 3) return 0;
+function parseStatus(bytes: Uint8Array, start: number, end: number): number {
+  if (end - start !== 3) return 0;
   let status = 0;
-  for (let i = 0; i < 3; i++) {
+  for (let i = start; i < end; i++) {
     const digit = bytes[i]! - 48;
     if (digit < 0 || digit > 9) return 0;
     status = status * 10 + digit;

@@ -183,7 +183,8 @@ export class Http2Session implements FrameHandler {
     const hasBody = body !== undefined && body.length > 0;
     this.bodies[slot] = hasBody ? body : undefined;
     const at = this.writer.frame(FrameType.Headers, hasBody ? Flag.EndHeaders : Flag.EndHeaders | Flag.EndStream, streamId, headerBlock.length);
-    headerBlock.copy(this.writer.bytes(), at);
+    // set, not copy: Buffer#copy makes a view of the source on every call.
+    this.writer.bytes().set(headerBlock, at);
     if (hasBody) {
       this.bodySent[slot] = 0;
       this.sendWindow[slot] = this.peerInitialWindow;
@@ -396,7 +397,8 @@ export class Http2Session implements FrameHandler {
       if (chunk <= 0) break;
       const last = sent + chunk === body.length;
       const at = this.writer.frame(FrameType.Data, last ? Flag.EndStream : 0, this.streamIds[slot]!, chunk);
-      body.copy(this.writer.bytes(), at, sent, sent + chunk);
+      if (chunk === body.length) this.writer.bytes().set(body, at);
+      else body.copy(this.writer.bytes(), at, sent, sent + chunk);
       this.bodySent[slot] = sent + chunk;
       this.sendWindow[slot] -= chunk;
       this.connectionSendWindow -= chunk;

@@ -137,7 +137,7 @@ describe('HPACK decoder: what a client meets', () => {
 });
 
 describe('HPACK decoder: fields read besides :status', () => {
-  const digits: ResponseField = { name: 'x-n', parse: (bytes, length) => Number(Buffer.from(bytes.subarray(0, length)).toString('latin1')) };
+  const digits: ResponseField = { name: 'x-n', parse: (bytes, start, end) => Number(Buffer.from(bytes.subarray(start, end)).toString('latin1')) };
   const other: ResponseField = { name: 'x-other', parse: () => 7 };
   // "x-n" is 03 782d6e; a literal with incremental indexing and a new name is 40.
   const literalNew = (value: string): string => `40 03 782d6e 0${value.length} ${Buffer.from(value).toString('hex')}`;
