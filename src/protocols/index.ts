@@ -11,5 +11,4 @@ export { ConnectionPool, type PooledConnection } from './connection-pool.js';
 export { SocketOpener, type SocketFactory, type SocketHandlers } from './socket-opener.js';
 export { createTransport, DEFAULT_HTTP2_STREAMS, type TransportContext } from './create-transport.js';
 export { tlsSocketFactory, type TlsOptions } from './tls/socket-factory.js';
-export { decodeEscapes, EscapeError } from './tcp/escapes.js';
 export { DelimitedReplyReader, FixedSizeReplyReader } from './tcp/reply-reader.js';
