@@ -13,7 +13,8 @@ import { CliError, EXIT } from '../exit-codes.js';
 import { explicitFlags, flagsWithRunOptions, planFromFile } from '../plan-file-flags.js';
 import { parseCount, parseWholeMs } from '../units.js';
 import { addWriterOptions, requestedWriters } from '../writer-options.js';
-import { planFromFlags, runCommand, type RunFlags } from './run.js';
+import type { RunFlags } from '../run-flags.js';
+import { planFromFlags, runCommand } from './run.js';
 
 interface ManifestFlags {
   shards: number;
