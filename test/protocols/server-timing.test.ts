@@ -1,35 +1,26 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { NO_SERVICE_TIME, serviceTimeUs } from '../../src/protocols/server-timing.js';
+import { describe, test } from 'node:test';
+import { NO_SERVICE_TIME, serviceUsOf } from '../../src/protocols/server-timing.js';
 
-const read = (value: string): number => {
-  const bytes = Buffer.from(value, 'latin1');
-  return serviceTimeUs(bytes, 0, bytes.length);
+const of = (value: string): number => {
+  const bytes = Buffer.from(`xx${value}yy`, 'latin1');
+  return serviceUsOf(bytes, 2, bytes.length - 2);
 };
 
-test('the service time is the dur of the first metric, from ms to whole µs', () => {
+describe('Server-Timing: the dur of the first metric, in µs', () => {
   const cases: [string, number][] = [
-    ['app;dur=0.012', 12],
-    ['app;dur=3', 3000],
-    ['app;dur=12.3456', 12346],
-    ['app;desc="a, b; c";dur=1.5', 1500],
-    ['app; DUR = 2 ;desc=x', 2000],
-    ['app;dur="4.5"', 4500],
-    ['app;dur=2, db;dur=9', 2000],
-    ['app;desc=x, db;dur=9', NO_SERVICE_TIME],
-    ['app;dur=abc', NO_SERVICE_TIME],
-    ['app;dur=', NO_SERVICE_TIME],
-    ['app;dur=-1', NO_SERVICE_TIME],
-    ['app;durable=1', NO_SERVICE_TIME],
-    ['app', NO_SERVICE_TIME],
-    ['', NO_SERVICE_TIME],
+    ['app;dur=12.345', 12_345],
+    ['app;dur=7', 7000],
+    ['app;dur=0.5', 500],
+    ['app;DUR=3', 3000],
+    ['cache;desc="Cache; Read, hit";dur=23.2', 23_200],
+    ['db ; dur = 53 ; desc=x', 53_000],
+    ['app;dur="4.25"', 4250],
+    ['total;dur=123.4, db;dur=53', 123_400],
+    ['app;dur=0', 0],
   ];
-  for (const [value, us] of cases) assert.equal(read(value), us, value);
-});
+  for (const [value, us] of cases) test(`${value} → ${us} µs`, () => assert.ok(Math.abs(of(value) - us) < 1e-6, `${of(value)}`));
 
-test('the value is read in place, between start and end', () => {
-  const bytes = Buffer.from('x: app;dur=1.25, db;dur=7', 'latin1');
-  assert.equal(serviceTimeUs(bytes, 3, 15), 1250);
-  assert.equal(serviceTimeUs(bytes, 3, 11), NO_SERVICE_TIME, 'dur= cut off before its value');
-  assert.equal(serviceTimeUs(bytes, 3, 12), 1000, 'and after its first digit');
+  const none: string[] = ['', 'app', 'app;desc=x', 'miss, db;dur=53', 'app;dur', 'app;dur=', 'app;dur=fast', 'app;dur=-1', 'app;dur=1e3', 'app;duration=5', 'app;dur=1.2.3'];
+  for (const value of none) test(`"${value}" carries none`, () => assert.equal(of(value), NO_SERVICE_TIME));
 });

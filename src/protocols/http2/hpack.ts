@@ -169,7 +169,8 @@ export class HpackDecoder {
         const index = this.integer;
         this.nameAt(index);
         if (this.fieldId === NO_NAME) return -1;
-        if (this.fieldId !== UNREAD) found[this.fieldId] = this.valueAt(index);
+        // The first occurrence of a field counts.
+        if (this.fieldId !== UNREAD && found[this.fieldId] === ABSENT) found[this.fieldId] = this.valueAt(index);
       } else if ((first & 0xe0) === 0x20) {
         // Dynamic table size update (§6.3): only before the first field, and within our setting.
         if (fields > 0 || !this.readInteger(data, end, 5) || this.integer > this.settingBytes) return -1;
@@ -194,7 +195,7 @@ export class HpackDecoder {
         if (fieldId !== UNREAD) {
           const value = this.readValue(data, end, this.fields[fieldId]!);
           if (value === INVALID_STRING) return -1;
-          found[fieldId] = value;
+          if (found[fieldId] === ABSENT) found[fieldId] = value;
           if (indexing) this.insert(name, fieldId, value, this.integer);
         } else if (indexing) {
           // Only its size matters: nothing but a read field's value is ever read back out of the table.

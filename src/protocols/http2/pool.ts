@@ -39,10 +39,9 @@ export class Http2Pool extends ConnectionPool<Http2Session> implements SessionOw
     this.expireSentBefore(olderThanUs, 'timeout');
   }
 
-  // `serviceUs` (the Server-Timing of the answer, NO_SERVICE_TIME without one) is for the listener once it takes a service time.
-  streamEnded(session: Http2Session, intendedUs: number, sentUs: number, status: number, cause: ErrorCause | undefined, _serviceUs: number): void {
+  streamEnded(session: Http2Session, intendedUs: number, sentUs: number, status: number, cause: ErrorCause | undefined, serviceUs: number): void {
     this.inFlightCount--;
-    if (cause === undefined) this.listener.onResponse(intendedUs, sentUs, this.clock.nowUs(), status);
+    if (cause === undefined) this.listener.onResponse(intendedUs, sentUs, this.clock.nowUs(), status, serviceUs);
     else this.listener.onFailure(intendedUs, sentUs, this.clock.nowUs(), cause);
     this.release(session);
   }

@@ -13,7 +13,7 @@ import {
   Setting,
   type FrameHandler,
 } from './frames.js';
-import { NO_SERVICE_TIME, serviceTimeUs } from '../server-timing.js';
+import { NO_SERVICE_TIME, SERVER_TIMING, serviceUsOf } from '../server-timing.js';
 import type { StreamDialect } from './dialect.js';
 import { ABSENT, HEADER_TABLE_BYTES, HpackDecoder, type ResponseField } from './hpack.js';
 
@@ -44,7 +44,7 @@ const CLIENT_SETTINGS: readonly [Setting, number][] = [
   [Setting.InitialWindowSize, RECEIVE_WINDOW_BYTES],
 ];
 /** Server-Timing, read from every answer (a header in HTTP, a trailer in gRPC): the server's own time for the request. */
-const SERVICE_TIME_FIELD: ResponseField = { name: 'server-timing', parse: serviceTimeUs };
+const SERVICE_TIME_FIELD: ResponseField = { name: SERVER_TIMING, parse: serviceUsOf };
 
 /**
  * One HTTP/2 connection from the client side (RFC 9113): streams in slots of typed arrays, requests
@@ -357,8 +357,8 @@ export class Http2Session implements FrameHandler {
   /** What the block decoded last says of the stream in `slot`: its service time and the dialect's fields, where it carries them. */
   private keepFields(slot: number): void {
     const { decoder } = this;
-    const serviceUs = decoder.value(0);
-    if (serviceUs !== ABSENT) this.serviceUs[slot] = serviceUs;
+    // The first service time the answer carries counts, as over HTTP/1.1.
+    if (this.serviceUs[slot] === NO_SERVICE_TIME) this.serviceUs[slot] = decoder.value(0);
     for (let field = 0, at = slot * this.fieldCount; field < this.fieldCount; field++, at++) {
       const value = decoder.value(field + 1);
       if (value !== ABSENT) this.fieldValues[at] = value;
