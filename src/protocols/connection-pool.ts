@@ -1,22 +1,5 @@
-import type { OnReadOpts, Socket } from 'node:net';
 import type { Clock } from '../time/clock.js';
 import type { ExchangeListener, Transport } from './transport.js';
-
-/**
- * Opens a socket whose reads land in `onread` (no per-read Buffer: node:net and node:tls both honour
- * it). Writes made before the socket connects are queued by node, so a pool writes at once.
- */
-export type SocketFactory = (onread: OnReadOpts) => Socket;
-
-/** What a pool does with a socket's events; none is called once the socket is no longer its connection's. */
-export interface SocketHandlers {
-  /** `bytes` bytes were read into `buffer[0, bytes)`, valid until the next read of any of the pool's sockets. */
-  read(buffer: Buffer, bytes: number): void;
-  error(error: NodeJS.ErrnoException): void;
-  close(): void;
-}
-
-const READ_BUFFER_BYTES = 64 * 1024;
 
 /** What the pool's bookkeeping needs of one connection. */
 export interface PooledConnection {
@@ -29,16 +12,16 @@ export interface PooledConnection {
 }
 
 /**
- * The part every connection-owning transport shares: which connection takes the next request, how
- * many may be open, and retiring connections when the limit drops. A protocol says only how a
- * connection is opened, sends, can take more, and is destroyed; it reports each end of a request to
- * the listener, then calls `release`.
+ * The one base of every connection-owning transport (HTTP/1.1, TCP, HTTP/2 and gRPC on it), as undici's
+ * pool-base is of its pools: the slots, i.e. which connection takes the next request (the available
+ * ones), how many may be open (the active ones), and retiring connections when the limit drops. A
+ * protocol says only how a connection is opened, sends, can take more, and is destroyed; it reports
+ * each end of a request to the listener, then calls `release`.
  */
 export abstract class ConnectionPool<C extends PooledConnection> implements Transport {
   protected readonly connections: C[] = [];
   /** Connections that can take one more request, most recently used last. */
   private readonly available: C[] = [];
-  private readonly readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
   private maxConnections: number;
   /** Connections counting against the limit: open and not retiring. */
   private active = 0;
@@ -101,25 +84,6 @@ export abstract class ConnectionPool<C extends PooledConnection> implements Tran
     for (const connection of this.connections) this.destroy(connection);
     this.connections.length = 0;
     this.available.length = 0;
-  }
-
-  /** Opens a socket for a connection; `current` says whether it is still that connection's socket. */
-  protected openSocket(connect: SocketFactory, current: (socket: Socket) => boolean, handlers: SocketHandlers): Socket {
-    const socket: Socket = connect({
-      buffer: this.readBuffer,
-      // One buffer serves every connection: each read is parsed before the next read can land in it.
-      callback: (bytes: number, buffer: Uint8Array) => {
-        if (current(socket)) handlers.read(buffer as Buffer, bytes);
-        return true;
-      },
-    });
-    socket.on('error', (error: NodeJS.ErrnoException) => {
-      if (current(socket)) handlers.error(error);
-    });
-    socket.on('close', () => {
-      if (current(socket)) handlers.close();
-    });
-    return socket;
   }
 
   /** A request on `connection` ended: its slot is free (or, on a retiring connection, one fewer to wait for). */

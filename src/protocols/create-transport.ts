@@ -4,7 +4,7 @@ import type { Clock } from '../time/clock.js';
 import { Http1Pool, tcpSocketFactory } from './http1/pool.js';
 import { buildRequest, USER_AGENT } from './http1/request.js';
 import { grpcDialect } from './grpc/dialect.js';
-import { NodeHttp2Pool } from './grpc/pool.js';
+import { httpDialect } from './http2/dialect.js';
 import { Http2Pool } from './http2/pool.js';
 import { encodeHeaderBlock } from './http2/hpack.js';
 import { buildHttp2Headers } from './http2/request.js';
@@ -14,7 +14,7 @@ import { DelimitedReplyReader, FixedSizeReplyReader } from './tcp/reply-reader.j
 import { tlsSocketFactory } from './tls/socket-factory.js';
 import type { ExchangeListener, Transport } from './transport.js';
 import { UserConnections } from './http1/user-connections.js';
-import type { SocketFactory } from './connection-pool.js';
+import type { SocketFactory } from './socket-opener.js';
 
 export interface TransportContext {
   clock: Clock;
@@ -26,18 +26,16 @@ export interface TransportContext {
 /** Streams per HTTP/2 connection when the plan gives none: nghttp2's and most servers' default limit. */
 export const DEFAULT_HTTP2_STREAMS = 100;
 
-/** The transport for a plan's target, by URL scheme: http:// and https:// (HTTP/1.1), h2c:// and https:// with http2 (HTTP/2), grpc:// (gRPC on HTTP/2), tcp:// (raw request/reply). */
+/** The transport for a plan's target, by URL scheme: http:// and https:// (HTTP/1.1), h2c:// and https:// with http2 (HTTP/2), grpc:// (gRPC on the same HTTP/2 client), tcp:// (raw request/reply). */
 export function createTransport(plan: Plan, target: ResolvedTarget, { clock, listener, pipelining = 1 }: TransportContext): Transport {
   const scheme = new URL(plan.target.url).protocol;
   const common = { pipelining, maxConnections: plan.connections, clock, listener };
   const plainSocket = tcpSocketFactory(target.address, target.port);
   if (scheme === 'grpc:') {
-    const url = new URL(plan.target.url);
-    return new NodeHttp2Pool({
-      host: target.address,
-      port: target.port,
+    return new Http2Pool({
+      connect: plainSocket,
       dialect: grpcDialect({
-        authority: url.host,
+        authority: new URL(plan.target.url).host,
         path: target.grpc!.path,
         metadata: plan.target.metadata ?? [],
         deadlineMs: plan.target.deadlineMs,
@@ -51,10 +49,10 @@ export function createTransport(plan: Plan, target: ResolvedTarget, { clock, lis
     });
   }
   if (scheme === 'h2c:' || (scheme === 'https:' && plan.target.http2 === true)) {
+    const headers = buildHttp2Headers(new URL(plan.target.url), plan.target.method, plan.target.headers, target.body, USER_AGENT);
     return new Http2Pool({
       connect: scheme === 'h2c:' ? plainSocket : http2TlsSocketFactory(plan, target),
-      headerBlock: encodeHeaderBlock(buildHttp2Headers(new URL(plan.target.url), plan.target.method, plan.target.headers, target.body, USER_AGENT)),
-      body: target.body,
+      dialect: httpDialect(encodeHeaderBlock(headers), target.body),
       streams: plan.target.streams ?? DEFAULT_HTTP2_STREAMS,
       maxConnections: plan.connections,
       clock,

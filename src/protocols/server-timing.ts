@@ -80,11 +80,3 @@ function skipSpaces(bytes: Uint8Array, at: number, end: number): number {
   while (at < end && (bytes[at] === SPACE || bytes[at] === TAB)) at++;
   return at;
 }
-
-/** The service time of a Server-Timing value node:http2 decoded to text (the first, when it came more than once). */
-export function serviceUsOfText(value: string | string[] | undefined): number {
-  const first = Array.isArray(value) ? value[0] : value;
-  if (first === undefined) return NO_SERVICE_TIME;
-  const bytes = Buffer.from(first, 'latin1');
-  return serviceUsOf(bytes, 0, bytes.length);
-}

@@ -1,7 +1,8 @@
 import type { Socket } from 'node:net';
 import { causeOfSocketError, type ErrorCause } from '../metrics/causes.js';
 import type { Clock } from '../time/clock.js';
-import { ConnectionPool, type PooledConnection, type SocketFactory } from './connection-pool.js';
+import { ConnectionPool, type PooledConnection } from './connection-pool.js';
+import { SocketOpener, type SocketFactory } from './socket-opener.js';
 import type { ExchangeListener } from './transport.js';
 
 /** Called for each complete reply, in order; `status` is 0 for protocols without one (raw TCP), `serviceUs` -1 for replies without a service time. */
@@ -50,8 +51,11 @@ class Connection implements PooledConnection {
  * framed (HTTP/1.1 responses, delimited or fixed-size TCP replies); replies come back in request order.
  */
 export class SocketPool extends ConnectionPool<Connection> {
+  private readonly sockets: SocketOpener;
+
   constructor(private readonly options: SocketPoolOptions) {
     super(options.maxConnections, options.clock, options.listener);
+    this.sockets = new SocketOpener(options.connect);
   }
 
   expire(olderThanUs: number): void {
@@ -93,7 +97,7 @@ export class SocketPool extends ConnectionPool<Connection> {
     });
     const current = (candidate: Socket): boolean => connection.socket === candidate;
     const pipelined = this.options.pipelining > 1;
-    const socket = this.openSocket(this.options.connect, current, {
+    const socket = this.sockets.open(current, {
       read: (buffer, bytes) => {
         // One read may end several pipelined replies, each making room for a request: corked, the
         // requests sent meanwhile leave in one write, as a pipelining client's do, not one write each.

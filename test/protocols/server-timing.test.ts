@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { NO_SERVICE_TIME, serviceUsOf, serviceUsOfText } from '../../src/protocols/server-timing.js';
+import { NO_SERVICE_TIME, serviceUsOf } from '../../src/protocols/server-timing.js';
 
 const of = (value: string): number => {
   const bytes = Buffer.from(`xx${value}yy`, 'latin1');
@@ -23,9 +23,4 @@ describe('Server-Timing: the dur of the first metric, in µs', () => {
 
   const none: string[] = ['', 'app', 'app;desc=x', 'miss, db;dur=53', 'app;dur', 'app;dur=', 'app;dur=fast', 'app;dur=-1', 'app;dur=1e3', 'app;duration=5', 'app;dur=1.2.3'];
   for (const value of none) test(`"${value}" carries none`, () => assert.equal(of(value), NO_SERVICE_TIME));
-
-  test('text as node:http2 gives it: the first of repeated fields; absent is none', () => {
-    assert.equal(serviceUsOfText(['app;dur=2', 'app;dur=9']), 2000);
-    assert.equal(serviceUsOfText(undefined), NO_SERVICE_TIME);
-  });
 });

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import type { Clock } from '../../time/clock.js';
-import type { SocketFactory } from '../connection-pool.js';
+import type { SocketFactory } from '../socket-opener.js';
 import { SocketPool } from '../socket-pool.js';
 import type { ExchangeListener } from '../transport.js';
 import { ResponseParser } from './response-parser.js';

@@ -1,6 +1,7 @@
+import type { Socket } from 'node:net';
 import { causeOfSocketError, type ErrorCause } from '../../metrics/causes.js';
 import type { Clock } from '../../time/clock.js';
-import type { SocketFactory } from '../connection-pool.js';
+import { SocketOpener, type SocketFactory } from '../socket-opener.js';
 import type { Connections, ExchangeListener } from '../transport.js';
 import { ResponseParser, type ResponseCapture } from './response-parser.js';
 
@@ -15,7 +16,6 @@ export interface HttpReply {
   error?: ErrorCause;
 }
 
-const READ_BUFFER_BYTES = 64 * 1024;
 const EMPTY = Buffer.alloc(0);
 
 /** Keeps the bytes of one response for the user who asked (a virtual user's checks read status, headers and body). */
@@ -60,7 +60,7 @@ interface Pending {
  * and parser, the same path as the open model's pool, and keeps the response for the user.
  */
 export class UserConnection {
-  private socket: ReturnType<SocketFactory> | undefined;
+  private socket: Socket | undefined;
   private parser: ResponseParser | undefined;
   private readonly captured = new CapturedResponse();
   private closed = false;
@@ -107,22 +107,18 @@ export class UserConnection {
     pending?.resolve({ status: 0, headers: {}, body: EMPTY, durationMs: 0, error: 'closed' });
   }
 
-  private connect(): ReturnType<SocketFactory> {
+  private connect(): Socket {
     const parser = new ResponseParser((status, keepAlive, serviceUs) => this.onResponse(status, keepAlive, serviceUs), false, this.captured);
-    const socket = this.owner.connect({
-      buffer: this.owner.readBuffer,
-      callback: (bytes: number, buffer: Uint8Array) => {
-        if (this.socket === socket && !parser.feed(buffer as Buffer, 0, bytes) && this.socket === socket) this.fail('protocol');
-        return true;
+    const current = (candidate: Socket): boolean => this.socket === candidate;
+    const socket = this.owner.sockets.open(current, {
+      read: (buffer, bytes) => {
+        if (!parser.feed(buffer, 0, bytes) && current(socket)) this.fail('protocol');
       },
-    });
-    socket.on('error', (error: NodeJS.ErrnoException) => {
-      if (this.socket === socket) this.fail(causeOfSocketError(error));
-    });
-    socket.on('close', () => {
-      if (this.socket !== socket) return;
-      parser.finish(); // a response delimited by the close is complete now
-      if (this.socket === socket) this.fail('closed');
+      error: (error) => this.fail(causeOfSocketError(error)),
+      close: () => {
+        parser.finish(); // a response delimited by the close is complete now
+        if (current(socket)) this.fail('closed');
+      },
     });
     this.socket = socket;
     this.parser = parser;
@@ -153,16 +149,18 @@ export class UserConnection {
  * requests are sent when the user is ready, so the intended time is the send time.
  */
 export class UserConnections implements Connections {
-  readonly readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+  readonly sockets: SocketOpener;
   private readonly open = new Set<UserConnection>();
   private inFlightCount = 0;
   private closed = false;
 
   constructor(
-    readonly connect: SocketFactory,
+    connect: SocketFactory,
     readonly clock: Clock,
     private readonly listener: ExchangeListener,
-  ) {}
+  ) {
+    this.sockets = new SocketOpener(connect);
+  }
 
   /** A new connection for one user (the socket opens with its first request). */
   connection(): UserConnection {

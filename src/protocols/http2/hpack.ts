@@ -1,4 +1,3 @@
-import { NO_SERVICE_TIME, SERVER_TIMING, serviceUsOf } from '../server-timing.js';
 import { decodeHuffman } from './huffman.js';
 
 /** RFC 7541 Appendix A: index 1 is the first entry. */
@@ -75,21 +74,47 @@ const MAX_ENTRIES = HEADER_TABLE_BYTES / ENTRY_OVERHEAD;
 /** Integers past this are no header this client will take (and would lose precision as numbers). */
 const MAX_INTEGER = 0x0fffffff;
 const STATUS = ':status';
+/** A field's value when the block does not carry the field. */
+export const ABSENT = -1;
+/** What readValue returns for bytes that are no string: no field's value is ever this. */
+const INVALID_STRING = -Infinity;
+/** The field id of a name that is not read (and of an index that names nothing: NO_NAME). */
+const UNREAD = -1;
+const NO_NAME = -2;
+
+/** A response header whose value a client reads, as a number: the decoder keeps it so in its table too. */
+export interface ResponseField {
+  /** Lower case, as HTTP/2 sends names. */
+  readonly name: string;
+  /** The value in `bytes[start, end)` as a number (NaN when it is not one the field can take); read in place, on every answer. */
+  parse(bytes: Uint8Array, start: number, end: number): number;
+}
+
+const STATUS_FIELD: ResponseField = { name: STATUS, parse: parseStatus };
 
 /**
  * An HPACK decoder that reads what a load generator needs from a response header block, the
- * `:status` and the service time of a `server-timing` field, while keeping the dynamic table exactly
- * in step with the server's encoder: every field
- * the server indexes is decoded and stored, since later blocks refer to it. Values of fields that
- * are not indexed are skipped without being decoded.
+ * `:status` and the values of a few named fields (gRPC's status, the service time), while keeping
+ * the dynamic table exactly in step with the server's encoder: every field the server indexes is
+ * decoded and stored, since later blocks refer to it. Values of other fields are measured (indexed)
+ * or skipped (not indexed) without being kept.
  */
 export class HpackDecoder {
+  /** :status, then the fields read for the caller; a field's id is its index here. */
+  private readonly fields: readonly ResponseField[];
+  /** Their names' bytes, to match a literal name without making a string of it. */
+  private readonly fieldNames: readonly Buffer[];
+  /** The values of `fields` in the block decoded last, ABSENT when it had none. */
+  private readonly found: Float64Array;
+  /** Per static table index (0-based): the id of its name's field and its value as that field reads it. */
+  private readonly staticFieldIds: Int8Array;
+  private readonly staticValues: Float64Array;
   /**
    * The dynamic table as a ring, newest at `newest`; `count` entries, `size` bytes as HPACK counts
-   * them. Of the values only a :status and a server-timing's service time (µs) are kept, as numbers:
-   * no other value is ever read back.
+   * them. Of the values only those of read fields are kept, as numbers: no other value is ever read back.
    */
   private readonly names: string[] = new Array<string>(MAX_ENTRIES).fill('');
+  private readonly fieldIds = new Int8Array(MAX_ENTRIES);
   private readonly values = new Float64Array(MAX_ENTRIES);
   private readonly sizes = new Int32Array(MAX_ENTRIES);
   private newest = -1;
@@ -101,13 +126,29 @@ export class HpackDecoder {
   /** The integer read last and the position after it (two results without an object per call). */
   private integer = 0;
   private position = 0;
+  /** The name and field id found by the last `nameAt`. */
   private name = '';
-  /** The service time the block decoded last carried (its first server-timing field), or NO_SERVICE_TIME. */
-  serviceUs = NO_SERVICE_TIME;
+  private fieldId = UNREAD;
 
-  /** `settingBytes` is our SETTINGS_HEADER_TABLE_SIZE: the most the server's encoder may make the table. */
-  constructor(private readonly settingBytes = HEADER_TABLE_BYTES) {
+  /**
+   * `settingBytes` is our SETTINGS_HEADER_TABLE_SIZE: the most the server's encoder may make the table.
+   * `fields` are read besides :status; `value(i)` gives the i-th one's value in the last block.
+   */
+  constructor(
+    private readonly settingBytes = HEADER_TABLE_BYTES,
+    fields: readonly ResponseField[] = [],
+  ) {
     this.maxSize = settingBytes;
+    this.fields = [STATUS_FIELD, ...fields];
+    this.fieldNames = this.fields.map((field) => Buffer.from(field.name, 'latin1'));
+    this.found = new Float64Array(this.fields.length);
+    this.staticFieldIds = new Int8Array(STATIC_TABLE.length);
+    this.staticValues = new Float64Array(STATIC_TABLE.length);
+    STATIC_TABLE.forEach(([name, value], index) => {
+      const id = this.idOf(name);
+      this.staticFieldIds[index] = id;
+      if (id !== UNREAD) this.staticValues[index] = this.fields[id]!.parse(Buffer.from(value, 'latin1'), 0, value.length);
+    });
   }
 
   /**
@@ -116,9 +157,9 @@ export class HpackDecoder {
    * the table can no longer be trusted, and neither can the connection).
    */
   decode(data: Uint8Array, start: number, end: number): number {
-    let status = 0;
+    const found = this.found;
+    found.fill(ABSENT);
     let fields = 0;
-    this.serviceUs = NO_SERVICE_TIME;
     this.position = start;
     while (this.position < end) {
       const first = data[this.position]!;
@@ -126,11 +167,10 @@ export class HpackDecoder {
         // Indexed field (§6.1).
         if (!this.readInteger(data, end, 7) || this.integer === 0) return -1;
         const index = this.integer;
-        const name = this.nameAt(index);
-        if (name === STATUS) status = this.statusAt(index);
-        else if (name === SERVER_TIMING) {
-          if (this.serviceUs === NO_SERVICE_TIME) this.serviceUs = this.values[this.dynamicSlot(index)]!;
-        } else if (name === '') return -1;
+        this.nameAt(index);
+        if (this.fieldId === NO_NAME) return -1;
+        // The first occurrence of a field counts.
+        if (this.fieldId !== UNREAD && found[this.fieldId] === ABSENT) found[this.fieldId] = this.valueAt(index);
       } else if ((first & 0xe0) === 0x20) {
         // Dynamic table size update (§6.3): only before the first field, and within our setting.
         if (fields > 0 || !this.readInteger(data, end, 5) || this.integer > this.settingBytes) return -1;
@@ -141,38 +181,40 @@ export class HpackDecoder {
         // Literal field (§6.2): with incremental indexing (01), or without / never indexed (0000, 0001).
         const indexing = (first & 0xc0) === 0x40;
         if (!this.readInteger(data, end, indexing ? 6 : 4)) return -1;
-        let name: string;
         if (this.integer === 0) {
           const length = this.readString(data, end, true);
           if (length < 0) return -1;
-          name = this.text(length);
+          this.fieldId = this.idOfBytes(length);
+          // Only an entry of the table needs its name as a string; a field sent without indexing makes none.
+          this.name = indexing ? this.text(length) : '';
         } else {
-          name = this.nameAt(this.integer);
-          if (name === '') return -1;
+          this.nameAt(this.integer);
+          if (this.fieldId === NO_NAME) return -1;
         }
-        if (name === STATUS) {
-          const length = this.readString(data, end, true);
-          if (length < 0) return -1;
-          status = parseStatus(this.scratch, length);
-          if (indexing) this.insert(name, status, length);
-        } else if (name === SERVER_TIMING) {
-          const length = this.readString(data, end, true);
-          if (length < 0) return -1;
-          const serviceUs = serviceUsOf(this.scratch, 0, length);
-          if (this.serviceUs === NO_SERVICE_TIME) this.serviceUs = serviceUs;
-          if (indexing) this.insert(name, serviceUs, length);
+        const { name, fieldId } = this;
+        if (fieldId !== UNREAD) {
+          const value = this.readValue(data, end, this.fields[fieldId]!);
+          if (value === INVALID_STRING) return -1;
+          if (found[fieldId] === ABSENT) found[fieldId] = value;
+          if (indexing) this.insert(name, fieldId, value, this.integer);
         } else if (indexing) {
-          // Only its size matters: nothing but a :status or a server-timing is ever read back out of the table.
+          // Only its size matters: nothing but a read field's value is ever read back out of the table.
           const length = this.readString(data, end, false);
           if (length < 0) return -1;
-          this.insert(name, 0, length);
+          this.insert(name, UNREAD, 0, length);
         } else if (!this.skipString(data, end)) {
           return -1;
         }
       }
       fields++;
     }
-    return status;
+    const status = found[0]!;
+    return status === ABSENT ? 0 : status;
+  }
+
+  /** The value of the i-th field given to the constructor in the block decoded last; ABSENT when it had none. */
+  value(field: number): number {
+    return this.found[field + 1]!;
   }
 
   /** The dynamic table's entries, newest first, as name and HPACK size (for tests and diagnostics). */
@@ -223,8 +265,28 @@ export class HpackDecoder {
     const room = huffman ? Math.ceil((length * 8) / 5) : length;
     if (this.scratch.length < room) this.scratch = new Uint8Array(Math.max(room, this.scratch.length * 2));
     if (huffman) return decodeHuffman(data, from, from + length, this.scratch);
-    this.scratch.set(data.subarray(from, from + length));
+    // Byte by byte: a subarray to copy from would be an object per string.
+    for (let i = 0; i < length; i++) this.scratch[i] = data[from + i]!;
     return length;
+  }
+
+  /**
+   * Reads a string literal as `field` reads its value: in place, or from `scratch` when Huffman coded.
+   * Leaves the string's decoded length in `integer`; INVALID_STRING when it is not a valid string.
+   */
+  private readValue(data: Uint8Array, end: number, field: ResponseField): number {
+    if (this.position >= end) return INVALID_STRING;
+    if (data[this.position]! & 0x80) {
+      const length = this.readString(data, end, true);
+      if (length < 0) return INVALID_STRING;
+      this.integer = length;
+      return field.parse(this.scratch, 0, length);
+    }
+    if (!this.readInteger(data, end, 7)) return INVALID_STRING;
+    const from = this.position;
+    this.position = from + this.integer;
+    if (this.position > end) return INVALID_STRING;
+    return field.parse(data, from, this.position);
   }
 
   private skipString(data: Uint8Array, end: number): boolean {
@@ -237,16 +299,42 @@ export class HpackDecoder {
     return Buffer.from(this.scratch.buffer, this.scratch.byteOffset, length).toString('latin1');
   }
 
-  /** The name at a (1-based) index into the static then the dynamic table; '' when there is none. Sets `name`. */
-  private nameAt(index: number): string {
-    if (index <= STATIC_TABLE.length) this.name = STATIC_TABLE[index - 1]![0];
-    else if (index - STATIC_TABLE.length <= this.count) this.name = this.names[this.dynamicSlot(index)]!;
-    else this.name = '';
-    return this.name;
+  /** The id of the field named `name`, UNREAD when it is not read. */
+  private idOf(name: string): number {
+    const { fields } = this;
+    for (let id = 0; id < fields.length; id++) if (fields[id]!.name === name) return id;
+    return UNREAD;
   }
 
-  private statusAt(index: number): number {
-    return index <= STATIC_TABLE.length ? STATIC_STATUSES[index - 1]! : this.values[this.dynamicSlot(index)]!;
+  /** The id of the field whose name is `scratch[0, length)`, UNREAD when it is not read. */
+  private idOfBytes(length: number): number {
+    const { fieldNames, scratch } = this;
+    for (let id = 0; id < fieldNames.length; id++) {
+      const name = fieldNames[id]!;
+      if (name.length !== length) continue;
+      let at = 0;
+      while (at < length && scratch[at] === name[at]) at++;
+      if (at === length) return id;
+    }
+    return UNREAD;
+  }
+
+  /** Sets `name` and `fieldId` from a (1-based) index into the static then the dynamic table; `fieldId` is NO_NAME when the index names nothing. */
+  private nameAt(index: number): void {
+    if (index <= STATIC_TABLE.length) {
+      this.name = STATIC_TABLE[index - 1]![0];
+      this.fieldId = this.staticFieldIds[index - 1]!;
+    } else if (index - STATIC_TABLE.length <= this.count) {
+      const slot = this.dynamicSlot(index);
+      this.name = this.names[slot]!;
+      this.fieldId = this.fieldIds[slot]!;
+    } else {
+      this.fieldId = NO_NAME;
+    }
+  }
+
+  private valueAt(index: number): number {
+    return index <= STATIC_TABLE.length ? this.staticValues[index - 1]! : this.values[this.dynamicSlot(index)]!;
   }
 
   private dynamicSlot(index: number): number {
@@ -254,12 +342,13 @@ export class HpackDecoder {
   }
 
   /** Adds an entry (§4.4): older entries make room first; one larger than the table empties it and is not kept. */
-  private insert(name: string, value: number, valueLength: number): void {
+  private insert(name: string, fieldId: number, value: number, valueLength: number): void {
     const entrySize = name.length + valueLength + ENTRY_OVERHEAD;
     this.evict(Math.min(entrySize, this.maxSize + 1));
     if (entrySize > this.maxSize) return;
     this.newest = (this.newest + 1) % MAX_ENTRIES;
     this.names[this.newest] = name;
+    this.fieldIds[this.newest] = fieldId;
     this.values[this.newest] = value;
     this.sizes[this.newest] = entrySize;
     this.count++;
@@ -277,18 +366,16 @@ export class HpackDecoder {
 }
 
 /** A :status value as a number; 0 (no status) unless it is three digits from 100. */
-function parseStatus(bytes: Uint8Array, length: number): number {
-  if (length !== 3) return 0;
+function parseStatus(bytes: Uint8Array, start: number, end: number): number {
+  if (end - start !== 3) return 0;
   let status = 0;
-  for (let i = 0; i < 3; i++) {
+  for (let i = start; i < end; i++) {
     const digit = bytes[i]! - 48;
     if (digit < 0 || digit > 9) return 0;
     status = status * 10 + digit;
   }
   return status >= 100 ? status : 0;
 }
-
-const STATIC_STATUSES = STATIC_TABLE.map(([name, value]) => (name === STATUS ? parseStatus(Buffer.from(value, 'latin1'), value.length) : 0));
 
 /**
  * Encodes a request's header list once per run: fields the static table holds whole are one byte,

@@ -1,16 +1,17 @@
 import type { Socket } from 'node:net';
 import { causeOfSocketError, type ErrorCause } from '../../metrics/causes.js';
 import type { Clock } from '../../time/clock.js';
-import { ConnectionPool, type SocketFactory } from '../connection-pool.js';
+import { ConnectionPool } from '../connection-pool.js';
+import { SocketOpener, type SocketFactory } from '../socket-opener.js';
 import type { ExchangeListener } from '../transport.js';
+import type { StreamDialect } from './dialect.js';
 import { Http2Session, type SessionOwner } from './session.js';
 
 export interface Http2PoolOptions {
-  /** How a socket is made: plain TCP for h2c, TLS with ALPN h2 for https. */
+  /** How a socket is made: plain TCP for h2c and gRPC, TLS with ALPN h2 for https. */
   connect: SocketFactory;
-  /** The request's header block, encoded once (encodeHeaderBlock). */
-  headerBlock: Buffer;
-  body: Buffer | undefined;
+  /** What each stream sends and how its answer is judged: plain HTTP (httpDialect) or gRPC. */
+  dialect: StreamDialect;
   /** Most streams in flight per connection; the server's SETTINGS_MAX_CONCURRENT_STREAMS lowers it. */
   streams: number;
   maxConnections: number;
@@ -24,13 +25,18 @@ export interface Http2PoolOptions {
  * request is prebuilt bytes (here a header block, stamped with each stream's id).
  */
 export class Http2Pool extends ConnectionPool<Http2Session> implements SessionOwner {
+  private readonly sockets: SocketOpener;
+  private turnEndScheduled = false;
+
   constructor(private readonly options: Http2PoolOptions) {
     super(options.maxConnections, options.clock, options.listener);
+    this.sockets = new SocketOpener(options.connect);
   }
 
   expire(olderThanUs: number): void {
-    // Backwards: a retiring session whose last stream ends leaves the array being walked.
-    for (let i = this.connections.length - 1; i >= 0; i--) this.connections[i]?.expire(olderThanUs);
+    const { deadline } = this.options.dialect;
+    if (deadline !== undefined) this.expireSentBefore(this.clock.nowUs() - deadline.us, deadline.cause);
+    this.expireSentBefore(olderThanUs, 'timeout');
   }
 
   streamEnded(session: Http2Session, intendedUs: number, sentUs: number, status: number, cause: ErrorCause | undefined, serviceUs: number): void {
@@ -57,7 +63,7 @@ export class Http2Pool extends ConnectionPool<Http2Session> implements SessionOw
   protected open(): Http2Session {
     const session = new Http2Session(this.options, this);
     const current = (socket: Socket): boolean => session.socket === socket;
-    const socket = this.openSocket(this.options.connect, current, {
+    const socket = this.sockets.open(current, {
       read: (buffer, bytes) => {
         if (!session.reader.feed(buffer, 0, bytes) && current(socket)) this.fail(session, 'protocol');
       },
@@ -70,6 +76,10 @@ export class Http2Pool extends ConnectionPool<Http2Session> implements SessionOw
 
   protected send(session: Http2Session, intendedUs: number, sentUs: number): void {
     session.send(intendedUs, sentUs);
+    if (!this.turnEndScheduled) {
+      this.turnEndScheduled = true;
+      this.clock.setImmediate(this.endTurn);
+    }
     // Its last stream id (2^31 - 1) is used: a new connection takes the next requests.
     if (session.spent()) this.retireLater(session);
   }
@@ -80,6 +90,22 @@ export class Http2Pool extends ConnectionPool<Http2Session> implements SessionOw
 
   protected destroy(session: Http2Session): void {
     session.destroy();
+  }
+
+  /** A new turn of the event loop: sessions held back by their turn's quota take streams again. */
+  private readonly endTurn = (): void => {
+    this.turnEndScheduled = false;
+    if (this.closed) return;
+    for (const session of this.connections) {
+      session.newTurn();
+      this.list(session);
+    }
+    this.listener.onSlotFree();
+  };
+
+  private expireSentBefore(olderThanUs: number, cause: ErrorCause): void {
+    // Backwards: a retiring session whose last stream ends leaves the array being walked.
+    for (let i = this.connections.length - 1; i >= 0; i--) this.connections[i]?.expire(olderThanUs, cause);
   }
 
   /** The connection is gone: its streams fail with `cause`, and it leaves the pool (a new one replaces it). */

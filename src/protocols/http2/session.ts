@@ -13,21 +13,21 @@ import {
   Setting,
   type FrameHandler,
 } from './frames.js';
-import { HpackDecoder } from './hpack.js';
-import { NO_SERVICE_TIME } from '../server-timing.js';
+import { NO_SERVICE_TIME, SERVER_TIMING, serviceUsOf } from '../server-timing.js';
+import type { StreamDialect } from './dialect.js';
+import { ABSENT, HEADER_TABLE_BYTES, HpackDecoder, type ResponseField } from './hpack.js';
 
 /** What a session tells its pool: each stream's end, and changes in how many streams it can take. */
 export interface SessionOwner {
-  /** A stream ended: answered with `status` (and the service time it carried, or NO_SERVICE_TIME), or failed with `cause`. */
+  /** A stream ended: answered with `status` (the server's service time `serviceUs`, or NO_SERVICE_TIME), or failed with `cause`. */
   streamEnded(session: Http2Session, intendedUs: number, sentUs: number, status: number, cause: ErrorCause | undefined, serviceUs: number): void;
   /** The server changed what the session can take (SETTINGS), or stopped it taking more (GOAWAY). */
   capacityChanged(session: Http2Session): void;
 }
 
 export interface SessionRequest {
-  /** The request's header block, encoded once (encodeHeaderBlock): only the stream id differs per stream. */
-  headerBlock: Buffer;
-  body: Buffer | undefined;
+  /** What each stream sends, and how its answer is judged. */
+  dialect: StreamDialect;
   /** Our most streams at once; the server's SETTINGS_MAX_CONCURRENT_STREAMS lowers it. */
   streams: number;
 }
@@ -43,17 +43,21 @@ const CLIENT_SETTINGS: readonly [Setting, number][] = [
   [Setting.EnablePush, 0],
   [Setting.InitialWindowSize, RECEIVE_WINDOW_BYTES],
 ];
+/** Server-Timing, read from every answer (a header in HTTP, a trailer in gRPC): the server's own time for the request. */
+const SERVICE_TIME_FIELD: ResponseField = { name: SERVER_TIMING, parse: serviceUsOf };
 
 /**
  * One HTTP/2 connection from the client side (RFC 9113): streams in slots of typed arrays, requests
- * from one prebuilt header block, responses read down to their :status and END_STREAM. Frames it
- * sends during a turn of the event loop leave in one write.
+ * from one prebuilt header block, responses read down to their :status, the few fields the dialect
+ * judges them by, the service time and END_STREAM. Frames it sends during a turn of the event loop
+ * leave in one write.
  */
 export class Http2Session implements FrameHandler {
   socket: Socket | undefined;
   readonly reader = new FrameReader(this);
   private readonly writer = new FrameWriter();
-  private readonly decoder = new HpackDecoder();
+  private readonly dialect: StreamDialect;
+  private readonly decoder: HpackDecoder;
   private readonly flushLater = (): void => this.flush();
   private flushScheduled = false;
 
@@ -62,9 +66,12 @@ export class Http2Session implements FrameHandler {
   private readonly intendedUs: Float64Array;
   private readonly sentUs: Float64Array;
   private readonly status: Int32Array;
-  /** The service time the response's headers or trailers carried (µs), or NO_SERVICE_TIME. */
   private readonly serviceUs: Float64Array;
-  /** Body bytes sent so far, and what the server still lets the stream send. */
+  /** The dialect's fields, `fieldCount` per slot: what the answer said so far (ABSENT until it says it). */
+  private readonly fieldCount: number;
+  private readonly fieldValues: Float64Array;
+  /** Each stream's body (undefined: none), the bytes of it sent so far, and what the server still lets the stream send. */
+  private readonly bodies: (Buffer | undefined)[];
   private readonly bodySent: Float64Array;
   private readonly sendWindow: Float64Array;
   /** Bytes received since the stream's window was last topped up. */
@@ -79,6 +86,7 @@ export class Http2Session implements FrameHandler {
   /** Streams allowed at once: one until the server's SETTINGS say how many (a stream sent beyond its limit would be refused). */
   limit = 1;
   private nextStreamId = 1;
+  private sentThisTurn = 0;
   private connectionSendWindow = DEFAULT_WINDOW_BYTES;
   private connectionReceived = 0;
   private peerInitialWindow = DEFAULT_WINDOW_BYTES;
@@ -97,11 +105,16 @@ export class Http2Session implements FrameHandler {
     private readonly owner: SessionOwner,
   ) {
     const slots = request.streams;
+    this.dialect = request.dialect;
+    this.fieldCount = this.dialect.fields.length;
+    this.decoder = new HpackDecoder(HEADER_TABLE_BYTES, [SERVICE_TIME_FIELD, ...this.dialect.fields]);
     this.streamIds = new Int32Array(slots);
     this.intendedUs = new Float64Array(slots);
     this.sentUs = new Float64Array(slots);
     this.status = new Int32Array(slots);
     this.serviceUs = new Float64Array(slots);
+    this.fieldValues = new Float64Array(slots * this.fieldCount);
+    this.bodies = new Array<Buffer | undefined>(slots).fill(undefined);
     this.bodySent = new Float64Array(slots);
     this.sendWindow = new Float64Array(slots);
     this.received = new Float64Array(slots);
@@ -126,7 +139,23 @@ export class Http2Session implements FrameHandler {
 
   /** True when another stream may start now. */
   canSend(): boolean {
-    return this.socket !== undefined && !this.goaway && this.inFlight < this.limit && this.nextStreamId <= MAX_STREAM_ID;
+    return this.socket !== undefined && !this.goaway && this.inFlight < this.limit && this.sentThisTurn < this.turnQuota() && this.nextStreamId <= MAX_STREAM_ID;
+  }
+
+  /** A new turn of the event loop: the session may open its quota of streams again. */
+  newTurn(): void {
+    this.sentThisTurn = 0;
+  }
+
+  /**
+   * Most streams the session opens in one turn of the event loop: half its limit. The streams opened
+   * in a turn leave in one write, and a server answers one read in one write, so a connection whose
+   * streams all left together stays a single batch played ping-pong: the server idles while the
+   * client handles the answers and the client idles while the server works. Split in two, one half
+   * is served while the other is handled.
+   */
+  private turnQuota(): number {
+    return Math.ceil(this.limit / 2);
   }
 
   /** True when no stream can ever start on this connection again (GOAWAY, or stream ids used up). */
@@ -137,6 +166,7 @@ export class Http2Session implements FrameHandler {
   /** Opens a stream for one request; the caller checked canSend. */
   send(intendedUs: number, sentUs: number): void {
     const slot = this.freeSlots[--this.freeCount]!;
+    this.sentThisTurn++;
     const streamId = this.nextStreamId;
     this.nextStreamId += 2;
     this.streamIds[slot] = streamId;
@@ -144,13 +174,17 @@ export class Http2Session implements FrameHandler {
     this.sentUs[slot] = sentUs;
     this.status[slot] = 0;
     this.serviceUs[slot] = NO_SERVICE_TIME;
+    this.fieldValues.fill(ABSENT, slot * this.fieldCount, (slot + 1) * this.fieldCount);
     this.received[slot] = 0;
     this.slotOf.set(streamId, slot);
     this.inFlight++;
-    const { headerBlock, body } = this.request;
+    const { headerBlock } = this.dialect;
+    const body = this.dialect.nextBody();
     const hasBody = body !== undefined && body.length > 0;
+    this.bodies[slot] = hasBody ? body : undefined;
     const at = this.writer.frame(FrameType.Headers, hasBody ? Flag.EndHeaders : Flag.EndHeaders | Flag.EndStream, streamId, headerBlock.length);
-    headerBlock.copy(this.writer.bytes(), at);
+    // set, not copy: Buffer#copy makes a view of the source on every call.
+    this.writer.bytes().set(headerBlock, at);
     if (hasBody) {
       this.bodySent[slot] = 0;
       this.sendWindow[slot] = this.peerInitialWindow;
@@ -160,13 +194,13 @@ export class Http2Session implements FrameHandler {
     this.scheduleFlush();
   }
 
-  /** Cancels (RST_STREAM CANCEL) every stream sent before `olderThanUs`, reporting each as `timeout`. */
-  expire(olderThanUs: number): void {
+  /** Cancels (RST_STREAM CANCEL) every stream sent before `olderThanUs`, reporting each as failed with `cause`. */
+  expire(olderThanUs: number, cause: ErrorCause): void {
     if (this.inFlight === 0) return;
     for (const [streamId, slot] of this.slotOf) {
       if (this.sentUs[slot]! >= olderThanUs) continue;
       this.rstStream(streamId, ErrorCode.Cancel);
-      this.end(streamId, slot, 0, 'timeout');
+      this.end(streamId, slot, 0, cause);
     }
   }
 
@@ -191,6 +225,7 @@ export class Http2Session implements FrameHandler {
     if (status < 0) return this.connectionError(ErrorCode.CompressionError);
     const slot = this.slotOf.get(streamId);
     if (slot === undefined) return true;
+    this.keepFields(slot);
     if (this.status[slot] === 0) {
       if (status >= 100 && status < 200) return true; // informational: the final response is still to come
       if (status === 0) {
@@ -200,7 +235,6 @@ export class Http2Session implements FrameHandler {
       }
       this.status[slot] = status;
     }
-    if (this.serviceUs[slot] === NO_SERVICE_TIME) this.serviceUs[slot] = this.decoder.serviceUs;
     // A block after the response's own is its trailers, which end the stream.
     if (endStream) this.finishResponse(streamId, slot);
     return true;
@@ -320,17 +354,32 @@ export class Http2Session implements FrameHandler {
     this.owner.capacityChanged(this);
   }
 
+  /** What the block decoded last says of the stream in `slot`: its service time and the dialect's fields, where it carries them. */
+  private keepFields(slot: number): void {
+    const { decoder } = this;
+    // The first service time the answer carries counts, as over HTTP/1.1.
+    if (this.serviceUs[slot] === NO_SERVICE_TIME) this.serviceUs[slot] = decoder.value(0);
+    for (let field = 0, at = slot * this.fieldCount; field < this.fieldCount; field++, at++) {
+      const value = decoder.value(field + 1);
+      if (value !== ABSENT) this.fieldValues[at] = value;
+    }
+  }
+
   private finishResponse(streamId: number, slot: number): void {
+    const body = this.bodies[slot];
     // The server answered before taking the whole body: stop sending it (RFC 9113 §8.1).
-    if (this.bodySent[slot]! < (this.request.body?.length ?? 0)) this.rstStream(streamId, ErrorCode.Cancel);
-    this.end(streamId, slot, this.status[slot]!, undefined);
+    if (body !== undefined && this.bodySent[slot]! < body.length) this.rstStream(streamId, ErrorCode.Cancel);
+    const outcome = this.dialect.judge(this.status[slot]!, this.fieldValues, slot * this.fieldCount);
+    if (typeof outcome === 'number') this.end(streamId, slot, outcome, undefined);
+    else this.end(streamId, slot, 0, outcome);
   }
 
   private end(streamId: number, slot: number, status: number, cause: ErrorCause | undefined): void {
     this.slotOf.delete(streamId);
     this.freeSlots[this.freeCount++] = slot;
     this.inFlight--;
-    if (this.request.body !== undefined) {
+    if (this.bodies[slot] !== undefined) {
+      this.bodies[slot] = undefined;
       const waiting = this.waitingBody.indexOf(slot);
       if (waiting >= 0) this.waitingBody.splice(waiting, 1);
     }
@@ -339,16 +388,17 @@ export class Http2Session implements FrameHandler {
 
   /** Sends as much of the waiting bodies as the windows allow, oldest stream first. */
   private sendBodies(): void {
-    const body = this.request.body;
-    if (body === undefined) return;
+    if (this.waitingBody.length === 0) return;
     while (this.waitingBody.length > 0 && this.connectionSendWindow > 0) {
       const slot = this.waitingBody[0]!;
+      const body = this.bodies[slot]!;
       const sent = this.bodySent[slot]!;
       const chunk = Math.min(body.length - sent, this.sendWindow[slot]!, this.connectionSendWindow, this.peerMaxFrame);
-      if (chunk <= 0) return;
+      if (chunk <= 0) break;
       const last = sent + chunk === body.length;
       const at = this.writer.frame(FrameType.Data, last ? Flag.EndStream : 0, this.streamIds[slot]!, chunk);
-      body.copy(this.writer.bytes(), at, sent, sent + chunk);
+      if (chunk === body.length) this.writer.bytes().set(body, at);
+      else body.copy(this.writer.bytes(), at, sent, sent + chunk);
       this.bodySent[slot] = sent + chunk;
       this.sendWindow[slot] -= chunk;
       this.connectionSendWindow -= chunk;

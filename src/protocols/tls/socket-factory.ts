@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { checkServerIdentity, connect, type ConnectionOptions } from 'node:tls';
-import type { SocketFactory } from '../connection-pool.js';
+import type { SocketFactory } from '../socket-opener.js';
 
 export interface TlsOptions {
   /** An address already resolved, so no request waits on DNS. */

@@ -9,7 +9,7 @@ import { startGrpcWorker, WORKER_CALL, WORKER_PROTO } from '../../../src/targets
 import type { RunningTarget } from '../../../src/targets/http-server.js';
 import { systemClock } from '../../../src/time/clock.js';
 
-describe('NodeHttp2Pool', () => {
+describe('gRPC on the HTTP/2 pool', () => {
   let worker: RunningTarget;
   before(async () => (worker = await startGrpcWorker({ port: 0 })));
   after(() => worker.close());

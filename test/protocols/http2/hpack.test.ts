@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { encodeHeaderBlock, HpackDecoder } from '../../../src/protocols/http2/hpack.js';
+import { ABSENT, encodeHeaderBlock, HEADER_TABLE_BYTES, HpackDecoder, type ResponseField } from '../../../src/protocols/http2/hpack.js';
 import { decodeHuffman } from '../../../src/protocols/http2/huffman.js';
+import { SERVER_TIMING, serviceUsOf } from '../../../src/protocols/server-timing.js';
 
 const hex = (text: string): Buffer => Buffer.from(text.replace(/\s/g, ''), 'hex');
 
@@ -101,20 +102,20 @@ describe('HPACK decoder: what a client meets', () => {
   });
 
   test('a server-timing field gives the block its service time, and an indexed one gives it again from the table', () => {
-    const decoder = new HpackDecoder();
+    const decoder = new HpackDecoder(HEADER_TABLE_BYTES, [{ name: SERVER_TIMING, parse: serviceUsOf }]);
     const name = Buffer.from('server-timing', 'latin1');
     const value = Buffer.from('app;dur=12.5', 'latin1');
     // 0x40: literal with incremental indexing, new name; then the indexed field 62 (0xbe), the newest dynamic entry.
     const literal = Buffer.concat([hex('88 40'), Buffer.from([name.length]), name, Buffer.from([value.length]), value]);
     assert.equal(decode(decoder, literal), 200);
-    assert.equal(decoder.serviceUs, 12_500);
+    assert.equal(decoder.value(0), 12_500);
     assert.equal(decode(decoder, hex('88 be')), 200);
-    assert.equal(decoder.serviceUs, 12_500, 'read back out of the dynamic table');
+    assert.equal(decoder.value(0), 12_500, 'read back out of the dynamic table');
     assert.equal(decode(decoder, hex('88')), 200);
-    assert.equal(decoder.serviceUs, -1, 'a block without one carries none');
+    assert.equal(decoder.value(0), -1, 'a block without one carries none');
     // 0x00: literal without indexing, new name: read, not added to the table.
     assert.equal(decode(decoder, Buffer.concat([hex('00'), Buffer.from([name.length]), name, hex('08'), Buffer.from('a;dur=3.', 'latin1')])), 0);
-    assert.equal(decoder.serviceUs, 3000);
+    assert.equal(decoder.value(0), 3000);
     assert.equal(decoder.entries().length, 1);
   });
 
@@ -152,6 +153,40 @@ describe('HPACK decoder: what a client meets', () => {
   for (const [name, block] of invalid) {
     test(`not HPACK: ${name}`, () => assert.equal(decode(new HpackDecoder(), hex(block)), -1));
   }
+});
+
+describe('HPACK decoder: fields read besides :status', () => {
+  const digits: ResponseField = { name: 'x-n', parse: (bytes, start, end) => Number(Buffer.from(bytes.subarray(start, end)).toString('latin1')) };
+  const other: ResponseField = { name: 'x-other', parse: () => 7 };
+  // "x-n" is 03 782d6e; a literal with incremental indexing and a new name is 40.
+  const literalNew = (value: string): string => `40 03 782d6e 0${value.length} ${Buffer.from(value).toString('hex')}`;
+
+  test('a value is read from a literal, and again from the table when a later block refers to it', () => {
+    const decoder = new HpackDecoder(HEADER_TABLE_BYTES, [digits, other]);
+    assert.equal(decode(decoder, hex(`88 ${literalNew('14')}`)), 200);
+    assert.equal(decoder.value(0), 14);
+    assert.equal(decoder.value(1), ABSENT, 'a field the block does not carry');
+    assert.equal(decode(decoder, hex('be')), 0, 'index 62: the entry just added');
+    assert.equal(decoder.value(0), 14);
+    // 0x7e: literal with indexing, name from index 62 (x-n), new value "3"; then 62 is that, 63 the older.
+    assert.equal(decode(decoder, hex('7e 01 33')), 0);
+    assert.equal(decoder.value(0), 3);
+    decode(decoder, hex('bf'));
+    assert.equal(decoder.value(0), 14);
+    decode(decoder, hex('0f 10 02 6f6b'));
+    assert.equal(decoder.value(0), ABSENT, 'each block starts with nothing read');
+  });
+
+  test('a field that is not indexed is read too, and the table is kept as without fields', () => {
+    const reading = new HpackDecoder(HEADER_TABLE_BYTES, [digits]);
+    const plain = new HpackDecoder();
+    // 0x00: literal without indexing, new name; then an indexed literal of another name.
+    const block = hex(`00 03 782d6e 02 3432 ${literalNew('9').replace('782d6e', '782d6f')}`);
+    assert.equal(decode(reading, block), 0);
+    assert.equal(reading.value(0), 42);
+    decode(plain, block);
+    assert.deepEqual(reading.entries(), plain.entries());
+  });
 });
 
 describe('Huffman decoding', () => {

@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import type { ErrorCause } from '../../../src/metrics/causes.js';
 import { validatePlan, type PlanInput } from '../../../src/plan/index.js';
 import { tcpSocketFactory } from '../../../src/protocols/http1/pool.js';
+import { httpDialect } from '../../../src/protocols/http2/dialect.js';
 import { encodeHeaderBlock } from '../../../src/protocols/http2/hpack.js';
 import { Http2Pool } from '../../../src/protocols/http2/pool.js';
 import { buildHttp2Headers } from '../../../src/protocols/http2/request.js';
@@ -261,8 +262,7 @@ describe('HTTP/2 transport', () => {
         const url = new URL(server.url);
         const pool = new Http2Pool({
           connect: tcpSocketFactory('127.0.0.1', server.port),
-          headerBlock: encodeHeaderBlock(buildHttp2Headers(url, 'GET', [], undefined, 'salvo/test')),
-          body: undefined,
+          dialect: httpDialect(encodeHeaderBlock(buildHttp2Headers(url, 'GET', [], undefined, 'salvo/test')), undefined),
           streams: 1,
           maxConnections: 2,
           clock: systemClock,
