@@ -17,8 +17,8 @@ export interface ServoEventBody {
   event: string;
   /** int(param["progress"]), or NO_PROGRESS where Python's int() raises or there is none. */
   progress: number;
-  /** str(ServoEvent) as pydantic prints it, e.g. "event='HELLO' param=None" (computed on demand). */
-  describe(): string;
+  /** The body as text (without a BOM), for describeEvent. */
+  text: string;
 }
 
 export interface ErrorAnswer {
@@ -51,12 +51,11 @@ function progressOfParsed(value: unknown): number {
   return NO_PROGRESS;
 }
 
-function describeFrom(event: string, param: PyDict | null): string {
-  return `event=${strRepr(event)} param=${param === null ? 'None' : repr(param)}`;
-}
+/** What the Python-faithful path makes of a body: the answer to give, or the validated fields. */
+type SlowResult = ErrorAnswer | { event: string; param: PyDict | null };
 
-/** The whole Python-faithful path: parse, validate, coerce. */
-function decodeSlowly(text: string, empty: boolean): ServoEventBody | ErrorAnswer {
+/** The whole Python-faithful path: parse, validate. */
+function validateSlowly(text: string, empty: boolean): SlowResult {
   let value: PyValue;
   if (empty) return unprocessable([missing(['body'])]);
   try {
@@ -91,12 +90,28 @@ function decodeSlowly(text: string, empty: boolean): ServoEventBody | ErrorAnswe
     else param = dict;
   }
   if (errors.length > 0) return unprocessable(errors);
-  const progress = param === null ? undefined : pyInt(param.get('progress'));
-  return { event, progress: progress === undefined ? NO_PROGRESS : Number(progress), describe: () => describeFrom(event, param) };
+  return { event, param };
+}
+
+/** str(ServoEvent) of a body decodeVoraciousBody accepted, as pydantic prints it: "event='HELLO' param=None". */
+export function describeEvent(body: ServoEventBody): string {
+  const fields = validateSlowly(body.text, false) as { event: string; param: PyDict | null };
+  return `event=${strRepr(fields.event)} param=${fields.param === null ? 'None' : repr(fields.param)}`;
 }
 
 const UTF8_BOM = 0xfeff;
 
+/** One result, reused: the server uses it synchronously before reading the next body. */
+const decoded: ServoEventBody = { event: '', progress: NO_PROGRESS, text: '' };
+
+function accepted(event: string, progress: number, text: string): ServoEventBody {
+  decoded.event = event;
+  decoded.progress = progress;
+  decoded.text = text;
+  return decoded;
+}
+
+/** Reads a body; the result is valid until the next call. */
 export function decodeVoraciousBody(body: Buffer): ServoEventBody | ErrorAnswer {
   if (!isUtf8(body)) return PARSE_ERROR;
   let text = body.toString('utf8');
@@ -105,17 +120,17 @@ export function decodeVoraciousBody(body: Buffer): ServoEventBody | ErrorAnswer 
   try {
     parsed = body.length === 0 ? undefined : JSON.parse(text);
   } catch {
-    return decodeSlowly(text, false);
+    parsed = undefined;
   }
   if (isPlainObject(parsed) && typeof parsed.event === 'string') {
     const param = parsed.param;
-    if (param === undefined || param === null) return { event: parsed.event, progress: NO_PROGRESS, describe: () => describeFrom(parsed.event as string, null) };
-    if (isPlainObject(param)) {
-      // The description re-reads the body with Python's rules: key order and int/float differ from JSON.parse.
-      return { event: parsed.event, progress: progressOfParsed(param.progress), describe: () => (decodeSlowly(text, false) as ServoEventBody).describe() };
-    }
+    if (param === undefined || param === null) return accepted(parsed.event, NO_PROGRESS, text);
+    if (isPlainObject(param)) return accepted(parsed.event, progressOfParsed(param.progress), text);
   }
-  return decodeSlowly(text, body.length === 0);
+  const slow = validateSlowly(text, body.length === 0);
+  if ('status' in slow) return slow;
+  const progress = slow.param === null ? undefined : pyInt(slow.param.get('progress'));
+  return accepted(slow.event, progress === undefined ? NO_PROGRESS : Number(progress), text);
 }
 
 export function isErrorAnswer(decoded: ServoEventBody | ErrorAnswer): decoded is ErrorAnswer {

@@ -9,7 +9,7 @@ import { Fleet, NO_PROGRESS, Rejection } from './fleet.js';
 import { FleetMetrics, NO_EVENT } from './metrics.js';
 import { Event, STATE_NAMES, eventCode, type EventCode } from './protocol.js';
 import { JSON_TYPE, send, sendDetail } from './reply.js';
-import { decodeVoraciousBody, isErrorAnswer, type ServoEventBody } from './voracious-body.js';
+import { decodeVoraciousBody, describeEvent, isErrorAnswer, type ServoEventBody } from './voracious-body.js';
 
 const OK_BODY = Buffer.from('{"status":"ok","message":null}');
 const OK_HEADERS = ['Content-Type', JSON_TYPE, 'Content-Length', String(OK_BODY.length)];
@@ -40,7 +40,7 @@ export function voraciousDialect(fleet: Fleet, metrics: FleetMetrics, commands: 
         return `${prefix}Progress going backwards: old=${intText(oldProgress)}, new=${intText(body.progress)}`;
       default: {
         const percent = body.progress === NO_PROGRESS ? '' : `(${intText(body.progress)}%)`;
-        return `${prefix}Unexpected event ${body.describe()}${percent} in state ${state}`;
+        return `${prefix}Unexpected event ${describeEvent(body)}${percent} in state ${state}`;
       }
     }
   }
