@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { parseStartAt, StartAtError } from '../cluster/start-at.js';
 import { readPlanFile, validatePlanFile, type Plan } from '../plan/index.js';
+import { withPathsFromFile } from '../plan/paths.js';
 import { ScenarioError } from '../scenario/from-definition.js';
 import { loadScenarioModule } from '../scenario/load-scenario.js';
 import type { RunOptions } from '../plan/run-options.js';
@@ -124,7 +125,8 @@ export async function planFromScenario(file: string, flags: RunFlags, explicit: 
   const declared = isData(definition) && isData(definition.plan) ? definition.plan : {};
   if (declared.executor === undefined && !explicit.has('vus')) throw new CliError(`${file} declares no plan.executor: give --vus N (and --duration), or a plan in defineScenario`);
   if (!isData(declared.target) && !explicit.has('target')) throw new CliError(`${file} declares no plan.target: give --target <url>, or a plan in defineScenario`);
-  const data = withFlags({ ...declared, scenario: file }, flags, explicit);
+  // The files the declared plan names are relative to the scenario file, as a plan file's are to it.
+  const data = withFlags({ ...(withPathsFromFile(declared, file) as Data), scenario: file }, flags, explicit);
   const plan = validatePlanFile(file, data);
   return plan;
 }

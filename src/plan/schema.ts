@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { decodeEscapes, EscapeError } from '../protocols/tcp/escapes.js';
 import { parseThreshold, ThresholdSyntaxError, type Threshold } from '../thresholds/parse.js';
 import { peakUsers } from '../executors/vu/population.js';
+import { scheduleDurationMs } from './phase-schedule.js';
 import { builtinOf, BUILTIN_PREFIX, unknownBuiltin } from '../scenario/builtin/index.js';
 import { msField } from './duration.js';
 import { runOptionsSchema } from './run-options.js';
@@ -186,12 +187,16 @@ const phasesExecutor = z
           users: userCount,
           /** Users started (or stopped, when the phase wants fewer) per second until the phase's count is reached. */
           spawnRate: positiveNumber,
+          /** The phase's users start afresh: every running user is stopped and the phase spawns from 0 at its rate (a new Locust run per phase, as the Locust wrapper does). */
+          restart: z.boolean().optional(),
           ...userMix,
         }),
       )
       .min(1, 'needs at least one phase'),
+    /** The phases start over after the last until this much time has passed; a phase begun runs to its end (see plan/phase-schedule.ts). */
+    runTimeMs: durationMs.optional(),
   })
-  .transform((shape) => ({ ...shape, durationMs: shape.phases.reduce((sum, phase) => sum + phase.durationMs, 0) }));
+  .transform((shape) => ({ ...shape, durationMs: scheduleDurationMs(shape) }));
 
 /** Executors carry k6's names so users recognize them; each says how load arrives. */
 export const executorSchema = z.discriminatedUnion('type', [
@@ -251,7 +256,7 @@ const planFields = z.strictObject({
   run: runOptionsSchema.optional(),
   /** Virtual users (constant-vus, ramping-vus, phases): the user types written in the plan... */
   userTypes: z.array(userTypeSchema).min(1, 'needs at least one user type').optional(),
-  /** ...or a TypeScript scenario file whose user types they run (see `defineScenario`), relative paths from the working directory; or a built-in scenario, "builtin:<name>". */
+  /** ...or a TypeScript scenario file whose user types they run (see `defineScenario`), a relative path being relative to the plan file; or a built-in scenario, "builtin:<name>". */
   scenario: z.string().min(1).optional(),
   /** A built-in scenario's options, checked by its own schema (builtin:servo-fleet: apps, account, token, progressReports, progressIntervalMs). */
   scenarioOptions: z.record(z.string(), z.unknown()).optional(),

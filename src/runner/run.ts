@@ -1,6 +1,6 @@
 import { createExecutor, type RunningExecutor } from '../executors/index.js';
 import { VirtualUserExecutor } from '../executors/vu/executor.js';
-import { phaseNames } from '../executors/vu/population.js';
+import { groupTimesMs, phaseNames } from '../executors/vu/population.js';
 import { Breakdown } from '../metrics/breakdown.js';
 import type { ErrorCause } from '../metrics/causes.js';
 import { GeneratorMonitor } from '../metrics/generator-monitor.js';
@@ -163,7 +163,10 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
       interrupted,
       ...(interruptReason !== undefined ? { interruptReason } : {}),
     });
-    if (breakdown) result.breakdown = breakdown.result();
+    if (breakdown) {
+      const times = groupTimesMs(usersPlan!.executor, users!.types, elapsedUs / 1000);
+      result.breakdown = breakdown.result(times && { phases: times.phases, userTypes: new Map(users!.types.map((type, index) => [type.name, times.userTypes[index]!])) });
+    }
     if (watchdogWarning) result.summary.warnings.push(watchdogWarning);
     const judged = thresholds.results(result.summary, interruptReason);
     resolveResult(judged ? { ...result, thresholds: judged } : result);

@@ -44,7 +44,7 @@ export class VirtualUserExecutor implements RunningExecutor {
   private nextUserId = 1;
   private spawnCredit = 1;
   private lastTickUs: number;
-  private lastPhase = 0;
+  private lastStep = 0;
   private override: number | undefined;
   private ticker: Timer | undefined;
   private ending = false;
@@ -114,10 +114,11 @@ export class VirtualUserExecutor implements RunningExecutor {
       return;
     }
     const target = this.wanted((nowUs - startUs) / 1000);
-    if (target.phase !== this.lastPhase) {
+    if (target.step !== this.lastStep) {
       // A new phase spawns at its own rate from its start, with its first user at once.
-      this.lastPhase = target.phase;
+      this.lastStep = target.step;
       this.spawnCredit = 1;
+      if (this.executor.type === 'phases' && this.executor.phases[target.phase]!.restart === true) this.restartUsers();
     } else {
       // All at once has no pace to keep (and 0 µs × Infinity would be NaN).
       this.spawnCredit = target.spawnRate === Infinity ? Infinity : this.spawnCredit + ((nowUs - this.lastTickUs) / 1e6) * target.spawnRate;
@@ -181,6 +182,14 @@ export class VirtualUserExecutor implements RunningExecutor {
       connection.close();
       if (this.ending && this.live.size === 0) this.onIssued?.();
     });
+  }
+
+  /** A phase with `restart`: every running user is told to stop, so the phase's users all start afresh. */
+  private restartUsers(): void {
+    for (const users of this.running) {
+      for (const user of users) this.retire(user);
+      users.length = 0;
+    }
   }
 
   /** Tells a user to stop after its task; one still busy after the graceful stop is cut off (its request fails as timeout). */

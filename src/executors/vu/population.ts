@@ -1,3 +1,4 @@
+import { phaseStepAt, phaseTimesMs } from '../../plan/phase-schedule.js';
 import type { VuExecutor } from '../../plan/schema.js';
 import type { UserMix } from '../../plan/user-types.js';
 import type { UserTypeModel } from '../../scenario/model.js';
@@ -7,6 +8,8 @@ import { apportion } from '../../scenario/weighted.js';
 export interface Population {
   /** Index into the `phases` executor's phases; 0 for the other executors. */
   phase: number;
+  /** Which start of a phase this is over the run (phases repeat under runTimeMs); 0 for the other executors. */
+  step: number;
   /** Users wanted per user type, in the order of the types given. */
   counts: number[];
   /** Users started or stopped per second on the way to `counts`; Infinity means all at once. */
@@ -51,27 +54,22 @@ function rampedUsers(executor: Extract<VuExecutor, { type: 'ramping-vus' }>, ela
   return from;
 }
 
-/** The phase of a `phases` executor running at `elapsedMs` (the last one once they are all over). */
+/** The phase of a `phases` executor running at `elapsedMs` (the last one started once they are all over). */
 export function phaseAt(executor: Extract<VuExecutor, { type: 'phases' }>, elapsedMs: number): number {
-  let endMs = 0;
-  for (let index = 0; index < executor.phases.length; index++) {
-    endMs += executor.phases[index]!.durationMs;
-    if (elapsedMs < endMs) return index;
-  }
-  return executor.phases.length - 1;
+  return phaseStepAt(executor, elapsedMs).phase;
 }
 
 /** What `executor` wants at `elapsedMs` into the run, for user types in this order. */
 export function populationAt(executor: VuExecutor, types: readonly { name: string; weight: number }[], elapsedMs: number): Population {
   switch (executor.type) {
     case 'constant-vus':
-      return { phase: 0, counts: apportion(executor.vus, mixWeights(types, executor.userTypes)), spawnRate: Infinity };
+      return { phase: 0, step: 0, counts: apportion(executor.vus, mixWeights(types, executor.userTypes)), spawnRate: Infinity };
     case 'ramping-vus':
-      return { phase: 0, counts: apportion(rampedUsers(executor, elapsedMs), mixWeights(types, executor.userTypes)), spawnRate: Infinity };
+      return { phase: 0, step: 0, counts: apportion(rampedUsers(executor, elapsedMs), mixWeights(types, executor.userTypes)), spawnRate: Infinity };
     case 'phases': {
-      const phase = phaseAt(executor, elapsedMs);
+      const { phase, step } = phaseStepAt(executor, elapsedMs);
       const { users, spawnRate, userTypes } = executor.phases[phase]!;
-      return { phase, counts: apportion(users, mixWeights(types, userTypes)), spawnRate };
+      return { phase, step, counts: apportion(users, mixWeights(types, userTypes)), spawnRate };
     }
   }
 }
@@ -86,6 +84,19 @@ export function peakUsers(executor: VuExecutor): number {
     case 'phases':
       return Math.max(...executor.phases.map((phase) => phase.users));
   }
+}
+
+/**
+ * How long each phase and each user type (in the order of `types`) ran over the first `elapsedMs`:
+ * a type runs in the phases whose mix gives it users. Undefined for executors without phases, whose
+ * groups all run the whole time. Req/s of a group is over its own time.
+ */
+export function groupTimesMs(executor: VuExecutor, types: readonly { name: string; weight: number }[], elapsedMs: number): { phases: number[]; userTypes: number[] } | undefined {
+  if (executor.type !== 'phases') return undefined;
+  const phases = phaseTimesMs(executor, elapsedMs);
+  const counts = executor.phases.map((phase) => apportion(phase.users, mixWeights(types, phase.userTypes)));
+  const userTypes = types.map((_, type) => phases.reduce((sum, timeMs, phase) => sum + (counts[phase]![type]! > 0 ? timeMs : 0), 0));
+  return { phases, userTypes };
 }
 
 /** Names of the breakdown's phases: one per phase of a `phases` executor, none otherwise. */
