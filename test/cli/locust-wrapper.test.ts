@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { NamedStatsResult } from '../../src/metrics/breakdown.js';
-import { formatRate } from '../../src/report/format.js';
+import { formatRate } from '../../src/units/format.js';
 import { readResult } from '../../src/result/io.js';
 import type { RunResult } from '../../src/result/types.js';
 import { startTargetProcess, type TargetProcess } from '../../src/targets/target-process.js';

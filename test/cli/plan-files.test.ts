@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { starterPlan } from '../../src/cli/commands/init.js';
-import type { RunFlags } from '../../src/cli/commands/run.js';
+import type { RunFlags } from '../../src/cli/run-flags.js';
 import { CliError } from '../../src/cli/exit-codes.js';
 import { flagsWithRunOptions, withFlags } from '../../src/cli/plan-file-flags.js';
 import { loadPlanFile } from '../../src/plan/load.js';

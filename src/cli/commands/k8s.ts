@@ -15,7 +15,8 @@ import { ScenarioError } from '../../scenario/from-definition.js';
 import { explicitFlags, flagsWithRunOptions, planFromFile, planFromScenario, scenarioPlanData } from '../plan-file-flags.js';
 import { parseCount, parseWholeMs } from '../units.js';
 import { addWriterOptions, requestedWriters } from '../writer-options.js';
-import { planFromFlags, runCommand, type RunFlags } from './run.js';
+import type { RunFlags } from '../run-flags.js';
+import { planFromFlags, runCommand } from './run.js';
 
 interface ManifestFlags {
   shards: number;
