@@ -7,10 +7,10 @@ import type { Dialect } from './dialect.js';
 import { Fleet, NO_PROGRESS } from './fleet.js';
 import { FleetMetrics, NO_EVENT } from './metrics.js';
 import { EVENT_NAMES, Event, eventCode, type EventCode } from './protocol.js';
-import { send, sendDetail, JSON_TYPE } from './reply.js';
+import { answerAccepted, answerRejected, okReply } from './outcome.js';
+import { sendDetail } from './reply.js';
 
-const OK_BODY = Buffer.from('{"status":"ok"}');
-const OK_HEADERS = ['Content-Type', JSON_TYPE, 'Content-Length', String(OK_BODY.length)];
+const OK = okReply('{"status":"ok"}');
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -65,19 +65,8 @@ export function strictDialect(fleet: Fleet, metrics: FleetMetrics, commands: Buf
       }
     }
     const outcome = fleet.apply(app, event as EventCode, progress);
-    if (outcome < 0) {
-      metrics.countRequest(event, 400);
-      metrics.countSequenceError(event, outcome);
-      sendDetail(res, 400, fleet.reason(app, event as EventCode, progress, outcome));
-      return;
-    }
-    metrics.countRequest(event, 200);
-    if (event === Event.WHATS_NEXT) {
-      send(res, 200, commands[outcome]!);
-    } else {
-      res.writeHead(200, OK_HEADERS);
-      res.end(OK_BODY);
-    }
+    if (outcome < 0) answerRejected(res, metrics, event, outcome, fleet.reason(app, event as EventCode, progress, outcome));
+    else answerAccepted(res, metrics, commands, OK, event, outcome);
   }
 
   return {

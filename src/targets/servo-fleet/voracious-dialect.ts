@@ -8,11 +8,11 @@ import type { Dialect } from './dialect.js';
 import { Fleet, NO_PROGRESS, Rejection } from './fleet.js';
 import { FleetMetrics, NO_EVENT } from './metrics.js';
 import { Event, STATE_NAMES, eventCode, type EventCode } from './protocol.js';
-import { JSON_TYPE, send, sendDetail } from './reply.js';
+import { answerAccepted, answerRejected, okReply } from './outcome.js';
+import { send, sendDetail } from './reply.js';
 import { decodeVoraciousBody, describeEvent, isErrorAnswer, type ServoEventBody } from './voracious-body.js';
 
-const OK_BODY = Buffer.from('{"status":"ok","message":null}');
-const OK_HEADERS = ['Content-Type', JSON_TYPE, 'Content-Length', String(OK_BODY.length)];
+const OK = okReply('{"status":"ok","message":null}');
 const NOT_FOUND = Buffer.from('{"detail":"Not Found"}');
 const METHOD_NOT_ALLOWED = Buffer.from('{"detail":"Method Not Allowed"}');
 
@@ -69,19 +69,8 @@ export function voraciousDialect(fleet: Fleet, metrics: FleetMetrics, commands: 
     }
     const oldProgress = fleet.progress[app]!;
     const outcome = fleet.apply(app, event as EventCode, body.progress);
-    if (outcome < 0) {
-      metrics.countRequest(event, 400);
-      metrics.countSequenceError(event, outcome);
-      sendDetail(res, 400, outcome === Rejection.notGreeted ? `Received event ${body.event} for unknown app ${name}` : sequenceError(app, body, outcome, oldProgress));
-      return;
-    }
-    metrics.countRequest(event, 200);
-    if (event === Event.WHATS_NEXT) {
-      send(res, 200, commands[outcome]!);
-    } else {
-      res.writeHead(200, OK_HEADERS);
-      res.end(OK_BODY);
-    }
+    if (outcome < 0) answerRejected(res, metrics, event, outcome, outcome === Rejection.notGreeted ? `Received event ${body.event} for unknown app ${name}` : sequenceError(app, body, outcome, oldProgress));
+    else answerAccepted(res, metrics, commands, OK, event, outcome);
   }
 
   return {
