@@ -1,3 +1,4 @@
+import type { ArrivalName } from '../plan/arrival.js';
 import type { JitMode } from '../plan/run-options.js';
 import type { Shard } from '../plan/shard.js';
 
@@ -5,7 +6,8 @@ import type { Shard } from '../plan/shard.js';
 export interface RunFlags {
   rate?: number;
   duration: number;
-  arrival: 'constant' | 'poisson' | 'bucket';
+  warmup?: number;
+  arrival: ArrivalName;
   bucket?: number;
   seed?: number;
   connections: number;

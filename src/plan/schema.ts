@@ -176,6 +176,11 @@ const planFields = z.strictObject({
   timeoutMs: durationMs.default(10_000),
   /** After the duration, how long requests in flight or queued may still finish before the watchdog ends the run. */
   gracefulStopMs: msField(z.number().int().min(0)).default(10_000),
+  /**
+   * The first part of the run, sent as scheduled but measured apart: the requests due within it are
+   * left out of the summary and thresholds and kept in the result's `warmup`.
+   */
+  warmupMs: msField(z.number().int().min(0)).optional(),
   /** Requests due while every connection is busy wait here, keeping their intended time. */
   maxQueue: z.number().int().min(0).default(100_000),
   /** Pass/fail criteria (SLOs) judged on the result. */
@@ -254,6 +259,9 @@ export const planSchema = planFields
     // Connections are split over the shards with none lost; a shard left without one could send nothing.
     if (plan.shard && plan.shard.count > plan.connections) {
       ctx.addIssue({ code: 'custom', path: ['shard'], message: `${plan.shard.count} shards need at least ${plan.shard.count} connections to share, the plan has ${plan.connections}` });
+    }
+    if (plan.warmupMs !== undefined && plan.warmupMs >= longestDurationMs(plan)) {
+      ctx.addIssue({ code: 'custom', path: ['warmupMs'], message: `the warm-up (${plan.warmupMs} ms) must be shorter than the run (${longestDurationMs(plan)} ms), or nothing would be measured` });
     }
     if (plan.shard && plan.scenarios) ctx.addIssue({ code: 'custom', path: ['shard'], message: 'a plan with scenarios cannot be sharded yet: shard each scenario as a plan of its own' });
     const loads = scenarioPlans(plan).map((load, index) => ({ ...load, ctx: index === 0 ? ctx : underPath(ctx, ['scenarios', load.name]) }));

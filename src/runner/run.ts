@@ -1,7 +1,7 @@
 import type { RunningExecutor } from '../executors/index.js';
 import type { ErrorCause } from '../metrics/causes.js';
 import { GeneratorMonitor } from '../metrics/generator-monitor.js';
-import { Recorder } from '../metrics/recorder.js';
+import { Recorder, type SecondSample } from '../metrics/recorder.js';
 import type { Plan } from '../plan/schema.js';
 import type { ExchangeListener } from '../protocols/transport.js';
 import { checkpointOf, resultFromRecorder } from '../result/from-recorder.js';
@@ -39,13 +39,14 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
   const startUs = clock.nowUs();
   const startEpochMs = clock.epochMsAt(startUs);
   const thresholds = new ThresholdWatch(plan);
-  const recorder = new Recorder(startUs, startEpochMs, (sample) => {
+  const onSecond = (sample: SecondSample): void => {
     // Seconds closed as the run ends (the last one partial) are for the result only: live listeners are done by then.
     if (finished) return;
     options.onSecond?.(sample);
     // Deferred: finishing publishes the remaining seconds itself, which must not happen in the middle of this publication.
     if (thresholds.failsSecond(sample)) clock.setImmediate(() => finish('threshold'));
-  });
+  };
+  const recorder = new Recorder(startUs, startEpochMs, onSecond, plan.warmupMs);
   const durationUs = plan.executor.durationMs * 1000;
   const timeoutUs = plan.timeoutMs * 1000;
 
@@ -61,12 +62,12 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
   const observer = options.onExchange;
   const listener: ExchangeListener = {
     onSent: (intendedUs, sentUs) => recorder.recordSent(sentUs, intendedUs),
-    onResponse: (intendedUs, sentUs, doneUs, status) => {
-      recorder.recordResponse(intendedUs, sentUs, doneUs, status);
-      observer?.onResponse(intendedUs, sentUs, doneUs, status);
+    onResponse: (intendedUs, sentUs, doneUs, status, serviceUs) => {
+      recorder.recordResponse(intendedUs, sentUs, doneUs, status, serviceUs);
+      observer?.onResponse(intendedUs, sentUs, doneUs, status, serviceUs);
     },
     onFailure: (intendedUs, sentUs, doneUs, cause: ErrorCause) => {
-      recorder.recordFailure(doneUs, cause);
+      recorder.recordFailure(intendedUs, doneUs, cause);
       observer?.onFailure(intendedUs, sentUs, doneUs, cause);
     },
     onSlotFree: () => {
