@@ -1,6 +1,8 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parseStartAt, StartAtError } from '../time/start-at.js';
 import { readPlanFile, validatePlanFile, type Plan } from '../plan/index.js';
+import { withPathsFromFile } from '../plan/paths.js';
 import { VU_EXECUTOR_TYPES } from '../plan/executors/index.js';
 import { ScenarioError } from '../scenario/from-definition.js';
 import { loadScenarioModule } from '../scenario/load-scenario.js';
@@ -112,8 +114,8 @@ function usersWithFlags(executor: Data, flags: RunFlags, set: (key: keyof RunFla
   };
 }
 
-/** `salvo run scenario.ts`: the plan the scenario file declares (its `plan`), with the flags applied and the file as its user types. */
-export async function planFromScenario(file: string, flags: RunFlags, explicit: ReadonlySet<string>): Promise<Plan> {
+/** The plan a scenario file declares (its `plan`), its files made absolute, with the file as its scenario; not yet validated. */
+export async function scenarioPlanData(file: string): Promise<Data> {
   let definition: unknown;
   try {
     definition = await loadScenarioModule(file);
@@ -122,11 +124,16 @@ export async function planFromScenario(file: string, flags: RunFlags, explicit: 
     throw error;
   }
   const declared = isData(definition) && isData(definition.plan) ? definition.plan : {};
+  // The files the declared plan names are relative to the scenario file, as a plan file's are to it.
+  return { ...(withPathsFromFile(declared, file) as Data), scenario: resolve(file) };
+}
+
+/** `salvo run scenario.ts`: the plan the scenario file declares (its `plan`), with the flags applied and the file as its user types. */
+export async function planFromScenario(file: string, flags: RunFlags, explicit: ReadonlySet<string>): Promise<Plan> {
+  const declared = await scenarioPlanData(file);
   if (declared.executor === undefined && !explicit.has('vus')) throw new CliError(`${file} declares no plan.executor: give --vus N (and --duration), or a plan in defineScenario`);
   if (!isData(declared.target) && !explicit.has('target')) throw new CliError(`${file} declares no plan.target: give --target <url>, or a plan in defineScenario`);
-  const data = withFlags({ ...declared, scenario: file }, flags, explicit);
-  const plan = validatePlanFile(file, data);
-  return plan;
+  return validatePlanFile(file, withFlags(declared, flags, explicit));
 }
 
 function executorWithFlags(executor: Data, flags: RunFlags, set: (key: keyof RunFlags) => boolean): Data {

@@ -14,6 +14,8 @@ export interface ShardJobOptions {
   plan: unknown;
   /** A plan file's data, when the run was given one: the pods' arguments name it in the config directory. */
   planFile?: unknown;
+  /** Files the plan file names (a bundled scenario, data files), by ConfigMap key: beside it in the config directory. */
+  files?: Record<string, string>;
   nodeSelector?: { key: string; value: string };
   toleration?: { key: string; value?: string; effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' };
   cpu: string;
@@ -59,6 +61,7 @@ export function shardJobManifests(options: ShardJobOptions): Record<string, unkn
       args: `${options.runArgs.join('\n')}\n`,
       'plan.json': `${JSON.stringify(options.plan, null, 2)}\n`,
       ...(options.planFile !== undefined ? { [POD_PLAN_FILE]: `${JSON.stringify(options.planFile, null, 2)}\n` } : {}),
+      ...options.files,
       shards: String(options.shards),
     },
   };

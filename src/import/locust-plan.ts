@@ -1,5 +1,7 @@
+import { resolve } from 'node:path';
 import { Document } from 'yaml';
 import type { Plan } from '../plan/schema.js';
+import { withPathsForFile, withPathsFromFile } from '../plan/paths.js';
 import { PlanError, validatePlan } from '../plan/validate.js';
 import type { ScenarioDefinition } from '../scenario/api.js';
 import { ScenarioError, userTypesFromDefinition } from '../scenario/from-definition.js';
@@ -22,6 +24,10 @@ export interface LocustImportInput {
   definition: unknown;
   /** --target: replaces the URL of the scenario's plan.target. */
   target?: string;
+  /** --run-time: the phases start over until this much time has passed (the wrapper's --run_time). */
+  runTimeMs?: number;
+  /** Where the plan will be written (-o): the files it names are made relative to it; without it, relative to the working directory. */
+  planFile?: string;
 }
 
 export interface LocustImport {
@@ -52,8 +58,9 @@ function phaseOf(phase: LocustPhase, types: ReadonlyMap<string, UserTypeModel>, 
     }
     return mixEntry(type, scenarioType);
   });
-  // No user types in a phase: every type of the scenario, at its own weight.
-  return { durationMs: phase.durationSec * 1000, users: phase.users, spawnRate: phase.hatchRatePerSec, ...(userTypes.length > 0 ? { userTypes } : {}) };
+  // No user types in a phase: every type of the scenario, at its own weight. The wrapper ran a new Locust per
+  // phase, spawning from 0 at the phase's hatch rate: restart keeps that.
+  return { durationMs: phase.durationSec * 1000, users: phase.users, spawnRate: phase.hatchRatePerSec, restart: true, ...(userTypes.length > 0 ? { userTypes } : {}) };
 }
 
 /** The plan's target: --target's URL over the scenario's plan.target (keeping its method and headers), or an error asking for one. */
@@ -88,15 +95,14 @@ export function importLocustConfig(input: LocustImportInput): LocustImport {
   const declared: Record<string, unknown> = isRecord((input.definition as Partial<ScenarioDefinition>).plan) ? { ...(input.definition as ScenarioDefinition).plan } : {};
   // The executor is the config's now.
   const { executor: _replaced, target, ...kept } = declared;
-  const data = {
-    scenario: input.scenarioFile,
-    target: targetOf(target, input),
-    executor: { type: 'phases', phases: phases.map((phase) => phaseOf(phase, byName, input)) },
-    ...kept,
-  };
+  const executor = { type: 'phases', phases: phases.map((phase) => phaseOf(phase, byName, input)), ...(input.runTimeMs !== undefined ? { runTimeMs: input.runTimeMs } : {}) };
+  // The scenario's own plan names files relative to the scenario; the plan names them relative to itself.
+  const fromScenario = withPathsFromFile({ target: targetOf(target, input), ...kept }, input.scenarioFile) as Record<string, unknown>;
+  const absolute = { scenario: resolve(input.scenarioFile), target: fromScenario.target, executor, ...fromScenario };
+  const data = withPathsForFile(absolute, input.planFile ?? 'plan.yaml') as Record<string, unknown>;
   let plan: Plan;
   try {
-    plan = validatePlan(data);
+    plan = validatePlan(absolute);
   } catch (error) {
     if (error instanceof PlanError) throw new ImportError(`${input.configFile} makes an invalid plan: ${error.problems.join('; ')}`);
     throw error;
@@ -104,7 +110,9 @@ export function importLocustConfig(input: LocustImportInput): LocustImport {
   const document = new Document(data);
   document.commentBefore = [
     ` Imported by \`salvo import\` from ${input.configFile} (a Locust load config), with the user types of ${input.scenarioFile}.`,
-    ` Each phase is one of the config's; a user type's minWaitMs/maxWaitMs is the config's think time where it differs from the scenario's.`,
+    ` Each phase is one of the config's, its users started afresh (restart) as the wrapper's Locust per phase did; a user type's`,
+    ` minWaitMs/maxWaitMs is the config's think time where it differs from the scenario's.${input.runTimeMs !== undefined ? ' The phases repeat until runTimeMs.' : ''}`,
+    ` Files are named relative to this plan file.`,
     ` Run it with: salvo run <this file>`,
   ].join('\n');
   return { data, plan, yaml: document.toString() };

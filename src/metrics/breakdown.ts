@@ -9,6 +9,8 @@ export interface NamedStatsResult {
   failures: number;
   /** HdrHistogram compressed base64, µs, as the run's own histograms. */
   histogram: string;
+  /** How long this group ran, when shorter than the run (a phase, a user type of some phases only): its req/s is over this time. */
+  durationMs?: number;
 }
 
 export interface CheckResult {
@@ -41,8 +43,8 @@ class NamedStats {
     recordUs(this.histogram, latencyUs);
   }
 
-  result(name: string): NamedStatsResult {
-    return { name, requests: this.requests, failures: this.failures, histogram: encodeHistogram(this.histogram) };
+  result(name: string, durationMs?: number): NamedStatsResult {
+    return { name, requests: this.requests, failures: this.failures, histogram: encodeHistogram(this.histogram), ...(durationMs !== undefined ? { durationMs } : {}) };
   }
 }
 
@@ -95,12 +97,13 @@ export class Breakdown {
     tally(this.counters, name, by, '(other names)');
   }
 
-  result(): BreakdownResult {
-    const named = (map: Map<string, NamedStats>): NamedStatsResult[] => [...map].map(([name, stats]) => stats.result(name));
+  /** `times`: how long each phase and each user type (by name) ran, for executors with phases. */
+  result(times?: { phases: readonly number[]; userTypes: ReadonlyMap<string, number> }): BreakdownResult {
+    const named = (map: Map<string, NamedStats>, timesMs?: ReadonlyMap<string, number>): NamedStatsResult[] => [...map].map(([name, stats]) => stats.result(name, timesMs?.get(name)));
     return {
       tasks: named(this.tasks),
-      userTypes: named(this.userTypes),
-      phases: this.phases.map((stats, index) => stats.result(this.phaseNames[index]!)),
+      userTypes: named(this.userTypes, times?.userTypes),
+      phases: this.phases.map((stats, index) => stats.result(this.phaseNames[index]!, times?.phases[index])),
       checks: [...this.checks.values()].map((check) => ({ ...check })),
       exceptions: [...this.exceptions].map(([message, count]) => ({ message, count })),
       counters: [...this.counters].map(([name, count]) => ({ name, count })),

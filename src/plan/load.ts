@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { YAMLParseError, parse as parseYaml } from 'yaml';
+import { withPathsFromFile } from './paths.js';
 import type { Plan } from './schema.js';
 import { PlanError, validatePlan } from './validate.js';
 
@@ -30,7 +31,7 @@ export function isScenarioFile(argument: string): boolean {
   return /\.(m?ts|m?js)$/i.test(argument) && existsSync(argument);
 }
 
-/** The file's data, not yet validated: YAML (.yaml, .yml) or JSON (.json). */
+/** The file's data, not yet validated: YAML (.yaml, .yml) or JSON (.json); the files it names made absolute against its directory. */
 export function readPlanFile(file: string): unknown {
   let text: string;
   try {
@@ -39,7 +40,7 @@ export function readPlanFile(file: string): unknown {
     throw new PlanFileError(file, [`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`], 'unreadable');
   }
   if (text.trim() === '') throw new PlanFileError(file, [`${file}: the file is empty`], 'syntax');
-  return /\.json$/i.test(file) ? parseJson(file, text) : parseYamlText(file, text);
+  return withPathsFromFile(/\.json$/i.test(file) ? parseJson(file, text) : parseYamlText(file, text), file);
 }
 
 /** Reads and validates a plan file; every problem is reported with its path. */

@@ -189,7 +189,7 @@ const planFields = z.strictObject({
   run: runOptionsSchema.optional(),
   /** Virtual users (constant-vus, ramping-vus, phases): the user types written in the plan... */
   userTypes: z.array(userTypeSchema).min(1, 'needs at least one user type').optional(),
-  /** ...or a TypeScript scenario file whose user types they run (see `defineScenario`), relative paths from the working directory; or a built-in scenario, "builtin:<name>". */
+  /** ...or a TypeScript scenario file whose user types they run (see `defineScenario`), a relative path being relative to the plan file; or a built-in scenario, "builtin:<name>". */
   scenario: z.string().min(1).optional(),
   /** A built-in scenario's options, checked by its own schema (builtin:servo-fleet: apps, account, token, progressReports, progressIntervalMs). */
   scenarioOptions: z.record(z.string(), z.unknown()).optional(),

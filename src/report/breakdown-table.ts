@@ -6,8 +6,9 @@ import { formatCount, formatMs, formatRate, table } from '../units/format.js';
 /** The Locust-style columns, shared by the terminal summary and the HTML report. */
 export const BREAKDOWN_COLUMNS = ['requests', 'failures', 'req/s', 'p50', 'p95', 'p99', 'max'] as const;
 
-/** One row's cells after its name: requests, failures (with their share), req/s, p50, p95, p99, max. */
-export function breakdownCells(stats: NamedStatsResult, durationMs: number): string[] {
+/** One row's cells after its name: requests, failures (with their share), req/s over the group's own time (else the run's), p50, p95, p99, max. */
+export function breakdownCells(stats: NamedStatsResult, runDurationMs: number): string[] {
+  const durationMs = stats.durationMs ?? runDurationMs;
   const histogram = decodeHistogram(stats.histogram);
   const at = (percentile: number): number => (histogram.totalCount === 0 ? 0 : histogram.getValueAtPercentile(percentile) / 1000);
   const { max } = percentilesMs(histogram);

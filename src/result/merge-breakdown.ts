@@ -8,11 +8,14 @@ function mergeNamed(lists: readonly (readonly NamedStatsResult[])[]): NamedStats
   for (const list of lists) for (const row of list) byName.set(row.name, [...(byName.get(row.name) ?? []), row]);
   return [...byName].map(([name, rows]) => {
     const histogram = sumHistograms(rows.map((row) => row.histogram));
+    // Parts ran side by side: a group's time is the longest any part gave it.
+    const timesMs = rows.flatMap((row) => (row.durationMs === undefined ? [] : [row.durationMs]));
     const merged = {
       name,
       requests: rows.reduce((sum, row) => sum + row.requests, 0),
       failures: rows.reduce((sum, row) => sum + row.failures, 0),
       histogram: encodeHistogram(histogram),
+      ...(timesMs.length > 0 ? { durationMs: Math.max(...timesMs) } : {}),
     };
     histogram.destroy();
     return merged;

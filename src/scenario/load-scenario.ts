@@ -15,37 +15,45 @@ function describe(message: Message): string {
 }
 
 /**
- * Loads a TypeScript (or JavaScript) scenario file with no build step: esbuild bundles it with its
- * relative imports into one ES module (salvo itself stays external and resolves to this package),
- * which is imported from a temporary file. Returns the file's default export, not yet checked.
+ * One ES module of a scenario file and its relative imports. `run`: for this machine, packages left to
+ * node_modules and `salvo` resolved to this package. `ship`: for another machine that has salvo but
+ * not the scenario's folder (a pod), every package inlined and `salvo` left as a bare import.
  */
-export async function loadScenarioModule(file: string): Promise<ScenarioDefinition> {
-  const entry = resolve(file);
-  let code: string;
+export async function bundleScenario(file: string, use: 'run' | 'ship'): Promise<string> {
   try {
     const bundled = await build({
-      entryPoints: [entry],
+      entryPoints: [resolve(file)],
       bundle: true,
       format: 'esm',
       platform: 'node',
       target: 'node20',
       write: false,
       logLevel: 'silent',
-      sourcemap: 'inline',
+      sourcemap: use === 'run' ? 'inline' : false,
       // Packages come from node_modules at run time, as with any node program; salvo is this package.
-      packages: 'external',
+      // Shipped, the bundle's file comments are relative to the scenario's folder, not paths of this machine.
+      ...(use === 'run' ? { packages: 'external' as const } : { absWorkingDir: dirname(resolve(file)) }),
       plugins: [
         {
           name: 'salvo-itself',
-          setup: (plugin) => plugin.onResolve({ filter: /^salvo$/ }, () => ({ path: pathToFileURL(PACKAGE_ENTRY).href, external: true })),
+          setup: (plugin) => plugin.onResolve({ filter: /^salvo$/ }, () => ({ path: use === 'run' ? pathToFileURL(PACKAGE_ENTRY).href : 'salvo', external: true })),
         },
       ],
     });
-    code = bundled.outputFiles[0]!.text;
+    return bundled.outputFiles[0]!.text;
   } catch (error) {
     const errors = (error as { errors?: Message[] }).errors;
     throw new ScenarioError(file, errors && errors.length > 0 ? errors.slice(0, 5).map(describe) : [(error as Error).message]);
   }
+}
+
+/**
+ * Loads a TypeScript (or JavaScript) scenario file with no build step: bundled (see bundleScenario),
+ * then imported from a temporary file. Returns the file's default export, not yet checked.
+ */
+export async function loadScenarioModule(file: string): Promise<ScenarioDefinition> {
+  const entry = resolve(file);
+  const code = await bundleScenario(file, 'run');
   // Beside the scenario, so its bare imports resolve from the scenario's own node_modules.
   const directory = await mkdtemp(join(dirname(entry), '.salvo-scenario-')).catch(() => mkdtemp(join(tmpdir(), 'salvo-scenario-')));
   const bundle = join(directory, 'scenario.mjs');

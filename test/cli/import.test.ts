@@ -64,7 +64,10 @@ describe('salvo import', () => {
       assert.equal(written.status, 0, written.stderr);
       assert.equal(written.stdout, `wrote ${plan}\nrun it with: salvo run ${plan}\n`);
       const printed = salvo('import', config, '--tasks', SCENARIO, '--target', `${target.url}/`);
-      assert.equal(printed.stdout, readFileSync(plan, 'utf8'), 'stdout holds the same plan as -o');
+      // The same plan, but for the scenario's path: relative to the working directory on stdout, to the plan's directory with -o.
+      const withoutScenario = (text: string): string => text.replace(/^scenario: .*$/m, '');
+      assert.equal(withoutScenario(printed.stdout), withoutScenario(readFileSync(plan, 'utf8')), 'stdout holds the same plan as -o');
+      assert.match(readFileSync(plan, 'utf8'), /^scenario: (\.\.\/)+.*examples\/scenario\.ts$/m);
 
       const out = join(dir, 'short.json');
       const ran = salvo('run', plan, '--out', out);

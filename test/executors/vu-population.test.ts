@@ -21,7 +21,7 @@ function executorOf(executor: Record<string, unknown>): VuExecutor {
 describe('user population over time', () => {
   test('constant-vus: every user at once, split by the types\' weights', () => {
     const executor = executorOf({ type: 'constant-vus', vus: 10, durationMs: 1000 });
-    assert.deepEqual(populationAt(executor, types, 0), { phase: 0, counts: [8, 2], spawnRate: Infinity });
+    assert.deepEqual(populationAt(executor, types, 0), { phase: 0, step: 0, restart: false, counts: [8, 2], spawnRate: Infinity });
     assert.deepEqual(populationAt(executor, types, 999).counts, [8, 2]);
     assert.equal(peakUsers(executor), 10);
     assert.deepEqual(phaseNames(executor), []);
@@ -54,8 +54,8 @@ describe('user population over time', () => {
       ],
     });
     assert.equal(executor.durationMs, 90_000);
-    assert.deepEqual(populationAt(executor, types, 59_999), { phase: 0, counts: [75, 25], spawnRate: 10 });
-    assert.deepEqual(populationAt(executor, types, 60_000), { phase: 1, counts: [20, 20], spawnRate: 5 });
+    assert.deepEqual(populationAt(executor, types, 59_999), { phase: 0, step: 0, restart: false, counts: [75, 25], spawnRate: 10 });
+    assert.deepEqual(populationAt(executor, types, 60_000), { phase: 1, step: 1, restart: false, counts: [20, 20], spawnRate: 5 });
     assert.deepEqual(populationAt(executor, types, 95_000).phase, 1);
     assert.equal(peakUsers(executor), 100);
     assert.deepEqual(phaseNames(executor), ['phase 1 (100 users, from 0 s)', 'phase 2 (40 users, from 60 s)']);

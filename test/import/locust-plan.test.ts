@@ -31,13 +31,14 @@ const importOf = (configText: string, extra: Partial<LocustImportInput> = {}) =>
 
 describe('importLocustConfig', () => {
   test('the sample config round-trips: import, YAML, loadPlanFile gives the config\'s phases', async () => {
+    const file = join(dir, 'plan.yaml');
     const imported = importLocustConfig({
+      planFile: file,
       configFile: 'examples/load.pbtxt',
       configText: readFileSync(example('load.pbtxt'), 'utf8'),
       scenarioFile: example('scenario.ts'),
       definition: await loadScenarioModule(example('scenario.ts')),
     });
-    const file = join(dir, 'plan.yaml');
     writeFileSync(file, imported.yaml);
     const plan = loadPlanFile(file);
     assert.equal(plan.scenario, example('scenario.ts'));
@@ -45,9 +46,9 @@ describe('importLocustConfig', () => {
     assert.equal(plan.executor.type, 'phases');
     // The values written in examples/load.pbtxt; think times appear only where they differ from scenario.ts's.
     assert.deepEqual(plan.executor.phases, [
-      { durationMs: 60_000, users: 100, spawnRate: 10, userTypes: [{ name: 'Browser', weight: 3 }, { name: 'Buyer', weight: 1 }] },
-      { durationMs: 120_000, users: 200, spawnRate: 20.5, userTypes: [{ name: 'Browser', weight: 1 }, { name: 'Buyer', weight: 2, minWaitMs: 200, maxWaitMs: 800 }] },
-      { durationMs: 30_000, users: 20, spawnRate: 5, userTypes: [{ name: 'Browser', weight: 1, minWaitMs: 1000, maxWaitMs: 1000 }] },
+      { durationMs: 60_000, users: 100, spawnRate: 10, restart: true, userTypes: [{ name: 'Browser', weight: 3 }, { name: 'Buyer', weight: 1 }] },
+      { durationMs: 120_000, users: 200, spawnRate: 20.5, restart: true, userTypes: [{ name: 'Browser', weight: 1 }, { name: 'Buyer', weight: 2, minWaitMs: 200, maxWaitMs: 800 }] },
+      { durationMs: 30_000, users: 20, spawnRate: 5, restart: true, userTypes: [{ name: 'Browser', weight: 1, minWaitMs: 1000, maxWaitMs: 1000 }] },
     ]);
     assert.equal(plan.executor.durationMs, 210_000);
     assert.deepEqual(plan.thresholds, [{ expression: 'errors<1%', abortOnFail: false }], "the scenario's plan is kept but for its executor");
@@ -66,7 +67,7 @@ describe('importLocustConfig', () => {
 
   test('a phase without user types runs every type of the scenario at its own weight', () => {
     const { data } = importOf('phases { duration: 2 num_users: 4 hatch_rate_per_s: 0.5 }');
-    assert.deepEqual(data.executor, { type: 'phases', phases: [{ durationMs: 2000, users: 4, spawnRate: 0.5 }] });
+    assert.deepEqual(data.executor, { type: 'phases', phases: [{ durationMs: 2000, users: 4, spawnRate: 0.5, restart: true }] });
   });
 
   test('think time: absent waits are 0, as protobuf reads them, and differ from a scenario type that waits', () => {

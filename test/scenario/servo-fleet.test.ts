@@ -187,6 +187,11 @@ describe('violationReason', () => {
     ['app00042: WHATS_NEXT in state in-measure: no command is pending', 'WHATS_NEXT in state in-measure: no command is pending'],
     ['app01234: MEASUREMENT (progress 33) in state in-measure: progress went backwards from 67', 'MEASUREMENT (progress N) in state in-measure: progress went backwards from N'],
     ['app00007: HELLO is not valid in state start-adjust', 'HELLO is not valid in state start-adjust'],
+    ["Sequence error for app00007: Unexpected event event='HELLO' param={'agent': 'in state x'} in state start-adjust", 'HELLO is not valid in state start-adjust'],
+    ["Sequence error for app00007: Unexpected event event='ADJUSTMENT' param={'progress': 7}(7%) in state in-measure", 'ADJUSTMENT is not valid in state in-measure'],
+    ['Sequence error for app00042: Unexpected WHATS_NEXT in in-measure', 'Unexpected WHATS_NEXT in in-measure'],
+    ['Sequence error for app00042: Progress going backwards: old=67, new=33', 'Progress going backwards: old=N, new=N'],
+    ['Received event MEASUREMENT for unknown app app00042', 'Received event MEASUREMENT for an application never greeted'],
   ] as const) {
     test(`"${detail}" → "${reason}"`, () => assert.equal(violationReason(reply(JSON.stringify({ detail }))), reason));
   }

@@ -28,3 +28,6 @@ export function assertUsageError(args: string[], pattern: RegExp): void {
   assert.match(lines[0]!, pattern);
   assert.doesNotMatch(stderr, /\n\s+at /);
 }
+
+/** Runs the built CLI from another working directory. */
+export const salvoIn = (cwd: string, ...args: string[]): CliOutcome => spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: 'utf8', timeout: 30_000 });

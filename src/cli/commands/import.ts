@@ -4,11 +4,13 @@ import { importLocustConfig, ImportError } from '../../import/index.js';
 import { ScenarioError } from '../../scenario/from-definition.js';
 import { loadScenarioModule } from '../../scenario/load-scenario.js';
 import { CliError } from '../exit-codes.js';
+import { parseWholeMs } from '../units.js';
 
 interface ImportFlags {
   tasks: string;
   out?: string;
   target?: string;
+  runTime?: number;
 }
 
 export function importCommand(): Command {
@@ -18,6 +20,7 @@ export function importCommand(): Command {
     .requiredOption('--tasks <scenario>', 'the TypeScript scenario whose user types the config names (scenario.ts)')
     .option('-o, --out <file>', 'write the plan to this file instead of stdout')
     .option('--target <url>', "send to this URL (default: the scenario's plan.target)")
+    .option('--run-time <duration>', 'repeat the phases until this much time has passed, as the wrapper\'s --run_time (e.g. 10m); a phase begun runs to its end', parseWholeMs)
     .action(async (config: string, flags: ImportFlags) => {
       let configText: string;
       try {
@@ -29,7 +32,15 @@ export function importCommand(): Command {
       let yaml: string;
       try {
         const definition = await loadScenarioModule(flags.tasks);
-        ({ yaml } = importLocustConfig({ configFile: config, configText, scenarioFile: flags.tasks, definition, ...(flags.target !== undefined ? { target: flags.target } : {}) }));
+        ({ yaml } = importLocustConfig({
+          configFile: config,
+          configText,
+          scenarioFile: flags.tasks,
+          definition,
+          ...(flags.target !== undefined ? { target: flags.target } : {}),
+          ...(flags.runTime !== undefined ? { runTimeMs: flags.runTime } : {}),
+          ...(flags.out !== undefined ? { planFile: flags.out } : {}),
+        }));
       } catch (error) {
         if (error instanceof ImportError || error instanceof ScenarioError) throw new CliError(error.message);
         throw error;

@@ -3,14 +3,16 @@ import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import type { ShardJobOptions } from '../../cluster/k8s-manifests.js';
 import { CONFIG_DIR, POD_PLAN_FILE } from '../../cluster/k8s-names.js';
-import { isPlanFile, readPlanFile, validatePlan } from '../../plan/index.js';
+import { assertFitsConfigMap, isLoopbackTarget, shipPlanFiles, ShipError } from '../../cluster/k8s-ship.js';
+import { isPlanFile, isScenarioFile, readPlanFile, validatePlan, type Plan } from '../../plan/index.js';
 import { paletteFor } from '../../report/color.js';
 import { renderSummary } from '../../report/terminal-summary.js';
 import { RESULT_WRITERS } from '../../report/writers.js';
 import type { RunResult } from '../../result/types.js';
 import { freshSeed } from '../../schedule/random.js';
 import { CliError, EXIT } from '../exit-codes.js';
-import { explicitFlags, flagsWithRunOptions, planFromFile } from '../plan-file-flags.js';
+import { ScenarioError } from '../../scenario/from-definition.js';
+import { explicitFlags, flagsWithRunOptions, planFromFile, planFromScenario, scenarioPlanData } from '../plan-file-flags.js';
 import { checked, DNS_LABEL, QUANTITY } from '../k8s-checks.js';
 import { parseCount, parseWholeMs } from '../units.js';
 import { addWriterOptions, requestedWriters } from '../writer-options.js';
@@ -82,13 +84,16 @@ export function parseRunArgs(args: string[]): { url: string; flags: RunFlags; ex
 
 /**
  * The arguments each shard runs, checked offline: they must make a valid plan split `shards` ways.
- * A plan file travels in the ConfigMap (`planFile`) and the pods' arguments name it there.
+ * A plan file (or a scenario file's plan) travels in the ConfigMap (`planFile`) with the files it
+ * names (`files`: the bundled scenario, data files), and the pods' arguments name it there.
  */
-export function shardRunArgs(args: string[], shards: number): { runArgs: string[]; plan: unknown; planFile?: unknown } {
+export async function shardRunArgs(args: string[], shards: number): Promise<{ runArgs: string[]; plan: Plan; planFile?: unknown; files?: Record<string, string> }> {
   const { url, flags: typed, explicit } = parseRunArgs(args);
-  const planFile = isPlanFile(url);
-  const fileData = planFile ? readPlanFile(url) : undefined;
-  const fileRun = planFile ? planFromFile(url, typed, explicit).run : undefined;
+  const scenarioFile = !isPlanFile(url) && isScenarioFile(url);
+  const planFile = isPlanFile(url) || scenarioFile;
+  const fileData = scenarioFile ? await scenarioPlanData(url) : planFile ? readPlanFile(url) : undefined;
+  const filePlan = (flags: RunFlags, explicitFlags: ReadonlySet<string>): Promise<Plan> => (scenarioFile ? planFromScenario(url, flags, explicitFlags) : Promise.resolve(planFromFile(url, flags, explicitFlags)));
+  const fileRun = planFile ? (await filePlan(typed, explicit)).run : undefined;
   const flags = fileRun ? flagsWithRunOptions(typed, fileRun, explicit) : typed;
   const source = (flag: string, field: string): string => (explicit.has(field) || !planFile ? flag : `run.${field} (or ${flag})`);
   if (flags.shard || (planFile && (fileData as { shard?: unknown } | null)?.shard !== undefined)) throw new CliError('run arguments: leave out --shard, each pod adds its own');
@@ -97,16 +102,23 @@ export function shardRunArgs(args: string[], shards: number): { runArgs: string[
   if (flags.ndjson !== undefined) throw new CliError(`run arguments: ${source('--ndjson', 'ndjson')} is not kept from pods; leave it out`);
   if (flags.startAt !== undefined || flags.coordinator !== undefined) throw new CliError(`run arguments: leave out ${flags.startAt !== undefined ? source('--start-at', 'startAt') : '--coordinator'}, the coordinator starts the shards together`);
   if (flags.bodyFile !== undefined) throw new CliError('run arguments: --body-file names a file the pods do not have; use --body');
+  if (flags.scenario !== undefined && isScenarioFile(flags.scenario)) throw new CliError(`run arguments: --scenario ${flags.scenario} names a file the pods do not have; give the scenario file itself (salvo k8s render ${flags.scenario} ...) or a plan file that names it`);
   const bad = args.find((arg) => /[\n\r]/.test(arg));
   if (bad !== undefined) throw new CliError('run arguments: an argument holds a line break, which the pods cannot read back');
   // Every shard must draw the same Poisson schedule: the seed is chosen once, here.
   const withSeed = flags.rate !== undefined && flags.arrival === 'poisson' && flags.seed === undefined ? [...args, '--seed', String(freshSeed())] : [...args];
   const final = parseRunArgs(withSeed);
-  const { run: _run, shard: _shard, ...whole } = planFile ? planFromFile(url, final.flags, final.explicit) : validatePlan(planFromFlags(url, final.flags));
+  const { run: _run, shard: _shard, ...whole } = planFile ? await filePlan(final.flags, final.explicit) : validatePlan(planFromFlags(url, final.flags));
   if (whole.connections < shards) throw new CliError(`invalid plan: shard: ${shards} shards need at least ${shards} connections to share, the plan has ${whole.connections}`);
   if (!planFile) return { runArgs: withSeed, plan: whole };
   const runArgs = withSeed.map((arg) => (arg === url ? `${CONFIG_DIR}/${POD_PLAN_FILE}` : arg));
-  return { runArgs, plan: whole, planFile: fileData };
+  try {
+    const shipped = await shipPlanFiles(fileData as Record<string, unknown>);
+    return { runArgs, plan: whole, planFile: shipped.planFile, files: shipped.files };
+  } catch (error) {
+    if (error instanceof ShipError || error instanceof ScenarioError) throw new CliError(error.message);
+    throw error;
+  }
 }
 
 /** The options both `render` and `run` take to shape the manifests. */
@@ -131,13 +143,15 @@ function addManifestOptions(command: Command): Command {
 
 /** The manifests for `args`, every input checked. */
 async function manifestsFor(args: string[], flags: ManifestFlags): Promise<Record<string, unknown>[]> {
-  const { runArgs, plan, planFile } = shardRunArgs(args, flags.shards);
+  const { runArgs, plan, planFile, files } = await shardRunArgs(args, flags.shards);
+  const loopback = [plan.target.url, ...Object.values(plan.scenarios ?? {}).flatMap((scenario) => (scenario.target ? [scenario.target.url] : []))].find(isLoopbackTarget);
+  if (loopback !== undefined) process.stderr.write(`warning: the target ${loopback} is a loopback address: from a pod it is the pod itself, not this machine\n`);
   // Loaded here: the YAML library would add tens of ms to the start of every other command.
   const { shardJobManifests } = await import('../../cluster/k8s-manifests.js');
   // Commander hands the default through the parser only when given on the command line.
   const nodeSelector = typeof flags.nodeSelector === 'string' ? parseNodeSelector(flags.nodeSelector) : (flags.nodeSelector as unknown as ShardJobOptions['nodeSelector'] | false);
   const toleration = typeof flags.toleration === 'string' ? parseToleration(flags.toleration) : (flags.toleration as unknown as ShardJobOptions['toleration'] | false);
-  return shardJobManifests({
+  const manifests = shardJobManifests({
     name: flags.name,
     ...(flags.namespace ? { namespace: flags.namespace } : {}),
     shards: flags.shards,
@@ -145,6 +159,7 @@ async function manifestsFor(args: string[], flags: ManifestFlags): Promise<Recor
     runArgs,
     plan,
     ...(planFile !== undefined ? { planFile } : {}),
+    ...(files !== undefined ? { files } : {}),
     ...(nodeSelector ? { nodeSelector } : {}),
     ...(toleration ? { toleration } : {}),
     cpu: flags.cpu,
@@ -153,6 +168,13 @@ async function manifestsFor(args: string[], flags: ManifestFlags): Promise<Recor
     ...(flags.resultsClaim ? { resultsClaim: flags.resultsClaim } : {}),
     readyTimeout: `${flags.readyTimeout}ms`,
   });
+  try {
+    assertFitsConfigMap(manifests.find((manifest) => manifest.kind === 'ConfigMap')!.data as Record<string, string>);
+  } catch (error) {
+    if (error instanceof ShipError) throw new CliError(error.message);
+    throw error;
+  }
+  return manifests;
 }
 
 /** Files of `render --out`: what each holds, by kind and component. */

@@ -59,14 +59,15 @@ export function serveCommand(): Command {
     });
   serve
     .command('servo-fleet')
-    .description('emulator of many optimizer backends (servo protocol), one strict state machine per app; also /, /metrics, /openapi.json')
+    .description('emulator of many optimizer backends (servo protocol), one state machine per app, answering as Voracious does; also /, /metrics, /openapi.json, /docs, /redoc')
     .option('--apps <n>', `number of applications, app00000..app(n-1), at most ${MAX_APPS}`, parseApps, 5000)
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port to bind; 0 picks a free one', parsePort, 8080)
     .option('--resync', 'accept servos that continue without HELLO (after a restart): adopt the state their first event implies', false)
     .option('--state-file <file>', 'restore app states from this file on start (if it exists) and write them to it on SIGINT/SIGTERM')
     .option('--adjust-settings <json>', 'settings ADJUST hands out, as {"component": {"setting": value}}', parseAdjustSettings)
-    .action(async (flags: { apps: number; host: string; port: number; resync: boolean; stateFile?: string; adjustSettings?: AdjustSettings }) => {
+    .option('--strict', "salvo's stricter validation instead of Voracious's answers: only app00000..app(n-1), progress an integer 0..100, 400 with a reason for any bad body", false)
+    .action(async (flags: { apps: number; host: string; port: number; resync: boolean; strict: boolean; stateFile?: string; adjustSettings?: AdjustSettings }) => {
       let target;
       try {
         target = await startServoFleet({
@@ -76,12 +77,13 @@ export function serveCommand(): Command {
           resync: flags.resync,
           stateFile: flags.stateFile,
           adjustSettings: flags.adjustSettings,
+          strict: flags.strict,
         });
       } catch (error) {
         if (error instanceof SnapshotError) throw new CliError(error.message);
         throw error;
       }
-      process.stdout.write(`salvo servo-fleet target (${flags.apps} apps${flags.resync ? ', resync' : ''}) listening on ${target.url}\n`);
+      process.stdout.write(`salvo servo-fleet target (${flags.apps} apps${flags.resync ? ', resync' : ''}${flags.strict ? ', strict' : ''}) listening on ${target.url}\n`);
       await serveUntilSignal(() => target.close());
     });
   return serve;

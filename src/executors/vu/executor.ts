@@ -8,7 +8,7 @@ import type { UserTypeModel } from '../../scenario/model.js';
 import { VirtualUserContext } from '../../scenario/user-context.js';
 import type { Clock, Timer } from '../../time/clock.js';
 import type { RunningExecutor } from '../executor.js';
-import { mixWeights, populationAt, thinkTimesByPhase, type Population, type ThinkTime } from './population.js';
+import { groupTimesMs, mixWeights, populationAt, thinkTimesByPhase, type Population, type ThinkTime } from './population.js';
 import { VirtualUser } from './virtual-user.js';
 import { apportion } from '../../scenario/weighted.js';
 
@@ -44,7 +44,7 @@ export class VirtualUserExecutor implements RunningExecutor {
   private nextUserId = 1;
   private spawnCredit = 1;
   private lastTickUs: number;
-  private lastPhase = 0;
+  private lastStep = 0;
   private override: number | undefined;
   private ticker: Timer | undefined;
   private ending = false;
@@ -89,7 +89,9 @@ export class VirtualUserExecutor implements RunningExecutor {
   }
 
   breakdown(): BreakdownResult {
-    return this.options.breakdown.result();
+    const { types, clock, startUs } = this.options;
+    const times = groupTimesMs(this.executor, types, (clock.nowUs() - startUs) / 1000);
+    return this.options.breakdown.result(times && { phases: times.phases, userTypes: new Map(types.map((type, index) => [type.name, times.userTypes[index]!])) });
   }
 
   /** The phase requests are counted in now. */
@@ -120,10 +122,11 @@ export class VirtualUserExecutor implements RunningExecutor {
       return;
     }
     const target = this.wanted((nowUs - startUs) / 1000);
-    if (target.phase !== this.lastPhase) {
+    if (target.step !== this.lastStep) {
       // A new phase spawns at its own rate from its start, with its first user at once.
-      this.lastPhase = target.phase;
+      this.lastStep = target.step;
       this.spawnCredit = 1;
+      if (target.restart) this.restartUsers();
     } else {
       // All at once has no pace to keep (and 0 µs × Infinity would be NaN).
       this.spawnCredit = target.spawnRate === Infinity ? Infinity : this.spawnCredit + ((nowUs - this.lastTickUs) / 1e6) * target.spawnRate;
@@ -187,6 +190,14 @@ export class VirtualUserExecutor implements RunningExecutor {
       connection.close();
       if (this.ending && this.live.size === 0) this.onIssued?.();
     });
+  }
+
+  /** A phase with `restart`: every running user is told to stop, so the phase's users all start afresh. */
+  private restartUsers(): void {
+    for (const users of this.running) {
+      for (const user of users) this.retire(user);
+      users.length = 0;
+    }
   }
 
   /** Tells a user to stop after its task; one still busy after the graceful stop is cut off (its request fails as timeout). */

@@ -7,6 +7,10 @@ import { apportion } from '../../scenario/weighted.js';
 export interface Population {
   /** Index into the `phases` executor's phases; 0 for the other executors. */
   phase: number;
+  /** Which start of a phase this is over the run (phases repeat under runTimeMs): a new step is a new phase begun. */
+  step: number;
+  /** Entering this phase restarts every user. */
+  restart: boolean;
   /** Users wanted per user type, in the order of the types given. */
   counts: number[];
   /** Users started or stopped per second on the way to `counts`; Infinity means all at once. */
@@ -38,6 +42,21 @@ export function thinkTimesByPhase(executor: VuExecutor, types: readonly Pick<Use
 
 /** What `executor` wants at `elapsedMs` into the run, for user types in this order. */
 export function populationAt(executor: VuExecutor, types: readonly { name: string; weight: number }[], elapsedMs: number): Population {
-  const { phase, users, mix, spawnRate } = kindOf(executor).users!.at(executor, elapsedMs);
-  return { phase, counts: apportion(users, mixWeights(types, mix)), spawnRate };
+  const { phase, step, users, mix, spawnRate, restart } = kindOf(executor).users!.at(executor, elapsedMs);
+  return { phase, step: step ?? phase, restart: restart === true, counts: apportion(users, mixWeights(types, mix)), spawnRate };
+}
+
+/**
+ * How long each phase and each user type (in the order of `types`) ran over the first `elapsedMs`:
+ * a type runs in the phases whose mix gives it users. Undefined for kinds without phases, whose
+ * groups all run the whole time. Req/s of a group is over its own time.
+ */
+export function groupTimesMs(executor: VuExecutor, types: readonly { name: string; weight: number }[], elapsedMs: number): { phases: number[]; userTypes: number[] } | undefined {
+  const users = kindOf(executor).users!;
+  if (users.phases === undefined) return undefined;
+  const phases = users.phases.timesMs(executor, elapsedMs);
+  const phaseUsers = users.phases.users(executor);
+  const counts = users.mixes(executor).map(({ mix }, phase) => apportion(phaseUsers[phase]!, mixWeights(types, mix)));
+  const userTypes = types.map((_, type) => phases.reduce((sum, timeMs, phase) => sum + (counts[phase]![type]! > 0 ? timeMs : 0), 0));
+  return { phases, userTypes };
 }

@@ -11,6 +11,10 @@ export interface ExecutorConfig {
 export interface UsersWanted {
   /** Index of the phase running (0 for kinds without phases). */
   phase: number;
+  /** Which start of a phase this is over the run, when phases repeat (phases' runTimeMs); the phase index when absent. */
+  step?: number;
+  /** The phase starts its users afresh (phases' restart). */
+  restart?: boolean;
   users: number;
   /** The mix of user types in force; undefined means every type at its own weight. */
   mix: UserMix | undefined;
@@ -27,6 +31,8 @@ export interface UsersOfKind<E> {
   mixes(executor: E): { mix: UserMix | undefined; path: (string | number)[] }[];
   /** Names of the phases the breakdown counts apart; none for kinds without phases. */
   phaseNames(executor: E): string[];
+  /** Kinds with phases: time spent in each over the first `elapsedMs` (a phase's req/s is over it), and each one's user count. */
+  phases?: { timesMs(executor: E, elapsedMs: number): number[]; users(executor: E): number[] };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { durationMs, positiveNumber, summedDurationMs, userCount, userMix } from './fields.js';
+import { phaseStepAt, phaseTimesMs, scheduleDurationMs } from '../phase-schedule.js';
+import { durationMs, positiveNumber, userCount, userMix } from './fields.js';
 import type { ExecutorKind } from './kind.js';
 
 const type = 'phases';
@@ -15,24 +16,18 @@ const schema = z
           users: userCount,
           /** Users started (or stopped, when the phase wants fewer) per second until the phase's count is reached. */
           spawnRate: positiveNumber,
+          /** The phase's users start afresh: every running user is stopped and the phase spawns from 0 at its rate (a new Locust run per phase, as the Locust wrapper does). */
+          restart: z.boolean().optional(),
           ...userMix,
         }),
       )
       .min(1, 'needs at least one phase'),
+    /** The phases start over after the last until this much time has passed; a phase begun runs to its end (see plan/phase-schedule.ts). */
+    runTimeMs: durationMs.optional(),
   })
-  .transform((shape) => ({ ...shape, durationMs: summedDurationMs(shape.phases) }));
+  .transform((shape) => ({ ...shape, durationMs: scheduleDurationMs(shape) }));
 
 type PhasesExecutor = z.output<typeof schema>;
-
-/** The phase running at `elapsedMs` (the last one once they are all over). */
-function phaseAt(executor: PhasesExecutor, elapsedMs: number): number {
-  let endMs = 0;
-  for (let index = 0; index < executor.phases.length; index++) {
-    endMs += executor.phases[index]!.durationMs;
-    if (elapsedMs < endMs) return index;
-  }
-  return executor.phases.length - 1;
-}
 
 export const phases = {
   type,
@@ -42,10 +37,11 @@ export const phases = {
   peakRatePerSec: () => null,
   users: {
     at: (executor, elapsedMs) => {
-      const phase = phaseAt(executor, elapsedMs);
-      const { users, spawnRate, userTypes } = executor.phases[phase]!;
-      return { phase, users, mix: userTypes, spawnRate };
+      const { phase, step } = phaseStepAt(executor, elapsedMs);
+      const { users, spawnRate, userTypes, restart } = executor.phases[phase]!;
+      return { phase, step, users, mix: userTypes, spawnRate, restart: restart === true };
     },
+    phases: { timesMs: (executor, elapsedMs) => phaseTimesMs(executor, elapsedMs), users: (executor) => executor.phases.map((phase) => phase.users) },
     peak: (executor) => Math.max(...executor.phases.map((phase) => phase.users)),
     mixes: (executor) => executor.phases.map((phase, index) => ({ mix: phase.userTypes, path: ['executor', 'phases', index, 'userTypes'] })),
     phaseNames: (executor) => {

@@ -46,8 +46,9 @@ class ApplicationPool {
 }
 
 /**
- * A rejection's `detail` without what is particular to one application or one report ("app00042: ",
- * progress numbers), so that reasons aggregate: "WHATS_NEXT in state in-measure: no command is pending".
+ * A rejection's `detail` without what is particular to one application or one report (the app's
+ * name, the event's param, progress numbers), so that reasons aggregate: "HELLO is not valid in
+ * state in-measure". Reads the emulator's answers in both its dialects (Voracious's and --strict).
  */
 export function violationReason(response: Response): string {
   let detail: unknown;
@@ -57,7 +58,13 @@ export function violationReason(response: Response): string {
     return 'HTTP 400 without a JSON detail';
   }
   if (typeof detail !== 'string') return 'HTTP 400 without a detail';
-  return detail.replace(/\bapp\d+\b:?\s*/g, '').replace(/\d+/g, 'N');
+  const unexpected = /^Sequence error for .*?: Unexpected event event='([^']*)' param=/.exec(detail);
+  if (unexpected !== null) return `${unexpected[1]} is not valid in state ${detail.slice(detail.lastIndexOf(' in state ') + ' in state '.length)}`;
+  return detail
+    .replace(/^Sequence error for .*?: /, '')
+    .replace(/ for unknown app .*$/, ' for an application never greeted')
+    .replace(/\bapp\d+\b:?\s*/g, '')
+    .replace(/\d+/g, 'N');
 }
 
 /** Progress of report `index` (1-based) of `reports`, spread evenly below 100 and never going back. */
@@ -212,7 +219,9 @@ function statisticsIn(text: string): Record<string, number> | undefined {
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
   const entries = Object.entries(body);
-  return typeof (body as { n?: unknown }).n === 'number' && entries.every(([, value]) => typeof value === 'number') ? Object.fromEntries(entries) : undefined;
+  // Voracious answers null for average, min and max while no application has registered.
+  const numbers = entries.filter(([, value]) => value !== null);
+  return typeof (body as { n?: unknown }).n === 'number' && numbers.every(([, value]) => typeof value === 'number') ? Object.fromEntries(numbers) : undefined;
 }
 
 export const servoFleet: BuiltinScenario<ServoFleetOptions> = {

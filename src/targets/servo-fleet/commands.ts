@@ -37,12 +37,15 @@ export function adjustParam(settings: AdjustSettings): unknown {
   return { state: { application: { components } } };
 }
 
-/** Response bodies indexed by command code (index 0 unused). */
-export function commandBodies(settings: AdjustSettings): Buffer[] {
+/**
+ * Response bodies indexed by command code (index 0 unused). The original hands out DESCRIBE and
+ * MEASURE with an empty param; --strict gives MEASURE the metrics and control a servo reads.
+ */
+export function commandBodies(settings: AdjustSettings, strict: boolean): Buffer[] {
   const bodies: Buffer[] = [];
   bodies[Command.none] = Buffer.alloc(0);
   bodies[Command.DESCRIBE] = Buffer.from(JSON.stringify({ cmd: 'DESCRIBE', param: {} }));
-  bodies[Command.MEASURE] = Buffer.from(JSON.stringify({ cmd: 'MEASURE', param: { metrics: [], control: {} } }));
+  bodies[Command.MEASURE] = Buffer.from(JSON.stringify({ cmd: 'MEASURE', param: strict ? { metrics: [], control: {} } : {} }));
   bodies[Command.ADJUST] = Buffer.from(JSON.stringify({ cmd: 'ADJUST', param: adjustParam(settings) }));
   bodies[Command.SLEEP] = Buffer.from(JSON.stringify({ cmd: 'SLEEP', param: { duration: 5 } }));
   return bodies;

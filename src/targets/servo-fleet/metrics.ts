@@ -6,7 +6,7 @@ import { EVENT_NAMES, STATE_NAMES } from './protocol.js';
 /** Event slots: the six events, then one for bodies with no (valid) event. */
 const EVENT_LABELS = [...EVENT_NAMES, 'none'];
 export const NO_EVENT = EVENT_NAMES.length;
-const STATUSES = [200, 400, 404, 405, 413, 415];
+const STATUSES = [200, 400, 404, 405, 413, 415, 422];
 const OTHER_STATUS = STATUSES.length;
 
 function statusSlot(status: number): number {
@@ -23,6 +23,8 @@ function statusSlot(status: number): number {
       return 4;
     case 415:
       return 5;
+    case 422:
+      return 6;
     default:
       return OTHER_STATUS;
   }
@@ -64,7 +66,7 @@ export class FleetMetrics {
     }
     let cycles = 0;
     const byState = new Array<number>(STATE_NAMES.length).fill(0);
-    for (let i = 0; i < fleet.size; i++) {
+    for (let i = 0; i < fleet.count; i++) {
       cycles += fleet.cycles[i]!;
       byState[fleet.state[i]!]!++;
     }

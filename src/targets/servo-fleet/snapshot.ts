@@ -1,7 +1,6 @@
 // --state-file: every seen app's state, written on shutdown and read back on start.
 
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { appName, parseAppName } from './app-name.js';
 import { Fleet, NO_PROGRESS, type AppSnapshot } from './fleet.js';
 import { commandCode, stateCode } from './protocol.js';
 
@@ -16,8 +15,8 @@ export class SnapshotError extends Error {
 
 export function takeSnapshot(fleet: Fleet): FleetSnapshot {
   const apps: Record<string, AppSnapshot> = {};
-  for (let i = 0; i < fleet.size; i++) {
-    if (fleet.seen[i] === 1) apps[appName(i)] = fleet.snapshotOf(i);
+  for (let i = 0; i < fleet.count; i++) {
+    if (fleet.seen[i] === 1) apps[fleet.nameOf(i)] = fleet.snapshotOf(i);
   }
   return { format: 'salvo-servo-fleet/1', apps };
 }
@@ -30,19 +29,19 @@ export function restoreSnapshot(fleet: Fleet, value: unknown): number {
   if (typeof value !== 'object' || value === null || (value as FleetSnapshot).format !== 'salvo-servo-fleet/1') fail('not a salvo-servo-fleet/1 snapshot');
   const apps = (value as FleetSnapshot).apps;
   if (typeof apps !== 'object' || apps === null) fail('"apps" is not an object');
-  const rows: [number, number, number, number, number][] = [];
+  const rows: [string, number, number, number, number][] = [];
   for (const [name, entry] of Object.entries(apps)) {
-    const app = parseAppName(name, 0, name.length, fleet.size);
-    if (app < 0) fail(`${name} is not an application of a fleet of ${fleet.size}`);
+    if (!fleet.voracious && fleet.indexOf(name) < 0) fail(`${name} is not an application of a fleet of ${fleet.size}`);
     const e = entry as Partial<AppSnapshot> | null;
     const state = typeof e?.state === 'string' ? stateCode(e.state) : -1;
     const pending = e?.pending === null || typeof e?.pending === 'string' ? commandCode(e.pending) : -1;
     const progress = e?.progress ?? null;
-    const progressOk = progress === null || (Number.isInteger(progress) && progress >= 0 && progress <= 100);
+    const progressOk = progress === null || Number.isSafeInteger(progress);
     if (state < 0 || pending < 0 || !progressOk || !Number.isInteger(e?.cycles) || e!.cycles! < 0) fail(`${name}: bad entry ${JSON.stringify(entry)}`);
-    rows.push([app, state, pending, progress ?? NO_PROGRESS, e!.cycles!]);
+    rows.push([name, state, pending, progress ?? NO_PROGRESS, e!.cycles!]);
   }
-  for (const [app, state, pending, progress, cycles] of rows) {
+  for (const [name, state, pending, progress, cycles] of rows) {
+    const app = fleet.indexFor(name);
     fleet.state[app] = state;
     fleet.pending[app] = pending;
     fleet.progress[app] = progress;

@@ -10,7 +10,7 @@ import { REACH, label, type Step } from './helpers.js';
 const code = (step: Step): [number, number] => [eventCode(step.event), step.progress ?? NO_PROGRESS];
 
 function fleetAt(stateName: string, resync = false): Fleet {
-  const fleet = new Fleet(1, resync);
+  const fleet = new Fleet(1, { resync });
   for (const step of REACH[stateName]!) assert.ok(fleet.apply(0, ...(code(step) as [any, number])) >= 0, `reaching ${stateName}: ${label(step)}`);
   return fleet;
 }
@@ -113,7 +113,7 @@ describe('servo-fleet state machine (in-process)', () => {
 
   test('cycles count final measurements; statistics cover apps seen', () => {
     const fleet = new Fleet(4);
-    assert.deepEqual(fleet.statistics(), { n: 0 });
+    assert.deepEqual(fleet.statistics(), { n: 0, average: null, min: null, max: null });
     const cycle = (app: number): void => {
       for (const [e, p] of [[Event.MEASUREMENT, 10], [Event.MEASUREMENT, NO_PROGRESS], [Event.ADJUSTMENT, 10], [Event.ADJUSTMENT, NO_PROGRESS]] as const) {
         assert.ok(fleet.apply(app, e, p) >= 0);
@@ -143,7 +143,7 @@ describe('servo-fleet state machine (in-process)', () => {
     for (const [step, adopted, after] of cases) {
       test(`${label(step)} from an app never greeted adopts ${adopted}, then → ${after}`, () => {
         const adoptions: string[] = [];
-        const fleet = new Fleet(1, true, (app, event, state) => adoptions.push(`${appName(app)} ${EVENT_NAMES[event]} ${state}`));
+        const fleet = new Fleet(1, { resync: true }, (app, event, state) => adoptions.push(`${appName(app)} ${EVENT_NAMES[event]} ${state}`));
         const outcome = fleet.apply(0, eventCode(step.event) as any, step.progress ?? NO_PROGRESS);
         assert.equal(outcome, step.event === 'WHATS_NEXT' ? Command.DESCRIBE : Command.none);
         assert.equal(STATE_NAMES[fleet.state[0]!], after);
@@ -153,17 +153,17 @@ describe('servo-fleet state machine (in-process)', () => {
     }
     test('adopts only once, and HELLO needs no adoption', () => {
       const adoptions: number[] = [];
-      const fleet = new Fleet(2, true, (app) => adoptions.push(app));
+      const fleet = new Fleet(2, { resync: true }, (app) => adoptions.push(app));
       assert.equal(fleet.apply(0, Event.MEASUREMENT, 10), Command.none);
       assert.equal(fleet.apply(0, Event.MEASUREMENT, 5), Rejection.progressBackwards);
       assert.equal(fleet.apply(1, Event.HELLO, NO_PROGRESS), Command.none);
       assert.deepEqual(adoptions, [0]);
     });
     test('without --resync an app never greeted is rejected', () => {
-      const fleet = new Fleet(1, false);
+      const fleet = new Fleet(1, { resync: false });
       assert.equal(fleet.apply(0, Event.MEASUREMENT, 10), Rejection.notGreeted);
       assert.equal(fleet.state[0], State.initial);
-      assert.deepEqual(fleet.statistics(), { n: 0 });
+      assert.deepEqual(fleet.statistics(), { n: 0, average: null, min: null, max: null });
     });
   });
 

@@ -68,15 +68,15 @@ export class Client {
     return { status: res.status, body: parsed };
   }
 
-  send(app: number, step: Step): Promise<Reply> {
+  send(app: number | string, step: Step): Promise<Reply> {
     return this.post(app, bodyOf(step));
   }
 
   /** Sends every step and fails on the first that is not 200. */
-  async walk(app: number, steps: Step[]): Promise<void> {
+  async walk(app: number | string, steps: Step[]): Promise<void> {
     for (const step of steps) {
       const reply = await this.send(app, step);
-      if (reply.status !== 200) throw new Error(`${appName(app)} ${label(step)} → ${reply.status} ${JSON.stringify(reply.body)}`);
+      if (reply.status !== 200) throw new Error(`${typeof app === 'number' ? appName(app) : app} ${label(step)} → ${reply.status} ${JSON.stringify(reply.body)}`);
     }
   }
 

@@ -28,13 +28,13 @@ let nextApp = 0;
 /** Every case gets an app of its own, so cases are independent. */
 const freshApp = (): number => nextApp++;
 
-describe('servo-fleet emulator over HTTP', () => {
+describe('servo-fleet emulator over HTTP, --strict', () => {
   let target: RunningServoFleet;
   let client: Client;
   const stateOf = (app: number): string => STATE_NAMES[target.fleet.state[app]!];
 
   before(async () => {
-    target = await startServoFleet({ apps: APPS, log: () => {} });
+    target = await startServoFleet({ apps: APPS, strict: true, log: () => {} });
     client = new Client(target.url);
   });
   after(() => target.close());
@@ -172,8 +172,10 @@ describe('servo-fleet emulator over HTTP', () => {
       '/',
       '/accounts/{account}/application-overrides',
       '/accounts/{account}/applications/{app}/servo',
+      '/docs',
       '/metrics',
       '/openapi.json',
+      '/redoc',
     ]);
     assert.ok(doc.paths['/accounts/{account}/applications/{app}/servo'].post.responses['400']);
     assert.deepEqual(doc.components.schemas.ServoEvent.properties.event.enum, [...EVENT_NAMES]);
@@ -182,10 +184,10 @@ describe('servo-fleet emulator over HTTP', () => {
 
 describe('servo-fleet statistics and metrics', () => {
   test('GET / covers apps seen; /metrics counts requests, sequence errors, cycles', async () => {
-    const target = await startServoFleet({ apps: 10, log: () => {} });
+    const target = await startServoFleet({ apps: 10, strict: true, log: () => {} });
     const client = new Client(target.url);
     try {
-      assert.deepEqual(JSON.parse((await client.get('/')).text), { n: 0 });
+      assert.deepEqual(JSON.parse((await client.get('/')).text), { n: 0, average: null, min: null, max: null });
       const cycle = [measurement(10), measurement(), whatsNext, adjustment(50), adjustment(), whatsNext];
       await client.walk(0, [hello, whatsNext, description, whatsNext, ...cycle, ...cycle, ...cycle]);
       await client.walk(1, [hello, whatsNext, description, whatsNext, ...cycle]);
@@ -322,12 +324,12 @@ describe('servo-fleet --state-file', () => {
       ['{"format": "other", "apps": {}}', /not a salvo-servo-fleet\/1 snapshot/],
       ['{"format": "salvo-servo-fleet/1", "apps": {"app00099": {"state": "initial", "pending": null, "progress": null, "cycles": 0}}}', /app00099 is not an application of a fleet of 5/],
       ['{"format": "salvo-servo-fleet/1", "apps": {"app00001": {"state": "sleeping", "pending": null, "progress": null, "cycles": 0}}}', /app00001: bad entry/],
-      ['{"format": "salvo-servo-fleet/1", "apps": {"app00001": {"state": "in-measure", "pending": null, "progress": 500, "cycles": 0}}}', /app00001: bad entry/],
+      ['{"format": "salvo-servo-fleet/1", "apps": {"app00001": {"state": "in-measure", "pending": null, "progress": 1.5, "cycles": 0}}}', /app00001: bad entry/],
     ];
     for (const [text, why] of cases) {
       const file = join(dir, 'corrupt.json');
       writeFileSync(file, text);
-      await assert.rejects(startServoFleet({ apps: 5, stateFile: file, log: () => {} }), (error: Error) => {
+      await assert.rejects(startServoFleet({ apps: 5, stateFile: file, strict: true, log: () => {} }), (error: Error) => {
         assert.ok(error instanceof SnapshotError, error.message);
         assert.match(error.message, why);
         assert.ok(!error.message.includes('\n'));
