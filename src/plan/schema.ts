@@ -3,6 +3,7 @@ import { decodeEscapes, EscapeError } from '../protocols/tcp/escapes.js';
 import { parseThreshold, ThresholdSyntaxError, type Threshold } from '../thresholds/parse.js';
 import { peakUsers } from '../executors/vu/population.js';
 import { builtinOf, BUILTIN_PREFIX, unknownBuiltin } from '../scenario/builtin/index.js';
+import { ARRIVAL_EXECUTOR_TYPES, ARRIVAL_NAMES, isArrivalName } from './arrival.js';
 import { msField } from './duration.js';
 import { runOptionsSchema } from './run-options.js';
 import { duplicateNames, userMixSchema, userTypeSchema, type UserMix } from './user-types.js';
@@ -194,7 +195,7 @@ const phasesExecutor = z
   .transform((shape) => ({ ...shape, durationMs: shape.phases.reduce((sum, phase) => sum + phase.durationMs, 0) }));
 
 /** Executors carry k6's names so users recognize them; each says how load arrives. */
-export const executorSchema = z.discriminatedUnion('type', [
+const executorTypes = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('constant-arrival-rate'), ...arrivalBase }),
   z.strictObject({ type: z.literal('poisson-arrival-rate'), ...arrivalBase, seed: z.number().int().min(0).max(0xffffffff) }),
   z.strictObject({ type: z.literal('bucket-rate'), ...arrivalBase, bucketMs: msField(positiveNumber).default(100) }),
@@ -204,6 +205,24 @@ export const executorSchema = z.discriminatedUnion('type', [
   rampingVusExecutor,
   phasesExecutor,
 ]);
+
+/**
+ * An arrival executor may name its schedule instead of its type (`arrival: uniform`, the Knative
+ * framework's word): it becomes the type it stands for, so the plan and its result record that type.
+ */
+export const executorSchema = z.preprocess((input, ctx) => {
+  if (typeof input !== 'object' || input === null || !('arrival' in input)) return input;
+  const { arrival, ...rest } = input as Record<string, unknown>;
+  if ('type' in rest) {
+    ctx.addIssue({ code: 'custom', path: ['arrival'], message: 'give type or arrival, not both' });
+    return input;
+  }
+  if (!isArrivalName(arrival)) {
+    ctx.addIssue({ code: 'custom', path: ['arrival'], message: `unknown arrival ${JSON.stringify(arrival)} (known: ${ARRIVAL_NAMES.join(', ')})` });
+    return input;
+  }
+  return { type: ARRIVAL_EXECUTOR_TYPES[arrival], ...rest };
+}, executorTypes) as unknown as z.ZodType<z.output<typeof executorTypes>, z.input<typeof executorTypes>>;
 
 const VU_EXECUTORS = new Set(['constant-vus', 'ramping-vus', 'phases']);
 
@@ -243,6 +262,11 @@ const planFields = z.strictObject({
   timeoutMs: durationMs.default(10_000),
   /** After the duration, how long requests in flight or queued may still finish before the watchdog ends the run. */
   gracefulStopMs: msField(z.number().int().min(0)).default(10_000),
+  /**
+   * The first part of the run, sent as scheduled but measured apart: the requests due within it are
+   * left out of the summary and thresholds and kept in the result's `warmup`.
+   */
+  warmupMs: msField(z.number().int().min(0)).optional(),
   /** Requests due while every connection is busy wait here, keeping their intended time. */
   maxQueue: z.number().int().min(0).default(100_000),
   /** Pass/fail criteria (SLOs) judged on the result. */
@@ -321,6 +345,9 @@ export const planSchema = planFields
     // Connections are split over the shards with none lost; a shard left without one could send nothing.
     if (plan.shard && plan.shard.count > plan.connections) {
       ctx.addIssue({ code: 'custom', path: ['shard'], message: `${plan.shard.count} shards need at least ${plan.shard.count} connections to share, the plan has ${plan.connections}` });
+    }
+    if (plan.warmupMs !== undefined && plan.warmupMs >= longestDurationMs(plan)) {
+      ctx.addIssue({ code: 'custom', path: ['warmupMs'], message: `the warm-up (${plan.warmupMs} ms) must be shorter than the run (${longestDurationMs(plan)} ms), or nothing would be measured` });
     }
     if (plan.shard && plan.scenarios) ctx.addIssue({ code: 'custom', path: ['shard'], message: 'a plan with scenarios cannot be sharded yet: shard each scenario as a plan of its own' });
     const loads = scenarioPlans(plan).map((load, index) => ({ ...load, ctx: index === 0 ? ctx : underPath(ctx, ['scenarios', load.name]) }));

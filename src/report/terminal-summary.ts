@@ -1,6 +1,7 @@
 import { describeTarget, isVuExecutor, type Executor, type Plan } from '../plan/schema.js';
 import { nameOfSource } from '../result/bottleneck.js';
 import type { RunResult } from '../result/types.js';
+import { splitDurationMs } from '../result/warmup.js';
 import { NO_COLORS, type Palette } from './color.js';
 import { breakdownLines } from './breakdown-table.js';
 import { scenarioLines } from './scenario-table.js';
@@ -53,7 +54,8 @@ export function renderSummary(result: RunResult, palette: Palette = NO_COLORS): 
   // Virtual users send when they are ready (the closed model): there is no schedule to fall behind, so one latency says it all.
   const closedModel = isVuExecutor(plan.executor);
   const target = closedModel ? 'none (closed model)' : rate.target === null ? 'max' : formatRate(rate.target);
-  lines.push(`  rate        target ${target}   achieved ${formatRate(rate.achieved)}   sent ${formatRate(rate.sent)}   over ${formatMs(result.durationMs)}`);
+  lines.push(`  rate        target ${target}   achieved ${formatRate(rate.achieved)}   sent ${formatRate(rate.sent)}   over ${formatMs(splitDurationMs(result.durationMs, result.plan.warmupMs).measuredMs)}`);
+  lines.push(...warmupLines(result));
   lines.push('');
   const percentileRow = (name: string, p: typeof latencyMs.corrected): string[] => [name, ...[p.p50, p.p90, p.p99, p.p999, p.max, p.mean].map(formatMs)];
   lines.push(
@@ -85,6 +87,16 @@ export function renderSummary(result: RunResult, palette: Palette = NO_COLORS): 
   for (const warning of summary.warnings) lines.push(palette.yellow(`  warning: ${warning}`));
   lines.push(...thresholdLines(result, palette));
   return lines;
+}
+
+/** What the warm-up held, which every number above leaves out. */
+function warmupLines({ plan, warmup }: RunResult): string[] {
+  if (warmup === undefined) return [];
+  const { requests, latencyMs } = warmup;
+  const latency = isVuExecutor(plan.executor) ? latencyMs.uncorrected : latencyMs.corrected;
+  return [
+    `  warm-up     first ${formatMs(plan.warmupMs ?? 0)} left out of every number here: ${formatCount(requests.sent)} sent, ${formatCount(requests.completed)} completed, ${formatCount(requests.failed)} failed, ${formatCount(requests.dropped)} dropped   latency p50 ${formatMs(latency.p50)}   p99 ${formatMs(latency.p99)}`,
+  ];
 }
 
 /** The health of each generator a merged or multi-threaded result was made from, to see which one struggled. */

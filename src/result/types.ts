@@ -65,6 +65,13 @@ export interface RunSource {
   startAt?: StartAt;
 }
 
+/** HdrHistogram compressed base64, µs: lossless, so results merge without averaging percentiles. */
+export interface EncodedHistograms {
+  corrected: string;
+  uncorrected: string;
+  scheduleLag: string;
+}
+
 /** A finished run as plain data: what every reporter, merge and comparison reads. */
 export interface RunResult {
   schema: typeof RESULT_SCHEMA;
@@ -77,12 +84,18 @@ export interface RunResult {
   interrupted: boolean;
   /** Why the run ended early: a signal name, 'stopped' (by code) or 'threshold'. */
   interruptReason?: string;
+  /** Every request due after the warm-up (all of them without one): what thresholds judge. */
   summary: Summary;
+  /**
+   * Set when the plan has a warm-up (`warmupMs`): the requests due within it, sent as scheduled but
+   * left out of `summary` and thresholds; its rates are over the warm-up's time.
+   */
+  warmup?: Summary;
   /** The plan's thresholds, judged; absent when it had none or the run was cut short by a signal or by code. */
   thresholds?: ThresholdResult[];
   series: SecondSample[];
-  /** HdrHistogram compressed base64, µs: lossless, so results merge without averaging percentiles. */
-  histograms: { corrected: string; uncorrected: string; scheduleLag: string };
+  /** The summary's histograms, and the warm-up's beside them when there was one. */
+  histograms: EncodedHistograms & { warmup?: EncodedHistograms };
   /** A plan with scenarios: each one's own summary (the plan's own executor is "main"); the summary above is their sum. */
   scenarios?: { name: string; summary: Summary }[];
   /** Virtual-user runs: requests by task, user type and phase, checks, counters and script errors. */

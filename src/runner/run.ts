@@ -76,13 +76,14 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
   const startUs = clock.nowUs();
   const startEpochMs = clock.epochMsAt(startUs);
   const thresholds = new ThresholdWatch(plan);
-  const recorder = new Recorder(startUs, startEpochMs, (sample) => {
+  const onSecond = (sample: SecondSample): void => {
     // Seconds closed as the run ends (the last one partial) are for the result only: live listeners are done by then.
     if (finished) return;
     options.onSecond?.(sample);
     // Deferred: finishing publishes the remaining seconds itself, which must not happen in the middle of this publication.
     if (thresholds.failsSecond(sample)) clock.setImmediate(() => finish('threshold'));
-  });
+  };
+  const recorder = new Recorder(startUs, startEpochMs, onSecond, plan.warmupMs);
   const durationUs = plan.executor.durationMs * 1000;
   const timeoutUs = plan.timeoutMs * 1000;
 
@@ -103,7 +104,7 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
       observer?.onResponse(intendedUs, sentUs, doneUs, status);
     },
     onFailure: (intendedUs, sentUs, doneUs, cause: ErrorCause) => {
-      recorder.recordFailure(doneUs, cause);
+      recorder.recordFailure(intendedUs, doneUs, cause);
       observer?.onFailure(intendedUs, sentUs, doneUs, cause);
     },
     onSlotFree: () => {
