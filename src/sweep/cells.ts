@@ -1,3 +1,4 @@
+import { ARRIVAL_EXECUTOR_TYPES, isArrivalName } from '../plan/arrival.js';
 import { seededRandom } from '../schedule/random.js';
 import type { GridValue } from './definition.js';
 import { GRID_PLACEHOLDER, type GridKeyKind } from './grid-keys.js';
@@ -72,14 +73,6 @@ export function runSeed(studySeed: number, run: Pick<CellRun, 'cell' | 'repeat'>
   return hash;
 }
 
-const ARRIVAL_TYPES: Record<string, string> = {
-  constant: 'constant-arrival-rate',
-  uniform: 'constant-arrival-rate',
-  poisson: 'poisson-arrival-rate',
-  bucket: 'bucket-rate',
-};
-export const ARRIVAL_NAMES = Object.keys(ARRIVAL_TYPES);
-
 type Data = Record<string, unknown>;
 const isData = (value: unknown): value is Data => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -95,7 +88,7 @@ function setPath(data: Data, path: readonly string[], value: unknown): void {
 
 /** The executor with another arrival schedule: its rate and duration kept, the fields of the old schedule dropped. */
 function withArrival(executor: Data, arrival: string): Data {
-  const type = ARRIVAL_TYPES[arrival] ?? arrival;
+  const type = isArrivalName(arrival) ? ARRIVAL_EXECUTOR_TYPES[arrival] : arrival;
   const kept: Data = { type, ratePerSec: executor.ratePerSec, durationMs: executor.durationMs };
   if (type === 'bucket-rate' && executor.bucketMs !== undefined) kept.bucketMs = executor.bucketMs;
   if (type === 'poisson-arrival-rate' && executor.seed !== undefined) kept.seed = executor.seed;

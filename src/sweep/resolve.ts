@@ -2,7 +2,8 @@ import { basename, dirname, extname, resolve as resolvePath } from 'node:path';
 import { formatIssues, PlanError, PlanFileError, readPlanFile, validatePlan, type Plan } from '../plan/index.js';
 import { longestDurationMs } from '../plan/schema.js';
 import { freshSeed } from '../schedule/random.js';
-import { ARRIVAL_NAMES, cellPlanData, cellsOf, describeCell, runOrder, runSeed, type Cell, type CellRun, type GridKey } from './cells.js';
+import { ARRIVAL_NAMES, isArrivalName } from '../plan/arrival.js';
+import { cellPlanData, cellsOf, describeCell, runOrder, runSeed, type Cell, type CellRun, type GridKey } from './cells.js';
 import { sweepSchema, valuesOf, type SweepDefinition } from './definition.js';
 import { classifyGridKey, placeholdersIn } from './grid-keys.js';
 
@@ -64,16 +65,13 @@ export function resolveSweep(input: unknown, options: ResolveOptions = {}): Reso
   }
   const arrival = keys.find((key) => key.kind.kind === 'shortcut' && key.kind.name === 'arrival');
   for (const value of arrival?.values ?? []) {
-    if (!ARRIVAL_NAMES.includes(String(value))) problems.push(`grid.arrival: "${String(value)}" is not an arrival schedule (${ARRIVAL_NAMES.join(', ')})`);
+    if (!isArrivalName(value)) problems.push(`grid.arrival: "${String(value)}" is not an arrival schedule (${ARRIVAL_NAMES.join(', ')})`);
   }
   const named = (key: string, path: string): void => {
     if (!(key in definition.grid)) problems.push(`${path}: "${key}" is not a grid key (${Object.keys(definition.grid).join(', ')})`);
   };
   if (definition.plots?.slowdownBy !== undefined) named(definition.plots.slowdownBy, 'plots.slowdownBy');
   definition.plots?.heatmap?.forEach((key, index) => named(key, `plots.heatmap[${index}]`));
-  if (definition.warmupMs !== undefined && definition.durationMs !== undefined && definition.warmupMs >= definition.durationMs) {
-    problems.push(`warmupMs: ${definition.warmupMs} ms leaves nothing of the ${definition.durationMs} ms cell to measure`);
-  }
   if (problems.length > 0) throw new SweepError(problems, options.file);
   const seed = definition.seed ?? options.seed ?? freshSeed();
   const cells = cellsOf(keys);
