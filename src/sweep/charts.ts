@@ -50,10 +50,13 @@ function linesSpec(keys: readonly string[], rows: readonly SweepRow[], x: string
   const [color, column] = keys.filter((key) => key !== x);
   const data = dataOf(keys, rows);
   const encoding: Record<string, unknown> = {
-    x: { field: fieldOf(keys, x), type: isNumeric(rows, x) ? 'quantitative' : 'ordinal', title: x, ...(isNumeric(rows, x) ? { scale: { zero: false } } : {}) },
+    // Ticks at the grid's own values: they are what was measured.
+    x: isNumeric(rows, x)
+      ? { field: fieldOf(keys, x), type: 'quantitative', title: x, scale: { zero: false }, axis: { values: [...new Set(rows.map((row) => row.params[x]))] } }
+      : { field: fieldOf(keys, x), type: 'ordinal', title: x },
     y: { field: 'value', type: 'quantitative', title: yTitle },
     ...(color ? { color: { field: fieldOf(keys, color), type: 'nominal', title: color } } : {}),
-    ...(measures.length > 1 ? { strokeDash: { field: 'measure', type: 'nominal', title: 'measure', sort: measures.map((measure) => measure.title) } } : {}),
+    ...(measures.length > 1 ? { strokeDash: { field: 'measure', type: 'nominal', title: 'measure', sort: measures.map((measure) => measure.title), legend: { symbolType: 'stroke' } } } : {}),
     tooltip: [...keys.map((key) => ({ field: fieldOf(keys, key), title: key })), { field: 'measure' }, { field: 'value', type: 'quantitative' }],
   };
   const transform = [
