@@ -1,6 +1,7 @@
 import type { Histogram } from 'hdr-histogram-js';
 import { CAUSE_INDEX, ERROR_CAUSES, countsByCause, type ErrorCause } from './causes.js';
 import { createHistogram, encodeHistogram, recordUs, secondLatencyMs } from './histogram.js';
+import { NO_SERVICE_TIME } from './slowdown.js';
 import { Tally, type DropReason } from './tally.js';
 
 export type { DropReason, RecorderTotals } from './tally.js';
@@ -78,10 +79,11 @@ export class Recorder {
     this.tallyOf(intendedUs).countSent(nowUs - intendedUs);
   }
 
-  recordResponse(intendedUs: number, sentUs: number, doneUs: number, status: number): void {
+  /** `serviceUs`: the service time the answer carried, or NO_SERVICE_TIME. */
+  recordResponse(intendedUs: number, sentUs: number, doneUs: number, status: number, serviceUs = NO_SERVICE_TIME): void {
     if (doneUs >= this.nextSecondUs) this.closeSecondsBefore(doneUs);
     recordUs(this.secondLatency, doneUs - intendedUs);
-    const cause = this.tallyOf(intendedUs).countResponse(doneUs - intendedUs, doneUs - sentUs, status);
+    const cause = this.tallyOf(intendedUs).countResponse(doneUs - intendedUs, doneUs - sentUs, status, serviceUs);
     if (cause === undefined) this.secondCompleted++;
     else this.countSecondFailure(cause);
   }

@@ -1,6 +1,7 @@
 import type { Histogram } from 'hdr-histogram-js';
 import { CAUSE_INDEX, ERROR_CAUSES, NO_STATUS, causeOfStatus, countsByCause, type ErrorCause } from './causes.js';
 import { createHistogram, recordUs } from './histogram.js';
+import { createSlowdownHistogram, recordSlowdown } from './slowdown.js';
 
 /** Why requests were dropped: each names a limit of the generator, not of the target. */
 export type DropReason = 'queueFull' | 'lateBatch' | 'unsentAtEnd';
@@ -21,6 +22,10 @@ export interface TallyState {
   readonly corrected: Histogram;
   readonly uncorrected: Histogram;
   readonly scheduleLag: Histogram;
+  /** Latency ÷ service time of the answers that carried a service time (SLOWDOWN_SCALE). */
+  readonly slowdown: Histogram;
+  /** The service times those answers carried, µs. */
+  readonly serviceTime: Histogram;
 }
 
 const MAX_STATUS = 1000;
@@ -36,6 +41,8 @@ export class Tally implements TallyState {
   readonly uncorrected = createHistogram();
   /** Actual − intended send time: queueing in the generator plus its own lateness. */
   readonly scheduleLag = createHistogram();
+  readonly slowdown = createSlowdownHistogram();
+  readonly serviceTime = createHistogram();
 
   private sent = 0;
   private completed = 0;
@@ -50,10 +57,17 @@ export class Tally implements TallyState {
     recordUs(this.scheduleLag, lagUs);
   }
 
-  /** Records an answer; returns why it failed (a 4xx/5xx status), or undefined when it completed. */
-  countResponse(correctedUs: number, uncorrectedUs: number, status: number): ErrorCause | undefined {
+  /**
+   * Records an answer, and its slowdown when it carried a service time (`serviceUs` > 0; a service
+   * time of 0 has no finite slowdown); returns why it failed (a 4xx/5xx status), or undefined.
+   */
+  countResponse(correctedUs: number, uncorrectedUs: number, status: number, serviceUs: number): ErrorCause | undefined {
     recordUs(this.corrected, correctedUs);
     recordUs(this.uncorrected, uncorrectedUs);
+    if (serviceUs > 0) {
+      recordUs(this.serviceTime, serviceUs);
+      recordSlowdown(this.slowdown, correctedUs, serviceUs);
+    }
     if (status !== NO_STATUS) this.statusCounts[status < MAX_STATUS ? status : 0]!++;
     const cause = causeOfStatus(status);
     if (cause === undefined) this.completed++;

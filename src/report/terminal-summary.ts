@@ -5,7 +5,7 @@ import { splitDurationMs } from '../result/warmup.js';
 import { NO_COLORS, type Palette } from './color.js';
 import { breakdownLines } from './breakdown-table.js';
 import { scenarioLines } from './scenario-table.js';
-import { formatCount, formatMs, formatRate, formatThresholdValue, table } from './format.js';
+import { formatCount, formatMs, formatRate, formatRatio, formatThresholdValue, table } from './format.js';
 
 export function describeExecutor(executor: Executor): string {
   const seconds = `${executor.durationMs / 1000}s`;
@@ -67,6 +67,7 @@ export function renderSummary(result: RunResult, palette: Palette = NO_COLORS): 
     ]),
   );
   if (!closedModel) lines.push(`  schedule lag   p50 ${formatMs(scheduleLagMs.p50)}   p99 ${formatMs(scheduleLagMs.p99)}   max ${formatMs(scheduleLagMs.max)}`);
+  lines.push(...slowdownLines(result));
   const errors = Object.entries(summary.errors);
   lines.push('');
   lines.push(`  errors      ${errors.length === 0 ? 'none' : errors.map(([cause, count]) => `${cause} ${formatCount(count)}`).join('   ')}`);
@@ -87,6 +88,15 @@ export function renderSummary(result: RunResult, palette: Palette = NO_COLORS): 
   for (const warning of summary.warnings) lines.push(palette.yellow(`  warning: ${warning}`));
   lines.push(...thresholdLines(result, palette));
   return lines;
+}
+
+/** Latency ÷ service time, when answers carried their service time. */
+function slowdownLines({ summary: { slowdown, serviceTimeMs } }: RunResult): string[] {
+  if (!slowdown || !serviceTimeMs) return [];
+  return [
+    `  slowdown    p50 ${formatRatio(slowdown.p50)}   p90 ${formatRatio(slowdown.p90)}   p99 ${formatRatio(slowdown.p99)}   mean ${formatRatio(slowdown.mean)}   (latency ÷ service time, ${formatCount(slowdown.count)} answers)`,
+    `  service time   p50 ${formatMs(serviceTimeMs.p50)}   p99 ${formatMs(serviceTimeMs.p99)}   mean ${formatMs(serviceTimeMs.mean)}   (the target's own Server-Timing)`,
+  ];
 }
 
 /** What the warm-up held, which every number above leaves out. */

@@ -1,6 +1,7 @@
 import { targetRateOf } from '../cluster/shard.js';
 import type { GeneratorHealth } from '../metrics/generator-monitor.js';
-import { decodeHistogram, encodeHistogram } from '../metrics/histogram.js';
+import { createHistogram, decodeHistogram, encodeHistogram } from '../metrics/histogram.js';
+import { createSlowdownHistogram } from '../metrics/slowdown.js';
 import type { RecorderTotals, TallyState } from '../metrics/tally.js';
 import type { Plan } from '../plan/schema.js';
 import { VERSION } from '../version.js';
@@ -44,17 +45,21 @@ export function stateOfCheckpoint(checkpoint: RunCheckpoint): RecordedState {
 
 const encodedTally = (tally: TallyState): EncodedTally => ({ totals: tally.totals(), histograms: encodedHistograms(tally) });
 
-const decodedTally = (encoded: EncodedTally): TallyState => ({
-  totals: () => encoded.totals,
-  corrected: decodeHistogram(encoded.histograms.corrected),
-  uncorrected: decodeHistogram(encoded.histograms.uncorrected),
-  scheduleLag: decodeHistogram(encoded.histograms.scheduleLag),
+const decodedTally = ({ totals, histograms }: EncodedTally): TallyState => ({
+  totals: () => totals,
+  corrected: decodeHistogram(histograms.corrected),
+  uncorrected: decodeHistogram(histograms.uncorrected),
+  scheduleLag: decodeHistogram(histograms.scheduleLag),
+  slowdown: histograms.slowdown === undefined ? createSlowdownHistogram() : decodeHistogram(histograms.slowdown, createSlowdownHistogram),
+  serviceTime: histograms.serviceTime === undefined ? createHistogram() : decodeHistogram(histograms.serviceTime),
 });
 
-export const encodedHistograms = (tally: TallyState): EncodedHistograms => ({
+/** The histograms encoded; slowdown and service time only when some answer carried a service time. */
+export const encodedHistograms = (tally: Omit<TallyState, 'totals'>): EncodedHistograms => ({
   corrected: encodeHistogram(tally.corrected),
   uncorrected: encodeHistogram(tally.uncorrected),
   scheduleLag: encodeHistogram(tally.scheduleLag),
+  ...(tally.serviceTime.totalCount > 0 ? { slowdown: encodeHistogram(tally.slowdown), serviceTime: encodeHistogram(tally.serviceTime) } : {}),
 });
 
 export interface RecordedRun {
@@ -94,4 +99,11 @@ export function resultFromRecorder(run: RecordedRun): RunResult {
   };
 }
 
-const tallyParts = (tally: TallyState) => ({ totals: tally.totals(), corrected: tally.corrected, uncorrected: tally.uncorrected, scheduleLag: tally.scheduleLag });
+const tallyParts = (tally: TallyState) => ({
+  totals: tally.totals(),
+  corrected: tally.corrected,
+  uncorrected: tally.uncorrected,
+  scheduleLag: tally.scheduleLag,
+  slowdown: tally.slowdown,
+  serviceTime: tally.serviceTime,
+});

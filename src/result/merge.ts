@@ -1,9 +1,10 @@
 import { shardLabel, targetRateOf, type Shard } from '../cluster/shard.js';
 import type { GeneratorHealth } from '../metrics/generator-monitor.js';
-import { encodeHistogram } from '../metrics/histogram.js';
+import { createSlowdownHistogram } from '../metrics/slowdown.js';
 import type { DropReason } from '../metrics/recorder.js';
 import type { Plan } from '../plan/schema.js';
 import { VERSION } from '../version.js';
+import { encodedHistograms } from './from-recorder.js';
 import { mergeBreakdowns } from './merge-breakdown.js';
 import { bottleneckWarnings, nameOfSource, type NamedSource } from './bottleneck.js';
 import { sumCounts, sumHistograms } from './merge-parts.js';
@@ -110,6 +111,9 @@ function mergeParts(parts: readonly SummaryPart[], shared: Pick<SummaryInput, 'd
   const corrected = sumHistograms(parts.map((part) => part.histograms.corrected));
   const uncorrected = sumHistograms(parts.map((part) => part.histograms.uncorrected));
   const scheduleLag = sumHistograms(parts.map((part) => part.histograms.scheduleLag));
+  const present = (encoded: (string | undefined)[]): string[] => encoded.filter((text) => text !== undefined);
+  const slowdown = sumHistograms(present(parts.map((part) => part.histograms.slowdown)), createSlowdownHistogram);
+  const serviceTime = sumHistograms(present(parts.map((part) => part.histograms.serviceTime)));
   const summary = summarize({
     ...shared,
     totals: {
@@ -124,9 +128,11 @@ function mergeParts(parts: readonly SummaryPart[], shared: Pick<SummaryInput, 'd
     corrected,
     uncorrected,
     scheduleLag,
+    slowdown,
+    serviceTime,
     interrupted: total('interrupted'),
   });
-  return { summary, histograms: { corrected: encodeHistogram(corrected), uncorrected: encodeHistogram(uncorrected), scheduleLag: encodeHistogram(scheduleLag) } };
+  return { summary, histograms: encodedHistograms({ corrected, uncorrected, scheduleLag, slowdown, serviceTime }) };
 }
 
 /** Throws when the results cannot make one; returns the shard count when they are a complete set of shards. */

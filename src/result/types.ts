@@ -4,6 +4,7 @@ import type { BreakdownResult } from '../metrics/breakdown.js';
 import type { ErrorCause } from '../metrics/causes.js';
 import type { GeneratorHealth } from '../metrics/generator-monitor.js';
 import type { PercentilesMs } from '../metrics/histogram.js';
+import type { SlowdownStats } from '../metrics/slowdown.js';
 import type { DropReason, SecondSample } from '../metrics/recorder.js';
 import type { Plan } from '../plan/schema.js';
 
@@ -31,6 +32,13 @@ export interface Summary {
   };
   latencyMs: { corrected: PercentilesMs; uncorrected: PercentilesMs };
   scheduleLagMs: { p50: number; p99: number; max: number };
+  /**
+   * End-to-end slowdown: each answer's corrected latency ÷ the service time it carried (Server-Timing's
+   * dur, or gRPC's server-timing trailer), a ratio. Absent when no answer carried a service time.
+   */
+  slowdown?: SlowdownStats;
+  /** The service times those answers carried; absent with `slowdown`. */
+  serviceTimeMs?: { p50: number; p99: number; mean: number };
   errors: Partial<Record<ErrorCause, number>>;
   statusCodes: Record<string, number>;
   generator: GeneratorHealth & { saturated: boolean };
@@ -70,6 +78,10 @@ export interface EncodedHistograms {
   corrected: string;
   uncorrected: string;
   scheduleLag: string;
+  /** Slowdowns in thousandths (SLOWDOWN_SCALE), present when some answer carried a service time. */
+  slowdown?: string;
+  /** The service times, µs, present with `slowdown`. */
+  serviceTime?: string;
 }
 
 /** A finished run as plain data: what every reporter, merge and comparison reads. */

@@ -99,9 +99,9 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
   const observer = options.onExchange;
   const listener: ExchangeListener = {
     onSent: (intendedUs, sentUs) => recorder.recordSent(sentUs, intendedUs),
-    onResponse: (intendedUs, sentUs, doneUs, status) => {
-      recorder.recordResponse(intendedUs, sentUs, doneUs, status);
-      observer?.onResponse(intendedUs, sentUs, doneUs, status);
+    onResponse: (intendedUs, sentUs, doneUs, status, serviceUs) => {
+      recorder.recordResponse(intendedUs, sentUs, doneUs, status, serviceUs);
+      observer?.onResponse(intendedUs, sentUs, doneUs, status, serviceUs);
     },
     onFailure: (intendedUs, sentUs, doneUs, cause: ErrorCause) => {
       recorder.recordFailure(intendedUs, doneUs, cause);
