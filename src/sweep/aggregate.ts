@@ -1,4 +1,5 @@
 import { percentilesMs } from '../metrics/histogram.js';
+import { createSlowdownHistogram, slowdownStats } from '../metrics/slowdown.js';
 import { csvText } from '../report/csv.js';
 import { sumHistograms } from '../result/merge-parts.js';
 import type { RunResult } from '../result/types.js';
@@ -86,26 +87,14 @@ export function measureCell(results: readonly RunResult[]): CellMeasures {
 
 type SlowdownMeasures = Pick<CellMeasures, 'slowdownMean' | 'slowdownP50' | 'slowdownP99' | 'serviceMeanMs'>;
 
-type WithSlowdown = RunResult & {
-  histograms: { slowdown?: string };
-  summary: { slowdown?: { p50: number; p90: number; p99: number; mean: number; count: number }; serviceTimeMs?: { p50: number; p99: number; mean: number } };
-};
-
-const slowdownPercentiles = percentilesMs;
-
-/** Slowdown from the repeats' slowdown histograms added together; the service time's mean weighted by the answers that carried one. */
-function slowdownOf(all: readonly RunResult[]): SlowdownMeasures {
-  const carrying = (all as WithSlowdown[]).filter((result) => result.histograms.slowdown !== undefined && result.summary.slowdown !== undefined);
-  if (carrying.length === 0) return {};
-  const slowdown = slowdownPercentiles(sumHistograms(carrying.map((result) => result.histograms.slowdown!)));
-  const answers = carrying.reduce((sum, result) => sum + result.summary.slowdown!.count, 0);
-  const serviceMs = carrying.reduce((sum, result) => sum + (result.summary.serviceTimeMs?.mean ?? 0) * result.summary.slowdown!.count, 0);
-  return {
-    slowdownMean: round(slowdown.mean),
-    slowdownP50: round(slowdown.p50),
-    slowdownP99: round(slowdown.p99),
-    ...(answers > 0 ? { serviceMeanMs: round(serviceMs / answers) } : {}),
-  };
+/** Slowdown and service time from the repeats' histograms added together; nothing when no answer carried a service time. */
+function slowdownOf(results: readonly RunResult[]): SlowdownMeasures {
+  const slowdowns = results.flatMap((result) => result.histograms.slowdown ?? []);
+  if (slowdowns.length === 0) return {};
+  const slowdown = slowdownStats(sumHistograms(slowdowns, createSlowdownHistogram));
+  if (slowdown.count === 0) return {};
+  const service = percentilesMs(sumHistograms(results.flatMap((result) => result.histograms.serviceTime ?? [])));
+  return { slowdownMean: slowdown.mean, slowdownP50: slowdown.p50, slowdownP99: slowdown.p99, serviceMeanMs: service.mean };
 }
 
 /** results.csv: the grid keys as named in the sweep file, then the measures; a measure a cell lacks is an empty field. */

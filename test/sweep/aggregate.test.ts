@@ -46,6 +46,20 @@ describe('measureCell', () => {
   });
 });
 
+describe('measureCell: slowdown', () => {
+  test('slowdown and service time come from the repeats’ histograms added together', () => {
+    const quick = syntheticRunResult({ seconds: [{ latenciesUs: Array.from({ length: 100 }, () => 2000), serviceUs: 1000 }] });
+    const queued = syntheticRunResult({ seconds: [{ latenciesUs: Array.from({ length: 100 }, () => 10_000), serviceUs: 1000 }] });
+    const cell = measureCell([quick, queued]);
+    // Within the histograms' 3 significant digits.
+    const near = (actual: number | undefined, expected: number): void => assert.ok(Math.abs(actual! - expected) <= expected / 1000, `${actual} ≈ ${expected}`);
+    near(cell.slowdownP50, 2);
+    near(cell.slowdownP99, 10);
+    near(cell.slowdownMean, 6);
+    assert.equal(cell.serviceMeanMs, 1);
+  });
+});
+
 describe('tInterval95', () => {
   test('uses t for few repeats and approaches the normal for many', () => {
     assert.equal(tQuantile975(1), 12.706);

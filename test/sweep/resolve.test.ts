@@ -129,7 +129,7 @@ describe('bad sweeps: every problem with its path', () => {
       'cell connections=4 rate=-1 spinMs=1: plan.executor.ratePerSec: Too small: expected number to be >0',
       'cell connections=0 rate=-1 spinMs=1: plan.connections: Too small: expected number to be >=1',
     ]);
-    assert.deepEqual(problemsOf({ plan: { ...WORKER_PLAN, timeoutMs: 'soon' }, grid: { spinMs: [1, 2] } }), [
+    assert.deepEqual(problemsOf({ plan: { ...WORKER_PLAN, timeoutMs: 'soon' }, grid: { spinMs: [1, 2] }, order: 'fixed' }), [
       'cell spinMs=1: plan.timeoutMs: must be a number of milliseconds or a duration such as "500ms", "30s" or "2m"',
     ]);
   });
