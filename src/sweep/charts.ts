@@ -56,7 +56,7 @@ function linesSpec(keys: readonly string[], rows: readonly SweepRow[], x: string
       : { field: fieldOf(keys, x), type: 'ordinal', title: x },
     y: { field: 'value', type: 'quantitative', title: yTitle },
     ...(color ? { color: { field: fieldOf(keys, color), type: 'nominal', title: color } } : {}),
-    ...(measures.length > 1 ? { strokeDash: { field: 'measure', type: 'nominal', title: 'measure', sort: measures.map((measure) => measure.title), legend: { symbolType: 'stroke' } } } : {}),
+    ...(measures.length > 1 ? { strokeDash: { field: 'measure', type: 'nominal', title: 'measure', sort: measures.map((measure) => measure.title), legend: { symbolType: 'stroke', symbolStrokeColor: '#334155', symbolStrokeWidth: 1.5 } } } : {}),
     tooltip: [...keys.map((key) => ({ field: fieldOf(keys, key), title: key })), { field: 'measure' }, { field: 'value', type: 'quantitative' }],
   };
   const transform = [
