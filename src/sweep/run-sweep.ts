@@ -13,6 +13,9 @@ export interface SweepProgress {
   run: PlannedRun;
   position: number;
   total: number;
+  /** Cells in the grid and runs of each: the run is repeat `run.repeat` of `repeats` of cell `run.cell.index + 1` of `cells`. */
+  cells: number;
+  repeats: number;
   /** The study's time still to go from this point, ms: the sending and pauses ahead, plus each run's overhead as measured so far. */
   leftMs: number;
 }
@@ -70,7 +73,15 @@ export async function runSweep(definition: unknown, options: SweepOptions = {}):
   let interrupted = false;
   try {
     for (const [index, run] of resolved.runs.entries()) {
-      const progress = (event: SweepProgress['event']): void => options.onProgress?.({ event, run, position: index + 1, total: resolved.runs.length, leftMs: study.leftMs(index, results) });
+      const progress = (event: SweepProgress['event']): void => options.onProgress?.({
+          event,
+          run,
+          position: index + 1,
+          total: resolved.runs.length,
+          cells: resolved.cells.length,
+          repeats: resolved.definition.repeats,
+          leftMs: study.leftMs(index, results),
+        });
       if (results.has(run.file)) {
         progress('skipped');
         continue;

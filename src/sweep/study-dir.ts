@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { arch, cpus, hostname, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { readResult } from '../result/io.js';
@@ -11,6 +11,7 @@ import { SweepError, type ResolvedSweep } from './resolve.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_SCHEMA = 'salvo.sweep/v1';
+const PARTIAL_SUFFIX = '.partial';
 
 /** The study directory's record of what ran where: enough to resume it, plot it and repeat it. */
 export interface SweepManifest {
@@ -60,7 +61,7 @@ export function studyFingerprint(sweep: ResolvedSweep): string {
  * a study killed mid-write leaves the old file or the new one, never half of one.
  */
 export async function writeAtomically(path: string, text: string): Promise<void> {
-  const temporary = `${path}.${process.pid}.partial`;
+  const temporary = `${path}.${process.pid}${PARTIAL_SUFFIX}`;
   await writeFile(temporary, text);
   await rename(temporary, path);
 }
@@ -87,12 +88,14 @@ export function finishedFiles(dir: string): Set<string> {
   return new Set(readdirSync(dir).filter((file) => file.endsWith('.json') && file !== MANIFEST_FILE));
 }
 
+/** Makes the directory; a file a killed study was writing when it died is removed (its run had not finished, so it runs again). */
 export async function prepareStudyDir(dir: string): Promise<void> {
   try {
     await mkdir(dir, { recursive: true });
   } catch (error) {
     throw new SweepError([`cannot make the study directory ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
   }
+  for (const file of readdirSync(dir)) if (file.endsWith(PARTIAL_SUFFIX)) await rm(join(dir, file), { force: true });
 }
 
 /** Each finished run's result, read back from its file. */

@@ -1,3 +1,4 @@
+import { htmlHead } from '../report/html/document.js';
 import { escapeHtml } from '../report/html/escape.js';
 import { REPORT_CSS } from '../report/html/styles.js';
 import { formatMs } from '../report/format.js';
@@ -49,15 +50,7 @@ function rowsTableHtml(keys: readonly string[], rows: readonly SweepRow[]): stri
 /** The study as one self-contained HTML page: its plots as inline SVG and its rows as in results.csv. */
 export function renderStudyReport(manifest: SweepManifest, rows: readonly SweepRow[], plots: readonly { chart: StudyChart; svg: string }[]): string {
   const keys = Object.keys(manifest.grid);
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">
-<title>${escapeHtml(`salvo study: ${manifest.name}`)}</title>
-<style>${REPORT_CSS}${STUDY_CSS}</style>
-</head>
+  return `${htmlHead(`salvo study: ${manifest.name}`, CONTENT_SECURITY_POLICY, REPORT_CSS + STUDY_CSS)}
 <body>
 ${headerHtml(manifest, rows)}
 <h2>Plots</h2>

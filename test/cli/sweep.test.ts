@@ -112,7 +112,7 @@ describe('salvo sweep against a gRPC worker', () => {
     child.kill('SIGINT');
     const [status] = await exited;
     assert.equal(status, 130, `${stdout}\n${stderr}`);
-    assert.match(stdout, /^\[1\/8\] rate=\d+ arrival=(uniform|poisson) spinMs=1 · repeat [12] · \d+s left$/m);
+    assert.match(stdout, /^\[1\/8\] cell [1-4]\/4 rate=\d+ arrival=(uniform|poisson) spinMs=1 · repeat [12]\/2 · \d+s left$/m);
     assert.match(stdout, /interrupted: 2 of 8 runs done; run the same command again to resume/);
     const files = readdirSync(outDir);
     assert.deepEqual(files.filter((name) => name.includes('.partial')), [], 'no half-written file');
@@ -123,12 +123,15 @@ describe('salvo sweep against a gRPC worker', () => {
     assert.deepEqual(files.filter((name) => name.endsWith('.r1.json') || name.endsWith('.r2.json')).sort(), [...finished].sort());
     const before = new Map(finished.map((name) => [name, statSync(join(outDir, name)).mtimeMs]));
 
+    // What a study killed mid-write leaves: never read as a run, removed on resume.
+    writeFileSync(join(outDir, 'rate-20_arrival-poisson_spinMs-1.r1.json.999.partial'), '{"schema": "salvo.res');
     const resumed = salvo('sweep', file, '--out-dir', outDir);
     assert.equal(resumed.status, 0, resumed.stderr);
     assert.match(resumed.stdout, /resuming .*: 2 runs already done there are skipped/);
     assert.match(resumed.stdout, /done: 8 runs \(6 now, 2 before\), 4 cells/);
     assert.doesNotMatch(resumed.stdout, /^\[[12]\/8\]/m, 'the finished runs are not run again');
     for (const [name, mtimeMs] of before) assert.equal(statSync(join(outDir, name)).mtimeMs, mtimeMs, `${name} untouched`);
+    assert.deepEqual(readdirSync(outDir).filter((name) => name.includes('.partial')), []);
     const complete = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8')) as SweepManifest;
     assert.equal(complete.state, 'complete');
     assert.equal(complete.seed, manifest.seed);

@@ -1,18 +1,16 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { test } from 'node:test';
-import { chromium } from 'playwright-core';
+import { skipWithoutChromium, withOfflinePage } from '../support/chromium.js';
 import { runSweep } from '../../src/sweep/run-sweep.js';
 import { startHttpTarget } from '../../src/targets/http-server.js';
 
-const CHROMIUM = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/', import.meta.url));
 
-test('the study report shows every plot and the rows in headless Chromium, offline and without errors', { skip: existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}: apt-get install chromium` }, async () => {
+test('the study report shows every plot and the rows in headless Chromium, offline and without errors', { skip: skipWithoutChromium }, async () => {
   // A small real study: /spin/:ms answers with Server-Timing, so the slowdown plot has data when the run records it.
   const target = await startHttpTarget();
   const dir = await mkdtemp(join(tmpdir(), 'salvo-study-'));
@@ -34,45 +32,26 @@ test('the study report shows every plot and the rows in headless Chromium, offli
   assert.deepEqual(html.match(/\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?\/\//gi), null, 'nothing is loaded from elsewhere');
   await mkdir(ARTIFACTS, { recursive: true });
 
-  const userDataDir = await mkdtemp(join(tmpdir(), 'salvo-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
   try {
-    const attempted: string[] = [];
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith('file:')) return route.continue();
-      attempted.push(url);
-      return route.abort();
-    });
-    const page = context.pages()[0] ?? (await context.newPage());
-    const problems: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
-    await page.goto(pathToFileURL(join(dir, 'report.html')).href);
+    await withOfflinePage(async ({ page, attempted, consoleErrors, pageErrors }) => {
+      await page.goto(pathToFileURL(join(dir, 'report.html')).href);
 
-    const plots = await page.locator('[data-plot]').evaluateAll((figures) => figures.map((figure) => figure.getAttribute('data-plot')));
-    assert.ok(['latency', 'success-rate', 'heatmap'].every((id) => plots.includes(id)), plots.join(', '));
-    for (const id of plots) {
-      const figure = page.locator(`[data-plot="${id}"] svg`);
-      const box = await figure.boundingBox();
-      assert.ok(box && box.width > 200 && box.height > 100, `${id} is drawn at ${JSON.stringify(box)}`);
-      const marks = await page.locator(`[data-plot="${id}"] svg path, [data-plot="${id}"] svg text`).count();
-      assert.ok(marks > 10, `${id} has ${marks} marks`);
-    }
-    assert.equal(await page.locator('#rows tbody tr').count(), 8);
-    await page.screenshot({ path: join(ARTIFACTS, 'study-report.png'), fullPage: true });
-    assert.deepEqual(attempted, [], 'the report requested nothing from the network');
-    assert.deepEqual(problems, []);
+      const plots = await page.locator('[data-plot]').evaluateAll((figures) => figures.map((figure) => figure.getAttribute('data-plot')));
+      assert.ok(['latency', 'success-rate', 'heatmap'].every((id) => plots.includes(id)), plots.join(', '));
+      for (const id of plots) {
+        const figure = page.locator(`[data-plot="${id}"] svg`);
+        const box = await figure.boundingBox();
+        assert.ok(box && box.width > 200 && box.height > 100, `${id} is drawn at ${JSON.stringify(box)}`);
+        const marks = await page.locator(`[data-plot="${id}"] svg path, [data-plot="${id}"] svg text`).count();
+        assert.ok(marks > 10, `${id} has ${marks} marks`);
+      }
+      assert.equal(await page.locator('#rows tbody tr').count(), 8);
+      await page.screenshot({ path: join(ARTIFACTS, 'study-report.png'), fullPage: true });
+      assert.deepEqual(attempted, [], 'the report requested nothing from the network');
+      assert.deepEqual(pageErrors, []);
+      assert.deepEqual(consoleErrors, []);
+    });
   } finally {
-    await context.close();
-    await rm(userDataDir, { recursive: true, force: true });
     await rm(dir, { recursive: true, force: true });
   }
 });

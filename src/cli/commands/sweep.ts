@@ -120,7 +120,7 @@ async function printDryRun(fresh: ResolvedSweep, definition: unknown, options: {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-/** One line per run as it starts: k of n, its cell and repeat, and the time the study has left. */
+/** One line per run as it starts: run k of n in the study's order, its cell (of the grid's cells) and repeat, and the time the study has left. */
 class ProgressLines {
   private skipped = 0;
 
@@ -129,7 +129,7 @@ class ProgressLines {
     private readonly outDir: string,
   ) {}
 
-  onProgress({ event, run, position, total, leftMs }: SweepProgress): void {
+  onProgress({ event, run, position, total, cells, repeats, leftMs }: SweepProgress): void {
     if (this.quiet) return;
     if (event === 'skipped') {
       this.skipped++;
@@ -140,6 +140,6 @@ class ProgressLines {
       process.stdout.write(`resuming ${this.outDir}: ${this.skipped} runs already done there are skipped\n`);
       this.skipped = 0;
     }
-    process.stdout.write(`[${position}/${total}] ${describeCell(run.cell)} · repeat ${run.repeat} · ${formatTimeLeft(leftMs)} left\n`);
+    process.stdout.write(`[${position}/${total}] cell ${run.cell.index + 1}/${cells} ${describeCell(run.cell)} · repeat ${run.repeat}/${repeats} · ${formatTimeLeft(leftMs)} left\n`);
   }
 }
