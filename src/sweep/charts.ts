@@ -4,9 +4,9 @@ import type { SweepRow } from './aggregate.js';
 import type { GridValue } from './definition.js';
 
 // Vega-Lite, drawn by Vega's headless SVG renderer: a declarative grammar in which a faceted line
-// chart or a heatmap is a few lines of spec, with about a third of ECharts' install size (23 MB with
-// its d3 parts vs 67 MB for echarts + zrender); rendering a study's few plots takes about as long with
-// either (bench/README.md). vega-lite stays below 6.2, whose CLI's yargs needs Node 20.19.
+// chart or a heatmap is a few lines of spec, at about a third of ECharts' install size (23 MB with its
+// d3 parts vs 67 MB for echarts + zrender); loading and drawing a study's plots take about as long with
+// either (measured in bench/README.md). vega-lite stays below 6.2, whose CLI's yargs needs Node 20.19.
 
 /** One plot of a study: a Vega-Lite spec, rendered to SVG without a browser. */
 export interface StudyChart {
