@@ -1,4 +1,4 @@
-import { targetRateOf } from '../cluster/shard.js';
+import { targetRateOf } from '../plan/shard.js';
 import type { GeneratorHealth } from '../metrics/generator-monitor.js';
 import { createHistogram, decodeHistogram, encodeHistogram } from '../metrics/histogram.js';
 import { createSlowdownHistogram } from '../metrics/slowdown.js';

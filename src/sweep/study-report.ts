@@ -1,7 +1,7 @@
 import { htmlHead } from '../report/html/document.js';
 import { escapeHtml } from '../report/html/escape.js';
 import { REPORT_CSS } from '../report/html/styles.js';
-import { formatMs } from '../report/format.js';
+import { formatMs } from '../units/format.js';
 import { MEASURE_COLUMNS, type SweepRow } from './aggregate.js';
 import type { StudyChart } from './charts.js';
 import type { SweepManifest } from './study-dir.js';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { PlanFileError, readPlanFile } from '../../plan/index.js';
-import { formatMs } from '../../report/format.js';
+import { formatMs } from '../../units/format.js';
 import { describeCell } from '../../sweep/cells.js';
 import { rebuildStudy } from '../../sweep/outputs.js';
 import { baseDirOf, resolveSweep, SweepError, type ResolvedSweep } from '../../sweep/resolve.js';
