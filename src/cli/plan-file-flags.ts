@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { parseStartAt, StartAtError } from '../time/start-at.js';
 import { readPlanFile, validatePlanFile, type Plan } from '../plan/index.js';
+import { VU_EXECUTOR_TYPES } from '../plan/executors/index.js';
 import { ScenarioError } from '../scenario/from-definition.js';
 import { loadScenarioModule } from '../scenario/load-scenario.js';
 import { ARRIVAL_EXECUTOR_TYPES, canonicalArrival } from '../plan/arrival.js';
 import type { RunOptions } from '../plan/run-options.js';
 import { freshSeed } from '../schedule/random.js';
-import type { RunFlags } from './commands/run.js';
+import type { RunFlags } from './run-flags.js';
 import { CliError } from './exit-codes.js';
 import { scenarioFromFlag, scenarioOptionsFromFlags } from './scenario-flags.js';
 
@@ -43,7 +44,6 @@ const PLAN_FIELDS: Partial<Record<keyof RunFlags, [field: string, value: (flags:
   scenario: ['scenario', (flags) => scenarioFromFlag(flags.scenario!)],
 };
 
-const VU_TYPES = new Set(['constant-vus', 'ramping-vus', 'phases']);
 
 /** The flags the user typed, as opposed to commander's defaults. */
 export function explicitFlags(command: Command): Set<string> {
@@ -90,7 +90,7 @@ export function withFlags(data: Data, flags: RunFlags, explicit: ReadonlySet<str
   const executor = isData(plan.executor) ? plan.executor : {};
   if (set('vus')) {
     plan.executor = usersWithFlags(executor, flags, set);
-  } else if (VU_TYPES.has(String(executor.type))) {
+  } else if (VU_EXECUTOR_TYPES.includes(String(executor.type))) {
     if (set('duration')) plan.executor = usersWithFlags(executor, flags, set);
     if (set('seed')) plan.seed = flags.seed;
   } else {

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { decodeEscapes, EscapeError } from './escapes.js';
 import { parseThreshold, ThresholdSyntaxError, type Threshold } from './threshold.js';
-import { builtinOf, BUILTIN_PREFIX, unknownBuiltin } from '../scenario/builtin/index.js';
+import { builtinOptionsOf, BUILTIN_PREFIX, unknownBuiltin } from './builtin-scenarios.js';
 import { msField } from './duration.js';
 import { runOptionsSchema } from './run-options.js';
-import { EXECUTOR_KINDS, executorSchema, isVuExecutor, kindOf, mixesOf, targetRatePerSec, type VuExecutor } from './executors/index.js';
+import { executorSchema, isVuExecutor, kindOf, mixesOf, targetRatePerSec, VU_EXECUTOR_TYPES, type VuExecutor } from './executors/index.js';
 import { durationMs } from './executors/fields.js';
 import { duplicateNames, userTypeSchema } from './user-types.js';
 
@@ -140,8 +140,6 @@ export const targetSchema = z.preprocess((input, ctx) => {
   return input;
 }, targetFields);
 
-const VU_KINDS = EXECUTOR_KINDS.flatMap((kind) => ('users' in kind ? [kind.type] : [])).join(', ');
-
 /** Data files for virtual users: rows of a CSV (with a header line) or a JSON array. */
 const dataSetSchema = z.strictObject({
   file: z.string().min(1),
@@ -269,7 +267,7 @@ export const planSchema = planFields
     const loads = scenarioPlans(plan).map((load, index) => ({ ...load, ctx: index === 0 ? ctx : underPath(ctx, ['scenarios', load.name]) }));
     if (!loads.some((load) => isVuExecutor(load.plan.executor))) {
       for (const field of ['userTypes', 'scenario', 'scenarioOptions', 'data'] as const) {
-        if (plan[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `applies to virtual-user executors (${VU_KINDS}), not ${plan.executor.type}` });
+        if (plan[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `applies to virtual-user executors (${VU_EXECUTOR_TYPES.join(', ')}), not ${plan.executor.type}` });
       }
     }
     for (const repeated of duplicateNames(plan.userTypes ?? [])) ctx.addIssue({ code: 'custom', path: ['userTypes'], message: `user type "${repeated}" is defined twice` });
@@ -291,14 +289,14 @@ export const planSchema = planFields
   })
   // A built-in scenario's options are recorded with their defaults filled, like every other field of the plan.
   .transform((plan) => {
-    const builtin = plan.scenario === undefined ? undefined : builtinOf(plan.scenario);
+    const builtin = plan.scenario === undefined ? undefined : builtinOptionsOf(plan.scenario);
     const options = builtin?.options.safeParse(plan.scenarioOptions ?? {});
     return options?.success ? { ...plan, scenarioOptions: options.data as Record<string, unknown> } : plan;
   });
 
 /** A built-in scenario's options against its own schema, and the users it is made for against the executor's peak. */
 function checkBuiltinScenario(plan: PlanOutput, ctx: z.RefinementCtx): void {
-  const builtin = plan.scenario === undefined ? undefined : builtinOf(plan.scenario);
+  const builtin = plan.scenario === undefined ? undefined : builtinOptionsOf(plan.scenario);
   if (plan.scenario?.startsWith(BUILTIN_PREFIX) && !builtin) {
     ctx.addIssue({ code: 'custom', path: ['scenario'], message: unknownBuiltin(plan.scenario.slice(BUILTIN_PREFIX.length)) });
     return;

@@ -15,7 +15,8 @@ import { checked, DNS_LABEL, QUANTITY } from '../k8s-checks.js';
 import { parseCount, parseWholeMs } from '../units.js';
 import { addWriterOptions, requestedWriters } from '../writer-options.js';
 import { renderWorkerCommand } from './k8s-render-worker.js';
-import { planFromFlags, runCommand, type RunFlags } from './run.js';
+import type { RunFlags } from '../run-flags.js';
+import { planFromFlags, runCommand } from './run.js';
 
 interface ManifestFlags {
   shards: number;

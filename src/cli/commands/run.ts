@@ -4,8 +4,8 @@ import { parseShard, ShardSyntaxError, type Shard } from '../../plan/shard.js';
 import { parseStartAt, startAtRecord, StartAtError, waitUntil } from '../../time/start-at.js';
 import type { SecondSample } from '../../metrics/recorder.js';
 import { isPlanFile, isScenarioFile, validatePlan, type Plan, type PlanInput } from '../../plan/index.js';
-import { ARRIVAL_NAMES, canonicalArrival, type ArrivalName } from '../../plan/arrival.js';
-import { JIT_MODES, MAX_WORKERS, type JitMode } from '../../plan/run-options.js';
+import { ARRIVAL_NAMES, canonicalArrival } from '../../plan/arrival.js';
+import { JIT_MODES, MAX_WORKERS } from '../../plan/run-options.js';
 import { isVuExecutor } from '../../plan/executors/index.js';
 import { paletteFor } from '../../report/color.js';
 import { NdjsonExchangeLog } from '../../report/ndjson.js';
@@ -24,53 +24,8 @@ import { assertPlanFileExists, explicitFlags, flagsWithRunOptions, planFromFile,
 import { builtinOf } from '../../scenario/builtin/index.js';
 import { addScenarioFlags, scenarioFromFlag, scenarioOptionsFromFlags } from '../scenario-flags.js';
 import { parseCount, parseDuration, parseHeader, parseRate, parseWholeMs } from '../units.js';
+import type { RunFlags } from '../run-flags.js';
 import { addWriterOptions, requestedWriters } from '../writer-options.js';
-
-export interface RunFlags {
-  rate?: number;
-  duration: number;
-  warmup?: number;
-  arrival: ArrivalName;
-  bucket?: number;
-  seed?: number;
-  connections: number;
-  pipelining?: number;
-  timeout: number;
-  grace: number;
-  maxQueue: number;
-  method: string;
-  header: [string, string][];
-  body?: string;
-  bodyFile?: string;
-  probe: boolean;
-  quiet?: boolean;
-  threshold: string[];
-  abortOnFail?: boolean;
-  progress: number;
-  ndjson?: string;
-  ndjsonSample?: number;
-  insecure?: boolean;
-  ca?: string;
-  http2?: boolean;
-  streams?: number;
-  payload?: string;
-  expectDelimiter?: string;
-  expectBytes?: number;
-  proto?: string;
-  call?: string;
-  data?: string;
-  metadata: [string, string][];
-  deadline?: number;
-  shard?: Shard;
-  /** --start-at, epoch ms. */
-  startAt?: number;
-  vus?: number;
-  target?: string;
-  scenario?: string;
-  workers?: number | 'auto';
-  jit: JitMode;
-  coordinator?: { host: string; port: number };
-}
 
 const collect = <T>(value: T, previous: T[]): T[] => [...previous, value];
 

@@ -3,7 +3,8 @@ import { startGrpcWorker, WORKER_CALL, WORKER_PROTO } from '../../targets/grpc-w
 import { startHttpTarget } from '../../targets/http-server.js';
 import { startTcpEchoTarget } from '../../targets/tcp-echo.js';
 import { selfSignedCertificate } from '../../targets/tls.js';
-import { adjustSettingsProblems, MAX_APPS, SnapshotError, startServoFleet, type AdjustSettings } from '../../targets/servo-fleet/index.js';
+import { MAX_APPS } from '../../plan/servo-fleet-options.js';
+import { adjustSettingsProblems, SnapshotError, startServoFleet, type AdjustSettings } from '../../targets/servo-fleet/index.js';
 import { CliError } from '../exit-codes.js';
 import { parseCount, parsePort } from '../units.js';
 

@@ -11,7 +11,7 @@ import { poissonArrivalRate } from './poisson-arrival-rate.js';
 import { rampingArrivalRate } from './ramping-arrival-rate.js';
 import { rampingVus } from './ramping-vus.js';
 
-export type { ExecutorConfig, ExecutorKind, UsersOfKind, UsersWanted } from './kind.js';
+export type { ExecutorKind, UsersOfKind } from './kind.js';
 export { meanRateOf, requestsOfRamp, type RampStage, type RampingExecutor } from './ramping-arrival-rate.js';
 
 /** Every kind of executor, in the order the plan's JSON Schema lists them: a new kind is one more entry. */
@@ -45,6 +45,9 @@ export type Executor = z.output<typeof executorTypes>;
 export type ExecutorType = Executor['type'];
 /** The executors of the kinds that run virtual users. */
 export type VuExecutor = z.output<Extract<Kinds[number], { users: object }>['schema']>;
+
+/** The types of the kinds that run virtual users: "constant-vus", ... */
+export const VU_EXECUTOR_TYPES: readonly string[] = EXECUTOR_KINDS.flatMap((kind) => ('users' in kind ? [kind.type] : []));
 
 const KIND_OF_TYPE = new Map<string, ExecutorKind<Executor>>(EXECUTOR_KINDS.map((kind) => [kind.type, kind as unknown as ExecutorKind<Executor>]));
 
