@@ -128,6 +128,8 @@ async function runOnce(run: PlannedRun, options: SweepOptions): Promise<RunResul
   const handle = await startRun(run.plan, { probe: true, ...options.runOptions });
   const stop = (): void => handle.stop('SIGINT');
   options.signal?.addEventListener('abort', stop, { once: true });
+  // Aborted while it was starting: an abort event already fired is not heard.
+  if (options.signal?.aborted) stop();
   try {
     const result = await handle.result;
     return result.interrupted && options.signal?.aborted ? undefined : result;
