@@ -13,7 +13,7 @@ const LAYERS = [
   { name: 'results', units: ['result', 'thresholds'] },
   { name: 'running', units: ['executors', 'import', 'runner'] },
   { name: 'consumers', units: ['report', 'compare'] },
-  { name: 'orchestration', units: ['workers', 'cluster'] },
+  { name: 'orchestration', units: ['workers', 'cluster', 'sweep'] },
   { name: 'faces', units: ['cli', 'index.ts'] },
 ];
 

@@ -15,5 +15,6 @@ if (files.length === 0) {
   console.error(`no test files under ${root}`);
   process.exit(1);
 }
-const { status } = spawnSync(process.execPath, ['--test', '--test-timeout=180000', ...files], { stdio: 'inherit' });
+// A file's tests share this limit: the sweep study (test/e2e/sweep-study.test.ts) sends 2.5 minutes of load.
+const { status } = spawnSync(process.execPath, ['--test', '--test-timeout=420000', ...files], { stdio: 'inherit' });
 process.exit(status ?? 1);

@@ -15,13 +15,14 @@ import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
 import { serveCommand } from './commands/serve.js';
+import { sweepCommand } from './commands/sweep.js';
 import { CliError, EXIT } from './exit-codes.js';
 
 function buildProgram(): Command {
   const program = new Command('salvo')
     .description('load generation with honest latency: open and closed models, HDR histograms, lossless results')
     .version(VERSION);
-  for (const command of [runCommand(), reportCommand(), mergeCommand(), coordinateCommand(), compareCommand(), serveCommand(), demoCommand(), k8sCommand(), schemaCommand(), initCommand(), importCommand()]) program.addCommand(command);
+  for (const command of [runCommand(), sweepCommand(), reportCommand(), mergeCommand(), coordinateCommand(), compareCommand(), serveCommand(), demoCommand(), k8sCommand(), schemaCommand(), initCommand(), importCommand()]) program.addCommand(command);
   return program;
 }
 

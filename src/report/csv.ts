@@ -25,7 +25,12 @@ export function seriesCsv(series: readonly SecondSample[]): string {
     sample.latencyMs.max,
     ...causes.map((cause) => (sample.errors as Record<string, number | undefined>)[cause] ?? 0),
   ]);
-  return [header, ...rows].map((fields) => `${fields.map(csvField).join(',')}\r\n`).join('');
+  return csvText([header, ...rows]);
+}
+
+/** Rows of fields as RFC 4180 CSV: quoted where needed, each row ending in CRLF. */
+export function csvText(rows: readonly (readonly (string | number)[])[]): string {
+  return rows.map((fields) => `${fields.map(csvField).join(',')}\r\n`).join('');
 }
 
 export async function writeSeriesCsv(result: RunResult, path: string): Promise<void> {

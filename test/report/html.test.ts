@@ -1,18 +1,15 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { test } from 'node:test';
-import { chromium } from 'playwright-core';
 import { validatePlan } from '../../src/plan/index.js';
 import { writeHtmlReport } from '../../src/report/html/index.js';
 import type { RunResult } from '../../src/result/types.js';
 import { startRun } from '../../src/runner/index.js';
 import { startTargetProcess } from '../../src/targets/target-process.js';
+import { skipWithoutChromium, withOfflinePage } from '../support/chromium.js';
 
-const CHROMIUM = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/', import.meta.url));
 
 /** A real run with something to show: a stalled target gives timeouts, queueing and a corrected tail. */
@@ -37,7 +34,7 @@ async function realResult(): Promise<RunResult> {
   }
 }
 
-test('the HTML report renders every chart in headless Chromium, offline and without errors', { skip: existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}: apt-get install chromium` }, async () => {
+test('the HTML report renders every chart in headless Chromium, offline and without errors', { skip: skipWithoutChromium }, async () => {
   const result = await realResult();
   await mkdir(ARTIFACTS, { recursive: true });
   const htmlPath = join(ARTIFACTS, 'report.html');
@@ -51,29 +48,7 @@ test('the HTML report renders every chart in headless Chromium, offline and with
   };
   await writeHtmlReport(withThresholds, htmlPath);
 
-  const userDataDir = await mkdtemp(join(tmpdir(), 'salvo-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  try {
-    const attempted: string[] = [];
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith('file:')) return route.continue();
-      attempted.push(url);
-      return route.abort();
-    });
-    const page = context.pages()[0] ?? (await context.newPage());
-    const consoleErrors: string[] = [];
-    const pageErrors: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-
+  await withOfflinePage(async ({ page, attempted, consoleErrors, pageErrors }) => {
     await page.goto(pathToFileURL(htmlPath).href);
     const chartIds = await page.locator('[data-chart]').evaluateAll((elements) => elements.map((element) => element.getAttribute('data-chart')));
     assert.deepEqual(chartIds, ['throughput', 'errors', 'latency-over-time', 'latency-distribution', 'schedule-lag']);
@@ -90,8 +65,5 @@ test('the HTML report renders every chart in headless Chromium, offline and with
     assert.deepEqual(attempted, [], 'the report requested nothing from the network');
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(consoleErrors, []);
-  } finally {
-    await context.close();
-    await rm(userDataDir, { recursive: true, force: true });
-  }
+  });
 });

@@ -13,6 +13,8 @@ export interface SyntheticSecond {
   failed?: number;
   /** Requests dropped in this second (queue full). */
   dropped?: number;
+  /** The service time every answer of this second carried, µs; none when absent. */
+  serviceUs?: number;
 }
 
 export interface SyntheticRunOptions {
@@ -37,13 +39,13 @@ export function syntheticRunResult({
 }: SyntheticRunOptions): RunResult {
   const plan = validatePlan({ target: { url: 'http://127.0.0.1:8080/' }, executor });
   const recorder = new Recorder(0, startEpochMs);
-  seconds.forEach(({ latenciesUs = [], failed = 0, dropped = 0 }, second) => {
+  seconds.forEach(({ latenciesUs = [], failed = 0, dropped = 0, serviceUs }, second) => {
     const secondStartUs = second * 1_000_000;
     latenciesUs.forEach((latencyUs, index) => {
       const doneUs = secondStartUs + Math.floor(((index + 0.5) * 1_000_000) / latenciesUs.length);
       const lagUs = Math.floor(latencyUs / 3);
       recorder.recordSent(doneUs, doneUs - lagUs);
-      recorder.recordResponse(doneUs - latencyUs, doneUs - latencyUs + lagUs, doneUs, 200);
+      recorder.recordResponse(doneUs - latencyUs, doneUs - latencyUs + lagUs, doneUs, 200, serviceUs);
     });
     const lateUs = secondStartUs + 999_000;
     for (let index = 0; index < failed; index++) {

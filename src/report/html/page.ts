@@ -4,6 +4,7 @@ import { describeLoad } from '../terminal-summary.js';
 import type { ChartSpec } from './chart-spec.js';
 import { chartsFor } from './charts.js';
 import { drawCharts } from './draw-charts.js';
+import { htmlHead } from './document.js';
 import { escapeHtml, jsonForScript, scriptForInline } from './escape.js';
 import { REPORT_CSS } from './styles.js';
 import { summaryCardsHtml } from './summary-cards.js';
@@ -57,15 +58,7 @@ function chartFigureHtml(chart: ChartSpec): string {
 export function renderHtmlReport(result: RunResult, library: ChartLibrary): string {
   const charts = chartsFor(result);
   const draw = `(${drawCharts.toString()})(uPlot, JSON.parse(document.getElementById(${JSON.stringify(DATA_ELEMENT_ID)}).textContent));`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">
-<title>${escapeHtml(`salvo report: ${result.plan.target.method} ${result.plan.target.url}`)}</title>
-<style>${library.css}${REPORT_CSS}</style>
-</head>
+  return `${htmlHead(`salvo report: ${result.plan.target.method} ${result.plan.target.url}`, CONTENT_SECURITY_POLICY, library.css + REPORT_CSS)}
 <body>
 ${headerHtml(result)}
 ${warningsHtml(result.summary.warnings)}

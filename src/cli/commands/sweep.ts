@@ -1,0 +1,145 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { PlanFileError, readPlanFile } from '../../plan/index.js';
+import { formatMs } from '../../units/format.js';
+import { describeCell } from '../../sweep/cells.js';
+import { rebuildStudy } from '../../sweep/outputs.js';
+import { baseDirOf, resolveSweep, SweepError, type ResolvedSweep } from '../../sweep/resolve.js';
+import { runSweep, type SweepProgress } from '../../sweep/run-sweep.js';
+import { finishedFiles, readManifest } from '../../sweep/study-dir.js';
+import { CliError, EXIT } from '../exit-codes.js';
+
+interface SweepFlags {
+  outDir?: string;
+  dryRun?: boolean;
+  quiet?: boolean;
+}
+
+/** "2m 05s", "1h 02m", "45s": time left at a glance. */
+export function formatTimeLeft(ms: number): string {
+  const seconds = Math.ceil(ms / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, '0')}s`;
+  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+/** Every problem of a sweep on a line of its own, each with its path; a single one on the error's line. */
+function sweepCliError(error: SweepError, file: string): CliError {
+  const [only, ...more] = error.problems;
+  return new CliError(more.length === 0 ? `invalid sweep ${file}: ${only!}` : `invalid sweep ${file}:\n${error.problems.map((problem) => `  ${problem}`).join('\n')}`);
+}
+
+function readSweepFile(file: string): unknown {
+  if (!existsSync(file)) throw new CliError(`no sweep file ${file}`);
+  try {
+    return readPlanFile(file);
+  } catch (error) {
+    if (error instanceof PlanFileError) throw new CliError(error.problems[0]!);
+    throw error;
+  }
+}
+
+export function sweepCommand(): Command {
+  const command = new Command('sweep')
+    .description('run a study: every combination of a grid of plan values (rates, arrivals, spin times, ...), repeated, into one directory with results.csv, plots and a report; run it again to resume')
+    .argument('<sweep-file>', 'a sweep file (sweep.yaml): a base plan, a grid, repeats, per-cell duration and warm-up (see docs/sweeps.md)')
+    .option('-o, --out-dir <dir>', 'the study directory (default: logs/<sweep name>/); finished runs found there are not run again')
+    .option('--dry-run', 'print the runs in the order they would go and the total time, and run nothing')
+    .option('-q, --quiet', 'print nothing but errors')
+    .action(async (file: string, flags: SweepFlags) => {
+      process.exitCode = await sweepFromFile(file, flags);
+    });
+  command
+    .command('report')
+    .description('make results.csv, the plots and report.html again from the result files of a study directory')
+    .argument('<dir>', 'a study directory written by salvo sweep')
+    .action(async (dir: string) => {
+      let written: string[];
+      try {
+        ({ written } = await rebuildStudy(dir));
+      } catch (error) {
+        if (error instanceof SweepError) throw new CliError(error.problems.join('; '));
+        throw error;
+      }
+      for (const path of written) process.stdout.write(`  written: ${path}\n`);
+    });
+  return command;
+}
+
+async function sweepFromFile(file: string, flags: SweepFlags): Promise<number> {
+  const definition = readSweepFile(file);
+  const options = { baseDir: baseDirOf(file), file };
+  try {
+    // Resolved up front, so a bad sweep fails before a directory is made.
+    const resolved = resolveSweep(definition, options);
+    const outDir = flags.outDir ?? join('logs', resolved.name);
+    if (flags.dryRun) {
+      await printDryRun(resolved, definition, options, outDir);
+      return EXIT.ok;
+    }
+    const controller = new AbortController();
+    const onSignal = (): void => controller.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    const printer = new ProgressLines(flags.quiet === true, outDir);
+    let outcome;
+    try {
+      outcome = await runSweep(definition, { ...options, outDir, signal: controller.signal, onProgress: (progress) => printer.onProgress(progress) });
+    } finally {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+    }
+    if (!flags.quiet) {
+      const total = outcome.sweep.runs.length;
+      const done = outcome.ran + outcome.skipped;
+      process.stdout.write(`${outcome.interrupted ? `interrupted: ${done} of ${total} runs done; run the same command again to resume` : `done: ${total} runs (${outcome.ran} now, ${outcome.skipped} before)`}, ${outcome.rows.length} cells in ${join(outDir, 'results.csv')}\n`);
+      process.stdout.write(`  written: ${outDir}/ (results.csv, plots/, report.html, manifest.json, a result file per run)\n`);
+    }
+    return outcome.interrupted ? EXIT.interruptedBySigint : EXIT.ok;
+  } catch (error) {
+    if (error instanceof SweepError) throw sweepCliError(error, file);
+    throw error;
+  }
+}
+
+/** The runs in their order, marked when a result is already in the study directory, and the time it all takes. */
+async function printDryRun(fresh: ResolvedSweep, definition: unknown, options: { baseDir: string; file: string }, outDir: string): Promise<void> {
+  // A study begun before keeps its seed, so its order is the one a resume follows.
+  const recorded = await readManifest(outDir);
+  const resolved = recorded && recorded.seed !== fresh.seed ? resolveSweep(definition, { ...options, seed: recorded.seed }) : fresh;
+  const done = finishedFiles(outDir);
+  const { definition: sweep, runs } = resolved;
+  const left = runs.filter((run) => !done.has(run.file));
+  const lines = [
+    `sweep ${resolved.name}: ${resolved.cells.length} cells × ${sweep.repeats} repeats = ${runs.length} runs, order ${sweep.order} (seed ${resolved.seed})`,
+    ...runs.map((run, index) => `  ${String(index + 1).padStart(String(runs.length).length)}. ${describeCell(run.cell)} · repeat ${run.repeat} · ${formatMs(run.plan.executor.durationMs)}${done.has(run.file) ? ' · done' : ''}`),
+    `total: ${formatTimeLeft(resolved.totalMs)} of sending and pauses${left.length < runs.length ? `; ${left.length} runs left` : ''}; study directory ${outDir}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** One line per run as it starts: run k of n in the study's order, its cell (of the grid's cells) and repeat, and the time the study has left. */
+class ProgressLines {
+  private skipped = 0;
+
+  constructor(
+    private readonly quiet: boolean,
+    private readonly outDir: string,
+  ) {}
+
+  onProgress({ event, run, position, total, cells, repeats, leftMs }: SweepProgress): void {
+    if (this.quiet) return;
+    if (event === 'skipped') {
+      this.skipped++;
+      return;
+    }
+    if (event !== 'started') return;
+    if (this.skipped > 0) {
+      process.stdout.write(`resuming ${this.outDir}: ${this.skipped} runs already done there are skipped\n`);
+      this.skipped = 0;
+    }
+    process.stdout.write(`[${position}/${total}] cell ${run.cell.index + 1}/${cells} ${describeCell(run.cell)} · repeat ${run.repeat}/${repeats} · ${formatTimeLeft(leftMs)} left\n`);
+  }
+}
