@@ -22,6 +22,18 @@ export { runWorkers, startWorkers, workerCount, type WorkersOptions } from './wo
 export { startCoordinator, CoordinatorError, type CoordinatorOptions, type RunningCoordinator } from './cluster/index.js';
 export { parseShard, splitEvenly, composeShares, shardJobManifests, manifestsYaml, type Shard, type StartAt, type ShardJobOptions } from './cluster/index.js';
 export { systemClock, type Clock } from './time/index.js';
+export {
+  holdThroughput,
+  startHoldThroughput,
+  createController,
+  type HoldThroughputHandle,
+  type HoldThroughputOptions,
+  type HoldThroughputResult,
+  type ConcurrencyController,
+  type ControllerKind,
+  type ControlResult,
+  type ControlTraceEntry,
+} from './control/index.js';
 export { startHttpTarget, startGrpcWorker, WORKER_PROTO, WORKER_CALL, type RunningTarget } from './targets/index.js';
 export {
   defineScenario,

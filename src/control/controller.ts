@@ -1,6 +1,6 @@
-/** The controllers that turn the concurrency dial (see docs/adaptive-load.md). */
-export const CONTROLLER_KINDS = ['pid', 'aimd', 'gradient'] as const;
-export type ControllerKind = (typeof CONTROLLER_KINDS)[number];
+import type { ControllerKind } from '../plan/hold.js';
+
+export { CONTROLLER_KINDS, type ControllerKind } from '../plan/hold.js';
 
 /**
  * What the requests that completed during a tick took, sent to done, in ms. The mean is Little's

@@ -8,3 +8,4 @@ export { ControlLoop, UNREACHABLE_AFTER_MS, type ControlLoopOptions, type Contro
 export { SetpointSchedule, type SetpointStage } from './setpoints.js';
 export { settledAtMs, SETTLE_TOLERANCE } from './settling.js';
 export { TickWindow, type TickMeasurement } from './tick-window.js';
+export { holdThroughput, startHoldThroughput, type HoldThroughputHandle, type HoldThroughputOptions, type HoldThroughputResult } from './hold-throughput.js';
