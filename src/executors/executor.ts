@@ -1,5 +1,6 @@
 import type { Recorder } from '../metrics/recorder.js';
-import type { Transport } from '../protocols/transport.js';
+import type { ControlResult } from '../control/control-loop.js';
+import type { ExchangeListener, Transport } from '../protocols/transport.js';
 import type { Clock } from '../time/clock.js';
 
 export interface ExecutorContext {
@@ -10,6 +11,9 @@ export interface ExecutorContext {
   startUs: number;
   durationUs: number;
 }
+
+/** Finished exchanges, for an executor that steers by what it measures. */
+export type ExchangeTap = Pick<ExchangeListener, 'onResponse' | 'onFailure'>;
 
 /** The running side of an executor (k6's split): the plan says what, this decides when to send. */
 export interface RunningExecutor {
@@ -25,4 +29,10 @@ export interface RunningExecutor {
   setRate(ratePerSec: number): void;
   /** Changes how many requests may be in flight at once. */
   setConcurrency(connections: number): void;
+  /** Told of every finished exchange, when the executor steers by them (constant-throughput). */
+  readonly tap?: ExchangeTap;
+  /** The setpoint and the dial now, for an executor that holds a throughput. */
+  dial?(): { setpointPerSec: number; concurrency: number };
+  /** What the controller did, for the result, for an executor that holds a throughput. */
+  controlResult?(): ControlResult;
 }

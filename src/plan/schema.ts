@@ -4,6 +4,7 @@ import { parseThreshold, ThresholdSyntaxError, type Threshold } from '../thresho
 import { peakUsers } from '../executors/vu/population.js';
 import { builtinOf, BUILTIN_PREFIX, unknownBuiltin } from '../scenario/builtin/index.js';
 import { msField } from './duration.js';
+import { checkHoldRange, holdFields } from './hold.js';
 import { runOptionsSchema } from './run-options.js';
 import { duplicateNames, userMixSchema, userTypeSchema, type UserMix } from './user-types.js';
 
@@ -193,6 +194,18 @@ const phasesExecutor = z
   })
   .transform((shape) => ({ ...shape, durationMs: shape.phases.reduce((sum, phase) => sum + phase.durationMs, 0) }));
 
+/**
+ * A closed loop whose concurrency a controller turns to hold a throughput (`salvo run --hold`): the
+ * duration is the stages' when they are given and it is not.
+ */
+const constantThroughputExecutor = z
+  .strictObject({ type: z.literal('constant-throughput'), durationMs: durationMs.optional(), ...holdFields })
+  .superRefine((shape, ctx) => {
+    checkHoldRange(shape, ctx);
+    if (shape.durationMs === undefined && shape.stages === undefined) ctx.addIssue({ code: 'custom', path: ['durationMs'], message: 'is required (or give stages)' });
+  })
+  .transform((shape) => ({ ...shape, durationMs: shape.durationMs ?? (shape.stages ?? []).reduce((sum, stage) => sum + stage.durationMs, 0) }));
+
 /** Executors carry k6's names so users recognize them; each says how load arrives. */
 export const executorSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('constant-arrival-rate'), ...arrivalBase }),
@@ -200,6 +213,7 @@ export const executorSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('bucket-rate'), ...arrivalBase, bucketMs: msField(positiveNumber).default(100) }),
   rampingExecutor,
   z.strictObject({ type: z.literal('max-throughput'), durationMs, pipelining: z.number().int().min(1).max(1024).default(1) }),
+  constantThroughputExecutor,
   z.strictObject({ type: z.literal('constant-vus'), vus: z.number().int('must be a whole number').min(1, 'must be at least 1'), durationMs, ...userMix }),
   rampingVusExecutor,
   phasesExecutor,
@@ -322,6 +336,8 @@ export const planSchema = planFields
     if (plan.shard && plan.shard.count > plan.connections) {
       ctx.addIssue({ code: 'custom', path: ['shard'], message: `${plan.shard.count} shards need at least ${plan.shard.count} connections to share, the plan has ${plan.connections}` });
     }
+    // Each shard would hold the whole setpoint: shards of a held throughput do not add up.
+    if (plan.shard && plan.executor.type === 'constant-throughput') ctx.addIssue({ code: 'custom', path: ['shard'], message: 'a held throughput (constant-throughput) cannot be sharded: each shard would hold the whole setpoint' });
     if (plan.shard && plan.scenarios) ctx.addIssue({ code: 'custom', path: ['shard'], message: 'a plan with scenarios cannot be sharded yet: shard each scenario as a plan of its own' });
     const loads = scenarioPlans(plan).map((load, index) => ({ ...load, ctx: index === 0 ? ctx : underPath(ctx, ['scenarios', load.name]) }));
     if (!loads.some((load) => isVuExecutor(load.plan.executor))) {
@@ -412,12 +428,13 @@ export type Plan = z.output<typeof planSchema>;
 export type PlanInput = z.input<typeof planSchema>;
 export type Executor = Plan['executor'];
 export type VuExecutor = Extract<Executor, { type: 'constant-vus' | 'ramping-vus' | 'phases' }>;
-export type ArrivalExecutor = Exclude<Executor, { type: 'max-throughput' } | VuExecutor>;
+export type ConstantThroughputExecutor = Extract<Executor, { type: 'constant-throughput' }>;
+export type ArrivalExecutor = Exclude<Executor, { type: 'max-throughput' } | ConstantThroughputExecutor | VuExecutor>;
 export type RampingExecutor = Extract<Executor, { type: 'ramping-arrival-rate' }>;
 export type Target = Plan['target'];
 
 export function isArrivalExecutor(executor: Executor): executor is ArrivalExecutor {
-  return executor.type !== 'max-throughput' && !isVuExecutor(executor);
+  return executor.type !== 'max-throughput' && executor.type !== 'constant-throughput' && !isVuExecutor(executor);
 }
 
 export function isVuExecutor(executor: Executor): executor is VuExecutor {

@@ -11,6 +11,8 @@ export function describeExecutor(executor: Executor): string {
   switch (executor.type) {
     case 'max-throughput':
       return `max-throughput for ${seconds}${executor.pipelining > 1 ? `, pipelining ${executor.pipelining}` : ''}`;
+    case 'constant-throughput':
+      return `${executor.type} ${holdSetpoints(executor)} (${executor.controller}, ${executor.minConcurrency}–${executor.maxConcurrency} in flight) for ${seconds}`;
     case 'bucket-rate':
       return `${executor.type} ${formatRate(executor.ratePerSec)} in ${executor.bucketMs}ms buckets for ${seconds}`;
     case 'poisson-arrival-rate':
@@ -26,6 +28,10 @@ export function describeExecutor(executor: Executor): string {
     case 'phases':
       return `${executor.type}: ${executor.phases.map((phase) => `${phase.users} users (+${phase.spawnRate}/s) for ${phase.durationMs / 1000}s`).join(', then ')}`;
   }
+}
+
+function holdSetpoints(executor: Extract<Executor, { type: 'constant-throughput' }>): string {
+  return executor.stages ? executor.stages.map((stage) => formatRate(stage.setpointPerSec)).join(' → ') : formatRate(executor.setpointPerSec);
 }
 
 /** The executor and the connections it may use, in one line. */

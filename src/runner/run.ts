@@ -1,4 +1,4 @@
-import { createExecutor, type RunningExecutor } from '../executors/index.js';
+import { createExecutor, type ExchangeTap, type RunningExecutor } from '../executors/index.js';
 import { VirtualUserExecutor } from '../executors/vu/executor.js';
 import { phaseNames } from '../executors/vu/population.js';
 import { Breakdown } from '../metrics/breakdown.js';
@@ -45,6 +45,8 @@ export interface RunHandle {
   stop(reason?: string): void;
   /** Counts so far, for progress displays. */
   inFlight(): number;
+  /** A held throughput's setpoint and dial now (constant-throughput only), for progress displays. */
+  dial?(): { setpointPerSec: number; concurrency: number };
 }
 
 /** A run on this thread, which can also hand over everything measured so far. */
@@ -96,15 +98,18 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
   const result = new Promise<RunResult>((resolve) => (resolveResult = resolve));
 
   const observer = options.onExchange;
+  let tap: ExchangeTap | undefined;
   const listener: ExchangeListener = {
     onSent: (intendedUs, sentUs) => recorder.recordSent(sentUs, intendedUs),
     onResponse: (intendedUs, sentUs, doneUs, status) => {
       recorder.recordResponse(intendedUs, sentUs, doneUs, status);
       observer?.onResponse(intendedUs, sentUs, doneUs, status);
+      tap?.onResponse(intendedUs, sentUs, doneUs, status);
     },
     onFailure: (intendedUs, sentUs, doneUs, cause: ErrorCause) => {
       recorder.recordFailure(doneUs, cause);
       observer?.onFailure(intendedUs, sentUs, doneUs, cause);
+      tap?.onFailure(intendedUs, sentUs, doneUs, cause);
     },
     onSlotFree: () => {
       executor?.onSlotFree();
@@ -134,6 +139,7 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
     const pool = createTransport(plan, target, { clock, listener });
     transport = pool;
     executor = createExecutor(plan, { clock, transport: pool, recorder, startUs, durationUs });
+    tap = executor.tap;
   }
 
   function finishIfDrained(): void {
@@ -164,6 +170,8 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
       ...(interruptReason !== undefined ? { interruptReason } : {}),
     });
     if (breakdown) result.breakdown = breakdown.result();
+    const control = executor!.controlResult?.();
+    if (control) result.control = control;
     if (watchdogWarning) result.summary.warnings.push(watchdogWarning);
     const judged = thresholds.results(result.summary, interruptReason);
     resolveResult(judged ? { ...result, thresholds: judged } : result);
@@ -207,6 +215,7 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
     },
     stop: (reason = 'stopped') => finish(reason),
     inFlight: () => transport.inFlight(),
+    ...(executor.dial ? { dial: () => executor!.dial!() } : {}),
     checkpoint: () => checkpointOf(recorder, (clock.nowUs() - startUs) / 1000, transport.inFlight()),
   };
 }

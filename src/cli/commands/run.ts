@@ -6,6 +6,7 @@ import type { SecondSample } from '../../metrics/recorder.js';
 import { isPlanFile, isScenarioFile, validatePlan, type Plan, type PlanInput } from '../../plan/index.js';
 import { JIT_MODES, MAX_WORKERS, type JitMode } from '../../plan/run-options.js';
 import { isVuExecutor } from '../../plan/schema.js';
+import { CONTROLLER_KINDS, type ControllerKind } from '../../plan/hold.js';
 import { paletteFor } from '../../report/color.js';
 import { NdjsonExchangeLog } from '../../report/ndjson.js';
 import { ProgressPrinter } from '../../report/progress-printer.js';
@@ -27,6 +28,11 @@ import { addWriterOptions, requestedWriters } from '../writer-options.js';
 
 export interface RunFlags {
   rate?: number;
+  hold?: number;
+  controller?: ControllerKind;
+  minConcurrency?: number;
+  maxConcurrency?: number;
+  tick?: number;
   duration: number;
   arrival: 'constant' | 'poisson' | 'bucket';
   bucket?: number;
@@ -129,6 +135,11 @@ export function runCommand(): Command {
     .description('send load to a URL: at a fixed arrival rate (--rate), or as fast as the target answers')
     .argument('<url-or-plan>', 'a plan file (plan.yaml, plan.json; flags given override its values), a TypeScript scenario (scenario.ts) or a target URL: http://127.0.0.1:8080/, https://host/, h2c://127.0.0.1:8080/, tcp://127.0.0.1:9000, grpc://127.0.0.1:50051')
     .option('-r, --rate <rate>', 'requests per second (500, 2k, 1.5k); without it, max throughput', parseRate)
+    .option('--hold <rate>', 'hold this many completed requests per second by turning the concurrency (a closed loop with a feedback controller)', parseRate)
+    .addOption(new Option('--controller <kind>', 'with --hold: pid (default), aimd or gradient').choices(CONTROLLER_KINDS))
+    .option('--min-concurrency <n>', 'with --hold: fewest requests in flight (default 1)', (text) => parseCount(text))
+    .option('--max-concurrency <n>', 'with --hold: most requests in flight (default 1000)', (text) => parseCount(text))
+    .option('--tick <duration>', 'with --hold: how often the throughput is measured and the concurrency turned (default 250ms)', parseWholeMs)
     .option('-d, --duration <duration>', 'how long to send (500ms, 30s, 2m)', parseWholeMs, 10_000)
     .addOption(new Option('-a, --arrival <schedule>', 'arrival schedule with --rate').choices(['constant', 'poisson', 'bucket']).default('constant'))
     .option('--bucket <duration>', 'batch interval for --arrival bucket', parseDuration)
@@ -175,6 +186,7 @@ export function runCommand(): Command {
 }
 
 export function planFromFlags(url: string, flags: RunFlags): PlanInput {
+  checkHoldFlags(flags);
   if (flags.rate === undefined) {
     if (flags.arrival !== 'constant') throw new CliError(`--arrival ${flags.arrival} needs --rate`);
   } else if (flags.pipelining !== undefined) {
@@ -193,7 +205,9 @@ export function planFromFlags(url: string, flags: RunFlags): PlanInput {
   if (flags.abortOnFail && flags.threshold.length === 0) throw new CliError('--abort-on-fail needs at least one --threshold');
   const durationMs = flags.duration;
   const executor: PlanInput['executor'] =
-    flags.rate === undefined
+    flags.hold !== undefined
+      ? holdExecutor(flags.hold, durationMs, flags)
+      : flags.rate === undefined
       ? { type: 'max-throughput', durationMs, pipelining: flags.pipelining ?? 1 }
       : flags.arrival === 'poisson'
         ? { type: 'poisson-arrival-rate', ratePerSec: flags.rate, durationMs, seed: flags.seed ?? freshSeed() }
@@ -209,6 +223,32 @@ export function planFromFlags(url: string, flags: RunFlags): PlanInput {
     maxQueue: flags.maxQueue,
     thresholds: flags.threshold.map((expression) => ({ expression, abortOnFail: flags.abortOnFail === true })),
     ...(flags.shard ? { shard: flags.shard } : {}),
+  };
+}
+
+/** --hold's flags alone make sense only with it, and it goes with no other way of sending. */
+function checkHoldFlags(flags: RunFlags): void {
+  if (flags.hold === undefined) {
+    for (const [flag, value] of [['controller', flags.controller], ['min-concurrency', flags.minConcurrency], ['max-concurrency', flags.maxConcurrency], ['tick', flags.tick]] as const) {
+      if (value !== undefined) throw new CliError(`--${flag} applies only with --hold`);
+    }
+    return;
+  }
+  for (const [flag, value] of [['rate', flags.rate], ['pipelining', flags.pipelining], ['scenario', flags.scenario]] as const) {
+    if (value !== undefined) throw new CliError(`--hold turns the concurrency to hold a throughput: leave out --${flag}`);
+  }
+  if (flags.arrival !== 'constant') throw new CliError('--hold turns the concurrency to hold a throughput: leave out --arrival');
+}
+
+function holdExecutor(setpointPerSec: number, durationMs: number, flags: RunFlags): PlanInput['executor'] {
+  return {
+    type: 'constant-throughput',
+    setpointPerSec,
+    durationMs,
+    ...(flags.controller !== undefined ? { controller: flags.controller } : {}),
+    ...(flags.minConcurrency !== undefined ? { minConcurrency: flags.minConcurrency } : {}),
+    ...(flags.maxConcurrency !== undefined ? { maxConcurrency: flags.maxConcurrency } : {}),
+    ...(flags.tick !== undefined ? { tickMs: flags.tick } : {}),
   };
 }
 
@@ -283,6 +323,7 @@ async function runFromFlags(url: string, flags: RunFlags, command: Command): Pro
   if (runOptions !== undefined) flags = flagsWithRunOptions(flags, runOptions, explicitFlags(command));
   const writers = requestedWriters(flags as unknown as Record<string, unknown>);
   const workers = workerCount(flags.workers ?? 1);
+  if (workers > 1 && plan.executor.type === 'constant-throughput') throw new CliError('--hold is one control loop: leave out --workers');
   if (workers > 1 && flags.ndjson !== undefined) throw new CliError('--ndjson logs each request from one thread: leave out --workers');
   const exchangeLog = exchangeLogFromFlags(flags);
   const progress = flags.quiet
@@ -294,7 +335,7 @@ async function runFromFlags(url: string, flags: RunFlags, command: Command): Pro
     // Worker threads wait themselves, once loaded, so that loading them does not make the start late.
     if (workers === 1) await waitUntil(flags.startAt);
   }
-  const onSecond = (sample: SecondSample): void => progress?.onSecond(sample, handle.inFlight());
+  const onSecond = (sample: SecondSample): void => progress?.onSecond(sample, handle.inFlight(), handle.dial?.());
   const handle: RunHandle =
     workers > 1
       ? await startWorkers(plan, { workers, probe: flags.probe, jit: flags.jit, onSecond, ...(flags.startAt !== undefined ? { startAtMs: flags.startAt } : {}) })
