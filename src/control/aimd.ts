@@ -1,10 +1,10 @@
-import { IntegerActuator } from './actuator.js';
+import { Dial } from './actuator.js';
 import type { ConcurrencyController, ConcurrencyLimits, LatencyObservation } from './controller.js';
 import { LowPass } from './low-pass.js';
 
 /** Within this fraction of the setpoint AIMD holds still. */
 const AIMD_TOLERANCE = 0.02;
-/** Each tick below the setpoint adds this share of the concurrency the setpoint needs (Little's law), at least one request. */
+/** Each tick below the setpoint adds this share of the concurrency the setpoint needs (Little's law), at least this share of one request. */
 const INCREASE_SHARE = 0.1;
 /** Each tick above the setpoint keeps this share of the requests in flight. */
 const DECREASE_FACTOR = 0.9;
@@ -16,12 +16,12 @@ const DECREASE_FACTOR = 0.9;
  */
 export class AimdController implements ConcurrencyController {
   readonly kind = 'aimd';
-  private readonly actuator: IntegerActuator;
+  private readonly actuator: Dial;
   private readonly latency: LowPass;
   private saturatedNow = false;
 
   constructor(private readonly limits: ConcurrencyLimits, filterTimeMs: number) {
-    this.actuator = new IntegerActuator(limits);
+    this.actuator = new Dial(limits);
     this.latency = new LowPass(filterTimeMs);
   }
 
@@ -39,9 +39,9 @@ export class AimdController implements ConcurrencyController {
     let desired = current;
     if (measuredPerSec < setpointPerSec * (1 - AIMD_TOLERANCE)) {
       const littleConcurrency = (setpointPerSec * (this.latency.value ?? 0)) / 1000;
-      desired = current + Math.max(1, Math.round(INCREASE_SHARE * littleConcurrency));
+      desired = current + Math.max(INCREASE_SHARE, INCREASE_SHARE * littleConcurrency);
     } else if (measuredPerSec > setpointPerSec * (1 + AIMD_TOLERANCE)) {
-      desired = Math.min(current - 1, Math.floor(current * DECREASE_FACTOR));
+      desired = current * DECREASE_FACTOR;
     }
     const value = this.actuator.apply(desired);
     this.saturatedNow = value >= this.limits.maxConcurrency && desired > value;

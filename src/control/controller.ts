@@ -20,7 +20,8 @@ export interface ConcurrencyController {
   readonly kind: ControllerKind;
   /**
    * One tick: the throughput measured over the last `dtMs`, the setpoint, and the latency of what
-   * completed (absent when nothing did). Returns the whole number of requests to keep in flight.
+   * completed (absent when nothing did). Returns the mean number of requests to keep in flight
+   * (fractional: see DutyCycle).
    */
   update(measuredPerSec: number, setpointPerSec: number, dtMs: number, latency?: LatencyObservation): number;
   /** The concurrency the last update returned. */
@@ -33,6 +34,3 @@ export interface ConcurrencyLimits {
   minConcurrency: number;
   maxConcurrency: number;
 }
-
-/** The error below which a whole number of requests in flight cannot do better: half of one request. */
-export const QUANTUM_DEADBAND = 0.5;

@@ -43,7 +43,7 @@ export class GradientController implements ConcurrencyController {
 
   /** The current latency-based ceiling. */
   get ceiling(): number {
-    return Math.floor(this.limit);
+    return this.limit;
   }
 
   update(measuredPerSec: number, setpointPerSec: number, dtMs: number, latency?: LatencyObservation): number {

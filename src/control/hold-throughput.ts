@@ -3,6 +3,7 @@ import { holdOptionsSchema, type HoldOptionsInput } from '../plan/hold.js';
 import { systemClock, type Clock, type Timer } from '../time/clock.js';
 import { ControlLoop, type ControlResult, type ControlTraceEntry } from './control-loop.js';
 import { createController } from './create.js';
+import { PacedSlots } from './paced-slots.js';
 
 export interface HoldThroughputOptions extends HoldOptionsInput {
   clock?: Clock;
@@ -45,33 +46,36 @@ export function startHoldThroughput(work: () => Promise<unknown>, options: HoldT
   const hold = parsed.data;
   const loop = new ControlLoop(createController(hold), hold);
   const startUs = clock.nowUs();
-  let concurrency = loop.concurrency;
   let inFlight = 0;
   let completed = 0;
   let failed = 0;
   let ending = false;
   let stopped = false;
   let refill: Timer | undefined;
+  const startOne = (): boolean => {
+    if (ending) return false;
+    inFlight++;
+    const sentUs = clock.nowUs();
+    let call: Promise<unknown>;
+    try {
+      call = work();
+    } catch (error) {
+      call = Promise.reject(error);
+    }
+    call.then(
+      () => settle(sentUs, true),
+      () => settle(sentUs, false),
+    );
+    return true;
+  };
+  const slots = new PacedSlots(clock, loop.concurrency, startOne);
   let resolveResult: (result: HoldThroughputResult) => void = () => {};
   const result = new Promise<HoldThroughputResult>((resolve) => (resolveResult = resolve));
 
   const elapsedMs = (): number => (clock.nowUs() - startUs) / 1000;
   const launch = (): void => {
     refill = undefined;
-    while (!ending && inFlight < concurrency) {
-      inFlight++;
-      const sentUs = clock.nowUs();
-      let call: Promise<unknown>;
-      try {
-        call = work();
-      } catch (error) {
-        call = Promise.reject(error);
-      }
-      call.then(
-        () => settle(sentUs, true),
-        () => settle(sentUs, false),
-      );
-    }
+    slots.fill();
   };
   // Refills wait for the next turn of the loop: work that resolves at once must not starve the timers.
   const scheduleRefill = (): void => {
@@ -79,6 +83,7 @@ export function startHoldThroughput(work: () => Promise<unknown>, options: HoldT
   };
   const settle = (sentUs: number, ok: boolean): void => {
     inFlight--;
+    slots.ended();
     if (ok) {
       completed++;
       loop.window.recordCompleted(clock.nowUs() - sentUs);
@@ -97,18 +102,19 @@ export function startHoldThroughput(work: () => Promise<unknown>, options: HoldT
     ending = true;
     ticker.cancel();
     refill?.cancel();
+    slots.close();
     if (inFlight === 0) finish();
   };
   const tick = (): void => {
     const tMs = elapsedMs();
-    concurrency = loop.tick(tMs);
+    const concurrency = loop.tick(tMs);
     onTick?.(loop.latest()!);
     if (tMs >= hold.durationMs) {
       end();
       return;
     }
     ticker = clock.setTimer(tick, Math.min(hold.tickMs, hold.durationMs - tMs));
-    launch();
+    slots.setConcurrency(concurrency);
   };
   let ticker = clock.setTimer(tick, hold.tickMs);
   launch();

@@ -1,5 +1,6 @@
 export { CONTROLLER_KINDS, type ConcurrencyController, type ConcurrencyLimits, type ControllerKind, type LatencyObservation } from './controller.js';
-export { IntegerActuator } from './actuator.js';
+export { Dial } from './actuator.js';
+export { DutyCycle } from './duty-cycle.js';
 export { PidController, defaultPidGains, type PidGains } from './pid.js';
 export { AimdController } from './aimd.js';
 export { GradientController } from './gradient.js';

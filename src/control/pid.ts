@@ -1,5 +1,5 @@
-import { IntegerActuator } from './actuator.js';
-import { QUANTUM_DEADBAND, type ConcurrencyController, type ConcurrencyLimits, type LatencyObservation } from './controller.js';
+import { Dial } from './actuator.js';
+import { type ConcurrencyController, type ConcurrencyLimits, type LatencyObservation } from './controller.js';
 import { LowPass } from './low-pass.js';
 
 /**
@@ -13,13 +13,18 @@ export interface PidGains {
   integralTimeMs: number;
   /** Derivative on the (filtered) measurement, never on the error: a setpoint change does not kick the dial. */
   derivativeTimeMs: number;
-  /** Time constant of the low-pass filter on the measured throughput and latency. */
+  /** Time constant of the low-pass filter on the measured throughput. */
   filterTimeMs: number;
+  /**
+   * Time constant of the low-pass filter on the latency the feed-forward scales by: longer, since
+   * a stalled generator (a busy machine) shows up as a latency spike that the dial must not chase.
+   */
+  latencyFilterTimeMs: number;
 }
 
 /** Defaults relative to the tick, the loop's own delay: the plant answers within a latency, the measurement within a tick. */
 export function defaultPidGains(tickMs: number): PidGains {
-  return { proportional: 0.2, integralTimeMs: 4 * tickMs, derivativeTimeMs: tickMs / 4, filterTimeMs: tickMs / 2 };
+  return { proportional: 0.2, integralTimeMs: 4 * tickMs, derivativeTimeMs: tickMs / 4, filterTimeMs: tickMs / 2, latencyFilterTimeMs: 2 * tickMs };
 }
 
 /** Completions the throughput filter averages over at least (about ±15% of counting noise). */
@@ -38,13 +43,12 @@ export interface PidOptions extends ConcurrencyLimits {
  * PID with feed-forward from Little's law: the concurrency that carries the setpoint at the latency
  * observed (setpoint × latency) does most of the work at once, and the feedback removes what that
  * model misses (time between a response and the next send, a latency that changes with load). The
- * integral is clamped and only integrates when the dial can follow it (conditional integration)
- * and when the error is larger than rounding to a whole request can fix, so it neither winds up
- * against a ceiling nor hunts between two whole numbers.
+ * integral is clamped and only integrates when the dial can follow it (conditional integration),
+ * so it does not wind up against a ceiling.
  */
 export class PidController implements ConcurrencyController {
   readonly kind = 'pid';
-  private readonly actuator: IntegerActuator;
+  private readonly actuator: Dial;
   private readonly throughput: LowPass;
   private readonly latency: LowPass;
   private integral = 0;
@@ -52,9 +56,9 @@ export class PidController implements ConcurrencyController {
   private saturatedNow = false;
 
   constructor(private readonly options: PidOptions) {
-    this.actuator = new IntegerActuator(options);
+    this.actuator = new Dial(options);
     this.throughput = new LowPass(options.gains.filterTimeMs);
-    this.latency = new LowPass(options.gains.filterTimeMs);
+    this.latency = new LowPass(options.gains.latencyFilterTimeMs);
   }
 
   get concurrency(): number {
@@ -72,7 +76,7 @@ export class PidController implements ConcurrencyController {
     const filterTimeMs = Math.max(gains.filterTimeMs, (MIN_FILTERED_COMPLETIONS * 1000) / Math.max(setpointPerSec, 1e-3));
     const integralTimeMs = Math.max(gains.integralTimeMs, INTEGRAL_TO_FILTER * filterTimeMs);
     const measured = this.throughput.add(measuredPerSec, dtMs, filterTimeMs);
-    if (latency && latency.meanMs > 0) this.latency.add(latency.meanMs, dtMs, filterTimeMs);
+    if (latency && latency.meanMs > 0) this.latency.add(latency.meanMs, dtMs, Math.max(gains.latencyFilterTimeMs, filterTimeMs));
     const latencySec = (this.latency.value ?? 0) / 1000;
     const previous = this.previousThroughput ?? measured;
     this.previousThroughput = measured;
@@ -87,7 +91,7 @@ export class PidController implements ConcurrencyController {
     // The integral corrects the Little's-law model, which is never far off: it works near the setpoint
     // only, within a band around the model, and leaves large errors to the feed-forward.
     const band = INTEGRAL_BAND * feedForward + 1;
-    const integrating = Math.abs(errorInFlight) > QUANTUM_DEADBAND && Math.abs(errorInFlight) <= band;
+    const integrating = Math.abs(errorInFlight) <= band;
     const candidate = integrating ? clamp(this.integral + (errorInFlight * dtMs) / integralTimeMs, -band, band) : clamp(this.integral, -band, band);
     const desired = feedForward + gains.proportional * errorInFlight + candidate + derivative;
     const value = this.finish(desired, ceiling, measured, setpointPerSec);

@@ -1,5 +1,6 @@
 import { ControlLoop, type ControlResult } from '../control/control-loop.js';
 import { createController } from '../control/create.js';
+import { PacedSlots } from '../control/paced-slots.js';
 import { causeOfStatus } from '../metrics/causes.js';
 import type { ConstantThroughputExecutor as ConstantThroughputPlan } from '../plan/schema.js';
 import type { Timer } from '../time/clock.js';
@@ -7,11 +8,13 @@ import type { ExecutorContext, ExchangeTap, RunningExecutor } from './executor.j
 
 /**
  * The closed loop of max-throughput with a dial: a controller sets how many requests may be in
- * flight, tick by tick, to hold a throughput of completed requests (see src/control). Every slot
- * sends its next request as soon as the last one ends, so corrected and uncorrected latency agree.
+ * flight, tick by tick, to hold a throughput of completed requests (see src/control). A slot sends
+ * its next request as soon as the last one ends (the fractional one after its pause), so a request
+ * is intended when it is sent and corrected and uncorrected latency agree.
  */
 export class ConstantThroughputExecutor implements RunningExecutor {
   private readonly loop: ControlLoop;
+  private readonly slots: PacedSlots;
   private concurrency: number;
   private issuing = false;
   private onIssued: () => void = () => {};
@@ -21,10 +24,14 @@ export class ConstantThroughputExecutor implements RunningExecutor {
   /** Completed requests and their latency feed the controller; failures are counted apart. */
   readonly tap: ExchangeTap = {
     onResponse: (_intendedUs, sentUs, doneUs, status) => {
+      this.slots.ended();
       if (causeOfStatus(status) === undefined) this.loop.window.recordCompleted(doneUs - sentUs);
       else this.loop.window.recordFailed();
     },
-    onFailure: () => this.loop.window.recordFailed(),
+    onFailure: () => {
+      this.slots.ended();
+      this.loop.window.recordFailed();
+    },
   };
 
   constructor(
@@ -33,6 +40,7 @@ export class ConstantThroughputExecutor implements RunningExecutor {
   ) {
     this.loop = new ControlLoop(createController(plan), plan);
     this.concurrency = this.loop.concurrency;
+    this.slots = new PacedSlots(context.clock, this.concurrency, () => context.transport.trySend(context.clock.nowUs()));
   }
 
   start(onIssued: () => void): void {
@@ -47,13 +55,13 @@ export class ConstantThroughputExecutor implements RunningExecutor {
   }
 
   onSlotFree(): void {
-    const { transport, clock, startUs, durationUs } = this.context;
+    const { clock, startUs, durationUs } = this.context;
     if (!this.issuing) return;
     if (clock.nowUs() - startUs >= durationUs) {
       this.stop();
       return;
     }
-    while (this.issuing && transport.inFlight() < this.concurrency && transport.trySend(clock.nowUs()));
+    this.slots.fill();
   }
 
   queued(): number {
@@ -65,6 +73,7 @@ export class ConstantThroughputExecutor implements RunningExecutor {
     this.issuing = false;
     this.endTimer?.cancel();
     this.ticker?.cancel();
+    this.slots.close();
     this.onIssued();
   }
 
@@ -92,6 +101,7 @@ export class ConstantThroughputExecutor implements RunningExecutor {
     this.concurrency = this.loop.tick((clock.nowUs() - startUs) / 1000);
     if (!this.issuing) return;
     this.ticker = clock.setTimer(() => this.tick(), this.plan.tickMs);
+    this.slots.setConcurrency(this.concurrency);
     this.onSlotFree();
   }
 }

@@ -15,7 +15,8 @@ export const holdFields = {
   setpointPerSec: setpoint,
   /** pid (default): Little's-law feed-forward plus feedback; aimd: additive increase, multiplicative decrease; gradient: pid under a latency-based ceiling. */
   controller: z.enum(CONTROLLER_KINDS).default('pid'),
-  minConcurrency: z.number().int('must be a whole number').min(1, 'must be at least 1').default(1),
+  /** Fewest requests in flight on average: below one, a request is in flight that share of the time (a fast target at a low setpoint). */
+  minConcurrency: z.number().min(0.001, 'must be at least 0.001').default(0.01),
   maxConcurrency: z.number().int('must be a whole number').min(1, 'must be at least 1').max(100_000).default(1000),
   /** How often the throughput is measured and the dial turned. */
   tickMs: msField(z.number().int('must be a whole number of ms').min(10, 'must be at least 10 ms').max(10_000, 'must be at most 10 s')).default(250),

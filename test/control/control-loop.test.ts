@@ -23,7 +23,7 @@ describe('ControlLoop', () => {
     const result = loop.result();
     assert.equal(result.controller, 'pid');
     assert.equal(result.trace.length, 40);
-    assert.equal(result.trace.at(-1)!.concurrency, 4);
+    assert.ok(Math.abs(result.trace.at(-1)!.concurrency - 4) < 0.1, `dial ${result.trace.at(-1)!.concurrency}`);
     assert.ok(Math.abs(result.trace.at(-1)!.p50Ms - 10) < 0.1);
     assert.ok(result.settledAtMs !== null && result.settledAtMs <= 3000, `settled at ${result.settledAtMs}`);
     assert.equal(result.unreachable, false);
@@ -38,7 +38,7 @@ describe('ControlLoop', () => {
     const first = trace.find((entry) => entry.unreachable)!;
     assert.ok(first.tMs <= 5000, `unreachable from ${first.tMs}`);
     assert.equal(trace.at(-1)!.unreachable, false);
-    assert.equal(trace.at(-1)!.concurrency, 10);
+    assert.ok(Math.abs(trace.at(-1)!.concurrency - 10) < 0.2, `dial ${trace.at(-1)!.concurrency}`);
   });
 
   test('follows stages of setpoints, then a setpoint set by hand', () => {

@@ -26,7 +26,7 @@ describe('holdThroughput', () => {
     const handle = startHoldThroughput(sleeper(clock, () => 10), { setpointPerSec: 400, durationMs: 6000, clock });
     const result = await runToEnd(clock, handle, 10_000);
     assert.equal(result.control.controller, 'pid');
-    assert.equal(result.control.trace.at(-1)!.concurrency, 4);
+    assert.ok(Math.abs(result.control.trace.at(-1)!.concurrency - 4) < 0.1);
     const late = result.control.trace.filter((entry) => entry.tMs > 3000);
     const meanPerSec = late.reduce((sum, entry) => sum + entry.measuredPerSec, 0) / late.length;
     assert.ok(Math.abs(meanPerSec - 400) <= 20, `held ${meanPerSec}/s`);
@@ -44,9 +44,10 @@ describe('holdThroughput', () => {
       if (tMs === 8000) handle.setSetpoint(200);
     });
     const at = (tMs: number) => result.control.trace.find((entry) => entry.tMs >= tMs)!;
-    assert.equal(at(3900).concurrency, 5);
-    assert.equal(at(7900).concurrency, 15);
-    assert.equal(at(11_900).concurrency, 6);
+    const near = (value: number, expected: number) => assert.ok(Math.abs(value - expected) < 0.05 * expected, `${value} is not near ${expected}`);
+    near(at(3900).concurrency, 5);
+    near(at(7900).concurrency, 15);
+    near(at(11_900).concurrency, 6);
     assert.equal(result.control.trace.at(-1)!.setpointPerSec, 200);
   });
 

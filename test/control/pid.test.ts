@@ -26,7 +26,7 @@ describe('PID on a simulated first-order plant with counting noise', () => {
     const settled = settledAfter(ticks, 0, 20_000);
     assert.ok(settled !== undefined && settled <= 5000, `settled at ${settled} ms`);
     const after = ticks.filter((tick) => tick.tMs > 5000).map((tick) => tick.concurrency);
-    assert.deepEqual([...new Set(after)], [3], 'the dial stays on 3 once there');
+    assert.ok(Math.min(...after) >= 2.7 && Math.max(...after) <= 3.3, `the dial stays near 3: ${Math.min(...after)}..${Math.max(...after)}`);
   });
 
   test('a setpoint step 500 → 2000 req/s is followed within 5 s, overshooting ≤ 10%, with no derivative kick', () => {
@@ -60,12 +60,22 @@ describe('PID on a simulated first-order plant with counting noise', () => {
     assert.ok(Math.max(...after) <= 20, `the dial came back down near 16: ${after}`);
   });
 
-  test('integer actuator: a setpoint between two whole concurrencies settles on one of them, no limit cycle', () => {
-    // 640 req/s at 10 ms wants 6.4 in flight: 6 or 7, then still.
+  test('a setpoint between two whole concurrencies: the dial settles on the fraction, still, no limit cycle', () => {
+    // 640 req/s at 10 ms wants 6.4 in flight.
     const ticks = simulate({ controller: pid(), tickMs: TICK_MS, durationMs: 30_000, setpointAt: () => 640, plantAt: () => plant(100, 10, 0) });
-    const after = new Set(ticks.filter((tick) => tick.tMs > 5000).map((tick) => tick.concurrency));
-    assert.equal(after.size, 1, `concurrencies after settling: ${[...after]}`);
-    assert.ok([6, 7].includes([...after][0]!));
+    const late = ticks.filter((tick) => tick.tMs > 10_000).map((tick) => tick.concurrency);
+    assert.ok(Math.max(...late) - Math.min(...late) < 0.01, `dial after settling: ${Math.min(...late)}..${Math.max(...late)}`);
+    assert.ok(Math.abs(late.at(-1)! - 6.4) < 0.05, `dial ${late.at(-1)}`);
+    assert.ok(Math.abs(ticks.at(-1)!.measuredPerSec - 640) < 640 * 0.01);
+  });
+
+  test('a fast target at a low setpoint: less than one request in flight on average', () => {
+    // 5,000 req/s of 30 µs requests: 0.15 in flight.
+    const controller = createController({ controller: 'pid', tickMs: TICK_MS, minConcurrency: 0.01, maxConcurrency: 1000 });
+    const ticks = simulate({ controller, tickMs: TICK_MS, durationMs: 20_000, setpointAt: () => 5000, plantAt: () => ({ slots: 1, serviceMs: 0.03, lagMs: 1, noise: 0.25 }) });
+    const { mean } = perSecondStats(ticks, 10_000, 20_000);
+    assert.ok(Math.abs(mean - 5000) < 250, `mean ${mean}`);
+    assert.ok(ticks.at(-1)!.concurrency < 0.3, `dial ${ticks.at(-1)!.concurrency}`);
   });
 
   for (const { rate, slots, serviceMs, inFlight } of [
@@ -89,7 +99,7 @@ describe('PID on a simulated first-order plant with counting noise', () => {
     let previous = 2;
     for (const { concurrency } of ticks) {
       assert.ok(concurrency >= 2 && concurrency <= 40);
-      assert.ok(concurrency <= 2 * previous && concurrency >= Math.floor(previous / 2), `${previous} → ${concurrency}`);
+      assert.ok(concurrency <= 2 * previous && concurrency >= previous / 2, `${previous} → ${concurrency}`);
       previous = concurrency;
     }
   });

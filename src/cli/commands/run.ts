@@ -123,6 +123,13 @@ function parseWorkers(text: string): number | 'auto' {
   return workers;
 }
 
+/** A number above 0: "0.5", "4". */
+function parsePositive(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !(value > 0)) throw new InvalidArgumentError(`"${text}" is not a number above 0`);
+  return value;
+}
+
 /** A fraction in (0, 1]: "0.25", "1". */
 function parseSampleFraction(text: string): number {
   const fraction = Number(text);
@@ -137,7 +144,7 @@ export function runCommand(): Command {
     .option('-r, --rate <rate>', 'requests per second (500, 2k, 1.5k); without it, max throughput', parseRate)
     .option('--hold <rate>', 'hold this many completed requests per second by turning the concurrency (a closed loop with a feedback controller)', parseRate)
     .addOption(new Option('--controller <kind>', 'with --hold: pid (default), aimd or gradient').choices(CONTROLLER_KINDS))
-    .option('--min-concurrency <n>', 'with --hold: fewest requests in flight (default 1)', (text) => parseCount(text))
+    .option('--min-concurrency <n>', 'with --hold: fewest requests in flight on average; below 1, one request is in flight that share of the time (default 0.01)', parsePositive)
     .option('--max-concurrency <n>', 'with --hold: most requests in flight (default 1000)', (text) => parseCount(text))
     .option('--tick <duration>', 'with --hold: how often the throughput is measured and the concurrency turned (default 250ms)', parseWholeMs)
     .option('-d, --duration <duration>', 'how long to send (500ms, 30s, 2m)', parseWholeMs, 10_000)
