@@ -2,7 +2,7 @@ import { addSeconds } from '../result/merge-series.js';
 import type { Plan } from '../plan/schema.js';
 import type { RunHandle, RunOptions } from '../runner/run.js';
 import { judge, observeSecond } from '../thresholds/evaluate.js';
-import type { Threshold } from '../thresholds/parse.js';
+import type { Threshold } from '../plan/threshold.js';
 import type { CapacityStep } from './types.js';
 
 /** A step whose generator sent less than this share of what fell due measured the generator. */

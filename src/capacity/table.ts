@@ -1,4 +1,4 @@
-import { formatMs, formatRate, table } from '../report/format.js';
+import { formatMs, formatRate, table } from '../units/format.js';
 import type { CapacityResult } from './types.js';
 
 /** The answer and every step, for the terminal. */

@@ -1,5 +1,10 @@
-/** The most the occupancy account may run ahead or behind, in request-µs: no burst after a long stall. */
-const MAX_BALANCE_REQUEST_US = 50_000;
+/**
+ * How far the occupancy account may run behind, in request-µs: a deficit builds only while the
+ * sender could not send (a stalled event loop), and repaying it would be a burst.
+ */
+const MAX_DEFICIT_REQUEST_US = 1000;
+/** How far ahead: a slow request's excess is waited out in full, up to this. */
+const MAX_EXCESS_REQUEST_US = 10_000_000;
 
 /**
  * Keeps a fractional mean number of requests in flight: floor(c) requests always, and one more
@@ -52,6 +57,6 @@ export class DutyCycle {
     const elapsedUs = nowUs - this.lastUs;
     this.lastUs = nowUs;
     const balance = this.balanceRequestUs + (this.inFlight - this.concurrency) * elapsedUs;
-    this.balanceRequestUs = Math.max(-MAX_BALANCE_REQUEST_US, Math.min(MAX_BALANCE_REQUEST_US, balance));
+    this.balanceRequestUs = Math.max(-MAX_DEFICIT_REQUEST_US, Math.min(MAX_EXCESS_REQUEST_US, balance));
   }
 }

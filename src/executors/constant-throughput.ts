@@ -2,9 +2,11 @@ import { ControlLoop, type ControlResult } from '../control/control-loop.js';
 import { createController } from '../control/create.js';
 import { PacedSlots } from '../control/paced-slots.js';
 import { causeOfStatus } from '../metrics/causes.js';
-import type { ConstantThroughputExecutor as ConstantThroughputPlan } from '../plan/schema.js';
+import type { Executor } from '../plan/executors/index.js';
 import type { Timer } from '../time/clock.js';
 import type { ExecutorContext, ExchangeTap, RunningExecutor } from './executor.js';
+
+type ConstantThroughputPlan = Extract<Executor, { type: 'constant-throughput' }>;
 
 /**
  * The closed loop of max-throughput with a dial: a controller sets how many requests may be in

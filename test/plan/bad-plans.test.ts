@@ -17,7 +17,7 @@ const BAD_PLANS: { name: string; plan: unknown; problems: string[] }[] = [
   {
     name: 'an executor type salvo does not have',
     plan: { ...base, executor: { type: 'per-vu-iterations', durationMs: 1000 } },
-    problems: ["executor.type: Invalid discriminator value. Expected 'constant-arrival-rate' | 'poisson-arrival-rate' | 'bucket-rate' | 'ramping-arrival-rate' | 'max-throughput' | 'constant-vus' | 'ramping-vus' | 'phases'"],
+    problems: ["executor.type: Invalid discriminator value. Expected 'constant-arrival-rate' | 'poisson-arrival-rate' | 'bucket-rate' | 'ramping-arrival-rate' | 'max-throughput' | 'constant-throughput' | 'constant-vus' | 'ramping-vus' | 'phases'"],
   },
   { name: 'a zero rate', plan: { ...base, executor: { ...base.executor, ratePerSec: 0 } }, problems: ['executor.ratePerSec: Too small: expected number to be >0'] },
   { name: 'a rate written as text', plan: { ...base, executor: { ...base.executor, ratePerSec: '2k' } }, problems: ['executor.ratePerSec: Invalid input: expected number, received string'] },

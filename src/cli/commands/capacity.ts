@@ -8,7 +8,7 @@ import { isPlanFile, loadPlanFile, validatePlan, type Plan } from '../../plan/in
 import { assertWritable } from '../../result/io.js';
 import { startRun } from '../../runner/index.js';
 import { loadChartLibrary } from '../../report/html/vendor.js';
-import { parseThreshold, ThresholdSyntaxError, type Threshold } from '../../thresholds/parse.js';
+import { parseThreshold, ThresholdSyntaxError, type Threshold } from '../../plan/threshold.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { parseCount, parseDuration, parseRate, parseWholeMs } from '../units.js';
 
