@@ -1,13 +1,12 @@
 import type { ChartSpec } from '../report/html/chart-spec.js';
 import { drawCharts } from '../report/html/draw-charts.js';
 import { escapeHtml, jsonForScript, scriptForInline } from '../report/html/escape.js';
-import { REPORT_CSS } from '../report/html/styles.js';
+import { pageStartHtml } from '../report/html/page.js';
 import type { ChartLibrary } from '../report/html/vendor.js';
 import { capacityLines } from './table.js';
 import type { CapacityResult } from './types.js';
 
 const DATA_ELEMENT_ID = 'salvo-capacity-data';
-const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
 
 /** Latency and achieved rate against the rate tried (the last run of each rate), for the latency curve and its knee. */
 function capacityCharts(result: CapacityResult): ChartSpec[] {
@@ -35,17 +34,7 @@ export function renderCapacityHtml(url: string, result: CapacityResult, library:
   const charts = capacityCharts(result);
   const draw = `(${drawCharts.toString()})(uPlot, JSON.parse(document.getElementById(${JSON.stringify(DATA_ELEMENT_ID)}).textContent));`;
   const figures = charts.map((chart) => `<figure><h3>${escapeHtml(chart.title)}</h3><figcaption>${escapeHtml(chart.caption)}</figcaption><div class="chart" id="chart-${chart.id}" data-chart="${chart.id}"></div></figure>`).join('');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">
-<title>${escapeHtml(`salvo capacity: ${url}`)}</title>
-<style>${library.css}${REPORT_CSS}</style>
-</head>
-<body>
-<header><h1>salvo capacity</h1><p class="target">${escapeHtml(url)}</p></header>
+  return `${pageStartHtml(`salvo capacity: ${url}`, library)}<header><h1>salvo capacity</h1><p class="target">${escapeHtml(url)}</p></header>
 <pre class="plan">${escapeHtml(capacityLines(url, result).join('\n'))}</pre>
 <section class="charts">${figures}</section>
 <script type="application/json" id="${DATA_ELEMENT_ID}">${jsonForScript(charts)}</script>

@@ -53,21 +53,26 @@ function chartFigureHtml(chart: ChartSpec): string {
   );
 }
 
-/** The whole report as one self-contained HTML document. */
-export function renderHtmlReport(result: RunResult, library: ChartLibrary): string {
-  const charts = chartsFor(result);
-  const draw = `(${drawCharts.toString()})(uPlot, JSON.parse(document.getElementById(${JSON.stringify(DATA_ELEMENT_ID)}).textContent));`;
+/** A self-contained page's start, up to and with <body>: every page salvo writes loads nothing from elsewhere. */
+export function pageStartHtml(title: string, library: ChartLibrary): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">
-<title>${escapeHtml(`salvo report: ${result.plan.target.method} ${result.plan.target.url}`)}</title>
+<title>${escapeHtml(title)}</title>
 <style>${library.css}${REPORT_CSS}</style>
 </head>
 <body>
-${headerHtml(result)}
+`;
+}
+
+/** The whole report as one self-contained HTML document. */
+export function renderHtmlReport(result: RunResult, library: ChartLibrary): string {
+  const charts = chartsFor(result);
+  const draw = `(${drawCharts.toString()})(uPlot, JSON.parse(document.getElementById(${JSON.stringify(DATA_ELEMENT_ID)}).textContent));`;
+  return `${pageStartHtml(`salvo report: ${result.plan.target.method} ${result.plan.target.url}`, library)}${headerHtml(result)}
 ${warningsHtml(result.summary.warnings)}
 ${summaryCardsHtml(result)}
 ${thresholdsSectionHtml(result)}
