@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { decodeEscapes, EscapeError } from './escapes.js';
 import { parseThreshold, ThresholdSyntaxError, type Threshold } from './threshold.js';
-import { builtinOf, BUILTIN_PREFIX, unknownBuiltin } from '../scenario/builtin/index.js';
+import { builtinOptionsOf, BUILTIN_PREFIX, unknownBuiltin } from './builtin-scenarios.js';
 import { msField } from './duration.js';
 import { runOptionsSchema } from './run-options.js';
-import { EXECUTOR_KINDS, executorSchema, isVuExecutor, kindOf, mixesOf, targetRatePerSec, type VuExecutor } from './executors/index.js';
+import { executorSchema, isVuExecutor, kindOf, mixesOf, targetRatePerSec, VU_EXECUTOR_TYPES, type VuExecutor } from './executors/index.js';
 import { durationMs } from './executors/fields.js';
 import { duplicateNames, userTypeSchema } from './user-types.js';
 
@@ -140,8 +140,6 @@ export const targetSchema = z.preprocess((input, ctx) => {
   return input;
 }, targetFields);
 
-const VU_KINDS = EXECUTOR_KINDS.flatMap((kind) => ('users' in kind ? [kind.type] : [])).join(', ');
-
 /** Data files for virtual users: rows of a CSV (with a header line) or a JSON array. */
 const dataSetSchema = z.strictObject({
   file: z.string().min(1),
@@ -178,6 +176,11 @@ const planFields = z.strictObject({
   timeoutMs: durationMs.default(10_000),
   /** After the duration, how long requests in flight or queued may still finish before the watchdog ends the run. */
   gracefulStopMs: msField(z.number().int().min(0)).default(10_000),
+  /**
+   * The first part of the run, sent as scheduled but measured apart: the requests due within it are
+   * left out of the summary and thresholds and kept in the result's `warmup`.
+   */
+  warmupMs: msField(z.number().int().min(0)).optional(),
   /** Requests due while every connection is busy wait here, keeping their intended time. */
   maxQueue: z.number().int().min(0).default(100_000),
   /** Pass/fail criteria (SLOs) judged on the result. */
@@ -259,11 +262,14 @@ export const planSchema = planFields
     }
     // Each shard would hold the whole setpoint: shards of a held throughput do not add up.
     if (plan.shard && plan.executor.type === 'constant-throughput') ctx.addIssue({ code: 'custom', path: ['shard'], message: 'a held throughput (constant-throughput) cannot be sharded: each shard would hold the whole setpoint' });
+    if (plan.warmupMs !== undefined && plan.warmupMs >= longestDurationMs(plan)) {
+      ctx.addIssue({ code: 'custom', path: ['warmupMs'], message: `the warm-up (${plan.warmupMs} ms) must be shorter than the run (${longestDurationMs(plan)} ms), or nothing would be measured` });
+    }
     if (plan.shard && plan.scenarios) ctx.addIssue({ code: 'custom', path: ['shard'], message: 'a plan with scenarios cannot be sharded yet: shard each scenario as a plan of its own' });
     const loads = scenarioPlans(plan).map((load, index) => ({ ...load, ctx: index === 0 ? ctx : underPath(ctx, ['scenarios', load.name]) }));
     if (!loads.some((load) => isVuExecutor(load.plan.executor))) {
       for (const field of ['userTypes', 'scenario', 'scenarioOptions', 'data'] as const) {
-        if (plan[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `applies to virtual-user executors (${VU_KINDS}), not ${plan.executor.type}` });
+        if (plan[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `applies to virtual-user executors (${VU_EXECUTOR_TYPES.join(', ')}), not ${plan.executor.type}` });
       }
     }
     for (const repeated of duplicateNames(plan.userTypes ?? [])) ctx.addIssue({ code: 'custom', path: ['userTypes'], message: `user type "${repeated}" is defined twice` });
@@ -285,14 +291,14 @@ export const planSchema = planFields
   })
   // A built-in scenario's options are recorded with their defaults filled, like every other field of the plan.
   .transform((plan) => {
-    const builtin = plan.scenario === undefined ? undefined : builtinOf(plan.scenario);
+    const builtin = plan.scenario === undefined ? undefined : builtinOptionsOf(plan.scenario);
     const options = builtin?.options.safeParse(plan.scenarioOptions ?? {});
     return options?.success ? { ...plan, scenarioOptions: options.data as Record<string, unknown> } : plan;
   });
 
 /** A built-in scenario's options against its own schema, and the users it is made for against the executor's peak. */
 function checkBuiltinScenario(plan: PlanOutput, ctx: z.RefinementCtx): void {
-  const builtin = plan.scenario === undefined ? undefined : builtinOf(plan.scenario);
+  const builtin = plan.scenario === undefined ? undefined : builtinOptionsOf(plan.scenario);
   if (plan.scenario?.startsWith(BUILTIN_PREFIX) && !builtin) {
     ctx.addIssue({ code: 'custom', path: ['scenario'], message: unknownBuiltin(plan.scenario.slice(BUILTIN_PREFIX.length)) });
     return;

@@ -1,5 +1,5 @@
-import { targetRatePerSec } from '../plan/executors/index.js';
-import { scenarioPlans, type Plan } from '../plan/schema.js';
+import { targetRatePerSec } from './executors/index.js';
+import { scenarioPlans, type Plan } from './schema.js';
 
 /**
  * One of `count` shares of a plan; `index` is 1-based (1 … count), as `--shard 2/8` and the error

@@ -2,53 +2,19 @@ import type { ExchangeTap, RunningExecutor } from '../executors/index.js';
 import type { ErrorCause } from '../metrics/causes.js';
 import { GeneratorMonitor } from '../metrics/generator-monitor.js';
 import { Recorder, type SecondSample } from '../metrics/recorder.js';
-import type { JitMode } from '../plan/run-options.js';
 import type { Plan } from '../plan/schema.js';
 import type { ExchangeListener } from '../protocols/transport.js';
-import { checkpointOf, resultFromRecorder, type RunCheckpoint } from '../result/from-recorder.js';
+import { checkpointOf, resultFromRecorder } from '../result/from-recorder.js';
 import type { RunResult } from '../result/types.js';
 import { ThresholdWatch } from '../thresholds/watch.js';
-import { systemClock, type Clock, type Timer } from '../time/clock.js';
+import { systemClock, type Timer } from '../time/clock.js';
+import type { LocalRunHandle, RunHandle, RunOptions } from './handle.js';
 import { jitFor, useJit } from './jit.js';
 import { probeTarget, resolveTarget } from './resolve-target.js';
 import { runtimeOf } from './runtimes.js';
 import { startScenarios } from './scenarios.js';
 
-export interface RunOptions {
-  clock?: Clock;
-  /** Connect once before starting, so a target that is not there fails the run with a SetupError instead of a run of errors. */
-  probe?: boolean;
-  /** Called as each second of the run closes while the run goes on (live progress); the result's series holds them all. */
-  onSecond?: (sample: SecondSample) => void;
-  /** Told of every finished request (per-request exports); when unset the exchange path does no extra work. */
-  onExchange?: ExchangeObserver;
-  /** Which of V8's compilers the run's code may use, set for the whole process (see jit.ts); default 'auto'. */
-  jit?: JitMode;
-}
-
-/** Each finished request as the transport reports it: times are µs on the run's clock (`Clock.epochMsAt` for wall time). */
-export type ExchangeObserver = Pick<ExchangeListener, 'onResponse' | 'onFailure'>;
-
-/** A load in progress: the seam through which controllers and sweeps steer it. */
-export interface RunHandle {
-  readonly result: Promise<RunResult>;
-  /** Changes the arrival rate from now on (arrival-rate executors only). */
-  setRate(ratePerSec: number): void;
-  /** Changes how many connections may be open. */
-  setConcurrency(connections: number): void;
-  /** Ends the run now; what was measured is kept and the result is marked interrupted. */
-  stop(reason?: string): void;
-  /** Counts so far, for progress displays. */
-  inFlight(): number;
-  /** A held throughput's setpoint and dial now (constant-throughput only), for progress displays. */
-  dial?(): { setpointPerSec: number; concurrency: number };
-}
-
-/** A run on this thread, which can also hand over everything measured so far. */
-export interface LocalRunHandle extends RunHandle {
-  /** Encoded counts and histograms: a worker thread's insurance against dying (see src/workers). */
-  checkpoint(): RunCheckpoint;
-}
+export type { RunOptions, ExchangeObserver, RunHandle, LocalRunHandle } from './handle.js';
 
 /** How often seconds are closed and timeouts looked for, and so the grain of `timeout`. */
 const HOUSEKEEPING_MS = 20;
@@ -73,13 +39,14 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
   const startUs = clock.nowUs();
   const startEpochMs = clock.epochMsAt(startUs);
   const thresholds = new ThresholdWatch(plan);
-  const recorder = new Recorder(startUs, startEpochMs, (sample) => {
+  const onSecond = (sample: SecondSample): void => {
     // Seconds closed as the run ends (the last one partial) are for the result only: live listeners are done by then.
     if (finished) return;
     options.onSecond?.(sample);
     // Deferred: finishing publishes the remaining seconds itself, which must not happen in the middle of this publication.
     if (thresholds.failsSecond(sample)) clock.setImmediate(() => finish('threshold'));
-  });
+  };
+  const recorder = new Recorder(startUs, startEpochMs, onSecond, plan.warmupMs);
   const durationUs = plan.executor.durationMs * 1000;
   const timeoutUs = plan.timeoutMs * 1000;
 
@@ -96,13 +63,13 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
   let tap: ExchangeTap | undefined;
   const listener: ExchangeListener = {
     onSent: (intendedUs, sentUs) => recorder.recordSent(sentUs, intendedUs),
-    onResponse: (intendedUs, sentUs, doneUs, status) => {
-      recorder.recordResponse(intendedUs, sentUs, doneUs, status);
-      observer?.onResponse(intendedUs, sentUs, doneUs, status);
-      tap?.onResponse(intendedUs, sentUs, doneUs, status);
+    onResponse: (intendedUs, sentUs, doneUs, status, serviceUs) => {
+      recorder.recordResponse(intendedUs, sentUs, doneUs, status, serviceUs);
+      observer?.onResponse(intendedUs, sentUs, doneUs, status, serviceUs);
+      tap?.onResponse(intendedUs, sentUs, doneUs, status, serviceUs);
     },
     onFailure: (intendedUs, sentUs, doneUs, cause: ErrorCause) => {
-      recorder.recordFailure(doneUs, cause);
+      recorder.recordFailure(intendedUs, doneUs, cause);
       observer?.onFailure(intendedUs, sentUs, doneUs, cause);
       tap?.onFailure(intendedUs, sentUs, doneUs, cause);
     },

@@ -29,7 +29,8 @@ export class ThresholdWatch {
 
   /** Judges a closed second on the abort-on-fail thresholds: true at the first failure, on which the run should end. */
   failsSecond(sample: SecondSample): boolean {
-    if (!this.watchesSeconds || this.failure !== undefined || sample.second >= this.sendingSeconds) return false;
+    // A warm-up second is not judged, as the warm-up's requests are not.
+    if (!this.watchesSeconds || this.failure !== undefined || sample.warmup || sample.second >= this.sendingSeconds) return false;
     const observed = observeSecond(sample, this.targetRate);
     for (const [index, { threshold, abortOnFail }] of this.thresholds.entries()) {
       if (!abortOnFail || sampleSize(threshold, observed) < MIN_REQUESTS_PER_SECOND) continue;

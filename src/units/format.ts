@@ -13,6 +13,11 @@ export function formatRate(perSecond: number): string {
   return `${perSecond >= 100 ? formatCount(perSecond) : trim(perSecond)}/s`;
 }
 
+/** A ratio such as a slowdown: 1.23×, 45.6×. */
+export function formatRatio(ratio: number): string {
+  return `${trim(ratio)}×`;
+}
+
 /** Three significant digits at most, no trailing zeros. */
 function trim(value: number): string {
   return String(Number(value.toPrecision(value >= 100 ? 4 : 3)));

@@ -207,7 +207,7 @@ function lostResult(worker: WorkerState, startAtMs: number): RunResult {
   const elapsedMs = checkpoint?.elapsedMs ?? 0;
   const result = resultFromRecorder({
     plan: worker.plan,
-    recorder: checkpoint ? stateOfCheckpoint(checkpoint) : new Recorder(0, startEpochMs),
+    recorder: checkpoint ? stateOfCheckpoint(checkpoint) : new Recorder(0, startEpochMs, undefined, worker.plan.warmupMs),
     series: worker.samples,
     startEpochMs,
     endEpochMs: startEpochMs + elapsedMs,

@@ -102,8 +102,8 @@ describe('ramping-arrival-rate executor on a fake clock', () => {
     assert.equal(intended.length, expected.length);
     intended.forEach((us, index) => assert.ok(Math.abs(us - expected[index]!) < 1e-6, `request ${index}`));
     transport.sentSince(startUs).forEach((us, index) => assert.ok(us - intended[index]! < 100 && us >= intended[index]!, `request ${index} sent late`));
-    assert.equal(recorder.totals().sent, 300);
-    assert.equal(recorder.totals().dropped, 0);
+    assert.equal(recorder.measured.totals().sent, 300);
+    assert.equal(recorder.measured.totals().dropped, 0);
     assert.ok(issuedAtUs !== undefined && issuedAtUs < 2_500_000, 'issuing ends once the ramp has sent everything');
     assert.equal(clock.pendingTimers(), 0);
     assert.equal(describeExecutor(executor), 'ramping-arrival-rate 0/s → 200/s → 200/s → 0/s over 3 stages for 2.5s');
