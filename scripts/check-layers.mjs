@@ -9,10 +9,10 @@ import ts from 'typescript';
 const LAYERS = [
   { name: 'time', units: ['time'] },
   { name: 'plan', units: ['plan'] },
-  { name: 'building blocks', units: ['units', 'version.ts', 'metrics', 'schedule', 'protocols', 'targets', 'scenario'] },
+  { name: 'building blocks', units: ['units', 'version.ts', 'metrics', 'schedule', 'protocols', 'targets', 'scenario', 'control'] },
   { name: 'results', units: ['result', 'thresholds'] },
   { name: 'running', units: ['executors', 'import', 'runner'] },
-  { name: 'consumers', units: ['report', 'compare'] },
+  { name: 'consumers', units: ['report', 'compare', 'capacity'] },
   { name: 'orchestration', units: ['workers', 'cluster', 'sweep'] },
   { name: 'faces', units: ['cli', 'index.ts'] },
 ];

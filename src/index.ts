@@ -24,6 +24,18 @@ export { startCoordinator, CoordinatorError, type CoordinatorOptions, type Runni
 export { shardJobManifests, manifestsYaml, type ShardJobOptions } from './cluster/index.js';
 export { parseShard, splitEvenly, composeShares, type Shard } from './plan/index.js';
 export { systemClock, type Clock, type StartAt } from './time/index.js';
+export {
+  holdThroughput,
+  startHoldThroughput,
+  createController,
+  type HoldThroughputHandle,
+  type HoldThroughputOptions,
+  type HoldThroughputResult,
+  type ConcurrencyController,
+  type ControllerKind,
+  type ControlResult,
+  type ControlTraceEntry,
+} from './control/index.js';
 export { startHttpTarget, startGrpcWorker, WORKER_PROTO, WORKER_CALL, type RunningTarget } from './targets/index.js';
 export {
   defineScenario,

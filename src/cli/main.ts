@@ -4,6 +4,7 @@ import { PlanFileError } from '../plan/load.js';
 import { PlanError } from '../plan/validate.js';
 import { SetupError } from '../runner/setup-error.js';
 import { VERSION } from '../version.js';
+import { capacityCommand } from './commands/capacity.js';
 import { compareCommand } from './commands/compare.js';
 import { coordinateCommand } from './commands/coordinate.js';
 import { demoCommand } from './commands/demo.js';
@@ -22,7 +23,7 @@ function buildProgram(): Command {
   const program = new Command('salvo')
     .description('load generation with honest latency: open and closed models, HDR histograms, lossless results')
     .version(VERSION);
-  for (const command of [runCommand(), sweepCommand(), reportCommand(), mergeCommand(), coordinateCommand(), compareCommand(), serveCommand(), demoCommand(), k8sCommand(), schemaCommand(), initCommand(), importCommand()]) program.addCommand(command);
+  for (const command of [runCommand(), sweepCommand(), capacityCommand(), reportCommand(), mergeCommand(), coordinateCommand(), compareCommand(), serveCommand(), demoCommand(), k8sCommand(), schemaCommand(), initCommand(), importCommand()]) program.addCommand(command);
   return program;
 }
 

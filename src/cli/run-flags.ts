@@ -1,3 +1,4 @@
+import type { ControllerKind } from '../plan/hold.js';
 import type { ArrivalName } from '../plan/arrival.js';
 import type { JitMode } from '../plan/run-options.js';
 import type { Shard } from '../plan/shard.js';
@@ -5,6 +6,11 @@ import type { Shard } from '../plan/shard.js';
 /** `salvo run`'s flags as commander parses them. */
 export interface RunFlags {
   rate?: number;
+  hold?: number;
+  controller?: ControllerKind;
+  minConcurrency?: number;
+  maxConcurrency?: number;
+  tick?: number;
   duration: number;
   warmup?: number;
   arrival: ArrivalName;

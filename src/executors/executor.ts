@@ -1,6 +1,7 @@
 import type { BreakdownResult } from '../metrics/breakdown.js';
 import type { Recorder } from '../metrics/recorder.js';
-import type { Connections, Transport } from '../protocols/transport.js';
+import type { ControlResult } from '../control/control-loop.js';
+import type { Connections, ExchangeListener, Transport } from '../protocols/transport.js';
 import type { Clock } from '../time/clock.js';
 
 export interface ExecutorContext<C extends Connections = Transport> {
@@ -12,6 +13,9 @@ export interface ExecutorContext<C extends Connections = Transport> {
   startUs: number;
   durationUs: number;
 }
+
+/** Finished exchanges, for an executor that steers by what it measures. */
+export type ExchangeTap = Pick<ExchangeListener, 'onResponse' | 'onFailure'>;
 
 /** The running side of an executor (k6's split): the plan says what, this decides when to send. */
 export interface RunningExecutor {
@@ -29,4 +33,10 @@ export interface RunningExecutor {
   setConcurrency(connections: number): void;
   /** Counts by task and phase, for executors that run tasks (virtual users). */
   breakdown?(): BreakdownResult;
+  /** Told of every finished exchange, when the executor steers by them (constant-throughput). */
+  readonly tap?: ExchangeTap;
+  /** The setpoint and the dial now, for an executor that holds a throughput. */
+  dial?(): { setpointPerSec: number; concurrency: number };
+  /** What the controller did, for the result, for an executor that holds a throughput. */
+  controlResult?(): ControlResult;
 }

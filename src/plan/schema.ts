@@ -260,6 +260,8 @@ export const planSchema = planFields
     if (plan.shard && plan.shard.count > plan.connections) {
       ctx.addIssue({ code: 'custom', path: ['shard'], message: `${plan.shard.count} shards need at least ${plan.shard.count} connections to share, the plan has ${plan.connections}` });
     }
+    // Each shard would hold the whole setpoint: shards of a held throughput do not add up.
+    if (plan.shard && plan.executor.type === 'constant-throughput') ctx.addIssue({ code: 'custom', path: ['shard'], message: 'a held throughput (constant-throughput) cannot be sharded: each shard would hold the whole setpoint' });
     if (plan.warmupMs !== undefined && plan.warmupMs >= longestDurationMs(plan)) {
       ctx.addIssue({ code: 'custom', path: ['warmupMs'], message: `the warm-up (${plan.warmupMs} ms) must be shorter than the run (${longestDurationMs(plan)} ms), or nothing would be measured` });
     }

@@ -35,7 +35,7 @@ export class ProgressPrinter {
     this.cpuPercent = options.cpuPercent ?? cpuMeter();
   }
 
-  onSecond(last: SecondSample, inFlight: number): void {
+  onSecond(last: SecondSample, inFlight: number, dial?: ProgressFrame['dial']): void {
     for (const [cause, count] of Object.entries(last.errors) as [ErrorCause, number][]) this.errors[cause] = (this.errors[cause] ?? 0) + count;
     const { out, isTTY, everySeconds, plan } = this.options;
     const elapsedSeconds = last.second + 1;
@@ -49,6 +49,7 @@ export class ProgressPrinter {
       errors: this.errors,
       inFlight,
       cpuPercent,
+      ...(dial ? { dial } : {}),
     };
     if (!isTTY) {
       out.write(`${progressLine(frame)}\n`);

@@ -16,12 +16,19 @@ export interface ProgressFrame {
   inFlight: number;
   /** The generator's CPU use over the last second; 100 = one core. */
   cpuPercent: number;
+  /** A held throughput's setpoint and the concurrency its controller set. */
+  dial?: { setpointPerSec: number; concurrency: number };
 }
 
 const BAR_WIDTH = 30;
 
-const rate = ({ last, targetRate }: ProgressFrame): string =>
-  targetRate === 'users' ? `${formatRate(last.completed)} (virtual users)` : `${formatRate(last.completed)} of ${targetRate === null ? 'max' : formatRate(targetRate)}`;
+const rate = ({ last, targetRate, dial }: ProgressFrame): string =>
+  dial
+    ? `${formatRate(last.completed)} of ${formatRate(dial.setpointPerSec)} held`
+    : targetRate === 'users'
+      ? `${formatRate(last.completed)} (virtual users)`
+      : `${formatRate(last.completed)} of ${targetRate === null ? 'max' : formatRate(targetRate)}`;
+const inFlight = ({ inFlight: count, dial }: ProgressFrame): string => `in flight ${formatCount(count)}${dial ? ` (dial ${formatCount(dial.concurrency)})` : ''}`;
 const latency = ({ last }: ProgressFrame): string => `p50 ${formatMs(last.latencyMs.p50)}  p99 ${formatMs(last.latencyMs.p99)}`;
 const cpu = ({ cpuPercent }: ProgressFrame): string => `CPU ${Math.round(cpuPercent)}%`;
 
@@ -38,7 +45,7 @@ function time({ elapsedSeconds, durationMs }: ProgressFrame): string {
 
 /** One self-contained line, for logs and pipes. */
 export function progressLine(frame: ProgressFrame): string {
-  return `[${time(frame)}] ${rate(frame)}  ${latency(frame)}  ${errors(frame)}  in flight ${formatCount(frame.inFlight)}  ${cpu(frame)}`;
+  return `[${time(frame)}] ${rate(frame)}  ${latency(frame)}  ${errors(frame)}  ${inFlight(frame)}  ${cpu(frame)}`;
 }
 
 /** The block a terminal redraws in place: always the same number of lines. */
@@ -48,6 +55,6 @@ export function progressBlock(frame: ProgressFrame): string[] {
     `  ${'█'.repeat(done)}${'░'.repeat(BAR_WIDTH - done)}  ${time(frame)}`,
     `  rate ${rate(frame)}   last second ${latency(frame)}`,
     `  ${errors(frame)}`,
-    `  in flight ${formatCount(frame.inFlight)}   generator ${cpu(frame)}`,
+    `  ${inFlight(frame)}   generator ${cpu(frame)}`,
   ];
 }

@@ -1,5 +1,6 @@
 import type { Shard } from '../plan/shard.js';
 import type { StartAt } from '../time/start-at.js';
+import type { ControlResult } from '../control/control-loop.js';
 import type { BreakdownResult } from '../metrics/breakdown.js';
 import type { ErrorCause } from '../metrics/causes.js';
 import type { GeneratorHealth } from '../metrics/generator-monitor.js';
@@ -112,6 +113,8 @@ export interface RunResult {
   scenarios?: { name: string; summary: Summary }[];
   /** Virtual-user runs: requests by task, user type and phase, checks, counters and script errors. */
   breakdown?: BreakdownResult;
+  /** A held throughput (constant-throughput): the controller's trace, when it settled, whether the setpoint was out of reach. */
+  control?: ControlResult;
   /** The target's own statistics read after the run, when its scenario knows how (a salvo emulator's GET /: cycles per application). */
   targetStatistics?: Record<string, number>;
   /** Set by `salvo merge`: every input run, in order (the summary's generator is the worst of them). */

@@ -31,6 +31,8 @@ export interface RunHandle {
   stop(reason?: string): void;
   /** Counts so far, for progress displays. */
   inFlight(): number;
+  /** A held throughput's setpoint and dial now (constant-throughput only), for progress displays. */
+  dial?(): { setpointPerSec: number; concurrency: number };
 }
 
 /** A run on this thread, which can also hand over everything measured so far. */

@@ -1,4 +1,4 @@
-import type { RunningExecutor } from '../executors/index.js';
+import type { ExchangeTap, RunningExecutor } from '../executors/index.js';
 import type { ErrorCause } from '../metrics/causes.js';
 import { GeneratorMonitor } from '../metrics/generator-monitor.js';
 import { Recorder, type SecondSample } from '../metrics/recorder.js';
@@ -60,15 +60,18 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
   const result = new Promise<RunResult>((resolve) => (resolveResult = resolve));
 
   const observer = options.onExchange;
+  let tap: ExchangeTap | undefined;
   const listener: ExchangeListener = {
     onSent: (intendedUs, sentUs) => recorder.recordSent(sentUs, intendedUs),
     onResponse: (intendedUs, sentUs, doneUs, status, serviceUs) => {
       recorder.recordResponse(intendedUs, sentUs, doneUs, status, serviceUs);
       observer?.onResponse(intendedUs, sentUs, doneUs, status, serviceUs);
+      tap?.onResponse(intendedUs, sentUs, doneUs, status, serviceUs);
     },
     onFailure: (intendedUs, sentUs, doneUs, cause: ErrorCause) => {
       recorder.recordFailure(intendedUs, doneUs, cause);
       observer?.onFailure(intendedUs, sentUs, doneUs, cause);
+      tap?.onFailure(intendedUs, sentUs, doneUs, cause);
     },
     onSlotFree: () => {
       executor?.onSlotFree();
@@ -77,6 +80,7 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
   };
   const transport = runtime.connect(plan, target, { clock, listener });
   executor = runtime.create(plan, prepared, { clock, transport, recorder, startUs, durationUs });
+  tap = executor.tap;
 
   function finishIfDrained(): void {
     if (executor!.queued() === 0 && transport.inFlight() === 0) finish(undefined);
@@ -107,6 +111,8 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
     });
     const breakdown = executor!.breakdown?.();
     if (breakdown) result.breakdown = breakdown;
+    const control = executor!.controlResult?.();
+    if (control) result.control = control;
     if (watchdogWarning) result.summary.warnings.push(watchdogWarning);
     const judged = thresholds.results(result.summary, interruptReason);
     resolveResult(judged ? { ...result, thresholds: judged } : result);
@@ -150,6 +156,7 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
     },
     stop: (reason = 'stopped') => finish(reason),
     inFlight: () => transport.inFlight(),
+    ...(executor.dial ? { dial: () => executor!.dial!() } : {}),
     checkpoint: () => checkpointOf(recorder, (clock.nowUs() - startUs) / 1000, transport.inFlight()),
   };
 }

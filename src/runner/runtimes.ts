@@ -2,6 +2,7 @@ import { connectionsOf } from '../plan/shard.js';
 import { ArrivalRateExecutor } from '../executors/arrival-rate.js';
 import type { ExecutorContext, RunningExecutor } from '../executors/executor.js';
 import { MaxThroughputExecutor } from '../executors/max-throughput.js';
+import { ConstantThroughputExecutor } from '../executors/constant-throughput.js';
 import { VirtualUserExecutor } from '../executors/vu/executor.js';
 import { Breakdown } from '../metrics/breakdown.js';
 import { kindOf, type Executor, type ExecutorType, type VuExecutor } from '../plan/executors/index.js';
@@ -91,6 +92,13 @@ const flatOut: Runtime<Transport> = {
   },
 };
 
+/** A closed loop like flatOut, with the number of requests in flight turned by a controller. */
+const held: Runtime<Transport> = {
+  prepare: NOTHING_TO_PREPARE,
+  connect: (plan, target, context) => createTransport(plan, target, context),
+  create: (plan, _prepared, context) => new ConstantThroughputExecutor(plan.executor as ExecutorOf<'constant-throughput'>, context),
+};
+
 /** The closed model: virtual users, each on a connection of its own, running their types' tasks. */
 const virtualUsers: Runtime<UserConnections, PreparedUsers> = {
   prepare: (plan) => prepareUsers(plan as Plan & { executor: VuExecutor }),
@@ -120,6 +128,7 @@ const RUNTIMES = {
   'bucket-rate': arrivals,
   'ramping-arrival-rate': arrivals,
   'max-throughput': flatOut,
+  'constant-throughput': held,
   'constant-vus': virtualUsers,
   'ramping-vus': virtualUsers,
   phases: virtualUsers,

@@ -10,6 +10,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { keepLoadConnectionsOpen, listen, targetUrl } from './listen.js';
 import { MAX_SPIN_MS, serverTiming, spin } from './service-time.js';
+import { ServiceStation, type ServiceStationOptions } from './service-station.js';
+import { systemClock } from '../time/clock.js';
 
 export interface HttpTargetOptions {
   /** Interface to bind. Default '127.0.0.1'. */
@@ -20,6 +22,8 @@ export interface HttpTargetOptions {
   tls?: { key: string; cert: string };
   /** Serve HTTP/2 in cleartext with prior knowledge (h2c://) instead of HTTP/1.1; not with `tls`. */
   h2c?: boolean;
+  /** Every request first waits for a slot of this FIFO station and holds it for a service time: a target of known capacity. */
+  station?: ServiceStationOptions;
 }
 
 export interface RunningTarget {
@@ -214,7 +218,22 @@ function route(req: IncomingMessage, res: ServerResponse, start: number, path: s
 function noop(): void {}
 
 function onRequest(req: IncomingMessage, res: ServerResponse): void {
-  const start = performance.now();
+  handleRequest(req, res, performance.now());
+}
+
+/** Requests pass the station first; Server-Timing counts from arrival, so it includes the wait for a slot. */
+function stationHandler(station: ServiceStation): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const start = performance.now();
+    const cancel = station.admit(() => {
+      res.off('close', cancel);
+      if (!res.destroyed) handleRequest(req, res, start);
+    });
+    res.once('close', cancel);
+  };
+}
+
+function handleRequest(req: IncomingMessage, res: ServerResponse, start: number): void {
   const url = req.url ?? '/';
   const query = url.indexOf('?');
   const path = query === -1 ? url : url.slice(0, query);
@@ -247,6 +266,9 @@ function onRequest(req: IncomingMessage, res: ServerResponse): void {
 export async function startHttpTarget(options: HttpTargetOptions = {}): Promise<RunningTarget> {
   const host = options.host ?? '127.0.0.1';
   const requestedPort = options.port ?? 0;
+  const handler = options.station ? stationHandler(new ServiceStation(options.station, systemClock)) : onRequest;
+  // The compatibility request and response take the calls the routes make (writeHead with a flat header array, end, 'close').
+  const http2Handler = handler as unknown as (req: Http2ServerRequest, res: Http2ServerResponse) => void;
   if (options.h2c) {
     if (options.tls) throw new RangeError('h2c is HTTP/2 in cleartext: it does not take tls');
     return startHttp2Target(createHttp2Server(http2Handler), 'h2c', host, requestedPort);
@@ -256,7 +278,7 @@ export async function startHttpTarget(options: HttpTargetOptions = {}): Promise<
     return startHttp2Target(createSecureHttp2Server({ ...options.tls, allowHTTP1: true }, http2Handler), 'https', host, requestedPort);
   }
 
-  const server = createServer({ keepAlive: true, noDelay: true }, onRequest);
+  const server = createServer({ keepAlive: true, noDelay: true }, handler);
   keepLoadConnectionsOpen(server);
   const port = await listen(server, requestedPort, host);
   const url = targetUrl('http', host, port);
@@ -272,9 +294,6 @@ export async function startHttpTarget(options: HttpTargetOptions = {}): Promise<
 
   return { url, host, port, close };
 }
-
-// The compatibility request and response take the calls the routes make (writeHead with a flat header array, end, 'close').
-const http2Handler = onRequest as unknown as (req: Http2ServerRequest, res: Http2ServerResponse) => void;
 
 /**
  * The same routes on node:http2: h2c, or TLS with HTTP/1.1 allowed beside h2. node:http2 leaves the

@@ -64,6 +64,7 @@ export async function startWorkers(plan: Plan, options: WorkersOptions): Promise
   if (!(Number.isInteger(count) && count >= 1)) throw new RangeError(`workers must be a whole number ≥ 1 or 'auto', got ${options.workers}`);
   // Scenarios are not split over threads yet: each would need its own share of every scenario.
   if (plan.scenarios) throw new SetupError('--workers does not run a plan with scenarios yet: run it in one thread');
+  if (plan.executor.type === 'constant-throughput') throw new SetupError('--workers does not run a held throughput (constant-throughput): it is one control loop, run it in one thread');
   if (connectionsOf(plan) < count) {
     throw new SetupError(`${count} workers need at least ${count} connections to share, the ${plan.shard ? 'shard' : 'plan'} has ${connectionsOf(plan)}`);
   }

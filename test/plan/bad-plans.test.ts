@@ -17,7 +17,7 @@ const BAD_PLANS: { name: string; plan: unknown; problems: string[] }[] = [
   {
     name: 'an executor type salvo does not have',
     plan: { ...base, executor: { type: 'per-vu-iterations', durationMs: 1000 } },
-    problems: ["executor.type: Invalid discriminator value. Expected 'constant-arrival-rate' | 'poisson-arrival-rate' | 'bucket-rate' | 'ramping-arrival-rate' | 'max-throughput' | 'constant-vus' | 'ramping-vus' | 'phases'"],
+    problems: ["executor.type: Invalid discriminator value. Expected 'constant-arrival-rate' | 'poisson-arrival-rate' | 'bucket-rate' | 'ramping-arrival-rate' | 'max-throughput' | 'constant-throughput' | 'constant-vus' | 'ramping-vus' | 'phases'"],
   },
   { name: 'an arrival salvo does not have', plan: { ...base, executor: { arrival: 'bursty', ratePerSec: 10, durationMs: 1000 } }, problems: ['executor.arrival: unknown arrival "bursty" (known: constant, uniform, poisson, bucket)'] },
   { name: 'both an arrival and a type', plan: { ...base, executor: { ...base.executor, arrival: 'uniform' } }, problems: ['executor.arrival: give type or arrival, not both'] },

@@ -40,6 +40,7 @@ describe('the published JSON Schema', () => {
       'bucket-rate': ['type', 'ratePerSec', 'durationMs'],
       'ramping-arrival-rate': ['type', 'stages'],
       'max-throughput': ['type', 'durationMs'],
+      'constant-throughput': ['type', 'setpointPerSec'],
       'constant-vus': ['type', 'vus', 'durationMs'],
       'ramping-vus': ['type', 'stages'],
       phases: ['type', 'phases'],

@@ -7,6 +7,7 @@ import { isPlanFile, isScenarioFile, validatePlan, type Plan, type PlanInput } f
 import { ARRIVAL_NAMES, canonicalArrival } from '../../plan/arrival.js';
 import { JIT_MODES, MAX_WORKERS } from '../../plan/run-options.js';
 import { isVuExecutor } from '../../plan/executors/index.js';
+import { CONTROLLER_KINDS } from '../../plan/hold.js';
 import { paletteFor } from '../../report/color.js';
 import { NdjsonExchangeLog } from '../../report/ndjson.js';
 import { ProgressPrinter } from '../../report/progress-printer.js';
@@ -74,6 +75,13 @@ function parseWorkers(text: string): number | 'auto' {
   return workers;
 }
 
+/** A number above 0: "0.5", "4". */
+function parsePositive(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !(value > 0)) throw new InvalidArgumentError(`"${text}" is not a number above 0`);
+  return value;
+}
+
 /** A fraction in (0, 1]: "0.25", "1". */
 function parseSampleFraction(text: string): number {
   const fraction = Number(text);
@@ -86,6 +94,11 @@ export function runCommand(): Command {
     .description('send load to a URL: at a fixed arrival rate (--rate), or as fast as the target answers')
     .argument('<url-or-plan>', 'a plan file (plan.yaml, plan.json; flags given override its values), a TypeScript scenario (scenario.ts) or a target URL: http://127.0.0.1:8080/, https://host/, h2c://127.0.0.1:8080/, tcp://127.0.0.1:9000, grpc://127.0.0.1:50051')
     .option('-r, --rate <rate>', 'requests per second (500, 2k, 1.5k); without it, max throughput', parseRate)
+    .option('--hold <rate>', 'hold this many completed requests per second by turning the concurrency (a closed loop with a feedback controller)', parseRate)
+    .addOption(new Option('--controller <kind>', 'with --hold: pid (default), aimd or gradient').choices(CONTROLLER_KINDS))
+    .option('--min-concurrency <n>', 'with --hold: fewest requests in flight on average; below 1, one request is in flight that share of the time (default 0.01)', parsePositive)
+    .option('--max-concurrency <n>', 'with --hold: most requests in flight (default 1000)', (text) => parseCount(text))
+    .option('--tick <duration>', 'with --hold: how often the throughput is measured and the concurrency turned (default 250ms)', parseWholeMs)
     .option('-d, --duration <duration>', 'how long to send (500ms, 30s, 2m)', parseWholeMs, 10_000)
     .option('--warmup <duration>', 'the first part of --duration: sent as scheduled, measured apart, left out of the summary and thresholds', parseWholeMs)
     .addOption(new Option('-a, --arrival <schedule>', 'arrival schedule with --rate (uniform is constant)').choices(ARRIVAL_NAMES).default('constant'))
@@ -133,6 +146,7 @@ export function runCommand(): Command {
 }
 
 export function planFromFlags(url: string, flags: RunFlags): PlanInput {
+  checkHoldFlags(flags);
   if (flags.rate === undefined) {
     if (flags.arrival !== 'constant') throw new CliError(`--arrival ${flags.arrival} needs --rate`);
   } else if (flags.pipelining !== undefined) {
@@ -152,7 +166,9 @@ export function planFromFlags(url: string, flags: RunFlags): PlanInput {
   const durationMs = flags.duration;
   const arrival = canonicalArrival(flags.arrival);
   const executor: PlanInput['executor'] =
-    flags.rate === undefined
+    flags.hold !== undefined
+      ? holdExecutor(flags.hold, durationMs, flags)
+      : flags.rate === undefined
       ? { type: 'max-throughput', durationMs, pipelining: flags.pipelining ?? 1 }
       : arrival === 'poisson'
         ? { type: 'poisson-arrival-rate', ratePerSec: flags.rate, durationMs, seed: flags.seed ?? freshSeed() }
@@ -169,6 +185,32 @@ export function planFromFlags(url: string, flags: RunFlags): PlanInput {
     thresholds: flags.threshold.map((expression) => ({ expression, abortOnFail: flags.abortOnFail === true })),
     ...(flags.warmup !== undefined ? { warmupMs: flags.warmup } : {}),
     ...(flags.shard ? { shard: flags.shard } : {}),
+  };
+}
+
+/** --hold's flags alone make sense only with it, and it goes with no other way of sending. */
+function checkHoldFlags(flags: RunFlags): void {
+  if (flags.hold === undefined) {
+    for (const [flag, value] of [['controller', flags.controller], ['min-concurrency', flags.minConcurrency], ['max-concurrency', flags.maxConcurrency], ['tick', flags.tick]] as const) {
+      if (value !== undefined) throw new CliError(`--${flag} applies only with --hold`);
+    }
+    return;
+  }
+  for (const [flag, value] of [['rate', flags.rate], ['pipelining', flags.pipelining], ['scenario', flags.scenario]] as const) {
+    if (value !== undefined) throw new CliError(`--hold turns the concurrency to hold a throughput: leave out --${flag}`);
+  }
+  if (flags.arrival !== 'constant') throw new CliError('--hold turns the concurrency to hold a throughput: leave out --arrival');
+}
+
+function holdExecutor(setpointPerSec: number, durationMs: number, flags: RunFlags): PlanInput['executor'] {
+  return {
+    type: 'constant-throughput',
+    setpointPerSec,
+    durationMs,
+    ...(flags.controller !== undefined ? { controller: flags.controller } : {}),
+    ...(flags.minConcurrency !== undefined ? { minConcurrency: flags.minConcurrency } : {}),
+    ...(flags.maxConcurrency !== undefined ? { maxConcurrency: flags.maxConcurrency } : {}),
+    ...(flags.tick !== undefined ? { tickMs: flags.tick } : {}),
   };
 }
 
@@ -244,6 +286,7 @@ async function runFromFlags(url: string, flags: RunFlags, command: Command): Pro
   if (runOptions !== undefined) flags = flagsWithRunOptions(flags, runOptions, explicitFlags(command));
   const writers = requestedWriters(flags as unknown as Record<string, unknown>);
   const workers = workerCount(flags.workers ?? 1);
+  if (workers > 1 && plan.executor.type === 'constant-throughput') throw new CliError('--hold is one control loop: leave out --workers');
   if (workers > 1 && flags.ndjson !== undefined) throw new CliError('--ndjson logs each request from one thread: leave out --workers');
   const exchangeLog = exchangeLogFromFlags(flags);
   const progress = flags.quiet
@@ -255,7 +298,7 @@ async function runFromFlags(url: string, flags: RunFlags, command: Command): Pro
     // Worker threads wait themselves, once loaded, so that loading them does not make the start late.
     if (workers === 1) await waitUntil(flags.startAt);
   }
-  const onSecond = (sample: SecondSample): void => progress?.onSecond(sample, handle.inFlight());
+  const onSecond = (sample: SecondSample): void => progress?.onSecond(sample, handle.inFlight(), handle.dial?.());
   const handle: RunHandle =
     workers > 1
       ? await startWorkers(plan, { workers, probe: flags.probe, jit: flags.jit, onSecond, ...(flags.startAt !== undefined ? { startAtMs: flags.startAt } : {}) })

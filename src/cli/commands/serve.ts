@@ -7,6 +7,7 @@ import { MAX_APPS } from '../../plan/servo-fleet-options.js';
 import { adjustSettingsProblems, SnapshotError, startServoFleet, type AdjustSettings } from '../../targets/servo-fleet/index.js';
 import { CliError } from '../exit-codes.js';
 import { parseCount, parsePort } from '../units.js';
+import { addStationFlags, stationOf, type StationFlags } from '../station-flags.js';
 
 /** Keeps a target up until SIGINT or SIGTERM (or, when a salvo process started it, until that process is gone), then closes it. */
 async function serveUntilSignal(close: () => Promise<void>): Promise<void> {
@@ -22,20 +23,22 @@ async function serveUntilSignal(close: () => Promise<void>): Promise<void> {
 
 export function serveCommand(): Command {
   const serve = new Command('serve').description('run a built-in target to send load to');
-  serve
+  const http = serve
     .command('http')
-    .description('HTTP/1.1 (or, with --h2c, HTTP/2) target: / (hello), /echo, /delay/:ms, /status/:code, /spin/:ms, /bytes/:n; every answer carries Server-Timing')
+    .description('HTTP/1.1 (or, with --h2c, HTTP/2) target: / (hello), /echo, /delay/:ms, /status/:code, /spin/:ms, /bytes/:n; every answer carries Server-Timing; with --service-time, a target of known capacity')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port to bind; 0 picks a free one', parsePort, 8080)
     .option('--tls', 'serve HTTPS with a self-signed certificate made at start, HTTP/2 or HTTP/1.1 as ALPN picks (clients need --insecure)')
-    .option('--h2c', 'serve HTTP/2 in cleartext with prior knowledge (salvo run h2c://, curl --http2-prior-knowledge, h2load)')
-    .action(async (flags: { host: string; port: number; tls?: boolean; h2c?: boolean }) => {
-      if (flags.tls && flags.h2c) throw new CliError('--h2c is HTTP/2 in cleartext: give --tls or --h2c, not both');
-      const tls = flags.tls ? await selfSignedCertificate(flags.host) : undefined;
-      const target = await startHttpTarget({ host: flags.host, port: flags.port, ...(tls ? { tls } : {}), ...(flags.h2c ? { h2c: true } : {}) });
-      process.stdout.write(`salvo http target listening on ${target.url}\n`);
-      await serveUntilSignal(() => target.close());
-    });
+    .option('--h2c', 'serve HTTP/2 in cleartext with prior knowledge (salvo run h2c://, curl --http2-prior-knowledge, h2load)');
+  addStationFlags(http).action(async (flags: { host: string; port: number; tls?: boolean; h2c?: boolean } & StationFlags) => {
+    if (flags.tls && flags.h2c) throw new CliError('--h2c is HTTP/2 in cleartext: give --tls or --h2c, not both');
+    const station = stationOf(flags);
+    const tls = flags.tls ? await selfSignedCertificate(flags.host) : undefined;
+    const target = await startHttpTarget({ host: flags.host, port: flags.port, ...(tls ? { tls } : {}), ...(flags.h2c ? { h2c: true } : {}), ...(station ? { station } : {}) });
+    const capacity = station ? ` (${station.slots} slots × ${station.serviceTimeMs} ms${station.distribution === 'exp' ? ' exponential' : ''}: ${formatCapacity(station.slots, station.serviceTimeMs)} req/s)` : '';
+    process.stdout.write(`salvo http target${capacity} listening on ${target.url}\n`);
+    await serveUntilSignal(() => target.close());
+  });
   serve
     .command('tcp-echo')
     .description('raw TCP target that echoes every byte it receives (for salvo run tcp://)')
@@ -114,4 +117,8 @@ function parseAdjustSettings(text: string): AdjustSettings {
   const problems = adjustSettingsProblems(value);
   if (problems.length > 0) throw new InvalidArgumentError(problems.join('; '));
   return value as AdjustSettings;
+}
+
+function formatCapacity(slots: number, serviceTimeMs: number): string {
+  return String(Math.round((slots * 1000) / serviceTimeMs));
 }

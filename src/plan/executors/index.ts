@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ARRIVAL_EXECUTOR_TYPES, ARRIVAL_NAMES, isArrivalName } from '../arrival.js';
 import { bucketRate } from './bucket-rate.js';
 import { constantArrivalRate } from './constant-arrival-rate.js';
+import { constantThroughput } from './constant-throughput.js';
 import { constantVus } from './constant-vus.js';
 import type { UserMix } from '../user-types.js';
 import type { ExecutorKind } from './kind.js';
@@ -15,7 +16,7 @@ export type { ExecutorKind, UsersOfKind } from './kind.js';
 export { meanRateOf, requestsOfRamp, type RampStage, type RampingExecutor } from './ramping-arrival-rate.js';
 
 /** Every kind of executor, in the order the plan's JSON Schema lists them: a new kind is one more entry. */
-export const EXECUTOR_KINDS = [constantArrivalRate, poissonArrivalRate, bucketRate, rampingArrivalRate, maxThroughput, constantVus, rampingVus, phases] as const;
+export const EXECUTOR_KINDS = [constantArrivalRate, poissonArrivalRate, bucketRate, rampingArrivalRate, maxThroughput, constantThroughput, constantVus, rampingVus, phases] as const;
 
 type Kinds = typeof EXECUTOR_KINDS;
 type SchemasOf<K extends readonly { schema: unknown }[]> = { -readonly [I in keyof K]: K[I]['schema'] };

@@ -1,6 +1,7 @@
 import { decodeHistogram } from '../../metrics/histogram.js';
 import type { RunResult } from '../../result/types.js';
 import type { ChartSeries, ChartSpec } from './chart-spec.js';
+import { controlCharts } from './control-charts.js';
 import { percentileAxis, percentileLabel, valuesAtPercentilesMs } from './percentile-curve.js';
 
 /** One colour per meaning, the same in every chart. */
@@ -20,7 +21,8 @@ const COLOR = {
 
 /** Every chart of the report, in page order. */
 export function chartsFor(result: RunResult): ChartSpec[] {
-  return [throughputChart(result), errorsChart(result), latencyOverTimeChart(result), latencyDistributionChart(result), scheduleLagChart(result)];
+  const control = result.control ? controlCharts(result.control) : [];
+  return [throughputChart(result), ...control, errorsChart(result), latencyOverTimeChart(result), latencyDistributionChart(result), scheduleLagChart(result)];
 }
 
 type Described = Pick<ChartSpec, 'id' | 'title' | 'caption' | 'unit'>;

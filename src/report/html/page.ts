@@ -54,13 +54,18 @@ function chartFigureHtml(chart: ChartSpec): string {
   );
 }
 
+/** A self-contained page's start, up to and with <body>: every page salvo writes loads nothing from elsewhere. */
+export function pageStartHtml(title: string, library: ChartLibrary): string {
+  return `${htmlHead(title, CONTENT_SECURITY_POLICY, library.css + REPORT_CSS)}
+<body>
+`;
+}
+
 /** The whole report as one self-contained HTML document. */
 export function renderHtmlReport(result: RunResult, library: ChartLibrary): string {
   const charts = chartsFor(result);
   const draw = `(${drawCharts.toString()})(uPlot, JSON.parse(document.getElementById(${JSON.stringify(DATA_ELEMENT_ID)}).textContent));`;
-  return `${htmlHead(`salvo report: ${result.plan.target.method} ${result.plan.target.url}`, CONTENT_SECURITY_POLICY, library.css + REPORT_CSS)}
-<body>
-${headerHtml(result)}
+  return `${pageStartHtml(`salvo report: ${result.plan.target.method} ${result.plan.target.url}`, library)}${headerHtml(result)}
 ${warningsHtml(result.summary.warnings)}
 ${summaryCardsHtml(result)}
 ${thresholdsSectionHtml(result)}

@@ -1,0 +1,12 @@
+export { CONTROLLER_KINDS, type ConcurrencyController, type ConcurrencyLimits, type ControllerKind, type LatencyObservation } from './controller.js';
+export { Dial } from './actuator.js';
+export { DutyCycle } from './duty-cycle.js';
+export { PidController, defaultPidGains, type PidGains } from './pid.js';
+export { AimdController } from './aimd.js';
+export { GradientController } from './gradient.js';
+export { createController, type ControllerOptions } from './create.js';
+export { ControlLoop, UNREACHABLE_AFTER_MS, type ControlLoopOptions, type ControlResult, type ControlTraceEntry } from './control-loop.js';
+export { SetpointSchedule, type SetpointStage } from './setpoints.js';
+export { settledAtMs, SETTLE_TOLERANCE } from './settling.js';
+export { TickWindow, type TickMeasurement } from './tick-window.js';
+export { holdThroughput, startHoldThroughput, type HoldThroughputHandle, type HoldThroughputOptions, type HoldThroughputResult } from './hold-throughput.js';
