@@ -1,3 +1,4 @@
+import type { Backlog } from '../metrics/generator-monitor.js';
 import type { Recorder } from '../metrics/recorder.js';
 import type { Transport } from '../protocols/transport.js';
 import type { Clock } from '../time/clock.js';
@@ -25,4 +26,6 @@ export interface RunningExecutor {
   setRate(ratePerSec: number): void;
   /** Changes how many requests may be in flight at once. */
   setConcurrency(connections: number): void;
+  /** The oldest request due but not sent yet (executors that keep a schedule); undefined when none is. */
+  backlog?(nowUs: number): Backlog | undefined;
 }

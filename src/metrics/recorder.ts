@@ -1,5 +1,6 @@
 import type { Histogram } from 'hdr-histogram-js';
 import { CAUSE_INDEX, ERROR_CAUSES, NO_STATUS, causeOfStatus, countsByCause, type ErrorCause } from './causes.js';
+import type { Limit, Pressure } from './generator-monitor.js';
 import { createHistogram, encodeHistogram, recordUs, secondLatencyMs } from './histogram.js';
 
 /** One second of a run, by the second in which each event happened. */
@@ -16,6 +17,10 @@ export interface SecondSample {
   latencyMs: { p50: number; p99: number; max: number };
   /** The same latencies, losslessly encoded, so seconds can be merged across workers and machines. */
   histogram: string;
+  /** Mean latency from the actual send time of this second's responses: the target's own pace, without the generator's queueing. */
+  uncorrectedMeanMs?: number;
+  /** Set when the run stayed behind its schedule in this second: how far at most, and what held it back. */
+  behind?: { ms: number; limit: Limit };
 }
 
 /** Why requests were dropped: each names a limit of the generator, not of the target. */
@@ -42,6 +47,9 @@ interface ClosedSecond {
   dropped: number;
   causes: Float64Array;
   latency: Histogram;
+  responses: number;
+  uncorrectedUs: number;
+  behind: { ms: number; limit: Limit } | undefined;
 }
 
 /**
@@ -74,6 +82,9 @@ export class Recorder {
   private secondCompleted = 0;
   private secondFailed = 0;
   private secondDropped = 0;
+  private secondResponses = 0;
+  private secondUncorrectedUs = 0;
+  private secondBehind: { ms: number; limit: Limit } | undefined;
   private secondIndex = 0;
   private nextSecondUs: number;
   private readonly samples: SecondSample[] = [];
@@ -98,6 +109,8 @@ export class Recorder {
     recordUs(this.corrected, doneUs - intendedUs);
     recordUs(this.uncorrected, doneUs - sentUs);
     recordUs(this.secondLatency, doneUs - intendedUs);
+    this.secondResponses++;
+    this.secondUncorrectedUs += doneUs - sentUs;
     if (status !== NO_STATUS) this.statusCounts[status < MAX_STATUS ? status : 0]!++;
     const cause = causeOfStatus(status);
     if (cause === undefined) {
@@ -122,6 +135,12 @@ export class Recorder {
     this.secondCauses[CAUSE_INDEX.dropped]! += count;
   }
 
+  /** Keeps the worst lasting backlog of the current second for its sample. */
+  recordPressure(nowUs: number, { behindMs, limit }: Pressure): void {
+    if (nowUs >= this.nextSecondUs) this.closeSecondsBefore(nowUs);
+    if (limit && behindMs > (this.secondBehind?.ms ?? 0)) this.secondBehind = { ms: Math.round(behindMs), limit };
+  }
+
   /** Closes every whole second that ended before `nowUs`, even ones in which nothing happened. */
   closeSecondsBefore(nowUs: number): void {
     while (nowUs >= this.nextSecondUs) this.closeSecond();
@@ -141,6 +160,8 @@ export class Recorder {
         errors: countsByCause(closed.causes),
         latencyMs: secondLatencyMs(latency),
         histogram: encodeHistogram(latency),
+        ...(closed.responses > 0 ? { uncorrectedMeanMs: Math.round(closed.uncorrectedUs / closed.responses) / 1000 } : {}),
+        ...(closed.behind ? { behind: closed.behind } : {}),
       };
       latency.reset();
       this.spareHistograms.push(latency);
@@ -190,7 +211,12 @@ export class Recorder {
       dropped: this.secondDropped,
       causes: this.secondCauses.slice(),
       latency: this.secondLatency,
+      responses: this.secondResponses,
+      uncorrectedUs: this.secondUncorrectedUs,
+      behind: this.secondBehind,
     });
+    this.secondResponses = this.secondUncorrectedUs = 0;
+    this.secondBehind = undefined;
     this.secondLatency = this.spareHistograms.pop() ?? createHistogram();
     this.secondCauses.fill(0);
     this.secondSent = this.secondCompleted = this.secondFailed = this.secondDropped = 0;

@@ -73,6 +73,7 @@ export function resultFromRecorder(run: RecordedRun): RunResult {
     targetRate: targetRateOf(plan),
     generator: run.generator,
     interrupted: run.interrupted,
+    series: run.series,
   });
   return {
     schema: RESULT_SCHEMA,

@@ -52,6 +52,8 @@ export function mergeResults(
   const uncorrected = sumHistograms(results.map((result) => result.histograms.uncorrected));
   const scheduleLag = sumHistograms(results.map((result) => result.histograms.scheduleLag));
   const targets = results.map((result) => result.summary.rate.target);
+  // Shards and workers run one schedule from one time zero, so their seconds line up by run, not by wall clock.
+  const series = mergeSeries(results.map((result) => result.series), shardCount !== undefined || workersOf !== undefined ? 'run' : 'wall');
   const summary = summarize({
     totals: {
       sent: total('sent'),
@@ -78,6 +80,7 @@ export function mergeResults(
     // The worst generator: one saturated input taints the merged latencies.
     generator: worstGenerator(results.map((result) => result.summary.generator)),
     interrupted: total('interrupted'),
+    series,
   });
   const interruptReasons = [...new Set(results.flatMap((result) => (result.interrupted && result.interruptReason ? [result.interruptReason] : [])))];
   const breakdown = mergeBreakdowns(results.map((result) => result.breakdown));
@@ -98,8 +101,7 @@ export function mergeResults(
     interrupted: results.some((result) => result.interrupted),
     ...(interruptReasons.length > 0 ? { interruptReason: interruptReasons.join(', ') } : {}),
     summary,
-    // Shards and workers run one schedule from one time zero, so their seconds line up by run, not by wall clock.
-    series: mergeSeries(results.map((result) => result.series), shardCount !== undefined || workersOf !== undefined ? 'run' : 'wall'),
+    series,
     histograms: { corrected: encodeHistogram(corrected), uncorrected: encodeHistogram(uncorrected), scheduleLag: encodeHistogram(scheduleLag) },
     ...(breakdown ? { breakdown } : {}),
     sources: named.map(({ source }) => source),
@@ -190,6 +192,7 @@ function firstDifference(value: unknown, other: unknown, path: string): Differen
 
 function worstGenerator(generators: readonly GeneratorHealth[]): GeneratorHealth {
   const worst = (pick: (health: GeneratorHealth) => number): number => Math.max(...generators.map(pick));
+  const turbofanFrom = generators.flatMap((health) => (health.turbofanFromMs === undefined ? [] : [health.turbofanFromMs]));
   return {
     cpuPercent: worst((health) => health.cpuPercent),
     eventLoopDelayMs: {
@@ -197,6 +200,10 @@ function worstGenerator(generators: readonly GeneratorHealth[]): GeneratorHealth
       p99: worst((health) => health.eventLoopDelayMs.p99),
       max: worst((health) => health.eventLoopDelayMs.max),
     },
+    ...(generators.some((health) => health.behindMs)
+      ? { behindMs: { generator: worst((health) => health.behindMs?.generator ?? 0), connections: worst((health) => health.behindMs?.connections ?? 0) } }
+      : {}),
+    ...(turbofanFrom.length > 0 ? { turbofanFromMs: Math.min(...turbofanFrom) } : {}),
   };
 }
 

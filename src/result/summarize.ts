@@ -1,7 +1,8 @@
 import type { Histogram } from 'hdr-histogram-js';
 import type { GeneratorHealth } from '../metrics/generator-monitor.js';
 import { percentilesMs } from '../metrics/histogram.js';
-import type { RecorderTotals } from '../metrics/recorder.js';
+import type { RecorderTotals, SecondSample } from '../metrics/recorder.js';
+import { diagnoseBottleneck } from './diagnosis.js';
 import type { Summary } from './types.js';
 
 export interface SummaryInput {
@@ -14,6 +15,7 @@ export interface SummaryInput {
   generator: GeneratorHealth;
   /** Requests sent but unanswered when the run was cut short. */
   interrupted: number;
+  series: readonly SecondSample[];
 }
 
 /** A generator whose event loop runs this late is measuring itself. */
@@ -26,7 +28,7 @@ export function summarize(input: SummaryInput): Summary {
   const { totals, durationMs, generator } = input;
   const lag = percentilesMs(input.scheduleLag);
   const saturated = generator.eventLoopDelayMs.p99 > SATURATED_LOOP_DELAY_MS || totals.droppedBy.lateBatch > 0;
-  return {
+  const measured = {
     requests: {
       sent: totals.sent,
       completed: totals.completed,
@@ -45,8 +47,9 @@ export function summarize(input: SummaryInput): Summary {
     errors: totals.errors,
     statusCodes: totals.statusCodes,
     generator: { ...generator, saturated },
-    warnings: warningsFor(totals, generator, saturated),
   };
+  const bottleneck = diagnoseBottleneck(measured, input.series);
+  return { ...measured, warnings: warningsFor(totals, generator, saturated), ...(bottleneck ? { bottleneck } : {}) };
 }
 
 function warningsFor(totals: RecorderTotals, generator: GeneratorHealth, saturated: boolean): string[] {
@@ -54,7 +57,7 @@ function warningsFor(totals: RecorderTotals, generator: GeneratorHealth, saturat
   const { queueFull, lateBatch, unsentAtEnd } = totals.droppedBy;
   if (queueFull > 0) {
     warnings.push(
-      `${queueFull} requests dropped because every connection was busy and the queue was full: the generator, not the target, was the limit (raise --connections or --max-queue)`,
+      `${queueFull} requests dropped because more than --max-queue were waiting for a free connection (see the limit for why they waited)`,
     );
   }
   if (lateBatch > 0) {

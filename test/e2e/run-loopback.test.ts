@@ -129,7 +129,7 @@ describe('real faults, each counted under its own cause', () => {
     assert.equal(result.interrupted, false);
   });
 
-  test('more due requests than connections and queue: dropped, with a warning', async () => {
+  test('more due requests than connections and queue: dropped, with a warning, and a target that holds every request is named', async () => {
     const result = await withRawServer(
       () => {},
       (url) => run(rate(url, 200, 500, { connections: 2, maxQueue: 10, timeoutMs: 60_000, gracefulStopMs: 100 })),
@@ -139,7 +139,8 @@ describe('real faults, each counted under its own cause', () => {
     assert.equal(requests.droppedBy.queueFull, 100 - 2 - 10);
     assert.equal(requests.droppedBy.unsentAtEnd, 10);
     assert.equal(result.summary.errors.dropped, 98);
-    assert.ok(warnings.some((warning) => warning.includes('the generator, not the target, was the limit')), warnings.join('\n'));
+    assert.ok(warnings.some((warning) => warning.includes('88 requests dropped because more than --max-queue were waiting for a free connection')), warnings.join('\n'));
+    assert.equal(result.summary.bottleneck?.limit, 'target', JSON.stringify(result.summary.bottleneck));
   });
 });
 
