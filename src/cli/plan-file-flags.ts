@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseStartAt, StartAtError } from '../cluster/start-at.js';
+import { parseStartAt, StartAtError } from '../time/start-at.js';
 import { readPlanFile, validatePlanFile, type Plan } from '../plan/index.js';
 import { ScenarioError } from '../scenario/from-definition.js';
 import { loadScenarioModule } from '../scenario/load-scenario.js';

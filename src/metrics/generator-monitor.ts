@@ -42,10 +42,9 @@ const BEHIND_MS = 10;
 /** How long it must stay behind before that names a limit: a stall the generator recovers from names none. */
 const SUSTAINED_MS = 200;
 /**
- * The event loop's busy share above which the generator, not the connections, is the limit even
- * though requests wait for connections: a loop that busy reads its answers late, and so keeps its
- * connections busy itself. The executor does not poll while requests wait for connections, so
- * its own waiting does not count as busy.
+ * The event loop's busy share above which the generator is the limit, even when requests wait for
+ * connections: a loop that busy reads its answers late, and so keeps its connections busy itself.
+ * The executor does not poll while requests wait for connections, so its own waiting does not count as busy.
  */
 const BUSY_SHARE = 0.9;
 
@@ -76,7 +75,10 @@ export class GeneratorMonitor {
     const behindForUs = nowUs - this.behindSince.us;
     if (behindForUs < SUSTAINED_MS * 1000) return { behindMs };
     const busyShare = performance.eventLoopUtilization(this.behindSince.loop).utilization;
-    const limit: Limit = !backlog!.waitingForConnections || busyShare >= BUSY_SHARE ? 'generator' : 'connections';
+    // An idle loop that is late was not given the CPU (the machine is busy with others): neither its
+    // code nor its connections are the limit then.
+    const limit: Limit | undefined = busyShare >= BUSY_SHARE ? 'generator' : backlog!.waitingForConnections ? 'connections' : undefined;
+    if (!limit) return { behindMs };
     // The stretch that made it last counts too, once, when it first names a limit.
     this.behindUs[limit] += this.behindSince.named ? nowUs - sinceUs : behindForUs;
     this.behindSince.named = true;

@@ -1,31 +1,15 @@
-import { describeTarget, isVuExecutor, type Executor, type Plan } from '../plan/schema.js';
+import { isVuExecutor, kindOf, type Executor } from '../plan/executors/index.js';
+import { describeTarget, type Plan } from '../plan/schema.js';
 import { nameOfSource } from '../result/bottleneck.js';
 import type { Bottleneck, RunResult } from '../result/types.js';
 import { NO_COLORS, type Palette } from './color.js';
 import { breakdownLines } from './breakdown-table.js';
 import { scenarioLines } from './scenario-table.js';
-import { formatCount, formatMs, formatRate, formatThresholdValue, table } from './format.js';
+import { formatCount, formatMs, formatRate, table } from '../units/format.js';
+import { formatThresholdValue } from './threshold-value.js';
 
 export function describeExecutor(executor: Executor): string {
-  const seconds = `${executor.durationMs / 1000}s`;
-  switch (executor.type) {
-    case 'max-throughput':
-      return `max-throughput for ${seconds}${executor.pipelining > 1 ? `, pipelining ${executor.pipelining}` : ''}`;
-    case 'bucket-rate':
-      return `${executor.type} ${formatRate(executor.ratePerSec)} in ${executor.bucketMs}ms buckets for ${seconds}`;
-    case 'poisson-arrival-rate':
-      return `${executor.type} ${formatRate(executor.ratePerSec)} for ${seconds} (seed ${executor.seed})`;
-    case 'constant-arrival-rate':
-      return `${executor.type} ${formatRate(executor.ratePerSec)} for ${seconds}`;
-    case 'ramping-arrival-rate':
-      return `${executor.type} ${[executor.startRatePerSec, ...executor.stages.map((stage) => stage.targetRatePerSec)].map(formatRate).join(' → ')} over ${executor.stages.length} stage${executor.stages.length === 1 ? '' : 's'} for ${seconds}`;
-    case 'constant-vus':
-      return `${executor.type} ${executor.vus} users for ${seconds}`;
-    case 'ramping-vus':
-      return `${executor.type} ${[executor.startVus, ...executor.stages.map((stage) => stage.targetVus)].join(' → ')} users over ${executor.stages.length} stage${executor.stages.length === 1 ? '' : 's'} for ${seconds}`;
-    case 'phases':
-      return `${executor.type}: ${executor.phases.map((phase) => `${phase.users} users (+${phase.spawnRate}/s) for ${phase.durationMs / 1000}s`).join(', then ')}`;
-  }
+  return kindOf(executor).describe(executor, formatRate);
 }
 
 /** The executor and the connections it may use, in one line. */

@@ -1,7 +1,7 @@
 import type { ErrorCause } from '../metrics/causes.js';
 import type { PercentilesMs } from '../metrics/histogram.js';
 import type { SecondSample } from '../metrics/recorder.js';
-import { formatMs } from '../report/format.js';
+import { formatMs } from '../units/format.js';
 import type { Bottleneck, Summary } from './types.js';
 
 /** Failures that happen before a request reaches the target's application: the connection itself failed. */

@@ -1,5 +1,5 @@
 import type { Histogram } from 'hdr-histogram-js';
-import { targetRateOf } from '../cluster/shard.js';
+import { targetRateOf } from '../plan/shard.js';
 import type { GeneratorHealth } from '../metrics/generator-monitor.js';
 import { decodeHistogram, encodeHistogram } from '../metrics/histogram.js';
 import type { RecorderTotals } from '../metrics/recorder.js';

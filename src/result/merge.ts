@@ -1,4 +1,4 @@
-import { shardLabel, targetRateOf, type Shard } from '../cluster/shard.js';
+import { shardLabel, targetRateOf, type Shard } from '../plan/shard.js';
 import type { GeneratorHealth } from '../metrics/generator-monitor.js';
 import { encodeHistogram } from '../metrics/histogram.js';
 import type { DropReason } from '../metrics/recorder.js';

@@ -1,5 +1,5 @@
-import type { Shard } from '../cluster/shard.js';
-import type { StartAt } from '../cluster/start-at.js';
+import type { Shard } from '../plan/shard.js';
+import type { StartAt } from '../time/start-at.js';
 import type { BreakdownResult } from '../metrics/breakdown.js';
 import type { ErrorCause } from '../metrics/causes.js';
 import type { GeneratorHealth } from '../metrics/generator-monitor.js';

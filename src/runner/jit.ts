@@ -1,7 +1,8 @@
 import { setFlagsFromString } from 'node:v8';
 import type { GeneratorHealth, Pressure } from '../metrics/generator-monitor.js';
 import type { JitMode } from '../plan/run-options.js';
-import { isArrivalExecutor, scenarioPlans, type Plan } from '../plan/schema.js';
+import { kindOf } from '../plan/executors/index.js';
+import { scenarioPlans, type Plan } from '../plan/schema.js';
 
 // Which of V8's compilers the generator's code may use. `peak`: every tier, TurboFan included, for
 // the most requests per CPU-second. `steady`: every tier but TurboFan. TurboFan compiles a hot
@@ -16,7 +17,7 @@ import { isArrivalExecutor, scenarioPlans, type Plan } from '../plan/schema.js';
 export function jitFor(plan: Plan, mode: JitMode = 'auto'): Exclude<JitMode, 'auto'> {
   if (mode !== 'auto') return mode;
   // A load that runs flat out (max throughput) or runs users' scripts wants every request per CPU-second.
-  return scenarioPlans(plan).every(({ plan: load }) => isArrivalExecutor(load.executor)) ? 'steady' : 'peak';
+  return scenarioPlans(plan).every(({ plan: load }) => kindOf(load.executor).peakRatePerSec(load.executor) !== null) ? 'steady' : 'peak';
 }
 
 /** Sets V8's flags for the whole process: it affects functions compiled from now on. */

@@ -1,23 +1,18 @@
-import { createExecutor, type RunningExecutor } from '../executors/index.js';
-import { VirtualUserExecutor } from '../executors/vu/executor.js';
-import { phaseNames } from '../executors/vu/population.js';
-import { Breakdown } from '../metrics/breakdown.js';
+import type { RunningExecutor } from '../executors/index.js';
 import type { ErrorCause } from '../metrics/causes.js';
 import { GeneratorMonitor } from '../metrics/generator-monitor.js';
 import { Recorder, type SecondSample } from '../metrics/recorder.js';
 import type { JitMode } from '../plan/run-options.js';
-import { isVuExecutor, type Plan, type VuExecutor } from '../plan/schema.js';
-import { createTransport, createUserConnections } from '../protocols/create-transport.js';
-import type { Connections, ExchangeListener } from '../protocols/transport.js';
-import { freshSeed } from '../schedule/random.js';
+import type { Plan } from '../plan/schema.js';
+import type { ExchangeListener } from '../protocols/transport.js';
 import { checkpointOf, resultFromRecorder, type RunCheckpoint } from '../result/from-recorder.js';
 import type { RunResult } from '../result/types.js';
 import { ThresholdWatch } from '../thresholds/watch.js';
 import { systemClock, type Clock, type Timer } from '../time/clock.js';
 import { JitGovernor, jitFor } from './jit.js';
 import { probeTarget, resolveTarget } from './resolve-target.js';
+import { runtimeOf } from './runtimes.js';
 import { startScenarios } from './scenarios.js';
-import { prepareUsers } from './virtual-users.js';
 
 export interface RunOptions {
   clock?: Clock;
@@ -72,8 +67,8 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
   const jit = new JitGovernor(plan, options.jit);
   const target = await resolveTarget(plan.target);
   if (options.probe) await probeTarget(target.address, target.port);
-  const usersPlan = isVuExecutor(plan.executor) ? (plan as Plan & { executor: VuExecutor }) : undefined;
-  const users = usersPlan ? await prepareUsers(usersPlan) : undefined;
+  const runtime = runtimeOf(plan.executor);
+  const prepared = await runtime.prepare(plan);
   const monitor = new GeneratorMonitor();
   const startUs = clock.nowUs();
   const startEpochMs = clock.epochMsAt(startUs);
@@ -113,30 +108,8 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
       if (draining) finishIfDrained();
     },
   };
-  let transport: Connections;
-  let breakdown: Breakdown | undefined;
-  if (usersPlan && users) {
-    const connections = createUserConnections(plan, target, { clock, listener });
-    breakdown = new Breakdown(phaseNames(usersPlan.executor));
-    transport = connections;
-    executor = new VirtualUserExecutor(usersPlan.executor, {
-      clock,
-      connections,
-      startUs,
-      durationUs,
-      types: users.types,
-      breakdown,
-      data: users.data,
-      base: new URL(plan.target.url),
-      seed: plan.seed ?? freshSeed(),
-      gracefulStopMs: plan.gracefulStopMs,
-      ...(plan.shard ? { share: plan.shard } : {}),
-    });
-  } else {
-    const pool = createTransport(plan, target, { clock, listener });
-    transport = pool;
-    executor = createExecutor(plan, { clock, transport: pool, recorder, startUs, durationUs });
-  }
+  const transport = runtime.connect(plan, target, { clock, listener });
+  executor = runtime.create(plan, prepared, { clock, transport, recorder, startUs, durationUs });
 
   function finishIfDrained(): void {
     if (executor!.queued() === 0 && transport.inFlight() === 0) finish(undefined);
@@ -165,7 +138,8 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
       interrupted,
       ...(interruptReason !== undefined ? { interruptReason } : {}),
     });
-    if (breakdown) result.breakdown = breakdown.result();
+    const breakdown = executor!.breakdown?.();
+    if (breakdown) result.breakdown = breakdown;
     if (watchdogWarning) result.summary.warnings.push(watchdogWarning);
     const judged = thresholds.results(result.summary, interruptReason);
     resolveResult(judged ? { ...result, thresholds: judged } : result);
@@ -198,7 +172,7 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
     finishIfDrained();
   });
 
-  const targetStatistics = users?.targetStatistics;
+  const { targetStatistics } = prepared;
   return {
     // Read after the load has ended, so the statistics include every event of the run.
     result: targetStatistics ? result.then(async (done) => withTargetStatistics(done, await targetStatistics())) : result,

@@ -1,9 +1,9 @@
-import { targetRateOf } from '../cluster/shard.js';
+import { targetRateOf } from '../plan/shard.js';
 import type { SecondSample } from '../metrics/recorder.js';
 import { longestDurationMs, type Plan } from '../plan/schema.js';
 import type { Summary, ThresholdResult } from '../result/types.js';
 import { judge, observeSecond, observeSummary, sampleSize, type Outcome } from './evaluate.js';
-import { parseThreshold, type Threshold } from './parse.js';
+import { parseThreshold, type Threshold } from '../plan/threshold.js';
 
 /** Below this many requests a second's value is noise: with five answers, one slow one is the p99. */
 const MIN_REQUESTS_PER_SECOND = 10;

@@ -33,12 +33,13 @@ describe('the limit a run names, each situation created for real', () => {
   test('generator: each answer costs the generator 2 ms and 1,000 a second are asked, twice what one thread can give on any machine', async () => {
     const seconds: SecondSample[] = [];
     const burn = (): void => spin(2);
-    const result = await run(rate(target.url, 1000, 1000, { connections: 50 }), { onExchange: { onResponse: burn, onFailure: burn }, onSecond: (sample) => seconds.push(sample) });
+    // A connection for every request, so that none waits for one however slow the target is on a busy machine.
+    const result = await run(rate(target.url, 1000, 1000, { connections: 1000 }), { onExchange: { onResponse: burn, onFailure: burn }, onSecond: (sample) => seconds.push(sample) });
     assert.equal(limitOf(result), 'generator', describeRun(result));
     assert.match(result.summary.bottleneck!.remedy, /--workers/);
     assert.doesNotMatch(result.summary.bottleneck!.remedy, /raise --connections/);
-    // Said while it ran, in its first second: what a progress line shows.
-    assert.equal(seconds[0]?.behind?.limit, 'generator', JSON.stringify(seconds.map((second) => second.behind)));
+    // Said while it ran, in its first two seconds: what a progress line shows.
+    assert.ok(seconds.slice(0, 2).some((second) => second.behind?.limit === 'generator'), JSON.stringify(seconds.map((second) => second.behind)));
     // `--jit auto` (the default) switched TurboFan on as soon as that showed.
     assert.ok(result.summary.generator.turbofanFromMs !== undefined && result.summary.generator.turbofanFromMs < 1000, describeRun(result));
   });

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ArrivalRateExecutor } from '../../src/executors/arrival-rate.js';
 import { Recorder } from '../../src/metrics/recorder.js';
-import type { ArrivalExecutor } from '../../src/plan/schema.js';
+import { pacerFor, type ArrivalExecutor } from '../../src/runner/runtimes.js';
 import { PoissonPacer } from '../../src/schedule/poisson.js';
 import { FakeClock } from '../../src/time/fake-clock.js';
 import { FakeTransport } from './fake-transport.js';
@@ -16,7 +16,7 @@ function setup(options: { executor: ArrivalExecutor; slots?: number; maxQueue?: 
   const recorder = new Recorder(START_US, EPOCH_MS);
   const transport = new FakeTransport(clock, options.slots ?? Infinity, recorder);
   const executor = new ArrivalRateExecutor(
-    options.executor,
+    pacerAt(options.executor),
     { clock, transport, recorder, startUs: START_US, durationUs: options.executor.durationMs * 1000 },
     options.maxQueue ?? 100_000,
   );
@@ -26,6 +26,7 @@ function setup(options: { executor: ArrivalExecutor; slots?: number; maxQueue?: 
   return { clock, recorder, transport, executor, issued, start };
 }
 
+const pacerAt = (executor: ArrivalExecutor) => (ratePerSec: number | undefined, stream: number) => pacerFor(executor, ratePerSec, stream);
 const constant = (ratePerSec: number, durationMs: number): ArrivalExecutor => ({ type: 'constant-arrival-rate', ratePerSec, durationMs });
 const bucket = (ratePerSec: number, durationMs: number, bucketMs = 100): ArrivalExecutor => ({ type: 'bucket-rate', ratePerSec, durationMs, bucketMs });
 const range = (count: number, stepUs: number, fromUs = 0) => Array.from({ length: count }, (_, index) => fromUs + index * stepUs);
@@ -343,7 +344,7 @@ describe('ArrivalRateExecutor: edge cases', () => {
       });
     const recorder = new Recorder(START_US, EPOCH_MS);
     const transport = new FakeTransport(clock, Infinity, recorder);
-    const executor = new ArrivalRateExecutor(constant(1000, 10), { clock, transport, recorder, startUs: START_US, durationUs: 10_000 }, 100);
+    const executor = new ArrivalRateExecutor(pacerAt(constant(1000, 10)), { clock, transport, recorder, startUs: START_US, durationUs: 10_000 }, 100);
     executor.start(() => {});
     for (let step = 0; step < 200; step++) clock.advance(100);
     assert.equal(transport.sends.length, 10);

@@ -5,10 +5,10 @@ import {
   ConstantPacer,
   PoissonPacer,
   RebasedPacer,
-  pacerFor,
   seededRandom,
   type Pacer,
 } from '../../src/schedule/index.js';
+import { pacerFor } from '../../src/runner/runtimes.js';
 
 const SECOND_US = 1_000_000;
 

@@ -1,5 +1,5 @@
 import type { RunResult } from '../../result/types.js';
-import { formatCount, formatMs, formatRate } from '../format.js';
+import { formatCount, formatMs, formatRate } from '../../units/format.js';
 import { escapeHtml } from './escape.js';
 
 interface Card {

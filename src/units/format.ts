@@ -1,5 +1,3 @@
-import type { ThresholdResult } from '../result/types.js';
-
 /** A duration in ms with a unit chosen for its size: 850µs, 12.3ms, 4.56s. */
 export function formatMs(ms: number): string {
   if (ms < 1) return `${Math.round(ms * 1000)}µs`;
@@ -24,18 +22,4 @@ function trim(value: number): string {
 export function table(rows: string[][], indent = '  '): string[] {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
   return rows.map((row) => indent + row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('   ').trimEnd());
-}
-
-/** A threshold's measured value in its own unit, as the terminal summary and the HTML report show it. */
-export function formatThresholdValue(unit: ThresholdResult['unit'], value: number): string {
-  switch (unit) {
-    case 'ms':
-      return formatMs(value);
-    case '%':
-      return `${Number(value.toPrecision(3))}%`;
-    case 'count':
-      return formatCount(value);
-    case 'req/s':
-      return formatRate(value);
-  }
 }
