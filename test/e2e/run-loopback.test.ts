@@ -27,8 +27,8 @@ describe('against the built-in target over loopback', () => {
     assert.equal(requests.failed, 0);
     assert.equal(requests.dropped, 0);
     assert.deepEqual(result.summary.errors, {});
-    // A machine too busy to give this process the CPU it needs may miss the rate; the run must then say so.
-    const named = result.summary.bottleneck?.limit === 'generator';
+    // A machine too busy to give the generator or the target the CPU they need may miss the rate; the run must then say which.
+    const named = result.summary.bottleneck !== undefined;
     assert.ok(Math.abs(achieved.achieved - 500) / 500 < 0.02 || named, `achieved ${achieved.achieved}, limit ${JSON.stringify(result.summary.bottleneck)}`);
     assert.equal(achieved.target, 500);
   });

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 /** Only a safety net against a hung child: generous, since a busy machine slows every process down. */
-const CHILD_TIMEOUT_MS = 120_000;
+const CHILD_TIMEOUT_MS = 600_000;
 
 export interface CliOutcome {
   status: number | null;
