@@ -776,11 +776,11 @@ async function main() {
   return problems.length ? 1 : 0;
 }
 
-/** The servo-fleet emulator section (bench/servo-fleet.mjs), appended to latest.md; BENCH_SERVO=0 skips it. */
-function servoFleetSection() {
-  if (env.BENCH_SERVO === '0') return 0;
-  log('--- servo-fleet emulator (bench/servo-fleet.mjs)');
-  const res = spawnSync(process.execPath, [path.join(HERE, 'servo-fleet.mjs')], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+/** A side script's markdown, appended to latest.md; its environment switch set to 0 skips it. */
+function sideSection(script, title, skipVariable) {
+  if (env[skipVariable] === '0') return 0;
+  log(`--- ${title} (bench/${script})`);
+  const res = spawnSync(process.execPath, [path.join(HERE, script)], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   if (res.stdout) {
     process.stdout.write(`\n${res.stdout}`);
     fs.appendFileSync(path.join(RESULTS, 'latest.md'), `\n${res.stdout}`);
@@ -788,19 +788,13 @@ function servoFleetSection() {
   return res.status ?? 2;
 }
 
-/** The gRPC section (bench/grpc.mjs: salvo vs a grpc-js client loop, rate accuracy), appended to latest.md; BENCH_GRPC=0 skips it. */
-function grpcSection() {
-  if (env.BENCH_GRPC === '0') return 0;
-  log('--- gRPC unary (bench/grpc.mjs)');
-  const res = spawnSync(process.execPath, [path.join(HERE, 'grpc.mjs')], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-  if (res.stdout) {
-    process.stdout.write(`\n${res.stdout}`);
-    fs.appendFileSync(path.join(RESULTS, 'latest.md'), `\n${res.stdout}`);
-  }
-  return res.status ?? 2;
-}
+const SIDE_SECTIONS = [
+  ['servo-fleet.mjs', 'servo-fleet emulator', 'BENCH_SERVO'],
+  ['grpc.mjs', 'gRPC unary: salvo vs a grpc-js client loop, rate accuracy', 'BENCH_GRPC'],
+  ['floor.mjs', "the machine's scheduling floor beside salvo's lag; --jit auto vs peak at a high rate, alone and on a shared core", 'BENCH_FLOOR'],
+];
 
 main().then(
-  (code) => { cleanupSync(); process.exitCode = Math.max(code, servoFleetSection(), grpcSection()); },
+  (code) => { cleanupSync(); process.exitCode = Math.max(code, ...SIDE_SECTIONS.map((section) => sideSection(...section))); },
   (err) => { log(`error: ${err.message}`); cleanupSync(); process.exitCode = 2; },
 );

@@ -1,3 +1,4 @@
+import type { Backlog } from '../metrics/generator-monitor.js';
 import type { Pacer } from '../schedule/pacer.js';
 import { RebasedPacer } from '../schedule/rebased.js';
 import type { Timer } from '../time/clock.js';
@@ -73,6 +74,12 @@ export class ArrivalRateExecutor implements RunningExecutor {
     this.context.transport.setMaxConnections(connections);
   }
 
+  backlog(nowUs: number): Backlog | undefined {
+    if (this.queue.length > 0) return { oldestDueUs: this.queue.peek(), waitingForConnections: true };
+    const dueUs = this.context.startUs + this.nextDueUs;
+    return this.issuing && dueUs <= nowUs ? { oldestDueUs: dueUs, waitingForConnections: false } : undefined;
+  }
+
   /** Issues what is due, then waits for the next due request (or ends when the schedule is done). */
   private dispatchDue(): void {
     this.timer?.cancel();
@@ -84,7 +91,10 @@ export class ArrivalRateExecutor implements RunningExecutor {
     }
     const { clock } = this.context;
     const waitUs = this.nextDueUs - elapsedUs;
-    this.timer = waitUs < POLL_BELOW_US ? clock.setImmediate(this.tick) : clock.setTimer(this.tick, Math.floor((waitUs - 1000) / 1000));
+    // While requests wait for connections the next one will wait too, so its exact time buys nothing:
+    // a timer then leaves the CPU to the answers, and the generator's busy share shows its real work.
+    const poll = waitUs < POLL_BELOW_US && this.queue.length === 0;
+    this.timer = poll ? clock.setImmediate(this.tick) : clock.setTimer(this.tick, Math.max(0, Math.floor((waitUs - 1000) / 1000)));
   }
 
   /** Sends (or queues, or drops) every request due by now; returns the elapsed time it judged by. */

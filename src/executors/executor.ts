@@ -1,4 +1,5 @@
 import type { BreakdownResult } from '../metrics/breakdown.js';
+import type { Backlog } from '../metrics/generator-monitor.js';
 import type { Recorder } from '../metrics/recorder.js';
 import type { ControlResult } from '../control/control-loop.js';
 import type { Connections, ExchangeListener, Transport } from '../protocols/transport.js';
@@ -39,4 +40,6 @@ export interface RunningExecutor {
   dial?(): { setpointPerSec: number; concurrency: number };
   /** What the controller did, for the result, for an executor that holds a throughput. */
   controlResult?(): ControlResult;
+  /** The oldest request due but not sent yet (executors that keep a schedule); undefined when none is. */
+  backlog?(nowUs: number): Backlog | undefined;
 }

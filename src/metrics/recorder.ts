@@ -1,5 +1,6 @@
 import type { Histogram } from 'hdr-histogram-js';
 import { CAUSE_INDEX, ERROR_CAUSES, countsByCause, type ErrorCause } from './causes.js';
+import type { Limit, Pressure } from './generator-monitor.js';
 import { createHistogram, encodeHistogram, recordUs, secondLatencyMs } from './histogram.js';
 import { NO_SERVICE_TIME } from './slowdown.js';
 import { Tally, type DropReason } from './tally.js';
@@ -22,6 +23,10 @@ export interface SecondSample {
   histogram: string;
   /** Set on the seconds that began within the plan's warm-up (`warmupMs`), whose requests the summary leaves out. */
   warmup?: true;
+  /** Mean latency from the actual send time of this second's responses: the target's own pace, without the generator's queueing. */
+  uncorrectedMeanMs?: number;
+  /** Set when the run stayed behind its schedule in this second: how far at most, and what held it back. */
+  behind?: { ms: number; limit: Limit };
 }
 
 /** A second whose counting is over; its histogram is summarized later, off the send and receive path. */
@@ -33,6 +38,9 @@ interface ClosedSecond {
   dropped: number;
   causes: Float64Array;
   latency: Histogram;
+  responses: number;
+  uncorrectedUs: number;
+  behind: { ms: number; limit: Limit } | undefined;
 }
 
 /**
@@ -58,6 +66,9 @@ export class Recorder {
   private secondCompleted = 0;
   private secondFailed = 0;
   private secondDropped = 0;
+  private secondResponses = 0;
+  private secondUncorrectedUs = 0;
+  private secondBehind: { ms: number; limit: Limit } | undefined;
   private secondIndex = 0;
   private nextSecondUs: number;
   private readonly samples: SecondSample[] = [];
@@ -83,6 +94,8 @@ export class Recorder {
   recordResponse(intendedUs: number, sentUs: number, doneUs: number, status: number, serviceUs = NO_SERVICE_TIME): void {
     if (doneUs >= this.nextSecondUs) this.closeSecondsBefore(doneUs);
     recordUs(this.secondLatency, doneUs - intendedUs);
+    this.secondResponses++;
+    this.secondUncorrectedUs += doneUs - sentUs;
     const cause = this.tallyOf(intendedUs).countResponse(doneUs - intendedUs, doneUs - sentUs, status, serviceUs);
     if (cause === undefined) this.secondCompleted++;
     else this.countSecondFailure(cause);
@@ -100,6 +113,12 @@ export class Recorder {
     this.tallyOf(nowUs).countDropped(count, reason);
     this.secondDropped += count;
     this.secondCauses[CAUSE_INDEX.dropped]! += count;
+  }
+
+  /** Keeps the worst lasting backlog of the current second for its sample. */
+  recordPressure(nowUs: number, { behindMs, limit }: Pressure): void {
+    if (nowUs >= this.nextSecondUs) this.closeSecondsBefore(nowUs);
+    if (limit && behindMs > (this.secondBehind?.ms ?? 0)) this.secondBehind = { ms: Math.round(behindMs), limit };
   }
 
   /** Closes every whole second that ended before `nowUs`, even ones in which nothing happened. */
@@ -122,6 +141,8 @@ export class Recorder {
         latencyMs: secondLatencyMs(latency),
         histogram: encodeHistogram(latency),
         ...(closed.second * 1000 < this.warmupMs ? { warmup: true as const } : {}),
+        ...(closed.responses > 0 ? { uncorrectedMeanMs: Math.round(closed.uncorrectedUs / closed.responses) / 1000 } : {}),
+        ...(closed.behind ? { behind: closed.behind } : {}),
       };
       latency.reset();
       this.spareHistograms.push(latency);
@@ -157,7 +178,12 @@ export class Recorder {
       dropped: this.secondDropped,
       causes: this.secondCauses.slice(),
       latency: this.secondLatency,
+      responses: this.secondResponses,
+      uncorrectedUs: this.secondUncorrectedUs,
+      behind: this.secondBehind,
     });
+    this.secondResponses = this.secondUncorrectedUs = 0;
+    this.secondBehind = undefined;
     this.secondLatency = this.spareHistograms.pop() ?? createHistogram();
     this.secondCauses.fill(0);
     this.secondSent = this.secondCompleted = this.secondFailed = this.secondDropped = 0;

@@ -30,6 +30,8 @@ export class ProgressPrinter {
   private readonly errors: Partial<Record<ErrorCause, number>> = {};
   private readonly cpuPercent: () => number;
   private drawnLines = 0;
+  /** Whether the last second was behind schedule: a line says so at once when it starts, not at the next interval. */
+  private wasBehind = false;
 
   constructor(private readonly options: ProgressOptions) {
     this.cpuPercent = options.cpuPercent ?? cpuMeter();
@@ -40,7 +42,9 @@ export class ProgressPrinter {
     const { out, isTTY, everySeconds, plan } = this.options;
     const elapsedSeconds = last.second + 1;
     const cpuPercent = this.cpuPercent(); // read every second, so it covers the last second only
-    if (!isTTY && elapsedSeconds % everySeconds !== 0) return;
+    const startsBehind = last.behind !== undefined && !this.wasBehind;
+    this.wasBehind = last.behind !== undefined;
+    if (!isTTY && elapsedSeconds % everySeconds !== 0 && !startsBehind) return;
     const frame: ProgressFrame = {
       elapsedSeconds,
       durationMs: longestDurationMs(plan),

@@ -32,6 +32,17 @@ const inFlight = ({ inFlight: count, dial }: ProgressFrame): string => `in fligh
 const latency = ({ last }: ProgressFrame): string => `p50 ${formatMs(last.latencyMs.p50)}  p99 ${formatMs(last.latencyMs.p99)}`;
 const cpu = ({ cpuPercent }: ProgressFrame): string => `CPU ${Math.round(cpuPercent)}%`;
 
+/** Said while the run goes, as soon as it stays behind its schedule: what holds it back and what would help. */
+function behind({ last }: ProgressFrame): string {
+  if (!last.behind) return '';
+  const { ms, limit } = last.behind;
+  const why =
+    limit === 'generator'
+      ? 'the generator cannot keep up (--workers, --jit peak, less per request)'
+      : 'every connection is busy (raise --connections)';
+  return `  BEHIND by ${formatMs(ms)}: ${why}`;
+}
+
 function errors({ errors: counts }: ProgressFrame): string {
   const entries = Object.entries(counts);
   return `errors ${entries.length === 0 ? 'none' : entries.map(([cause, count]) => `${cause} ${formatCount(count)}`).join('  ')}`;
@@ -45,7 +56,7 @@ function time({ elapsedSeconds, durationMs }: ProgressFrame): string {
 
 /** One self-contained line, for logs and pipes. */
 export function progressLine(frame: ProgressFrame): string {
-  return `[${time(frame)}] ${rate(frame)}  ${latency(frame)}  ${errors(frame)}  ${inFlight(frame)}  ${cpu(frame)}`;
+  return `[${time(frame)}] ${rate(frame)}  ${latency(frame)}  ${errors(frame)}  ${inFlight(frame)}  ${cpu(frame)}${behind(frame)}`;
 }
 
 /** The block a terminal redraws in place: always the same number of lines. */
@@ -55,6 +66,6 @@ export function progressBlock(frame: ProgressFrame): string[] {
     `  ${'█'.repeat(done)}${'░'.repeat(BAR_WIDTH - done)}  ${time(frame)}`,
     `  rate ${rate(frame)}   last second ${latency(frame)}`,
     `  ${errors(frame)}`,
-    `  ${inFlight(frame)}   generator ${cpu(frame)}`,
+    `  ${inFlight(frame)}   generator ${cpu(frame)}${behind(frame)}`,
   ];
 }

@@ -1,7 +1,7 @@
 import { isVuExecutor, kindOf, type Executor } from '../plan/executors/index.js';
 import { describeTarget, type Plan } from '../plan/schema.js';
 import { nameOfSource } from '../result/bottleneck.js';
-import type { RunResult } from '../result/types.js';
+import type { Bottleneck, RunResult } from '../result/types.js';
 import { splitDurationMs } from '../result/warmup.js';
 import { NO_COLORS, type Palette } from './color.js';
 import { breakdownLines } from './breakdown-table.js';
@@ -19,6 +19,8 @@ export function describeLoad(plan: Plan): string {
   const alongside = others.length === 0 ? '' : ` (scenario main), with scenario${others.length === 1 ? '' : 's'} ${others.join(', ')} alongside`;
   return `${describeExecutor(plan.executor)}${isVuExecutor(plan.executor) ? ', one connection per user' : `, up to ${plan.connections} connections`}${alongside}`;
 }
+
+const LIMIT_NAMES: Record<Bottleneck['limit'], string> = { generator: 'the generator', connections: 'the connections', target: 'the target', network: 'the network' };
 
 /** The end-of-run summary as lines of text, colored only when given a palette. */
 export function renderSummary(result: RunResult, palette: Palette = NO_COLORS): string[] {
@@ -58,7 +60,7 @@ export function renderSummary(result: RunResult, palette: Palette = NO_COLORS): 
   const codes = Object.entries(summary.statusCodes);
   if (codes.length > 0) lines.push(`  status      ${codes.map(([code, count]) => `${code} ${formatCount(count)}`).join('   ')}`);
   lines.push(
-    `  generator   CPU ${generator.cpuPercent}%   event-loop delay p99 ${formatMs(generator.eventLoopDelayMs.p99)}${generator.saturated ? '   SATURATED' : ''}`,
+    `  generator   CPU ${generator.cpuPercent}%   event-loop delay p99 ${formatMs(generator.eventLoopDelayMs.p99)}${generator.saturated ? '   SATURATED' : ''}${turbofan(generator.turbofanFromMs)}`,
   );
   if (result.workers) lines.push(`  workers     ${result.workers.count} threads, main thread ${result.workers.mainBusyPercent}% busy joining them, ${formatMs(result.workers.mergeMs)} merging`);
   lines.push(...sourceLines(result));
@@ -70,6 +72,10 @@ export function renderSummary(result: RunResult, palette: Palette = NO_COLORS): 
     lines.push('', `  target's own statistics (since it started)   ${statistics.join('   ')}`);
   }
   for (const warning of summary.warnings) lines.push(palette.yellow(`  warning: ${warning}`));
+  if (summary.bottleneck) {
+    const { limit, evidence, remedy } = summary.bottleneck;
+    lines.push(palette.yellow(`  limit: ${LIMIT_NAMES[limit]}: ${evidence}`), palette.yellow(`    remedy: ${remedy}`));
+  }
   lines.push(...thresholdLines(result, palette));
   return lines;
 }
@@ -91,6 +97,11 @@ function warmupLines({ plan, warmup }: RunResult): string[] {
   return [
     `  warm-up     first ${formatMs(plan.warmupMs ?? 0)} left out of every number here: ${formatCount(requests.sent)} sent, ${formatCount(requests.completed)} completed, ${formatCount(requests.failed)} failed, ${formatCount(requests.dropped)} dropped   latency p50 ${formatMs(latency.p50)}   p99 ${formatMs(latency.p99)}`,
   ];
+}
+
+function turbofan(fromMs: number | undefined): string {
+  if (fromMs === undefined) return '';
+  return fromMs === 0 ? '   TurboFan on' : `   TurboFan on from ${formatMs(fromMs)} (it fell behind without)`;
 }
 
 /** The health of each generator a merged or multi-threaded result was made from, to see which one struggled. */

@@ -80,8 +80,8 @@ export interface RecordedRun {
 export function resultFromRecorder(run: RecordedRun): RunResult {
   const { plan, recorder, interruptReason } = run;
   const durations = splitDurationMs(run.durationMs, plan.warmupMs);
-  const summaryOf = (tally: TallyState, durationMs: number, interrupted: number) =>
-    summarize({ ...tallyParts(tally), durationMs, targetRate: targetRateOf(plan), generator: run.generator, interrupted });
+  const summaryOf = (tally: TallyState, durationMs: number, interrupted: number, series: RunResult['series']) =>
+    summarize({ ...tallyParts(tally), durationMs, targetRate: targetRateOf(plan), generator: run.generator, interrupted, series });
   const { warmup } = recorder;
   return {
     schema: RESULT_SCHEMA,
@@ -92,8 +92,8 @@ export function resultFromRecorder(run: RecordedRun): RunResult {
     durationMs: Math.round(run.durationMs * 1000) / 1000,
     interrupted: interruptReason !== undefined,
     ...(interruptReason !== undefined ? { interruptReason } : {}),
-    summary: summaryOf(recorder.measured, durations.measuredMs, run.interrupted),
-    ...(warmup ? { warmup: summaryOf(warmup, durations.warmupMs, 0) } : {}),
+    summary: summaryOf(recorder.measured, durations.measuredMs, run.interrupted, run.series.filter((second) => !second.warmup)),
+    ...(warmup ? { warmup: summaryOf(warmup, durations.warmupMs, 0, run.series.filter((second) => second.warmup)) } : {}),
     series: run.series,
     histograms: { ...encodedHistograms(recorder.measured), ...(warmup ? { warmup: encodedHistograms(warmup) } : {}) },
   };

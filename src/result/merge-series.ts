@@ -41,7 +41,26 @@ export function addSeconds(second: number, startEpochMs: number, samples: readon
     latencyMs: secondLatencyMs(histogram),
     histogram: encodeHistogram(histogram),
     ...(samples.some((sample) => sample.warmup) ? { warmup: true as const } : {}),
+    ...uncorrectedMean(samples),
+    ...worstBehind(samples),
   };
+}
+
+/** The mean over every input's responses, each input weighted by how many it answered. */
+function uncorrectedMean(samples: readonly SecondSample[]): Pick<SecondSample, 'uncorrectedMeanMs'> {
+  let weightedMs = 0;
+  let responses = 0;
+  for (const { uncorrectedMeanMs, completed, failed } of samples) {
+    if (uncorrectedMeanMs === undefined) continue;
+    weightedMs += uncorrectedMeanMs * (completed + failed);
+    responses += completed + failed;
+  }
+  return responses > 0 ? { uncorrectedMeanMs: Math.round((weightedMs / responses) * 1000) / 1000 } : {};
+}
+
+function worstBehind(samples: readonly SecondSample[]): Pick<SecondSample, 'behind'> {
+  const behind = samples.reduce<SecondSample['behind']>((worst, { behind }) => (behind && behind.ms > (worst?.ms ?? 0) ? behind : worst), undefined);
+  return behind ? { behind } : {};
 }
 
 /**

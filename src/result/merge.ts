@@ -60,13 +60,16 @@ export function mergeResults(
         : null;
   // The worst generator: one saturated input taints the merged latencies.
   const generator = worstGenerator(results.map((result) => result.summary.generator));
+  // Shards and workers run one schedule from one time zero, so their seconds line up by run, not by wall clock.
+  const series = mergeSeries(results.map((result) => result.series), shardCount !== undefined || workersOf !== undefined ? 'run' : 'wall');
   const durations = splitDurationMs(durationMs, plan.warmupMs);
   const measured = mergeParts(
     results.map((result) => ({ summary: result.summary, histograms: result.histograms })),
-    { durationMs: durations.measuredMs, targetRate, generator },
+    { durationMs: durations.measuredMs, targetRate, generator, series: series.filter((second) => !second.warmup) },
   );
   const warmupParts = results.flatMap((result) => (result.warmup && result.histograms.warmup ? [{ summary: result.warmup, histograms: result.histograms.warmup }] : []));
-  const warmup = warmupParts.length > 0 ? mergeParts(warmupParts, { durationMs: durations.warmupMs, targetRate, generator }) : undefined;
+  const warmup =
+    warmupParts.length > 0 ? mergeParts(warmupParts, { durationMs: durations.warmupMs, targetRate, generator, series: series.filter((second) => second.warmup) }) : undefined;
   const { summary } = measured;
   const interruptReasons = [...new Set(results.flatMap((result) => (result.interrupted && result.interruptReason ? [result.interruptReason] : [])))];
   const breakdown = mergeBreakdowns(results.map((result) => result.breakdown));
@@ -88,8 +91,7 @@ export function mergeResults(
     ...(interruptReasons.length > 0 ? { interruptReason: interruptReasons.join(', ') } : {}),
     summary,
     ...(warmup ? { warmup: warmup.summary } : {}),
-    // Shards and workers run one schedule from one time zero, so their seconds line up by run, not by wall clock.
-    series: mergeSeries(results.map((result) => result.series), shardCount !== undefined || workersOf !== undefined ? 'run' : 'wall'),
+    series,
     histograms: { ...measured.histograms, ...(warmup ? { warmup: warmup.histograms } : {}) },
     ...(breakdown ? { breakdown } : {}),
     sources: named.map(({ source }) => source),
@@ -105,7 +107,7 @@ interface SummaryPart {
 }
 
 /** Parts of runs that ran side by side as one: counts and histograms added, the summary derived again from them. */
-function mergeParts(parts: readonly SummaryPart[], shared: Pick<SummaryInput, 'durationMs' | 'targetRate' | 'generator'>): SummaryPart {
+function mergeParts(parts: readonly SummaryPart[], shared: Pick<SummaryInput, 'durationMs' | 'targetRate' | 'generator' | 'series'>): SummaryPart {
   const requests = parts.map((part) => part.summary.requests);
   const total = (field: 'sent' | 'completed' | 'failed' | 'dropped' | 'interrupted'): number => requests.reduce((sum, counts) => sum + counts[field], 0);
   const corrected = sumHistograms(parts.map((part) => part.histograms.corrected));
@@ -217,6 +219,7 @@ function firstDifference(value: unknown, other: unknown, path: string): Differen
 
 function worstGenerator(generators: readonly GeneratorHealth[]): GeneratorHealth {
   const worst = (pick: (health: GeneratorHealth) => number): number => Math.max(...generators.map(pick));
+  const turbofanFrom = generators.flatMap((health) => (health.turbofanFromMs === undefined ? [] : [health.turbofanFromMs]));
   return {
     cpuPercent: worst((health) => health.cpuPercent),
     eventLoopDelayMs: {
@@ -224,6 +227,10 @@ function worstGenerator(generators: readonly GeneratorHealth[]): GeneratorHealth
       p99: worst((health) => health.eventLoopDelayMs.p99),
       max: worst((health) => health.eventLoopDelayMs.max),
     },
+    ...(generators.some((health) => health.behindMs)
+      ? { behindMs: { generator: worst((health) => health.behindMs?.generator ?? 0), connections: worst((health) => health.behindMs?.connections ?? 0) } }
+      : {}),
+    ...(turbofanFrom.length > 0 ? { turbofanFromMs: Math.min(...turbofanFrom) } : {}),
   };
 }
 

@@ -2,7 +2,8 @@ import type { Histogram } from 'hdr-histogram-js';
 import type { GeneratorHealth } from '../metrics/generator-monitor.js';
 import { percentilesMs } from '../metrics/histogram.js';
 import { slowdownStats } from '../metrics/slowdown.js';
-import type { RecorderTotals } from '../metrics/recorder.js';
+import type { RecorderTotals, SecondSample } from '../metrics/recorder.js';
+import { diagnoseBottleneck } from './diagnosis.js';
 import type { Summary } from './types.js';
 
 export interface SummaryInput {
@@ -17,6 +18,7 @@ export interface SummaryInput {
   generator: GeneratorHealth;
   /** Requests sent but unanswered when the run was cut short. */
   interrupted: number;
+  series: readonly SecondSample[];
 }
 
 /** A generator whose event loop runs this late is measuring itself. */
@@ -29,7 +31,7 @@ export function summarize(input: SummaryInput): Summary {
   const { totals, durationMs, generator } = input;
   const lag = percentilesMs(input.scheduleLag);
   const saturated = generator.eventLoopDelayMs.p99 > SATURATED_LOOP_DELAY_MS || totals.droppedBy.lateBatch > 0;
-  return {
+  const measured = {
     requests: {
       sent: totals.sent,
       completed: totals.completed,
@@ -49,8 +51,9 @@ export function summarize(input: SummaryInput): Summary {
     errors: totals.errors,
     statusCodes: totals.statusCodes,
     generator: { ...generator, saturated },
-    warnings: warningsFor(totals, generator, saturated),
   };
+  const bottleneck = diagnoseBottleneck(measured, input.series);
+  return { ...measured, warnings: warningsFor(totals, generator, saturated), ...(bottleneck ? { bottleneck } : {}) };
 }
 
 /** Slowdown and service time, only when some answer carried a service time: absent, never zero. */
@@ -65,7 +68,7 @@ function warningsFor(totals: RecorderTotals, generator: GeneratorHealth, saturat
   const { queueFull, lateBatch, unsentAtEnd } = totals.droppedBy;
   if (queueFull > 0) {
     warnings.push(
-      `${queueFull} requests dropped because every connection was busy and the queue was full: the generator, not the target, was the limit (raise --connections or --max-queue)`,
+      `${queueFull} requests dropped because more than --max-queue were waiting for a free connection (see the limit for why they waited)`,
     );
   }
   if (lateBatch > 0) {

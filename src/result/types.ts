@@ -44,6 +44,15 @@ export interface Summary {
   statusCodes: Record<string, number>;
   generator: GeneratorHealth & { saturated: boolean };
   warnings: string[];
+  /** What held the run back, when something did (src/result/diagnosis.ts). */
+  bottleneck?: Bottleneck;
+}
+
+/** The limit a run ran into, what showed it, and what would lift it. */
+export interface Bottleneck {
+  limit: 'generator' | 'connections' | 'target' | 'network';
+  evidence: string;
+  remedy: string;
 }
 
 /** One threshold (SLO) of the plan, judged on the whole run or, for abort-on-fail ones, on the second that failed it. */

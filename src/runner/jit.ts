@@ -1,4 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
+import type { GeneratorHealth, Pressure } from '../metrics/generator-monitor.js';
 import type { JitMode } from '../plan/run-options.js';
 import { kindOf } from '../plan/executors/index.js';
 import { scenarioPlans, type Plan } from '../plan/schema.js';
@@ -7,31 +8,49 @@ import { scenarioPlans, type Plan } from '../plan/schema.js';
 // the most requests per CPU-second. `steady`: every tier but TurboFan. TurboFan compiles a hot
 // function for 1–12 ms on a helper thread, and on a generator pinned to one core that thread takes
 // the core while requests fall due: at 5k and 20k req/s its compiles alone put p99 schedule lag at
-// 0.4–1.9 ms, and at 0.06–0.15 ms without them (README, performance). `auto` picks by the plan.
+// 0.4–1.9 ms, and at 0.06–0.15 ms without them (docs/jit.md). Without TurboFan the generator also
+// sends 2–4× fewer requests per CPU-second, and how many that leaves depends on the machine; so
+// `auto` starts a paced load as `steady` and switches TurboFan on as soon as the generator itself
+// falls behind its schedule, judged from what it measures, never from a rate fixed in advance.
 
-/**
- * Open-model rates per thread up to which `auto` picks `steady`. Without TurboFan one core still
- * sends ~65k req/s (HTTP/1.1, measured; 130k with it), so this leaves more than twice the headroom.
- */
-export const STEADY_MAX_RATE_PER_THREAD = 25_000;
-
-/**
- * `steady` when every load of the plan paces requests at a rate this thread can meet without
- * TurboFan; a load that runs flat out (max throughput) or runs users' scripts wants `peak`.
- */
+/** The compilers a run starts with: `auto` starts a paced load without TurboFan, anything else with it. */
 export function jitFor(plan: Plan, mode: JitMode = 'auto'): Exclude<JitMode, 'auto'> {
   if (mode !== 'auto') return mode;
-  let rate = 0;
-  for (const { plan: load } of scenarioPlans(plan)) {
-    const peakRatePerSec = kindOf(load.executor).peakRatePerSec(load.executor);
-    if (peakRatePerSec === null) return 'peak';
-    rate += peakRatePerSec;
-  }
-  const threadRate = plan.shard ? rate / plan.shard.count : rate;
-  return threadRate <= STEADY_MAX_RATE_PER_THREAD ? 'steady' : 'peak';
+  // A load that runs flat out (max throughput) or runs users' scripts wants every request per CPU-second.
+  return scenarioPlans(plan).every(({ plan: load }) => kindOf(load.executor).peakRatePerSec(load.executor) !== null) ? 'steady' : 'peak';
 }
 
 /** Sets V8's flags for the whole process: it affects functions compiled from now on. */
 export function useJit(mode: Exclude<JitMode, 'auto'>): void {
   setFlagsFromString(mode === 'steady' ? '--no-turbofan' : '--turbofan');
+}
+
+/**
+ * `--jit` over one load: sets the compilers it starts with and, under `auto`, switches TurboFan on
+ * for good the first time the generator itself holds the run behind its schedule. Hot functions are
+ * then compiled by TurboFan as they run on; V8's flags are the process's, so every load of it (a
+ * scenario, a worker thread) gets them, while each one decides from its own schedule.
+ */
+export class JitGovernor {
+  private readonly adaptive: boolean;
+  private turbofanFromMs: number | undefined;
+
+  constructor(plan: Plan, mode: JitMode = 'auto') {
+    const start = jitFor(plan, mode);
+    useJit(start);
+    this.adaptive = mode === 'auto' && start === 'steady';
+    if (start === 'peak') this.turbofanFromMs = 0;
+  }
+
+  /** Told how the run keeps its schedule, `elapsedMs` after time zero. */
+  onPressure({ limit }: Pressure, elapsedMs: number): void {
+    if (!this.adaptive || this.turbofanFromMs !== undefined || limit !== 'generator') return;
+    useJit('peak');
+    this.turbofanFromMs = Math.round(elapsedMs);
+  }
+
+  /** What the result records of it. */
+  health(): Pick<GeneratorHealth, 'turbofanFromMs'> {
+    return this.turbofanFromMs === undefined ? {} : { turbofanFromMs: this.turbofanFromMs };
+  }
 }

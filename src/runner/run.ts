@@ -9,7 +9,7 @@ import type { RunResult } from '../result/types.js';
 import { ThresholdWatch } from '../thresholds/watch.js';
 import { systemClock, type Timer } from '../time/clock.js';
 import type { LocalRunHandle, RunHandle, RunOptions } from './handle.js';
-import { jitFor, useJit } from './jit.js';
+import { JitGovernor, jitFor } from './jit.js';
 import { probeTarget, resolveTarget } from './resolve-target.js';
 import { runtimeOf } from './runtimes.js';
 import { startScenarios } from './scenarios.js';
@@ -21,8 +21,10 @@ const HOUSEKEEPING_MS = 20;
 
 /** Runs a plan: resolves and starts it, returning once the load is under way. */
 export async function startRun(plan: Plan, options: RunOptions = {}): Promise<RunHandle> {
-  // Decided on the whole plan: scenarios share the process, and so its compilers.
-  const settled = { ...options, jit: jitFor(plan, options.jit) };
+  // Started from the whole plan: scenarios share the process, and so its compilers. A paced plan
+  // under `auto` stays `auto`, so that each of its loads may still switch TurboFan on.
+  const mode = options.jit ?? 'auto';
+  const settled = { ...options, jit: mode === 'auto' && jitFor(plan) === 'steady' ? mode : jitFor(plan, mode) };
   if (plan.scenarios && Object.keys(plan.scenarios).length > 0) return startScenarios(plan, settled, startLoad);
   return startLoad(plan, settled);
 }
@@ -30,7 +32,7 @@ export async function startRun(plan: Plan, options: RunOptions = {}): Promise<Ru
 /** Runs one load (a plan without scenarios): the handle also takes checkpoints, which worker threads send home. */
 export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<LocalRunHandle> {
   const clock = options.clock ?? systemClock;
-  useJit(jitFor(plan, options.jit));
+  const jit = new JitGovernor(plan, options.jit);
   const target = await resolveTarget(plan.target);
   if (options.probe) await probeTarget(target.address, target.port);
   const runtime = runtimeOf(plan.executor);
@@ -105,7 +107,7 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
       startEpochMs,
       endEpochMs: clock.epochMsAt(endUs),
       durationMs,
-      generator: monitor.stop(),
+      generator: { ...monitor.stop(), ...jit.health() },
       interrupted,
       ...(interruptReason !== undefined ? { interruptReason } : {}),
     });
@@ -121,6 +123,9 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
   const tidy = (): void => {
     const nowUs = clock.nowUs();
     recorder.closeSecondsBefore(nowUs);
+    const pressure = monitor.sample(nowUs, executor?.backlog?.(nowUs));
+    recorder.recordPressure(nowUs, pressure);
+    jit.onPressure(pressure, (nowUs - startUs) / 1000);
     recorder.publishClosedSeconds();
     transport.expire(nowUs - timeoutUs);
     if (draining) finishIfDrained();

@@ -7,7 +7,7 @@ import { createHistogram, decodeHistogram, percentilesMs } from '../../src/metri
 import { readResult } from '../../src/result/io.js';
 import type { RunResult } from '../../src/result/types.js';
 import { startTargetProcess, type TargetProcess } from '../../src/targets/target-process.js';
-import { assertUsageError, salvo, salvoAsync } from '../support/cli.js';
+import { assertUsageError, processStartMs, salvo, salvoAsync } from '../support/cli.js';
 
 describe('shards as separate processes', () => {
   let target: TargetProcess;
@@ -25,7 +25,8 @@ describe('shards as separate processes', () => {
 
   /** Runs `count` shards of one load side by side, started together with --start-at; returns their result paths. */
   async function runShards(prefix: string, count: number, load: string[]): Promise<string[]> {
-    const startAt = new Date(Date.now() + 3000).toISOString();
+    // Every shard must be up before the instant, however busy the machine: ten start-ups' worth ahead.
+    const startAt = new Date(Date.now() + Math.max(3000, 10 * processStartMs())).toISOString();
     const paths = Array.from({ length: count }, (_, index) => path(`${prefix}-${index + 1}.json`));
     const outcomes = await Promise.all(paths.map((out, index) => salvoAsync('run', target.url, ...load, '--shard', `${index + 1}/${count}`, '--start-at', startAt, '--out', out, '--quiet')));
     outcomes.forEach(({ status, stderr }, index) => assert.equal(status, 0, `shard ${index + 1}: ${stderr}`));

@@ -12,7 +12,7 @@ import { createHistogram, decodeHistogram, percentilesMs } from '../../src/metri
 import { validatePlan } from '../../src/plan/index.js';
 import { readResult } from '../../src/result/io.js';
 import { startTargetProcess, type TargetProcess } from '../../src/targets/target-process.js';
-import { assertUsageError, salvoAsync, type CliOutcome } from '../support/cli.js';
+import { assertUsageError, processStartMs, salvoAsync, type CliOutcome } from '../support/cli.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
@@ -79,13 +79,15 @@ describe('salvo coordinate', () => {
   });
 
   test('names the shards that never arrived, in one line, to itself and to the shard that waited', async () => {
-    const coordinator = await coordinatorProcess(['--shards', '3', '--timeout', '1s']);
+    // Long enough for shard 1/3 to start and join on a busy machine: ten start-ups' worth, whole seconds.
+    const timeoutSeconds = Math.max(1, Math.ceil((10 * processStartMs()) / 1000));
+    const coordinator = await coordinatorProcess(['--shards', '3', '--timeout', `${timeoutSeconds}s`]);
     const shard = await salvoAsync('run', target.url, '--rate', '10', '-d', '1s', '-c', '3', '--shard', '1/3', '--coordinator', coordinator.address, '--quiet');
     const { status, stderr } = await coordinator.done;
     assert.equal(status, 2);
-    assert.equal(stderr, 'salvo: error: shards 2/3, 3/3 never arrived within 1s\n');
+    assert.equal(stderr, `salvo: error: shards 2/3, 3/3 never arrived within ${timeoutSeconds}s\n`);
     assert.equal(shard.status, 2);
-    assert.equal(shard.stderr, 'salvo: error: the coordinator gave up: shards 2/3, 3/3 never arrived within 1s\n');
+    assert.equal(shard.stderr, `salvo: error: the coordinator gave up: shards 2/3, 3/3 never arrived within ${timeoutSeconds}s\n`);
   });
 
   test('Ctrl-C keeps the results that came beside --out and exits 130', async () => {

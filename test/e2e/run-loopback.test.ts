@@ -27,7 +27,9 @@ describe('against the built-in target over loopback', () => {
     assert.equal(requests.failed, 0);
     assert.equal(requests.dropped, 0);
     assert.deepEqual(result.summary.errors, {});
-    assert.ok(Math.abs(achieved.achieved - 500) / 500 < 0.02, `achieved ${achieved.achieved}`);
+    // A machine too busy to give the generator or the target the CPU they need may miss the rate; the run must then say which.
+    const named = result.summary.bottleneck !== undefined;
+    assert.ok(Math.abs(achieved.achieved - 500) / 500 < 0.02 || named, `achieved ${achieved.achieved}, limit ${JSON.stringify(result.summary.bottleneck)}`);
     assert.equal(achieved.target, 500);
   });
 
@@ -129,7 +131,7 @@ describe('real faults, each counted under its own cause', () => {
     assert.equal(result.interrupted, false);
   });
 
-  test('more due requests than connections and queue: dropped, with a warning', async () => {
+  test('more due requests than connections and queue: dropped, with a warning, and a target that holds every request is named', async () => {
     const result = await withRawServer(
       () => {},
       (url) => run(rate(url, 200, 500, { connections: 2, maxQueue: 10, timeoutMs: 60_000, gracefulStopMs: 100 })),
@@ -139,7 +141,8 @@ describe('real faults, each counted under its own cause', () => {
     assert.equal(requests.droppedBy.queueFull, 100 - 2 - 10);
     assert.equal(requests.droppedBy.unsentAtEnd, 10);
     assert.equal(result.summary.errors.dropped, 98);
-    assert.ok(warnings.some((warning) => warning.includes('the generator, not the target, was the limit')), warnings.join('\n'));
+    assert.ok(warnings.some((warning) => warning.includes('88 requests dropped because more than --max-queue were waiting for a free connection')), warnings.join('\n'));
+    assert.equal(result.summary.bottleneck?.limit, 'target', JSON.stringify(result.summary.bottleneck));
   });
 });
 

@@ -26,6 +26,7 @@ describe('Recorder', () => {
       errors: {},
       latencyMs: { p50: 2, p99: 2, max: 2 },
       histogram: undefined,
+      uncorrectedMeanMs: 1.9,
     });
     assert.equal(decodeHistogram(seen[0]!.histogram).totalCount, 1);
   });

@@ -3,6 +3,8 @@ import { execFile, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+/** Only a safety net against a hung child: generous, since a busy machine slows every process down. */
+const CHILD_TIMEOUT_MS = 600_000;
 
 export interface CliOutcome {
   status: number | null;
@@ -11,12 +13,12 @@ export interface CliOutcome {
 }
 
 /** Runs the built CLI and waits for it. */
-export const salvo = (...args: string[]): CliOutcome => spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', timeout: 20_000 });
+export const salvo = (...args: string[]): CliOutcome => spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', timeout: CHILD_TIMEOUT_MS });
 
 /** Runs the built CLI without blocking, so several runs can go side by side. */
 export const salvoAsync = (...args: string[]): Promise<CliOutcome> =>
   new Promise((resolve) => {
-    const child = execFile(process.execPath, [MAIN, ...args], { encoding: 'utf8', timeout: 20_000 }, (_error, stdout, stderr) => resolve({ status: child.exitCode, stdout, stderr }));
+    const child = execFile(process.execPath, [MAIN, ...args], { encoding: 'utf8', timeout: CHILD_TIMEOUT_MS }, (_error, stdout, stderr) => resolve({ status: child.exitCode, stdout, stderr }));
   });
 
 /** One line on stderr, exit 2, no stack trace. */
@@ -30,4 +32,15 @@ export function assertUsageError(args: string[], pattern: RegExp): void {
 }
 
 /** Runs the built CLI from another working directory. */
-export const salvoIn = (cwd: string, ...args: string[]): CliOutcome => spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: 'utf8', timeout: 30_000 });
+export const salvoIn = (cwd: string, ...args: string[]): CliOutcome => spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: 'utf8', timeout: CHILD_TIMEOUT_MS });
+
+/**
+ * How long one salvo process takes to start on this machine right now (its --version, timed): tests
+ * that start processes together size their margins from it instead of assuming an idle machine.
+ */
+export function processStartMs(): number {
+  const startedMs = performance.now();
+  const { status } = spawnSync(process.execPath, [MAIN, '--version'], { encoding: 'utf8', timeout: CHILD_TIMEOUT_MS });
+  assert.equal(status, 0, 'salvo --version');
+  return performance.now() - startedMs;
+}

@@ -18,7 +18,8 @@ describe('start-at', () => {
     const atMs = Date.now() + 120;
     await waitUntil(atMs);
     const lateMs = Date.now() - atMs;
-    assert.ok(lateMs >= 0 && lateMs < 50, `late by ${lateMs} ms`);
+    // Never early; late only by how long a busy machine takes to run the timer (a generous bound).
+    assert.ok(lateMs >= 0 && lateMs < 1000, `late by ${lateMs} ms`);
   });
 
   test('waitUntil waits again when the clock says it is not yet time', async () => {

@@ -15,7 +15,6 @@ import { renderSummary } from '../../report/terminal-summary.js';
 import { assertWritable } from '../../result/io.js';
 import type { RunResult } from '../../result/types.js';
 import { startRun, type RunHandle } from '../../runner/index.js';
-import { STEADY_MAX_RATE_PER_THREAD } from '../../runner/jit.js';
 import { freshSeed } from '../../schedule/random.js';
 import { parseThreshold, ThresholdSyntaxError } from '../../plan/threshold.js';
 import { systemClock } from '../../time/clock.js';
@@ -139,7 +138,7 @@ export function runCommand(): Command {
     .option('--start-at <ISO time>', 'wait until this wall-clock instant (with a zone: 2026-11-23T08:00:00Z) before time zero, so shards start together', checkedStartAt)
     .option('--coordinator <host:port>', 'with --shard: wait for salvo coordinate to start every shard together, then send it the result', checkedHostPort)
     .option('--workers <n|auto>', 'share the load over n worker threads (auto: one per available core); one result, as from one thread', parseWorkers)
-    .addOption(new Option('--jit <mode>', `V8's compilers for the generator: steady leaves out TurboFan, whose compiles stall a schedule on a busy core; peak keeps it for the most req/s; auto: steady for rates up to ${STEADY_MAX_RATE_PER_THREAD / 1000}k req/s per thread`).choices(JIT_MODES).default('auto'));
+    .addOption(new Option('--jit <mode>', 'V8\'s compilers for the generator: steady leaves out TurboFan, whose compiles stall a schedule on a busy core; peak keeps it for the most req/s; auto: steady for a paced load until the generator falls behind its schedule, then peak').choices(JIT_MODES).default('auto'));
   return addWriterOptions(addScenarioFlags(command)).action(async (url: string, flags: RunFlags, self: Command) => {
     process.exitCode = await runFromFlags(url, flags, self);
   });

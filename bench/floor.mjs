@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+// The machine's scheduling floor beside salvo's schedule lag, interleaved in one run, and `--jit auto`
+// against `--jit peak` at a high rate with and without a CPU-bound process sharing the generator's core
+// (a slower machine, simulated). Also the last section of `npm run bench`.
+//
+//   node bench/floor.mjs [URL]     URL: a running target; default: `salvo serve http` pinned to CPU 0
+//
+// Per round, all pinned to CPU 1 like the generator: (1) a bare busy loop's gaps (time the process was
+// not running), (2) a naive generator: one loop sending GET on raw keep-alive sockets at the rate and
+// measuring its own lateness, (3) salvo at the same rate. Lag figures are stated as ratios to (2).
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pinned } from './machine.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const CLI = path.join(HERE, '..', 'dist/src/cli/main.js');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 10);
+const LAG_RATE = Number(process.env.BENCH_FLOOR_RATE ?? 5000);
+const HIGH_RATE = Number(process.env.BENCH_JIT_RATE ?? 20000);
+const PORT = 18190;
+const log = (line) => process.stderr.write(`${line}\n`);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// A busy loop that notes every gap between two readings of the clock longer than 50 µs: the time
+// the process was not running (descheduled, interrupts, another process on the core).
+const BUSY_LOOP = `
+  const { performance } = require('node:perf_hooks');
+  const gaps = []; const endMs = performance.now() + Number(process.argv[1]) * 1000;
+  let last = performance.now(); let lostMs = 0;
+  for (let now = last; now < endMs; now = performance.now()) { const gap = now - last; if (gap > 0.05) { gaps.push(gap); lostMs += gap; } last = now; }
+  gaps.sort((a, b) => a - b);
+  console.log(JSON.stringify({ lostPercent: (lostMs / (Number(process.argv[1]) * 10)), p99GapMs: gaps[Math.floor(gaps.length * 0.99)] ?? 0, maxGapMs: gaps.at(-1) ?? 0 }));`;
+
+// The naive generator: request i due at t0 + i/rate, sent from a setImmediate loop on 50 raw
+// keep-alive sockets taken in turn (pipelined when one has not answered yet); its lateness is
+// now − due at each send. It parses nothing: the least a generator in Node can do at this rate.
+const NAIVE = `
+  const net = require('node:net'); const { performance } = require('node:perf_hooks');
+  const [host, port, rate, seconds] = [process.argv[1], Number(process.argv[2]), Number(process.argv[3]), Number(process.argv[4])];
+  const request = Buffer.from('GET / HTTP/1.1\\r\\nHost: ' + host + '\\r\\n\\r\\n');
+  const sockets = Array.from({ length: 50 }, () => net.connect(port, host).on('data', () => {}).setNoDelay(true));
+  const total = rate * seconds; const lags = new Float64Array(total);
+  Promise.all(sockets.map((s) => new Promise((r) => s.once('connect', r)))).then(() => {
+    const t0 = performance.now(); let i = 0;
+    const tick = () => {
+      const now = performance.now();
+      while (i < total && t0 + (i * 1000) / rate <= now) { lags[i] = now - (t0 + (i * 1000) / rate); sockets[i % 50].write(request); i++; }
+      if (i < total) setImmediate(tick);
+      else { const sorted = Array.from(lags).sort((a, b) => a - b); sockets.forEach((s) => s.destroy());
+        console.log(JSON.stringify({ p50LagMs: sorted[Math.floor(total / 2)], p99LagMs: sorted[Math.floor(total * 0.99)], maxLagMs: sorted[total - 1] })); }
+    };
+    tick();
+  });`;
+
+function runJson(argv) {
+  const child = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', timeout: (SECONDS + 60) * 1000 });
+  if (child.status !== 0) throw new Error(`${argv.join(' ')}: ${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split('\n').at(-1));
+}
+
+function salvo(url, rate, jit) {
+  const out = path.join(HERE, 'results', `floor-${jit}-${rate}.json`);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const argv = pinned('1', [process.execPath, CLI, 'run', url, '--rate', String(rate), '-d', `${SECONDS}s`, '-c', '50', '--jit', jit, '--quiet', '--no-probe', '--out', out]);
+  const child = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', timeout: (SECONDS + 60) * 1000 });
+  if (child.status !== 0) throw new Error(`salvo: ${child.stderr}`);
+  const { summary } = JSON.parse(fs.readFileSync(out, 'utf8'));
+  return { achievedPercent: (summary.rate.achieved / rate) * 100, p99LagMs: summary.scheduleLagMs.p99, turbofanFromMs: summary.generator.turbofanFromMs, limit: summary.bottleneck?.limit };
+}
+
+/** Starts argv pinned as given, output ignored. */
+const startPinned = (argv) => spawn(argv[0], argv.slice(1), { stdio: 'ignore' });
+
+/** Resolves once something accepts connections on the port. */
+async function answering(port) {
+  for (;;) {
+    const ok = await new Promise((resolve) => net.connect(port, '127.0.0.1').once('connect', function () { this.destroy(); resolve(true); }).once('error', () => resolve(false)));
+    if (ok) return;
+    await sleep(100);
+  }
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const fixed = (value, digits = 3) => (value === undefined ? '–' : Number(value).toFixed(digits));
+
+async function main() {
+  let url = process.argv[2];
+  let server;
+  if (!url) {
+    server = startPinned(pinned('0', [process.execPath, CLI, 'serve', 'http', '--port', String(PORT)]));
+    url = `http://127.0.0.1:${PORT}/`;
+    await answering(PORT);
+  }
+  const { hostname, port } = new URL(url);
+  const rows = [];
+  try {
+    for (let round = 1; round <= ROUNDS; round++) {
+      log(`round ${round}/${ROUNDS}: busy loop, naive generator, salvo at ${LAG_RATE} req/s`);
+      const floor = runJson(pinned('1', [process.execPath, '-e', BUSY_LOOP, String(Math.min(SECONDS, 5))]));
+      const naive = runJson(pinned('1', [process.execPath, '-e', NAIVE, hostname, port, String(LAG_RATE), String(SECONDS)]));
+      const ours = salvo(url, LAG_RATE, 'auto');
+      log(`round ${round}/${ROUNDS}: --jit auto and --jit peak at ${HIGH_RATE} req/s, alone and beside a CPU hog on the generator's core`);
+      const high = {};
+      for (const shared of [false, true]) {
+        const hog = shared ? startPinned(pinned('1', [process.execPath, '-e', 'for (;;);'])) : undefined;
+        try {
+          for (const jit of ['auto', 'peak']) high[`${jit}${shared ? '+hog' : ''}`] = salvo(url, HIGH_RATE, jit);
+        } finally {
+          hog?.kill();
+        }
+      }
+      rows.push({ floor, naive, ours, high });
+    }
+  } finally {
+    server?.kill();
+  }
+  const lines = [];
+  lines.push(`| round | busy loop: time lost | busy loop p99 gap | naive p99 lag | salvo p99 lag (auto) | salvo ÷ naive |`, '|--:|--:|--:|--:|--:|--:|');
+  rows.forEach(({ floor, naive, ours }, index) => lines.push(`| ${index + 1} | ${fixed(floor.lostPercent, 2)}% | ${fixed(floor.p99GapMs)} ms | ${fixed(naive.p99LagMs)} ms | ${fixed(ours.p99LagMs)} ms | ${fixed(ours.p99LagMs / naive.p99LagMs, 2)}× |`));
+  lines.push(`| median | | | ${fixed(median(rows.map((row) => row.naive.p99LagMs)))} ms | ${fixed(median(rows.map((row) => row.ours.p99LagMs)))} ms | ${fixed(median(rows.map((row) => row.ours.p99LagMs / row.naive.p99LagMs)), 2)}× |`);
+  lines.push('', `| round | ${HIGH_RATE} req/s | auto achieved | peak achieved | auto TurboFan from | auto limit |`, '|--:|---|--:|--:|--:|---|');
+  rows.forEach(({ high }, index) => {
+    for (const shared of ['', '+hog']) {
+      const auto = high[`auto${shared}`];
+      const peak = high[`peak${shared}`];
+      lines.push(`| ${index + 1} | ${shared ? 'core shared with a CPU hog' : 'alone'} | ${fixed(auto.achievedPercent, 2)}% | ${fixed(peak.achievedPercent, 2)}% | ${auto.turbofanFromMs === undefined ? 'never' : `${auto.turbofanFromMs} ms`} | ${auto.limit ?? 'none'} |`);
+    }
+  });
+  console.log(lines.join('\n'));
+}
+
+await main();
