@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { parseStartAt, StartAtError } from '../cluster/start-at.js';
 import { readPlanFile, validatePlanFile, type Plan } from '../plan/index.js';
-import { ScenarioError } from '../scenario/from-definition.js';
 import { loadScenarioModule } from '../scenario/load-scenario.js';
 import type { RunOptions } from '../plan/run-options.js';
 import { freshSeed } from '../schedule/random.js';
@@ -115,12 +114,7 @@ function usersWithFlags(executor: Data, flags: RunFlags, set: (key: keyof RunFla
 /** `salvo run scenario.ts`: the plan the scenario file declares (its `plan`), with the flags applied and the file as its user types. */
 export async function planFromScenario(file: string, flags: RunFlags, explicit: ReadonlySet<string>): Promise<Plan> {
   let definition: unknown;
-  try {
-    definition = await loadScenarioModule(file);
-  } catch (error) {
-    if (error instanceof ScenarioError) throw new CliError(error.message);
-    throw error;
-  }
+  definition = await loadScenarioModule(file);
   const declared = isData(definition) && isData(definition.plan) ? definition.plan : {};
   if (declared.executor === undefined && !explicit.has('vus')) throw new CliError(`${file} declares no plan.executor: give --vus N (and --duration), or a plan in defineScenario`);
   if (!isData(declared.target) && !explicit.has('target')) throw new CliError(`${file} declares no plan.target: give --target <url>, or a plan in defineScenario`);

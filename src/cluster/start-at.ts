@@ -1,6 +1,11 @@
+import { SalvoError, type SalvoErrorOptions } from '../errors.js';
+
 /** Why a start time cannot be used, in one line. */
-export class StartAtError extends Error {
+export class StartAtError extends SalvoError {
   override name = 'StartAtError';
+  constructor(message: string, options?: SalvoErrorOptions) {
+    super('ERR_START_AT', message, options);
+  }
 }
 
 /** An ISO 8601 instant with a date, a time and a zone ("2026-11-23T08:00:00Z", "…+01:00"). */

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { YAMLParseError, parse as parseYaml } from 'yaml';
+import { SalvoError } from '../errors.js';
 import type { Plan } from './schema.js';
 import { PlanError, validatePlan } from './validate.js';
 
@@ -9,14 +10,19 @@ const PLAN_FILE = /\.(ya?ml|json)$/i;
  * A plan file that could not be read, parsed or validated. `problems` holds every problem, each as
  * "path: message"; a syntax error is one problem that already names the file, line and column.
  */
-export class PlanFileError extends Error {
+export class PlanFileError extends SalvoError {
+  override name = 'PlanFileError';
   constructor(
     readonly file: string,
     readonly problems: string[],
     readonly kind: 'unreadable' | 'syntax' | 'invalid',
   ) {
-    super(kind === 'invalid' ? `invalid plan ${file}: ${problems.join('; ')}` : problems[0]!);
-    this.name = 'PlanFileError';
+    super(kind === 'unreadable' ? 'ERR_PLAN_UNREADABLE' : 'ERR_PLAN_INVALID', kind === 'invalid' ? `invalid plan ${file}: ${problems.join('; ')}` : problems[0]!);
+  }
+
+  /** A file can hold many mistakes: one line each reads better than one long line. */
+  override describe(): string {
+    return this.kind === 'invalid' ? `invalid plan ${this.file}:\n${this.problems.map((problem) => `  ${problem}`).join('\n')}` : this.message;
   }
 }
 

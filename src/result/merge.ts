@@ -10,10 +10,14 @@ import { sumCounts, sumHistograms } from './merge-parts.js';
 import { mergeSeries } from './merge-series.js';
 import { summarize } from './summarize.js';
 import { RESULT_SCHEMA, type RunResult, type RunSource } from './types.js';
+import { SalvoError, type SalvoErrorOptions } from '../errors.js';
 
 /** Why results cannot be merged, in one line that names the input. */
-export class MergeError extends Error {
+export class MergeError extends SalvoError {
   override name = 'MergeError';
+  constructor(message: string, options?: SalvoErrorOptions) {
+    super('ERR_MERGE', message, options);
+  }
 }
 
 const NO_DROPS: Record<DropReason, number> = { queueFull: 0, lateBatch: 0, unsentAtEnd: 0 };

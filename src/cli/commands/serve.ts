@@ -3,7 +3,7 @@ import { startGrpcWorker, WORKER_CALL, WORKER_PROTO } from '../../targets/grpc-w
 import { startHttpTarget } from '../../targets/http-server.js';
 import { startTcpEchoTarget } from '../../targets/tcp-echo.js';
 import { selfSignedCertificate } from '../../targets/tls.js';
-import { adjustSettingsProblems, MAX_APPS, SnapshotError, startServoFleet, type AdjustSettings } from '../../targets/servo-fleet/index.js';
+import { adjustSettingsProblems, MAX_APPS, startServoFleet, type AdjustSettings } from '../../targets/servo-fleet/index.js';
 import { CliError } from '../exit-codes.js';
 import { parseCount, parsePort } from '../units.js';
 
@@ -65,20 +65,14 @@ export function serveCommand(): Command {
     .option('--state-file <file>', 'restore app states from this file on start (if it exists) and write them to it on SIGINT/SIGTERM')
     .option('--adjust-settings <json>', 'settings ADJUST hands out, as {"component": {"setting": value}}', parseAdjustSettings)
     .action(async (flags: { apps: number; host: string; port: number; resync: boolean; stateFile?: string; adjustSettings?: AdjustSettings }) => {
-      let target;
-      try {
-        target = await startServoFleet({
-          apps: flags.apps,
-          host: flags.host,
-          port: flags.port,
-          resync: flags.resync,
-          stateFile: flags.stateFile,
-          adjustSettings: flags.adjustSettings,
-        });
-      } catch (error) {
-        if (error instanceof SnapshotError) throw new CliError(error.message);
-        throw error;
-      }
+      const target = await startServoFleet({
+        apps: flags.apps,
+        host: flags.host,
+        port: flags.port,
+        resync: flags.resync,
+        stateFile: flags.stateFile,
+        adjustSettings: flags.adjustSettings,
+      });
       process.stdout.write(`salvo servo-fleet target (${flags.apps} apps${flags.resync ? ', resync' : ''}) listening on ${target.url}\n`);
       await serveUntilSignal(() => target.close());
     });
