@@ -1,3 +1,4 @@
+import { LONGEST_TIMER_MS } from '../time/clock.js';
 import { SalvoError, type SalvoErrorOptions } from '../errors.js';
 
 /** Why a start time cannot be used, in one line. */
@@ -22,9 +23,6 @@ export function parseStartAt(text: string, nowMs: number): number {
   if (atMs <= nowMs) throw new StartAtError(`${new Date(atMs).toISOString()} is ${Math.round(nowMs - atMs)} ms in the past`);
   return atMs;
 }
-
-/** Node's timers hold at most 2^31 − 1 ms; longer waits are taken in steps. */
-const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Resolves at the wall-clock instant `atMs` (or just after), sleeping on timers: a timer never fires

@@ -197,7 +197,10 @@ const phasesExecutor = z
 export const executorSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('constant-arrival-rate'), ...arrivalBase }),
   z.strictObject({ type: z.literal('poisson-arrival-rate'), ...arrivalBase, seed: z.number().int().min(0).max(0xffffffff) }),
-  z.strictObject({ type: z.literal('bucket-rate'), ...arrivalBase, bucketMs: msField(positiveNumber).default(100) }),
+  z.strictObject({ type: z.literal('bucket-rate'), ...arrivalBase, bucketMs: msField(positiveNumber).default(100) }).superRefine(({ bucketMs, durationMs }, ctx) => {
+    // Its one batch would be the whole run's requests at once, all due at time zero: no schedule left to measure.
+    if (bucketMs > durationMs) ctx.addIssue({ code: 'custom', path: ['bucketMs'], message: `a bucket of ${bucketMs} ms is longer than the run (${durationMs} ms): make it at most as long` });
+  }),
   rampingExecutor,
   z.strictObject({ type: z.literal('max-throughput'), durationMs, pipelining: z.number().int().min(1).max(1024).default(1) }),
   z.strictObject({ type: z.literal('constant-vus'), vus: z.number().int('must be a whole number').min(1, 'must be at least 1'), durationMs, ...userMix }),

@@ -30,6 +30,6 @@ function globalPacerFor(executor: ArrivalExecutor, setRatePerSec: number | undef
     case 'poisson-arrival-rate':
       return new PoissonPacer(ratePerSec, (executor.seed ^ Math.imul(stream, 0x9e3779b1)) >>> 0);
     case 'bucket-rate':
-      return new BucketPacer(ratePerSec, executor.bucketMs * 1000);
+      return new BucketPacer(ratePerSec, executor.bucketMs * 1000, executor.durationMs * 1000);
   }
 }

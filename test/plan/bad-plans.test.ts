@@ -50,6 +50,11 @@ const BAD_PLANS: { name: string; plan: unknown; problems: string[] }[] = [
   { name: 'a shard index above the count', plan: { ...base, shard: { index: 3, count: 2 } }, problems: ['shard: the shard index must be from 1 to count'] },
   { name: 'a list instead of a plan', plan: [1, 2], problems: ['Invalid input: expected object, received array'] },
   { name: 'a bucket length in words', plan: { ...base, executor: { type: 'bucket-rate', ratePerSec: 10, durationMs: 1000, bucketMs: 'soon' } }, problems: [`executor.bucketMs: ${DURATION}`] },
+  {
+    name: 'a bucket longer than the run',
+    plan: { ...base, executor: { type: 'bucket-rate', ratePerSec: 50, durationMs: 300, bucketMs: '1h' } },
+    problems: ['executor.bucketMs: a bucket of 3600000 ms is longer than the run (300 ms): make it at most as long'],
+  },
   { name: 'no pipelining', plan: { ...base, executor: { type: 'max-throughput', durationMs: 1000, pipelining: 0 } }, problems: ['executor.pipelining: Too small: expected number to be >=1'] },
   { name: 'a misspelled run option', plan: { ...base, run: { outt: 'r.json' } }, problems: ['run.outt: unknown field'] },
   { name: 'a compiler mode salvo does not have', plan: { ...base, run: { jit: 'fast' } }, problems: ['run.jit: Invalid option: expected one of "auto"|"steady"|"peak"'] },

@@ -204,6 +204,18 @@ describe('BucketPacer', () => {
     }
   });
 
+  test('sends exactly rate × duration: the bucket the end cuts holds only its share', () => {
+    const batches = (pacer: BucketPacer): Map<number, number> => {
+      const seen = new Map<number, number>();
+      for (let index = 0, due = pacer.dueUs(0); due !== Infinity; due = pacer.dueUs(++index)) seen.set(due, (seen.get(due) ?? 0) + 1);
+      return seen;
+    };
+    assert.deepEqual([...batches(new BucketPacer(1000, SECOND_US, 1.5 * SECOND_US))], [[0, 1000], [SECOND_US, 500]]);
+    assert.deepEqual([...batches(new BucketPacer(50, 3600 * SECOND_US, 300_000))], [[0, 15]]);
+    assert.deepEqual([...batches(new BucketPacer(15, 100_000, SECOND_US))].map(([, count]) => count), [2, 1, 2, 1, 2, 1, 2, 1, 2, 1]);
+    for (const rate of [0.3, 7, 15, 999]) assert.equal(batches(new BucketPacer(rate, 100_000, 10_050_000)).size > 0 ? [...batches(new BucketPacer(rate, 100_000, 10_050_000)).values()].reduce((a, b) => a + b) : 0, Math.ceil(rate * 10.05 - 1e-9), `${rate} req/s for 10.05 s`);
+  });
+
   test('asking for a request of an earlier bucket throws', () => {
     const pacer = new BucketPacer(10, 100_000);
     assert.equal(pacer.dueUs(5), 500_000);
