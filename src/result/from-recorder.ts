@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Histogram } from 'hdr-histogram-js';
 import { targetRateOf } from '../cluster/shard.js';
 import type { GeneratorHealth } from '../metrics/generator-monitor.js';
@@ -78,6 +79,7 @@ export function resultFromRecorder(run: RecordedRun): RunResult {
     schema: RESULT_SCHEMA,
     tool: { name: 'salvo', version: VERSION, node: process.version },
     plan,
+    runId: randomUUID(),
     startedAt: new Date(run.startEpochMs).toISOString(),
     endedAt: new Date(run.endEpochMs).toISOString(),
     durationMs: Math.round(run.durationMs * 1000) / 1000,
