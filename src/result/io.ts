@@ -2,6 +2,8 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { SalvoError } from '../errors.js';
+import { formatIssues } from '../plan/validate.js';
+import { runResultSchema } from './schema.js';
 import { RESULT_SCHEMA, type RunResult } from './types.js';
 
 /** Throws a one-line SalvoError, led by `flag` when given, when `path` cannot be written, so a run fails before it starts, not after. */
@@ -37,5 +39,11 @@ export async function readResult(path: string): Promise<RunResult> {
   }
   const schema = (parsed as { schema?: unknown } | null)?.schema;
   if (schema !== RESULT_SCHEMA) throw new SalvoError('ERR_RESULT_UNREADABLE', `"${path}" is not a salvo result (schema ${JSON.stringify(schema)}, expected "${RESULT_SCHEMA}")`);
+  const checked = runResultSchema.safeParse(parsed);
+  if (!checked.success) {
+    const [first, ...more] = formatIssues(checked.error.issues);
+    throw new SalvoError('ERR_RESULT_DAMAGED', `"${path}" is damaged: ${first}${more.length > 0 ? ` (and ${more.length} more ${more.length === 1 ? 'problem' : 'problems'})` : ''}`);
+  }
+  // The schema checks what the readers use; the rest of the file is as salvo wrote it.
   return parsed as RunResult;
 }
