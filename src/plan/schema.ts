@@ -142,7 +142,18 @@ export const targetSchema = z.preprocess((input, ctx) => {
   return input;
 }, targetFields);
 
-const arrivalBase = { ratePerSec: positiveNumber, durationMs };
+/**
+ * No generator sends a billion requests a second: each request is at least one TCP segment, and a
+ * 400 Gb/s link carries at most ~600 million minimum-size frames a second; over loopback each costs
+ * a system call, which no CPU makes in under a nanosecond. A larger rate is a typo (1000000M), and
+ * refusing it keeps the schedule's arithmetic far from the limits of float microseconds.
+ */
+export const MAX_RATE_PER_SEC = 1e9;
+const tooFast = "must be at most 1000M (a billion) requests per second: no machine sends more";
+const ratePerSec = positiveNumber.max(MAX_RATE_PER_SEC, tooFast);
+const rampRate = z.number().min(0).max(MAX_RATE_PER_SEC, tooFast);
+
+const arrivalBase = { ratePerSec, durationMs };
 
 /**
  * k6's shape: the rate moves linearly from startRatePerSec to each stage's target over the stage.
@@ -151,8 +162,8 @@ const arrivalBase = { ratePerSec: positiveNumber, durationMs };
 const rampingExecutor = z
   .strictObject({
     type: z.literal('ramping-arrival-rate'),
-    startRatePerSec: z.number().min(0).default(0),
-    stages: z.array(z.strictObject({ targetRatePerSec: z.number().min(0), durationMs })).min(1, 'needs at least one stage'),
+    startRatePerSec: rampRate.default(0),
+    stages: z.array(z.strictObject({ targetRatePerSec: rampRate, durationMs })).min(1, 'needs at least one stage'),
   })
   .superRefine((ramp, ctx) => {
     if (ramp.stages.length > 0 && ramp.startRatePerSec === 0 && ramp.stages.every((stage) => stage.targetRatePerSec === 0)) {

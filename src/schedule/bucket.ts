@@ -30,6 +30,11 @@ export class BucketPacer implements Pacer {
     return (this.bucketOf(index) + 1) * this.bucketUs;
   }
 
+  countDueBefore(us: number): number {
+    // A batch is due at its bucket's start: every bucket that starts before `us`.
+    return Math.max(0, this.countBefore(Math.ceil(us / this.bucketUs)));
+  }
+
   private bucketOf(index: number): number {
     if (index < this.countBefore(this.bucket)) throw new RangeError(`bucket pacer asked for request ${index} after moving past it`);
     while (index >= this.bucketEndIndex) {

@@ -20,6 +20,8 @@ const BAD_PLANS: { name: string; plan: unknown; problems: string[] }[] = [
     problems: ["executor.type: Invalid discriminator value. Expected 'constant-arrival-rate' | 'poisson-arrival-rate' | 'bucket-rate' | 'ramping-arrival-rate' | 'max-throughput' | 'constant-vus' | 'ramping-vus' | 'phases'"],
   },
   { name: 'a zero rate', plan: { ...base, executor: { ...base.executor, ratePerSec: 0 } }, problems: ['executor.ratePerSec: Too small: expected number to be >0'] },
+  { name: 'a rate no machine could send', plan: { ...base, executor: { ...base.executor, ratePerSec: 1e12 } }, problems: ['executor.ratePerSec: must be at most 1000M (a billion) requests per second: no machine sends more'] },
+  { name: 'a ramp to a rate no machine could send', plan: ramp({ stages: [{ targetRatePerSec: 2e9, durationMs: 1000 }] }), problems: ['executor.stages[0].targetRatePerSec: must be at most 1000M (a billion) requests per second: no machine sends more'] },
   { name: 'a rate written as text', plan: { ...base, executor: { ...base.executor, ratePerSec: '2k' } }, problems: ['executor.ratePerSec: Invalid input: expected number, received string'] },
   { name: 'a duration string without a unit', plan: { ...base, executor: { ...base.executor, durationMs: '30' } }, problems: [`executor.durationMs: ${DURATION}`] },
   { name: 'a duration with an unknown unit', plan: { ...base, executor: { ...base.executor, durationMs: '30 sec' } }, problems: [`executor.durationMs: ${DURATION}`] },

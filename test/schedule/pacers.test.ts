@@ -4,7 +4,9 @@ import {
   BucketPacer,
   ConstantPacer,
   PoissonPacer,
+  RampingPacer,
   RebasedPacer,
+  ShardedPacer,
   pacerFor,
   seededRandom,
   type Pacer,
@@ -276,4 +278,26 @@ describe('pacerFor', () => {
     const reference = new PoissonPacer(250, 31);
     for (let index = 0; index < 100; index++) assert.equal(pacer.dueUs(index), reference.dueUs(index));
   });
+});
+
+describe('countDueBefore: what stepping through the schedule would count, at once', () => {
+  /** Each pacer, and its first index (a rebased pacer continues a run's numbering). */
+  const pacers: [string, () => Pacer, number][] = [
+    ['constant 7/s', () => new ConstantPacer(7), 0],
+    ['constant 1e6/s', () => new ConstantPacer(1e6), 0],
+    ['bucket 15/s in 100 ms, 2.35 s', () => new BucketPacer(15, 100_000, 2_350_000), 0],
+    ['ramp 0 → 50 → 10', () => new RampingPacer(0, [{ targetRatePerSec: 50, durationMs: 1000 }, { targetRatePerSec: 10, durationMs: 1500 }]), 0],
+    ['rebased constant', () => new RebasedPacer(new ConstantPacer(20), 250_000, 3), 3],
+    ['shard 2 of 3 of a bucket', () => new ShardedPacer(new BucketPacer(30, 100_000), 1, 3), 0],
+  ];
+  for (const [name, make, first] of pacers) {
+    test(name, () => {
+      for (const us of [0, 1, 99_999, 100_000, 100_001, 250_000, 333_333, 1_000_000, 2_349_999, 2_500_000]) {
+        const stepped = make();
+        let index = first;
+        while (stepped.dueUs(index) < us) index++;
+        assert.equal(make().countDueBefore!(us), index, `before ${us} µs`);
+      }
+    });
+  }
 });
