@@ -14,14 +14,15 @@ export {
   type ThresholdResult,
 } from './result/index.js';
 export { compareResults, parseFailCondition, gateFails, renderComparison, type MetricComparison, type Verdict, type FailCondition } from './compare/index.js';
-export { parseThreshold, ThresholdSyntaxError, type Threshold } from './thresholds/index.js';
+export { parseThreshold, ThresholdSyntaxError, type Threshold } from './plan/index.js';
 export { renderSummary, RESULT_WRITERS, seriesCsv, seriesHlog, renderHtmlReport, writeHtmlReport, type ResultWriter } from './report/index.js';
 export { ERROR_CAUSES, type ErrorCause, type SecondSample } from './metrics/index.js';
 export { ConstantPacer, PoissonPacer, BucketPacer, RampingPacer, ShardedPacer, type Pacer } from './schedule/index.js';
 export { runWorkers, startWorkers, workerCount, type WorkersOptions } from './workers/index.js';
 export { startCoordinator, CoordinatorError, type CoordinatorOptions, type RunningCoordinator } from './cluster/index.js';
-export { parseShard, splitEvenly, composeShares, shardJobManifests, manifestsYaml, type Shard, type StartAt, type ShardJobOptions } from './cluster/index.js';
-export { systemClock, type Clock } from './time/index.js';
+export { shardJobManifests, manifestsYaml, type ShardJobOptions } from './cluster/index.js';
+export { parseShard, splitEvenly, composeShares, type Shard } from './plan/index.js';
+export { systemClock, type Clock, type StartAt } from './time/index.js';
 export { startHttpTarget, startGrpcWorker, WORKER_PROTO, WORKER_CALL, type RunningTarget } from './targets/index.js';
 export {
   defineScenario,

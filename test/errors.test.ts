@@ -7,8 +7,8 @@ import { CliError } from '../src/cli/exit-codes.js';
 import { CoordinatorClientError } from '../src/cluster/coordinator-client.js';
 import { CoordinatorError } from '../src/cluster/coordinator.js';
 import { K8sRunError } from '../src/cluster/k8s-run.js';
-import { ShardSyntaxError } from '../src/cluster/shard.js';
-import { StartAtError } from '../src/cluster/start-at.js';
+import { ShardSyntaxError } from '../src/plan/shard.js';
+import { StartAtError } from '../src/time/start-at.js';
 import { FailConditionError } from '../src/compare/fail-if.js';
 import { EXIT, SalvoError } from '../src/errors.js';
 import { ImportError } from '../src/import/locust-plan.js';
@@ -17,13 +17,13 @@ import { PlanFileError } from '../src/plan/load.js';
 import { TemplateError } from '../src/plan/template.js';
 import { PlanError } from '../src/plan/validate.js';
 import { GrpcCallError } from '../src/protocols/grpc/call-error.js';
-import { EscapeError } from '../src/protocols/tcp/escapes.js';
+import { EscapeError } from '../src/plan/escapes.js';
 import { MergeError } from '../src/result/merge.js';
 import { SetupError } from '../src/runner/setup-error.js';
 import { DataFileError } from '../src/scenario/data.js';
 import { ScenarioError } from '../src/scenario/from-definition.js';
 import { SnapshotError } from '../src/targets/servo-fleet/snapshot.js';
-import { ThresholdSyntaxError } from '../src/thresholds/parse.js';
+import { ThresholdSyntaxError } from '../src/plan/threshold.js';
 
 const SRC = fileURLToPath(new URL('../../src', import.meta.url));
 

@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
-import { parseStartAt, StartAtError } from '../cluster/start-at.js';
+import { parseStartAt, StartAtError } from '../time/start-at.js';
 import { readPlanFile, validatePlanFile, type Plan } from '../plan/index.js';
+import { VU_EXECUTOR_TYPES } from '../plan/executors/index.js';
 import { loadScenarioModule } from '../scenario/load-scenario.js';
+import { ARRIVAL_EXECUTOR_TYPES, canonicalArrival } from '../plan/arrival.js';
 import type { RunOptions } from '../plan/run-options.js';
 import { freshSeed } from '../schedule/random.js';
-import type { RunFlags } from './commands/run.js';
+import type { RunFlags } from './run-flags.js';
 import { CliError } from './exit-codes.js';
 import { scenarioFromFlag, scenarioOptionsFromFlags } from './scenario-flags.js';
 
@@ -36,13 +38,11 @@ const PLAN_FIELDS: Partial<Record<keyof RunFlags, [field: string, value: (flags:
   timeout: ['timeoutMs', (flags) => flags.timeout],
   grace: ['gracefulStopMs', (flags) => flags.grace],
   maxQueue: ['maxQueue', (flags) => flags.maxQueue],
+  warmup: ['warmupMs', (flags) => flags.warmup],
   shard: ['shard', (flags) => flags.shard],
   scenario: ['scenario', (flags) => scenarioFromFlag(flags.scenario!)],
 };
 
-const VU_TYPES = new Set(['constant-vus', 'ramping-vus', 'phases']);
-
-const ARRIVAL_TYPES = { constant: 'constant-arrival-rate', poisson: 'poisson-arrival-rate', bucket: 'bucket-rate' } as const;
 
 /** The flags the user typed, as opposed to commander's defaults. */
 export function explicitFlags(command: Command): Set<string> {
@@ -89,7 +89,7 @@ export function withFlags(data: Data, flags: RunFlags, explicit: ReadonlySet<str
   const executor = isData(plan.executor) ? plan.executor : {};
   if (set('vus')) {
     plan.executor = usersWithFlags(executor, flags, set);
-  } else if (VU_TYPES.has(String(executor.type))) {
+  } else if (VU_EXECUTOR_TYPES.includes(String(executor.type))) {
     if (set('duration')) plan.executor = usersWithFlags(executor, flags, set);
     if (set('seed')) plan.seed = flags.seed;
   } else {
@@ -131,12 +131,12 @@ function executorWithFlags(executor: Data, flags: RunFlags, set: (key: keyof Run
     const ratePerSec = set('rate') ? flags.rate : type === 'ramping-arrival-rate' ? undefined : executor.ratePerSec;
     if (ratePerSec === undefined) throw new CliError(`--arrival ${flags.arrival} needs --rate: the plan's ${String(type ?? 'executor')} has no single rate`);
     if (set('pipelining')) throw new CliError('--pipelining applies only to max throughput (without --rate)');
-    const arrival = set('arrival') ? flags.arrival : type === 'poisson-arrival-rate' ? 'poisson' : type === 'bucket-rate' ? 'bucket' : 'constant';
+    const arrival = set('arrival') ? canonicalArrival(flags.arrival) : type === 'poisson-arrival-rate' ? 'poisson' : type === 'bucket-rate' ? 'bucket' : 'constant';
     const durationMs = set('duration') ? flags.duration : type === 'ramping-arrival-rate' ? undefined : executor.durationMs;
     if (durationMs === undefined) throw new CliError(`--rate replaces the plan's ${String(type)}, whose stages set its duration: give --duration too`);
     if (set('seed') && arrival !== 'poisson') throw new CliError('--seed applies only to --arrival poisson');
     if (set('bucket') && arrival !== 'bucket') throw new CliError('--bucket applies only to --arrival bucket');
-    const base = { type: ARRIVAL_TYPES[arrival], ratePerSec, durationMs };
+    const base = { type: ARRIVAL_EXECUTOR_TYPES[arrival], ratePerSec, durationMs };
     if (arrival === 'poisson') return { ...base, seed: set('seed') ? flags.seed : (executor.seed ?? freshSeed()) };
     if (arrival === 'bucket') return set('bucket') ? { ...base, bucketMs: flags.bucket } : executor.bucketMs !== undefined ? { ...base, bucketMs: executor.bucketMs } : base;
     return base;

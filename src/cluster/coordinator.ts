@@ -2,10 +2,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { EXIT, SalvoError } from '../errors.js';
 import type { Plan } from '../plan/schema.js';
-import { formatMs } from '../report/format.js';
+import { formatMs } from '../units/format.js';
 import { mergeResults } from '../result/merge.js';
 import { RESULT_SCHEMA, type RunResult } from '../result/types.js';
-import { shardLabel, type Shard } from './shard.js';
+import { shardLabel, type Shard } from '../plan/shard.js';
 
 /**
  * `salvo coordinate`: shards started with `--coordinator host:port` report ready; once all are, each is

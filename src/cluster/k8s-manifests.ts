@@ -27,7 +27,7 @@ export interface ShardJobOptions {
 
 export { CONFIG_DIR, RESULTS_DIR } from './k8s-names.js';
 /** The uid of the `node` user of the official Node images; runAsNonRoot needs a numeric one. */
-const RUN_AS_USER = 1000;
+export const RUN_AS_USER = 1000;
 
 /**
  * The shell each pod runs: the shard is JOB_COMPLETION_INDEX + 1, since Kubernetes counts completions
@@ -124,7 +124,7 @@ export function shardJobManifests(options: ShardJobOptions): Record<string, unkn
 }
 
 const POD_SECURITY = { runAsNonRoot: true, runAsUser: RUN_AS_USER, runAsGroup: RUN_AS_USER, fsGroup: RUN_AS_USER, seccompProfile: { type: 'RuntimeDefault' } };
-const CONTAINER_SECURITY = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } };
+export const CONTAINER_SECURITY = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } };
 
 const volumesOf = (options: ShardJobOptions): Record<string, unknown>[] => [
   { name: 'config', configMap: { name: options.name } },

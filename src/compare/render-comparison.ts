@@ -1,4 +1,4 @@
-import { formatCount, formatMs, formatRate, table } from '../report/format.js';
+import { formatCount, formatMs, formatRate, table } from '../units/format.js';
 import { describeExecutor } from '../report/terminal-summary.js';
 import type { RunResult } from '../result/types.js';
 import { SIGNIFICANCE_LEVEL, type CompareOptions, type MetricComparison, type Verdict } from './compare-results.js';

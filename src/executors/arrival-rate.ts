@@ -1,5 +1,3 @@
-import type { ArrivalExecutor } from '../plan/schema.js';
-import { pacerFor } from '../schedule/for-executor.js';
 import type { Pacer } from '../schedule/pacer.js';
 import { RebasedPacer } from '../schedule/rebased.js';
 import type { Timer } from '../time/clock.js';
@@ -35,13 +33,12 @@ export class ArrivalRateExecutor implements RunningExecutor {
   private readonly tick = (): void => this.dispatchDue();
 
   constructor(
-    private readonly executor: ArrivalExecutor,
+    /** The kind's pacer: its own schedule (`ratePerSec` undefined) or a rate set mid-run, this run's share of it. */
+    private readonly pacerAt: (ratePerSec: number | undefined, stream: number) => Pacer,
     private readonly context: ExecutorContext,
     maxQueue: number,
-    /** This run's share of the plan (1-based index); rates set mid-run stay the whole plan's rate. */
-    private readonly shard?: { index: number; count: number },
   ) {
-    this.pacer = pacerFor(executor, undefined, 0, shard);
+    this.pacer = pacerAt(undefined, 0);
     this.nextDueUs = this.pacer.dueUs(0);
     this.queue = new IntendedQueue(maxQueue);
   }
@@ -76,7 +73,7 @@ export class ArrivalRateExecutor implements RunningExecutor {
     // The next request keeps its time when that is sooner than one interval at the new rate, so a
     // controller that sets the rate often does not add a request each time it does.
     const startUs = Math.max(elapsedUs, Math.min(this.nextDueUs, elapsedUs + 1_000_000 / ratePerSec));
-    this.pacer = new RebasedPacer(pacerFor(this.executor, ratePerSec, ++this.rateChanges, this.shard), startUs, this.nextIndex);
+    this.pacer = new RebasedPacer(this.pacerAt(ratePerSec, ++this.rateChanges), startUs, this.nextIndex);
     this.nextDueUs = this.pacer.dueUs(this.nextIndex);
     if (this.issuing) this.dispatchDue();
   }

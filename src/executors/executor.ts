@@ -1,10 +1,12 @@
+import type { BreakdownResult } from '../metrics/breakdown.js';
 import type { Recorder } from '../metrics/recorder.js';
-import type { Transport } from '../protocols/transport.js';
+import type { Connections, Transport } from '../protocols/transport.js';
 import type { Clock } from '../time/clock.js';
 
-export interface ExecutorContext {
+export interface ExecutorContext<C extends Connections = Transport> {
   clock: Clock;
-  transport: Transport;
+  /** What it sends on: a pool of connections, or for virtual users one connection per user. */
+  transport: C;
   recorder: Recorder;
   /** The run's time zero on `clock`, µs. */
   startUs: number;
@@ -25,4 +27,6 @@ export interface RunningExecutor {
   setRate(ratePerSec: number): void;
   /** Changes how many requests may be in flight at once. */
   setConcurrency(connections: number): void;
+  /** Counts by task and phase, for executors that run tasks (virtual users). */
+  breakdown?(): BreakdownResult;
 }

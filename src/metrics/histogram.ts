@@ -26,10 +26,11 @@ export function encodeHistogram(histogram: Histogram): string {
   return encodeIntoCompressedBase64(histogram);
 }
 
-export function decodeHistogram(encoded: string): Histogram {
+/** `create` makes the histogram it is decoded into: one of the kind it was encoded from (latency by default). */
+export function decodeHistogram(encoded: string, create: () => Histogram = createHistogram): Histogram {
   const decoded = decodeFromCompressedBase64(encoded, 32, false);
   // Decoding yields the smallest histogram that holds the data; widen it so histograms add freely.
-  const histogram = createHistogram();
+  const histogram = create();
   histogram.add(decoded);
   histogram.startTimeStampMsec = decoded.startTimeStampMsec;
   histogram.endTimeStampMsec = decoded.endTimeStampMsec;

@@ -1,6 +1,10 @@
 import type { Histogram } from 'hdr-histogram-js';
-import { CAUSE_INDEX, ERROR_CAUSES, NO_STATUS, causeOfStatus, countsByCause, type ErrorCause } from './causes.js';
+import { CAUSE_INDEX, ERROR_CAUSES, countsByCause, type ErrorCause } from './causes.js';
 import { createHistogram, encodeHistogram, recordUs, secondLatencyMs } from './histogram.js';
+import { NO_SERVICE_TIME } from './slowdown.js';
+import { Tally, type DropReason } from './tally.js';
+
+export type { DropReason, RecorderTotals } from './tally.js';
 
 /** One second of a run, by the second in which each event happened. */
 export interface SecondSample {
@@ -16,22 +20,9 @@ export interface SecondSample {
   latencyMs: { p50: number; p99: number; max: number };
   /** The same latencies, losslessly encoded, so seconds can be merged across workers and machines. */
   histogram: string;
+  /** Set on the seconds that began within the plan's warm-up (`warmupMs`), whose requests the summary leaves out. */
+  warmup?: true;
 }
-
-/** Why requests were dropped: each names a limit of the generator, not of the target. */
-export type DropReason = 'queueFull' | 'lateBatch' | 'unsentAtEnd';
-
-export interface RecorderTotals {
-  sent: number;
-  completed: number;
-  failed: number;
-  dropped: number;
-  droppedBy: Record<DropReason, number>;
-  errors: Partial<Record<ErrorCause, number>>;
-  statusCodes: Record<string, number>;
-}
-
-const MAX_STATUS = 1000;
 
 /** A second whose counting is over; its histogram is summarized later, off the send and receive path. */
 interface ClosedSecond {
@@ -45,26 +36,19 @@ interface ClosedSecond {
 }
 
 /**
- * Everything measured during a run, recorded in place: histograms in integer µs, counters in typed
- * arrays, and a sample per second. Crossing a second boundary only swaps in a fresh histogram; the
- * closed second is summarized and announced by `publishClosedSeconds`, which the runner calls from its
- * own timer, so no listener ever runs inside a transport callback and no send waits on the encoding.
+ * Everything measured during a run, recorded in place, and a sample per second. Requests are
+ * attributed by their intended send time: those due within the warm-up go to `warmup`, the rest to
+ * `measured` (what the summary and thresholds judge). Crossing a second boundary only swaps in a
+ * fresh histogram; the closed second is summarized and announced by `publishClosedSeconds`, which the
+ * runner calls from its own timer, so no listener ever runs inside a transport callback and no send
+ * waits on the encoding.
  */
 export class Recorder {
-  /** Latency from the intended send time: what a user arriving on schedule would have seen. */
-  readonly corrected = createHistogram();
-  /** Latency from the actual send time: what the generator happened to observe. */
-  readonly uncorrected = createHistogram();
-  /** Actual − intended send time: queueing in the generator plus its own lateness. */
-  readonly scheduleLag = createHistogram();
-
-  private sent = 0;
-  private completed = 0;
-  private failed = 0;
-  private dropped = 0;
-  private readonly droppedBy: Record<DropReason, number> = { queueFull: 0, lateBatch: 0, unsentAtEnd: 0 };
-  private readonly causeCounts = new Float64Array(ERROR_CAUSES.length);
-  private readonly statusCounts = new Float64Array(MAX_STATUS);
+  readonly measured = new Tally();
+  /** What was due within the warm-up; undefined without one. */
+  readonly warmup: Tally | undefined;
+  /** Requests intended before this instant belong to the warm-up. */
+  private readonly warmupEndUs: number;
 
   private secondLatency = createHistogram();
   private readonly spareHistograms: Histogram[] = [];
@@ -82,43 +66,39 @@ export class Recorder {
     private readonly startUs: number,
     private readonly startEpochMs: number,
     private readonly onSecond?: (sample: SecondSample) => void,
+    private readonly warmupMs = 0,
   ) {
     this.nextSecondUs = startUs + 1_000_000;
+    this.warmup = warmupMs > 0 ? new Tally() : undefined;
+    this.warmupEndUs = this.warmup ? startUs + warmupMs * 1000 : -Infinity;
   }
 
   recordSent(nowUs: number, intendedUs: number): void {
     if (nowUs >= this.nextSecondUs) this.closeSecondsBefore(nowUs);
-    this.sent++;
     this.secondSent++;
-    recordUs(this.scheduleLag, nowUs - intendedUs);
+    this.tallyOf(intendedUs).countSent(nowUs - intendedUs);
   }
 
-  recordResponse(intendedUs: number, sentUs: number, doneUs: number, status: number): void {
+  /** `serviceUs`: the service time the answer carried, or NO_SERVICE_TIME. */
+  recordResponse(intendedUs: number, sentUs: number, doneUs: number, status: number, serviceUs = NO_SERVICE_TIME): void {
     if (doneUs >= this.nextSecondUs) this.closeSecondsBefore(doneUs);
-    recordUs(this.corrected, doneUs - intendedUs);
-    recordUs(this.uncorrected, doneUs - sentUs);
     recordUs(this.secondLatency, doneUs - intendedUs);
-    if (status !== NO_STATUS) this.statusCounts[status < MAX_STATUS ? status : 0]!++;
-    const cause = causeOfStatus(status);
-    if (cause === undefined) {
-      this.completed++;
-      this.secondCompleted++;
-    } else {
-      this.countFailure(cause);
-    }
+    const cause = this.tallyOf(intendedUs).countResponse(doneUs - intendedUs, doneUs - sentUs, status, serviceUs);
+    if (cause === undefined) this.secondCompleted++;
+    else this.countSecondFailure(cause);
   }
 
-  recordFailure(doneUs: number, cause: ErrorCause): void {
+  recordFailure(intendedUs: number, doneUs: number, cause: ErrorCause): void {
     if (doneUs >= this.nextSecondUs) this.closeSecondsBefore(doneUs);
-    this.countFailure(cause);
+    this.tallyOf(intendedUs).countFailure(cause);
+    this.countSecondFailure(cause);
   }
 
+  /** Drops count where they happened: a request is dropped at (or, at the end, after) its intended time. */
   recordDropped(nowUs: number, count: number, reason: DropReason): void {
     if (nowUs >= this.nextSecondUs) this.closeSecondsBefore(nowUs);
-    this.droppedBy[reason] += count;
-    this.dropped += count;
+    this.tallyOf(nowUs).countDropped(count, reason);
     this.secondDropped += count;
-    this.causeCounts[CAUSE_INDEX.dropped]! += count;
     this.secondCauses[CAUSE_INDEX.dropped]! += count;
   }
 
@@ -141,6 +121,7 @@ export class Recorder {
         errors: countsByCause(closed.causes),
         latencyMs: secondLatencyMs(latency),
         histogram: encodeHistogram(latency),
+        ...(closed.second * 1000 < this.warmupMs ? { warmup: true as const } : {}),
       };
       latency.reset();
       this.spareHistograms.push(latency);
@@ -158,26 +139,12 @@ export class Recorder {
     return this.samples;
   }
 
-  totals(): RecorderTotals {
-    const statusCodes: Record<string, number> = {};
-    this.statusCounts.forEach((count, status) => {
-      if (count > 0) statusCodes[status === 0 ? 'other' : String(status)] = count;
-    });
-    return {
-      sent: this.sent,
-      completed: this.completed,
-      failed: this.failed,
-      dropped: this.dropped,
-      droppedBy: { ...this.droppedBy },
-      errors: countsByCause(this.causeCounts),
-      statusCodes,
-    };
+  private tallyOf(intendedUs: number): Tally {
+    return intendedUs < this.warmupEndUs ? this.warmup! : this.measured;
   }
 
-  private countFailure(cause: ErrorCause): void {
-    this.failed++;
+  private countSecondFailure(cause: ErrorCause): void {
     this.secondFailed++;
-    this.causeCounts[CAUSE_INDEX[cause]]!++;
     this.secondCauses[CAUSE_INDEX[cause]]!++;
   }
 

@@ -1,14 +1,12 @@
 import { z } from 'zod';
-import { decodeEscapes, EscapeError } from '../protocols/tcp/escapes.js';
-import { parseThreshold, ThresholdSyntaxError, type Threshold } from '../thresholds/parse.js';
-import { peakUsers } from '../executors/vu/population.js';
-import { builtinOf, BUILTIN_PREFIX, unknownBuiltin } from '../scenario/builtin/index.js';
+import { decodeEscapes, EscapeError } from './escapes.js';
+import { parseThreshold, ThresholdSyntaxError, type Threshold } from './threshold.js';
+import { builtinOptionsOf, BUILTIN_PREFIX, unknownBuiltin } from './builtin-scenarios.js';
 import { msField } from './duration.js';
 import { runOptionsSchema } from './run-options.js';
-import { duplicateNames, userMixSchema, userTypeSchema, type UserMix } from './user-types.js';
-
-const positiveNumber = z.number().positive();
-const durationMs = msField(z.number().int().positive());
+import { executorSchema, isVuExecutor, kindOf, mixesOf, targetRatePerSec, VU_EXECUTOR_TYPES, type VuExecutor } from './executors/index.js';
+import { durationMs } from './executors/fields.js';
+import { duplicateNames, userTypeSchema } from './user-types.js';
 
 const supportedProtocols = new Set(['http:', 'https:', 'h2c:', 'tcp:', 'grpc:']);
 const targetUrl = z.string().superRefine((value, ctx) => {
@@ -142,85 +140,6 @@ export const targetSchema = z.preprocess((input, ctx) => {
   return input;
 }, targetFields);
 
-/**
- * No generator sends a billion requests a second: each request is at least one TCP segment, and a
- * 400 Gb/s link carries at most ~600 million minimum-size frames a second; over loopback each costs
- * a system call, which no CPU makes in under a nanosecond. A larger rate is a typo (1000000M), and
- * refusing it keeps the schedule's arithmetic far from the limits of float microseconds.
- */
-export const MAX_RATE_PER_SEC = 1e9;
-const tooFast = "must be at most 1000M (a billion) requests per second: no machine sends more";
-const ratePerSec = positiveNumber.max(MAX_RATE_PER_SEC, tooFast);
-const rampRate = z.number().min(0).max(MAX_RATE_PER_SEC, tooFast);
-
-const arrivalBase = { ratePerSec, durationMs };
-
-/**
- * k6's shape: the rate moves linearly from startRatePerSec to each stage's target over the stage.
- * Its durationMs is not given but derived (the sum of the stages), so every executor has one.
- */
-const rampingExecutor = z
-  .strictObject({
-    type: z.literal('ramping-arrival-rate'),
-    startRatePerSec: rampRate.default(0),
-    stages: z.array(z.strictObject({ targetRatePerSec: rampRate, durationMs })).min(1, 'needs at least one stage'),
-  })
-  .superRefine((ramp, ctx) => {
-    if (ramp.stages.length > 0 && ramp.startRatePerSec === 0 && ramp.stages.every((stage) => stage.targetRatePerSec === 0)) {
-      ctx.addIssue({ code: 'custom', path: ['stages'], message: 'every rate is 0, so the ramp would send nothing' });
-    }
-  })
-  .transform((ramp) => ({ ...ramp, durationMs: ramp.stages.reduce((sum, stage) => sum + stage.durationMs, 0) }));
-
-const userCount = z.number().int('must be a whole number').min(0, 'must be 0 or more');
-/** Virtual users: each runs its user type's tasks in a loop, waiting between them (the closed model). */
-const userMix = { userTypes: userMixSchema.optional() };
-
-/** k6's ramping-vus: the user count moves linearly from startVus to each stage's target over the stage. */
-const rampingVusExecutor = z
-  .strictObject({
-    type: z.literal('ramping-vus'),
-    startVus: userCount.default(0),
-    stages: z.array(z.strictObject({ targetVus: userCount, durationMs })).min(1, 'needs at least one stage'),
-    ...userMix,
-  })
-  .transform((ramp) => ({ ...ramp, durationMs: ramp.stages.reduce((sum, stage) => sum + stage.durationMs, 0) }));
-
-/** Locust's load shape: phases in sequence, each with its user count, spawn rate and mix of user types. */
-const phasesExecutor = z
-  .strictObject({
-    type: z.literal('phases'),
-    phases: z
-      .array(
-        z.strictObject({
-          durationMs,
-          users: userCount,
-          /** Users started (or stopped, when the phase wants fewer) per second until the phase's count is reached. */
-          spawnRate: positiveNumber,
-          ...userMix,
-        }),
-      )
-      .min(1, 'needs at least one phase'),
-  })
-  .transform((shape) => ({ ...shape, durationMs: shape.phases.reduce((sum, phase) => sum + phase.durationMs, 0) }));
-
-/** Executors carry k6's names so users recognize them; each says how load arrives. */
-export const executorSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('constant-arrival-rate'), ...arrivalBase }),
-  z.strictObject({ type: z.literal('poisson-arrival-rate'), ...arrivalBase, seed: z.number().int().min(0).max(0xffffffff) }),
-  z.strictObject({ type: z.literal('bucket-rate'), ...arrivalBase, bucketMs: msField(positiveNumber).default(100) }).superRefine(({ bucketMs, durationMs }, ctx) => {
-    // Its one batch would be the whole run's requests at once, all due at time zero: no schedule left to measure.
-    if (bucketMs > durationMs) ctx.addIssue({ code: 'custom', path: ['bucketMs'], message: `a bucket of ${bucketMs} ms is longer than the run (${durationMs} ms): make it at most as long` });
-  }),
-  rampingExecutor,
-  z.strictObject({ type: z.literal('max-throughput'), durationMs, pipelining: z.number().int().min(1).max(1024).default(1) }),
-  z.strictObject({ type: z.literal('constant-vus'), vus: z.number().int('must be a whole number').min(1, 'must be at least 1'), durationMs, ...userMix }),
-  rampingVusExecutor,
-  phasesExecutor,
-]);
-
-const VU_EXECUTORS = new Set(['constant-vus', 'ramping-vus', 'phases']);
-
 /** Data files for virtual users: rows of a CSV (with a header line) or a JSON array. */
 const dataSetSchema = z.strictObject({
   file: z.string().min(1),
@@ -257,6 +176,11 @@ const planFields = z.strictObject({
   timeoutMs: durationMs.default(10_000),
   /** After the duration, how long requests in flight or queued may still finish before the watchdog ends the run. */
   gracefulStopMs: msField(z.number().int().min(0)).default(10_000),
+  /**
+   * The first part of the run, sent as scheduled but measured apart: the requests due within it are
+   * left out of the summary and thresholds and kept in the result's `warmup`.
+   */
+  warmupMs: msField(z.number().int().min(0)).optional(),
   /** Requests due while every connection is busy wait here, keeping their intended time. */
   maxQueue: z.number().int().min(0).default(100_000),
   /** Pass/fail criteria (SLOs) judged on the result. */
@@ -336,18 +260,21 @@ export const planSchema = planFields
     if (plan.shard && plan.shard.count > plan.connections) {
       ctx.addIssue({ code: 'custom', path: ['shard'], message: `${plan.shard.count} shards need at least ${plan.shard.count} connections to share, the plan has ${plan.connections}` });
     }
+    if (plan.warmupMs !== undefined && plan.warmupMs >= longestDurationMs(plan)) {
+      ctx.addIssue({ code: 'custom', path: ['warmupMs'], message: `the warm-up (${plan.warmupMs} ms) must be shorter than the run (${longestDurationMs(plan)} ms), or nothing would be measured` });
+    }
     if (plan.shard && plan.scenarios) ctx.addIssue({ code: 'custom', path: ['shard'], message: 'a plan with scenarios cannot be sharded yet: shard each scenario as a plan of its own' });
     const loads = scenarioPlans(plan).map((load, index) => ({ ...load, ctx: index === 0 ? ctx : underPath(ctx, ['scenarios', load.name]) }));
     if (!loads.some((load) => isVuExecutor(load.plan.executor))) {
       for (const field of ['userTypes', 'scenario', 'scenarioOptions', 'data'] as const) {
-        if (plan[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `applies to virtual-user executors (constant-vus, ramping-vus, phases), not ${plan.executor.type}` });
+        if (plan[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `applies to virtual-user executors (${VU_EXECUTOR_TYPES.join(', ')}), not ${plan.executor.type}` });
       }
     }
     for (const repeated of duplicateNames(plan.userTypes ?? [])) ctx.addIssue({ code: 'custom', path: ['userTypes'], message: `user type "${repeated}" is defined twice` });
     for (const load of loads) if (isVuExecutor(load.plan.executor)) checkUserTypes(load.plan, load.ctx);
     // "target" in a threshold means the executors' rate, so only the whole plan can tell whether there is one.
-    const ramps = loads.some((load) => load.plan.executor.type === 'ramping-arrival-rate');
-    const rateless = loads.find((load) => !isArrivalExecutor(load.plan.executor));
+    const ramps = loads.some((load) => kindOf(load.plan.executor).targetRateIsMean === true);
+    const rateless = loads.find((load) => targetRatePerSec(load.plan.executor) === null);
     plan.thresholds.forEach(({ expression, abortOnFail }, index) => {
       const parsed = parsedThreshold(expression);
       if (typeof parsed === 'string' || parsed.limit.unit !== 'target') return;
@@ -362,14 +289,14 @@ export const planSchema = planFields
   })
   // A built-in scenario's options are recorded with their defaults filled, like every other field of the plan.
   .transform((plan) => {
-    const builtin = plan.scenario === undefined ? undefined : builtinOf(plan.scenario);
+    const builtin = plan.scenario === undefined ? undefined : builtinOptionsOf(plan.scenario);
     const options = builtin?.options.safeParse(plan.scenarioOptions ?? {});
     return options?.success ? { ...plan, scenarioOptions: options.data as Record<string, unknown> } : plan;
   });
 
 /** A built-in scenario's options against its own schema, and the users it is made for against the executor's peak. */
 function checkBuiltinScenario(plan: PlanOutput, ctx: z.RefinementCtx): void {
-  const builtin = plan.scenario === undefined ? undefined : builtinOf(plan.scenario);
+  const builtin = plan.scenario === undefined ? undefined : builtinOptionsOf(plan.scenario);
   if (plan.scenario?.startsWith(BUILTIN_PREFIX) && !builtin) {
     ctx.addIssue({ code: 'custom', path: ['scenario'], message: unknownBuiltin(plan.scenario.slice(BUILTIN_PREFIX.length)) });
     return;
@@ -385,7 +312,7 @@ function checkBuiltinScenario(plan: PlanOutput, ctx: z.RefinementCtx): void {
     return;
   }
   const users = builtin.users(options.data);
-  const peak = peakUsers(plan.executor as VuExecutor);
+  const peak = kindOf(plan.executor).users!.peak(plan.executor);
   if (peak > users) ctx.addIssue({ code: 'custom', path: ['executor'], message: `${plan.scenario} runs at most ${users} users with these scenarioOptions, and the executor wants ${peak}` });
 }
 
@@ -403,7 +330,7 @@ function checkUserTypes(plan: PlanOutput, ctx: z.RefinementCtx): void {
     ctx.addIssue({ code: 'custom', path: ['userTypes'], message: `${plan.executor.type} runs virtual users: give userTypes, or a TypeScript scenario file` });
   }
   const known = plan.userTypes ? new Set(plan.userTypes.map((type) => type.name)) : undefined;
-  for (const { mix, path } of mixesOf(plan.executor)) {
+  for (const { mix, path } of mixesOf(plan.executor as VuExecutor)) {
     for (const repeated of duplicateNames(mix)) ctx.addIssue({ code: 'custom', path, message: `user type "${repeated}" is listed twice` });
     mix.forEach(({ name }, index) => {
       if (known && !known.has(name)) ctx.addIssue({ code: 'custom', path: [...path, index, 'name'], message: `no user type named "${name}" (known: ${[...known].join(', ')})` });
@@ -411,32 +338,9 @@ function checkUserTypes(plan: PlanOutput, ctx: z.RefinementCtx): void {
   }
 }
 
-/** Every user mix an executor holds, with its path in the plan. */
-export function mixesOf(executor: Executor): { mix: UserMix; path: (string | number)[] }[] {
-  if (executor.type === 'phases') {
-    return executor.phases.flatMap((phase, index) => (phase.userTypes ? [{ mix: phase.userTypes, path: ['executor', 'phases', index, 'userTypes'] }] : []));
-  }
-  if ((executor.type === 'constant-vus' || executor.type === 'ramping-vus') && executor.userTypes) {
-    return [{ mix: executor.userTypes, path: ['executor', 'userTypes'] }];
-  }
-  return [];
-}
-
 export type Plan = z.output<typeof planSchema>;
 export type PlanInput = z.input<typeof planSchema>;
-export type Executor = Plan['executor'];
-export type VuExecutor = Extract<Executor, { type: 'constant-vus' | 'ramping-vus' | 'phases' }>;
-export type ArrivalExecutor = Exclude<Executor, { type: 'max-throughput' } | VuExecutor>;
-export type RampingExecutor = Extract<Executor, { type: 'ramping-arrival-rate' }>;
 export type Target = Plan['target'];
-
-export function isArrivalExecutor(executor: Executor): executor is ArrivalExecutor {
-  return executor.type !== 'max-throughput' && !isVuExecutor(executor);
-}
-
-export function isVuExecutor(executor: Executor): executor is VuExecutor {
-  return VU_EXECUTORS.has(executor.type);
-}
 
 /** The target in one line for people: "GET http://host/path", for raw TCP the URL and what is sent ("tcp://host:9000 PING\n"), for gRPC the URL and the method. */
 export function describeTarget(target: Target): string {

@@ -1,5 +1,5 @@
 import type { Plan } from '../plan/schema.js';
-import type { ResolvedTarget } from '../runner/resolve-target.js';
+import type { ResolvedTarget } from './resolved-target.js';
 import type { Clock } from '../time/clock.js';
 import { Http1Pool, tcpSocketFactory } from './http1/pool.js';
 import { buildRequest, USER_AGENT } from './http1/request.js';
@@ -9,7 +9,7 @@ import { Http2Pool } from './http2/pool.js';
 import { encodeHeaderBlock } from './http2/hpack.js';
 import { buildHttp2Headers } from './http2/request.js';
 import { SocketPool } from './socket-pool.js';
-import { decodeEscapes } from './tcp/escapes.js';
+import { decodeEscapes } from '../plan/escapes.js';
 import { DelimitedReplyReader, FixedSizeReplyReader } from './tcp/reply-reader.js';
 import { tlsSocketFactory } from './tls/socket-factory.js';
 import type { ExchangeListener, Transport } from './transport.js';
@@ -19,15 +19,16 @@ import type { SocketFactory } from './connection-pool.js';
 export interface TransportContext {
   clock: Clock;
   listener: ExchangeListener;
+  /** Requests written on a connection before the first reply is read (max-throughput's pipelining); 1 if not given. */
+  pipelining?: number;
 }
 
 /** Streams per HTTP/2 connection when the plan gives none: nghttp2's and most servers' default limit. */
 export const DEFAULT_HTTP2_STREAMS = 100;
 
 /** The transport for a plan's target, by URL scheme: http:// and https:// (HTTP/1.1), h2c:// and https:// with http2 (HTTP/2), grpc:// (gRPC on HTTP/2), tcp:// (raw request/reply). */
-export function createTransport(plan: Plan, target: ResolvedTarget, { clock, listener }: TransportContext): Transport {
+export function createTransport(plan: Plan, target: ResolvedTarget, { clock, listener, pipelining = 1 }: TransportContext): Transport {
   const scheme = new URL(plan.target.url).protocol;
-  const pipelining = plan.executor.type === 'max-throughput' ? plan.executor.pipelining : 1;
   const common = { pipelining, maxConnections: plan.connections, clock, listener };
   const plainSocket = tcpSocketFactory(target.address, target.port);
   if (scheme === 'grpc:') {

@@ -10,5 +10,4 @@ export { SocketPool, type SocketPoolOptions, type ReplyReader, type ReplyHandler
 export { ConnectionPool, type PooledConnection, type SocketFactory, type SocketHandlers } from './connection-pool.js';
 export { createTransport, DEFAULT_HTTP2_STREAMS, type TransportContext } from './create-transport.js';
 export { tlsSocketFactory, type TlsOptions } from './tls/socket-factory.js';
-export { decodeEscapes, EscapeError } from './tcp/escapes.js';
 export { DelimitedReplyReader, FixedSizeReplyReader } from './tcp/reply-reader.js';

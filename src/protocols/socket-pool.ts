@@ -4,8 +4,8 @@ import type { Clock } from '../time/clock.js';
 import { ConnectionPool, type PooledConnection, type SocketFactory } from './connection-pool.js';
 import type { ExchangeListener } from './transport.js';
 
-/** Called for each complete reply, in order; `status` is 0 for protocols without one (raw TCP). */
-export type ReplyHandler = (status: number, keepAlive: boolean) => void;
+/** Called for each complete reply, in order; `status` is 0 for protocols without one (raw TCP), `serviceUs` -1 for replies without a service time. */
+export type ReplyHandler = (status: number, keepAlive: boolean, serviceUs: number) => void;
 
 /** Frames the replies of one connection from the bytes it reads. */
 export interface ReplyReader {
@@ -88,8 +88,8 @@ export class SocketPool extends ConnectionPool<Connection> {
 
   private connect(connection: Connection): Socket {
     // One reader per socket: bytes still being parsed from an old socket must never answer the new one's requests.
-    const reader = this.options.reader((status, keepAlive) => {
-      if (connection.socket === socket) this.onResponse(connection, status, keepAlive);
+    const reader = this.options.reader((status, keepAlive, serviceUs) => {
+      if (connection.socket === socket) this.onResponse(connection, status, keepAlive, serviceUs);
     });
     const current = (candidate: Socket): boolean => connection.socket === candidate;
     const pipelined = this.options.pipelining > 1;
@@ -111,7 +111,7 @@ export class SocketPool extends ConnectionPool<Connection> {
     return socket;
   }
 
-  private onResponse(connection: Connection, status: number, keepAlive: boolean): void {
+  private onResponse(connection: Connection, status: number, keepAlive: boolean, serviceUs: number): void {
     if (connection.inFlight === 0) {
       // A response nobody asked for: the stream is out of step with our requests.
       this.failAll(connection, 'protocol');
@@ -121,7 +121,7 @@ export class SocketPool extends ConnectionPool<Connection> {
     connection.oldest = (slot + 1) % this.options.pipelining;
     connection.inFlight--;
     this.inFlightCount--;
-    this.listener.onResponse(connection.intendedUs[slot]!, connection.sentUs[slot]!, this.clock.nowUs(), status);
+    this.listener.onResponse(connection.intendedUs[slot]!, connection.sentUs[slot]!, this.clock.nowUs(), status, serviceUs);
     if (!keepAlive) this.failAll(connection, 'closed');
     else this.release(connection);
   }

@@ -3,8 +3,12 @@ import type { ErrorCause } from '../metrics/causes.js';
 /** What a transport reports about each exchange, as it happens; times are µs on the run's clock. */
 export interface ExchangeListener {
   onSent(intendedUs: number, sentUs: number): void;
-  /** `status` is the HTTP status, or NO_STATUS (0) for a protocol without one (raw TCP). */
-  onResponse(intendedUs: number, sentUs: number, doneUs: number, status: number): void;
+  /**
+   * `status` is the HTTP status, or NO_STATUS (0) for a protocol without one (raw TCP); `serviceUs` is
+   * the service time the answer carried (Server-Timing's dur, in µs), or NO_SERVICE_TIME (-1) when it
+   * carried none, as is every answer of a transport that does not read it.
+   */
+  onResponse(intendedUs: number, sentUs: number, doneUs: number, status: number, serviceUs?: number): void;
   onFailure(intendedUs: number, sentUs: number, doneUs: number, cause: ErrorCause): void;
   /** A request slot came free: the executor may send again. */
   onSlotFree(): void;

@@ -1,7 +1,7 @@
 import type { BreakdownResult, NamedStatsResult } from '../metrics/breakdown.js';
 import { decodeHistogram, percentilesMs } from '../metrics/histogram.js';
 import type { RunResult } from '../result/types.js';
-import { formatCount, formatMs, formatRate, table } from './format.js';
+import { formatCount, formatMs, formatRate, table } from '../units/format.js';
 
 /** The Locust-style columns, shared by the terminal summary and the HTML report. */
 export const BREAKDOWN_COLUMNS = ['requests', 'failures', 'req/s', 'p50', 'p95', 'p99', 'max'] as const;

@@ -1,5 +1,4 @@
 export { renderSummary, describeExecutor } from './terminal-summary.js';
-export { formatMs, formatRate, formatCount, formatThresholdValue, table } from './format.js';
 export { RESULT_WRITERS, type ResultWriter } from './writers.js';
 export { seriesCsv, writeSeriesCsv } from './csv.js';
 export { seriesHlog, writeHlog } from './hlog.js';

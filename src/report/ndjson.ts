@@ -1,6 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { causeOfStatus, type ErrorCause } from '../metrics/causes.js';
+import { NO_SERVICE_TIME } from '../metrics/slowdown.js';
 import type { ExchangeObserver } from '../runner/run.js';
 import { seededRandom } from '../schedule/random.js';
 import type { Clock } from '../time/clock.js';
@@ -18,7 +19,8 @@ const latencyMs = (fromUs: number, toUs: number): number => Math.round(toUs - fr
 /**
  * One JSON line per finished request, written as the run goes:
  * `{"t":<epoch ms done>,"intendedMs":<epoch ms>,"latencyMs":<corrected>,"uncorrectedMs":<...>,"status":200}`;
- * a failed request carries `"error":"<cause>"`, next to its status when an answer came (4xx/5xx).
+ * a failed request carries `"error":"<cause>"`, next to its status when an answer came (4xx/5xx); an
+ * answer that carried its service time (Server-Timing) has `"serviceMs":<ms>`.
  * Dropped requests were never sent and have no line (the per-second series counts them), nor do
  * requests still in flight when a run is cut short.
  */
@@ -39,10 +41,11 @@ export class NdjsonExchangeLog implements ExchangeObserver {
     this.keep = sampleFraction >= 1 ? () => true : () => random() < sampleFraction;
   }
 
-  onResponse(intendedUs: number, sentUs: number, doneUs: number, status: number): void {
+  onResponse(intendedUs: number, sentUs: number, doneUs: number, status: number, serviceUs = NO_SERVICE_TIME): void {
     if (!this.keep()) return;
     const cause = causeOfStatus(status);
-    this.append(`${this.timing(intendedUs, sentUs, doneUs)},"status":${status}${cause === undefined ? '' : `,"error":"${cause}"`}}\n`);
+    const service = serviceUs === NO_SERVICE_TIME ? '' : `,"serviceMs":${Math.round(serviceUs) / 1000}`;
+    this.append(`${this.timing(intendedUs, sentUs, doneUs)},"status":${status}${service}${cause === undefined ? '' : `,"error":"${cause}"`}}\n`);
   }
 
   onFailure(intendedUs: number, sentUs: number, doneUs: number, cause: ErrorCause): void {

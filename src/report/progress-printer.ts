@@ -1,7 +1,8 @@
-import { targetRateOf } from '../cluster/shard.js';
+import { targetRateOf } from '../plan/shard.js';
 import type { ErrorCause } from '../metrics/causes.js';
 import type { SecondSample } from '../metrics/recorder.js';
-import { isVuExecutor, longestDurationMs, scenarioPlans, type Plan } from '../plan/schema.js';
+import { isVuExecutor } from '../plan/executors/index.js';
+import { longestDurationMs, scenarioPlans, type Plan } from '../plan/schema.js';
 import { cpuMeter } from './progress-cpu.js';
 import { progressBlock, progressLine, type ProgressFrame } from './progress.js';
 

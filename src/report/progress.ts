@@ -1,6 +1,6 @@
 import type { ErrorCause } from '../metrics/causes.js';
 import type { SecondSample } from '../metrics/recorder.js';
-import { formatCount, formatMs, formatRate } from './format.js';
+import { formatCount, formatMs, formatRate } from '../units/format.js';
 
 /** What a progress display shows after each closed second. */
 export interface ProgressFrame {

@@ -1,5 +1,5 @@
 import type { RunResult } from '../result/types.js';
-import { formatCount, formatMs, formatRate, table } from './format.js';
+import { formatCount, formatMs, formatRate, table } from '../units/format.js';
 
 /** A plan's scenarios side by side, one row each: what each load sent and how it fared. */
 export function scenarioLines(result: RunResult): string[] {

@@ -1,31 +1,16 @@
-import { describeTarget, isVuExecutor, type Executor, type Plan } from '../plan/schema.js';
+import { isVuExecutor, kindOf, type Executor } from '../plan/executors/index.js';
+import { describeTarget, type Plan } from '../plan/schema.js';
 import { nameOfSource } from '../result/bottleneck.js';
 import type { RunResult } from '../result/types.js';
+import { splitDurationMs } from '../result/warmup.js';
 import { NO_COLORS, type Palette } from './color.js';
 import { breakdownLines } from './breakdown-table.js';
 import { scenarioLines } from './scenario-table.js';
-import { formatCount, formatMs, formatRate, formatThresholdValue, table } from './format.js';
+import { formatCount, formatMs, formatRate, formatRatio, table } from '../units/format.js';
+import { formatThresholdValue } from './threshold-value.js';
 
 export function describeExecutor(executor: Executor): string {
-  const seconds = `${executor.durationMs / 1000}s`;
-  switch (executor.type) {
-    case 'max-throughput':
-      return `max-throughput for ${seconds}${executor.pipelining > 1 ? `, pipelining ${executor.pipelining}` : ''}`;
-    case 'bucket-rate':
-      return `${executor.type} ${formatRate(executor.ratePerSec)} in ${executor.bucketMs}ms buckets for ${seconds}`;
-    case 'poisson-arrival-rate':
-      return `${executor.type} ${formatRate(executor.ratePerSec)} for ${seconds} (seed ${executor.seed})`;
-    case 'constant-arrival-rate':
-      return `${executor.type} ${formatRate(executor.ratePerSec)} for ${seconds}`;
-    case 'ramping-arrival-rate':
-      return `${executor.type} ${[executor.startRatePerSec, ...executor.stages.map((stage) => stage.targetRatePerSec)].map(formatRate).join(' → ')} over ${executor.stages.length} stage${executor.stages.length === 1 ? '' : 's'} for ${seconds}`;
-    case 'constant-vus':
-      return `${executor.type} ${executor.vus} users for ${seconds}`;
-    case 'ramping-vus':
-      return `${executor.type} ${[executor.startVus, ...executor.stages.map((stage) => stage.targetVus)].join(' → ')} users over ${executor.stages.length} stage${executor.stages.length === 1 ? '' : 's'} for ${seconds}`;
-    case 'phases':
-      return `${executor.type}: ${executor.phases.map((phase) => `${phase.users} users (+${phase.spawnRate}/s) for ${phase.durationMs / 1000}s`).join(', then ')}`;
-  }
+  return kindOf(executor).describe(executor, formatRate);
 }
 
 /** The executor and the connections it may use, in one line. */
@@ -53,7 +38,8 @@ export function renderSummary(result: RunResult, palette: Palette = NO_COLORS): 
   // Virtual users send when they are ready (the closed model): there is no schedule to fall behind, so one latency says it all.
   const closedModel = isVuExecutor(plan.executor);
   const target = closedModel ? 'none (closed model)' : rate.target === null ? 'max' : formatRate(rate.target);
-  lines.push(`  rate        target ${target}   achieved ${formatRate(rate.achieved)}   sent ${formatRate(rate.sent)}   over ${formatMs(result.durationMs)}`);
+  lines.push(`  rate        target ${target}   achieved ${formatRate(rate.achieved)}   sent ${formatRate(rate.sent)}   over ${formatMs(splitDurationMs(result.durationMs, result.plan.warmupMs).measuredMs)}`);
+  lines.push(...warmupLines(result));
   lines.push('');
   const percentileRow = (name: string, p: typeof latencyMs.corrected): string[] => [name, ...[p.p50, p.p90, p.p99, p.p999, p.max, p.mean].map(formatMs)];
   lines.push(
@@ -65,6 +51,7 @@ export function renderSummary(result: RunResult, palette: Palette = NO_COLORS): 
     ]),
   );
   if (!closedModel) lines.push(`  schedule lag   p50 ${formatMs(scheduleLagMs.p50)}   p99 ${formatMs(scheduleLagMs.p99)}   max ${formatMs(scheduleLagMs.max)}`);
+  lines.push(...slowdownLines(result));
   const errors = Object.entries(summary.errors);
   lines.push('');
   lines.push(`  errors      ${errors.length === 0 ? 'none' : errors.map(([cause, count]) => `${cause} ${formatCount(count)}`).join('   ')}`);
@@ -85,6 +72,25 @@ export function renderSummary(result: RunResult, palette: Palette = NO_COLORS): 
   for (const warning of summary.warnings) lines.push(palette.yellow(`  warning: ${warning}`));
   lines.push(...thresholdLines(result, palette));
   return lines;
+}
+
+/** Latency ÷ service time, when answers carried their service time. */
+function slowdownLines({ summary: { slowdown, serviceTimeMs } }: RunResult): string[] {
+  if (!slowdown || !serviceTimeMs) return [];
+  return [
+    `  slowdown    p50 ${formatRatio(slowdown.p50)}   p90 ${formatRatio(slowdown.p90)}   p99 ${formatRatio(slowdown.p99)}   mean ${formatRatio(slowdown.mean)}   (latency ÷ service time, ${formatCount(slowdown.count)} answers)`,
+    `  service time   p50 ${formatMs(serviceTimeMs.p50)}   p99 ${formatMs(serviceTimeMs.p99)}   mean ${formatMs(serviceTimeMs.mean)}   (the target's own Server-Timing)`,
+  ];
+}
+
+/** What the warm-up held, which every number above leaves out. */
+function warmupLines({ plan, warmup }: RunResult): string[] {
+  if (warmup === undefined) return [];
+  const { requests, latencyMs } = warmup;
+  const latency = isVuExecutor(plan.executor) ? latencyMs.uncorrected : latencyMs.corrected;
+  return [
+    `  warm-up     first ${formatMs(plan.warmupMs ?? 0)} left out of every number here: ${formatCount(requests.sent)} sent, ${formatCount(requests.completed)} completed, ${formatCount(requests.failed)} failed, ${formatCount(requests.dropped)} dropped   latency p50 ${formatMs(latency.p50)}   p99 ${formatMs(latency.p99)}`,
+  ];
 }
 
 /** The health of each generator a merged or multi-threaded result was made from, to see which one struggled. */

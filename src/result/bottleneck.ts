@@ -1,5 +1,5 @@
-import { shardLabel } from '../cluster/shard.js';
-import { formatMs } from '../report/format.js';
+import { shardLabel } from '../plan/shard.js';
+import { formatMs } from '../units/format.js';
 import type { RunSource } from './types.js';
 
 /** A p99 schedule lag this many times the others' (their median), and at least the floor, singles a generator out. */

@@ -1,20 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import type { Histogram } from 'hdr-histogram-js';
-import { targetRateOf } from '../cluster/shard.js';
+import { targetRateOf } from '../plan/shard.js';
 import type { GeneratorHealth } from '../metrics/generator-monitor.js';
-import { decodeHistogram, encodeHistogram } from '../metrics/histogram.js';
-import type { RecorderTotals } from '../metrics/recorder.js';
+import { createHistogram, decodeHistogram, encodeHistogram } from '../metrics/histogram.js';
+import { createSlowdownHistogram } from '../metrics/slowdown.js';
+import type { RecorderTotals, TallyState } from '../metrics/tally.js';
 import type { Plan } from '../plan/schema.js';
 import { VERSION } from '../version.js';
 import { summarize } from './summarize.js';
-import { RESULT_SCHEMA, type RunResult } from './types.js';
+import { RESULT_SCHEMA, type EncodedHistograms, type RunResult } from './types.js';
+import { splitDurationMs } from './warmup.js';
 
 /** What a result is made of: a Recorder, or one rebuilt from a checkpoint. */
 export interface RecordedState {
-  totals(): RecorderTotals;
-  readonly corrected: Histogram;
-  readonly uncorrected: Histogram;
-  readonly scheduleLag: Histogram;
+  /** What the summary judges: every request due after the warm-up. */
+  readonly measured: TallyState;
+  /** The requests due within the warm-up, when the plan has one. */
+  readonly warmup: TallyState | undefined;
+}
+
+/** A tally's counts and histograms, encoded. */
+export interface EncodedTally {
+  totals: RecorderTotals;
+  histograms: EncodedHistograms;
 }
 
 /**
@@ -24,28 +31,36 @@ export interface RecordedState {
 export interface RunCheckpoint {
   /** Time since time zero when it was taken. */
   elapsedMs: number;
-  totals: RecorderTotals;
-  histograms: RunResult['histograms'];
+  measured: EncodedTally;
+  warmup?: EncodedTally;
   inFlight: number;
 }
 
 export function checkpointOf(state: RecordedState, elapsedMs: number, inFlight: number): RunCheckpoint {
-  return { elapsedMs, totals: state.totals(), histograms: encodedHistograms(state), inFlight };
+  return { elapsedMs, measured: encodedTally(state.measured), ...(state.warmup ? { warmup: encodedTally(state.warmup) } : {}), inFlight };
 }
 
 export function stateOfCheckpoint(checkpoint: RunCheckpoint): RecordedState {
-  return {
-    totals: () => checkpoint.totals,
-    corrected: decodeHistogram(checkpoint.histograms.corrected),
-    uncorrected: decodeHistogram(checkpoint.histograms.uncorrected),
-    scheduleLag: decodeHistogram(checkpoint.histograms.scheduleLag),
-  };
+  return { measured: decodedTally(checkpoint.measured), warmup: checkpoint.warmup ? decodedTally(checkpoint.warmup) : undefined };
 }
 
-const encodedHistograms = (state: RecordedState): RunResult['histograms'] => ({
-  corrected: encodeHistogram(state.corrected),
-  uncorrected: encodeHistogram(state.uncorrected),
-  scheduleLag: encodeHistogram(state.scheduleLag),
+const encodedTally = (tally: TallyState): EncodedTally => ({ totals: tally.totals(), histograms: encodedHistograms(tally) });
+
+const decodedTally = ({ totals, histograms }: EncodedTally): TallyState => ({
+  totals: () => totals,
+  corrected: decodeHistogram(histograms.corrected),
+  uncorrected: decodeHistogram(histograms.uncorrected),
+  scheduleLag: decodeHistogram(histograms.scheduleLag),
+  slowdown: histograms.slowdown === undefined ? createSlowdownHistogram() : decodeHistogram(histograms.slowdown, createSlowdownHistogram),
+  serviceTime: histograms.serviceTime === undefined ? createHistogram() : decodeHistogram(histograms.serviceTime),
+});
+
+/** The histograms encoded; slowdown and service time only when some answer carried a service time. */
+export const encodedHistograms = (tally: Omit<TallyState, 'totals'>): EncodedHistograms => ({
+  corrected: encodeHistogram(tally.corrected),
+  uncorrected: encodeHistogram(tally.uncorrected),
+  scheduleLag: encodeHistogram(tally.scheduleLag),
+  ...(tally.serviceTime.totalCount > 0 ? { slowdown: encodeHistogram(tally.slowdown), serviceTime: encodeHistogram(tally.serviceTime) } : {}),
 });
 
 export interface RecordedRun {
@@ -62,19 +77,13 @@ export interface RecordedRun {
   interruptReason?: string;
 }
 
-/** The result of a finished recording: counts and histograms in, summary derived, histograms encoded. */
+/** The result of a finished recording: counts and histograms in, summaries derived, histograms encoded. */
 export function resultFromRecorder(run: RecordedRun): RunResult {
   const { plan, recorder, interruptReason } = run;
-  const summary = summarize({
-    totals: recorder.totals(),
-    corrected: recorder.corrected,
-    uncorrected: recorder.uncorrected,
-    scheduleLag: recorder.scheduleLag,
-    durationMs: run.durationMs,
-    targetRate: targetRateOf(plan),
-    generator: run.generator,
-    interrupted: run.interrupted,
-  });
+  const durations = splitDurationMs(run.durationMs, plan.warmupMs);
+  const summaryOf = (tally: TallyState, durationMs: number, interrupted: number) =>
+    summarize({ ...tallyParts(tally), durationMs, targetRate: targetRateOf(plan), generator: run.generator, interrupted });
+  const { warmup } = recorder;
   return {
     schema: RESULT_SCHEMA,
     tool: { name: 'salvo', version: VERSION, node: process.version },
@@ -85,8 +94,18 @@ export function resultFromRecorder(run: RecordedRun): RunResult {
     durationMs: Math.round(run.durationMs * 1000) / 1000,
     interrupted: interruptReason !== undefined,
     ...(interruptReason !== undefined ? { interruptReason } : {}),
-    summary,
+    summary: summaryOf(recorder.measured, durations.measuredMs, run.interrupted),
+    ...(warmup ? { warmup: summaryOf(warmup, durations.warmupMs, 0) } : {}),
     series: run.series,
-    histograms: encodedHistograms(recorder),
+    histograms: { ...encodedHistograms(recorder.measured), ...(warmup ? { warmup: encodedHistograms(warmup) } : {}) },
   };
 }
+
+const tallyParts = (tally: TallyState) => ({
+  totals: tally.totals(),
+  corrected: tally.corrected,
+  uncorrected: tally.uncorrected,
+  scheduleLag: tally.scheduleLag,
+  slowdown: tally.slowdown,
+  serviceTime: tally.serviceTime,
+});

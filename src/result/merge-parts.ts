@@ -10,9 +10,9 @@ export function sumCounts<K extends string>(records: readonly Partial<Record<K, 
   return sum;
 }
 
-/** One histogram holding every value of the encoded ones: HdrHistograms add exactly, bucket by bucket. */
-export function sumHistograms(encoded: readonly string[]): Histogram {
-  const sum = createHistogram();
-  for (const text of encoded) sum.add(decodeHistogram(text));
+/** One histogram holding every value of the encoded ones: HdrHistograms add exactly, bucket by bucket. `create` as for decodeHistogram. */
+export function sumHistograms(encoded: readonly string[], create: () => Histogram = createHistogram): Histogram {
+  const sum = create();
+  for (const text of encoded) sum.add(decodeHistogram(text, create));
   return sum;
 }

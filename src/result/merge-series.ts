@@ -40,6 +40,7 @@ export function addSeconds(second: number, startEpochMs: number, samples: readon
     errors: sumCounts(samples.map((sample) => sample.errors)),
     latencyMs: secondLatencyMs(histogram),
     histogram: encodeHistogram(histogram),
+    ...(samples.some((sample) => sample.warmup) ? { warmup: true as const } : {}),
   };
 }
 

@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { shardLabel, targetRateOf, type Shard } from '../cluster/shard.js';
+import { shardLabel, targetRateOf, type Shard } from '../plan/shard.js';
 import type { GeneratorHealth } from '../metrics/generator-monitor.js';
-import { encodeHistogram } from '../metrics/histogram.js';
+import { createSlowdownHistogram } from '../metrics/slowdown.js';
 import type { DropReason } from '../metrics/recorder.js';
 import type { Plan } from '../plan/schema.js';
 import { VERSION } from '../version.js';
+import { encodedHistograms } from './from-recorder.js';
 import { mergeBreakdowns } from './merge-breakdown.js';
 import { bottleneckWarnings, nameOfSource, type NamedSource } from './bottleneck.js';
 import { sumCounts, sumHistograms } from './merge-parts.js';
 import { mergeSeries } from './merge-series.js';
-import { summarize } from './summarize.js';
-import { RESULT_SCHEMA, type RunResult, type RunSource } from './types.js';
+import { summarize, type SummaryInput } from './summarize.js';
+import { RESULT_SCHEMA, type EncodedHistograms, type RunResult, type RunSource, type Summary } from './types.js';
+import { splitDurationMs } from './warmup.js';
 import { SalvoError } from '../errors.js';
 
 /** Why results cannot be merged, in one line that names the input. */
@@ -51,39 +53,26 @@ export function mergeResults(
   // the last answer came sooner; the merged span ends where the last input's measured time ends.
   const measuredEndMs = Math.max(...results.map((result) => Date.parse(result.startedAt) + result.durationMs));
   const durationMs = Math.round((Math.max(endedMs, measuredEndMs) - startedMs) * 1000) / 1000;
-  const requests = results.map((result) => result.summary.requests);
-  const total = (field: 'sent' | 'completed' | 'failed' | 'dropped' | 'interrupted'): number => requests.reduce((sum, counts) => sum + counts[field], 0);
-  const corrected = sumHistograms(results.map((result) => result.histograms.corrected));
-  const uncorrected = sumHistograms(results.map((result) => result.histograms.uncorrected));
-  const scheduleLag = sumHistograms(results.map((result) => result.histograms.scheduleLag));
   const targets = results.map((result) => result.summary.rate.target);
-  const summary = summarize({
-    totals: {
-      sent: total('sent'),
-      completed: total('completed'),
-      failed: total('failed'),
-      dropped: total('dropped'),
-      droppedBy: sumCounts([NO_DROPS, ...requests.map((counts) => counts.droppedBy)]),
-      errors: sumCounts(results.map((result) => result.summary.errors)),
-      statusCodes: sumCounts(results.map((result) => result.summary.statusCodes)),
-    },
-    corrected,
-    uncorrected,
-    scheduleLag,
-    durationMs,
-    // N generators each sending R send N·R together (the inputs ran side by side); a run without a
-    // target (max throughput) makes the sum meaningless. A merged input already holds its own sum.
-    // A complete set of shards was asked for the whole plan's rate, exactly (a sum of thirds may not be).
-    targetRate:
-      workersOf !== undefined || shardCount !== undefined
-        ? targetRateOf(plan)
-        : targets.every((target) => target !== null)
-          ? targets.reduce((sum, target) => sum + target, 0)
-          : null,
-    // The worst generator: one saturated input taints the merged latencies.
-    generator: worstGenerator(results.map((result) => result.summary.generator)),
-    interrupted: total('interrupted'),
-  });
+  // N generators each sending R send N·R together (the inputs ran side by side); a run without a
+  // target (max throughput) makes the sum meaningless. A merged input already holds its own sum.
+  // A complete set of shards was asked for the whole plan's rate, exactly (a sum of thirds may not be).
+  const targetRate =
+    workersOf !== undefined || shardCount !== undefined
+      ? targetRateOf(plan)
+      : targets.every((target) => target !== null)
+        ? targets.reduce((sum, target) => sum + target, 0)
+        : null;
+  // The worst generator: one saturated input taints the merged latencies.
+  const generator = worstGenerator(results.map((result) => result.summary.generator));
+  const durations = splitDurationMs(durationMs, plan.warmupMs);
+  const measured = mergeParts(
+    results.map((result) => ({ summary: result.summary, histograms: result.histograms })),
+    { durationMs: durations.measuredMs, targetRate, generator },
+  );
+  const warmupParts = results.flatMap((result) => (result.warmup && result.histograms.warmup ? [{ summary: result.warmup, histograms: result.histograms.warmup }] : []));
+  const warmup = warmupParts.length > 0 ? mergeParts(warmupParts, { durationMs: durations.warmupMs, targetRate, generator }) : undefined;
+  const { summary } = measured;
   const interruptReasons = [...new Set(results.flatMap((result) => (result.interrupted && result.interruptReason ? [result.interruptReason] : [])))];
   const breakdown = mergeBreakdowns(results.map((result) => result.breakdown));
   // A merged input contributes its own sources, so merging in steps gives the same result as at once.
@@ -104,14 +93,52 @@ export function mergeResults(
     interrupted: results.some((result) => result.interrupted),
     ...(interruptReasons.length > 0 ? { interruptReason: interruptReasons.join(', ') } : {}),
     summary,
+    ...(warmup ? { warmup: warmup.summary } : {}),
     // Shards and workers run one schedule from one time zero, so their seconds line up by run, not by wall clock.
     series: mergeSeries(results.map((result) => result.series), shardCount !== undefined || workersOf !== undefined ? 'run' : 'wall'),
-    histograms: { corrected: encodeHistogram(corrected), uncorrected: encodeHistogram(uncorrected), scheduleLag: encodeHistogram(scheduleLag) },
+    histograms: { ...measured.histograms, ...(warmup ? { warmup: warmup.histograms } : {}) },
     ...(breakdown ? { breakdown } : {}),
     sources: named.map(({ source }) => source),
     ...(shardCount !== undefined ? { shards: shardsRecord(results, shardCount, startedMs) } : {}),
     ...(partial.length > 0 ? { partial } : {}),
   };
+}
+
+/** A summary with the histograms it is derived from: a run's own, or its warm-up's. */
+interface SummaryPart {
+  summary: Summary;
+  histograms: EncodedHistograms;
+}
+
+/** Parts of runs that ran side by side as one: counts and histograms added, the summary derived again from them. */
+function mergeParts(parts: readonly SummaryPart[], shared: Pick<SummaryInput, 'durationMs' | 'targetRate' | 'generator'>): SummaryPart {
+  const requests = parts.map((part) => part.summary.requests);
+  const total = (field: 'sent' | 'completed' | 'failed' | 'dropped' | 'interrupted'): number => requests.reduce((sum, counts) => sum + counts[field], 0);
+  const corrected = sumHistograms(parts.map((part) => part.histograms.corrected));
+  const uncorrected = sumHistograms(parts.map((part) => part.histograms.uncorrected));
+  const scheduleLag = sumHistograms(parts.map((part) => part.histograms.scheduleLag));
+  const present = (encoded: (string | undefined)[]): string[] => encoded.filter((text) => text !== undefined);
+  const slowdown = sumHistograms(present(parts.map((part) => part.histograms.slowdown)), createSlowdownHistogram);
+  const serviceTime = sumHistograms(present(parts.map((part) => part.histograms.serviceTime)));
+  const summary = summarize({
+    ...shared,
+    totals: {
+      sent: total('sent'),
+      completed: total('completed'),
+      failed: total('failed'),
+      dropped: total('dropped'),
+      droppedBy: sumCounts([NO_DROPS, ...requests.map((counts) => counts.droppedBy)]),
+      errors: sumCounts(parts.map((part) => part.summary.errors)),
+      statusCodes: sumCounts(parts.map((part) => part.summary.statusCodes)),
+    },
+    corrected,
+    uncorrected,
+    scheduleLag,
+    slowdown,
+    serviceTime,
+    interrupted: total('interrupted'),
+  });
+  return { summary, histograms: encodedHistograms({ corrected, uncorrected, scheduleLag, slowdown, serviceTime }) };
 }
 
 /** Throws when the results cannot make one; returns the shard count when they are a complete set of shards. */

@@ -1,6 +1,7 @@
 import type { Histogram } from 'hdr-histogram-js';
 import type { GeneratorHealth } from '../metrics/generator-monitor.js';
 import { percentilesMs } from '../metrics/histogram.js';
+import { slowdownStats } from '../metrics/slowdown.js';
 import type { RecorderTotals } from '../metrics/recorder.js';
 import type { Summary } from './types.js';
 
@@ -9,6 +10,8 @@ export interface SummaryInput {
   corrected: Histogram;
   uncorrected: Histogram;
   scheduleLag: Histogram;
+  slowdown: Histogram;
+  serviceTime: Histogram;
   durationMs: number;
   targetRate: number | null;
   generator: GeneratorHealth;
@@ -42,11 +45,19 @@ export function summarize(input: SummaryInput): Summary {
     },
     latencyMs: { corrected: percentilesMs(input.corrected), uncorrected: percentilesMs(input.uncorrected) },
     scheduleLagMs: { p50: lag.p50, p99: lag.p99, max: lag.max },
+    ...slowdownOf(input),
     errors: totals.errors,
     statusCodes: totals.statusCodes,
     generator: { ...generator, saturated },
     warnings: warningsFor(totals, generator, saturated),
   };
+}
+
+/** Slowdown and service time, only when some answer carried a service time: absent, never zero. */
+function slowdownOf({ slowdown, serviceTime }: SummaryInput): Pick<Summary, 'slowdown' | 'serviceTimeMs'> {
+  if (serviceTime.totalCount === 0) return {};
+  const service = percentilesMs(serviceTime);
+  return { slowdown: slowdownStats(slowdown), serviceTimeMs: { p50: service.p50, p99: service.p99, mean: service.mean } };
 }
 
 function warningsFor(totals: RecorderTotals, generator: GeneratorHealth, saturated: boolean): string[] {

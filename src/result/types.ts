@@ -1,9 +1,10 @@
-import type { Shard } from '../cluster/shard.js';
-import type { StartAt } from '../cluster/start-at.js';
+import type { Shard } from '../plan/shard.js';
+import type { StartAt } from '../time/start-at.js';
 import type { BreakdownResult } from '../metrics/breakdown.js';
 import type { ErrorCause } from '../metrics/causes.js';
 import type { GeneratorHealth } from '../metrics/generator-monitor.js';
 import type { PercentilesMs } from '../metrics/histogram.js';
+import type { SlowdownStats } from '../metrics/slowdown.js';
 import type { DropReason, SecondSample } from '../metrics/recorder.js';
 import type { Plan } from '../plan/schema.js';
 
@@ -31,6 +32,13 @@ export interface Summary {
   };
   latencyMs: { corrected: PercentilesMs; uncorrected: PercentilesMs };
   scheduleLagMs: { p50: number; p99: number; max: number };
+  /**
+   * End-to-end slowdown: each answer's corrected latency ÷ the service time it carried (Server-Timing's
+   * dur, or gRPC's server-timing trailer), a ratio. Absent when no answer carried a service time.
+   */
+  slowdown?: SlowdownStats;
+  /** The service times those answers carried; absent with `slowdown`. */
+  serviceTimeMs?: { p50: number; p99: number; mean: number };
   errors: Partial<Record<ErrorCause, number>>;
   statusCodes: Record<string, number>;
   generator: GeneratorHealth & { saturated: boolean };
@@ -67,6 +75,17 @@ export interface RunSource {
   startAt?: StartAt;
 }
 
+/** HdrHistogram compressed base64, µs: lossless, so results merge without averaging percentiles. */
+export interface EncodedHistograms {
+  corrected: string;
+  uncorrected: string;
+  scheduleLag: string;
+  /** Slowdowns in thousandths (SLOWDOWN_SCALE), present when some answer carried a service time. */
+  slowdown?: string;
+  /** The service times, µs, present with `slowdown`. */
+  serviceTime?: string;
+}
+
 /** A finished run as plain data: what every reporter, merge and comparison reads. */
 export interface RunResult {
   schema: typeof RESULT_SCHEMA;
@@ -84,12 +103,18 @@ export interface RunResult {
   interrupted: boolean;
   /** Why the run ended early: a signal name, 'stopped' (by code) or 'threshold'. */
   interruptReason?: string;
+  /** Every request due after the warm-up (all of them without one): what thresholds judge. */
   summary: Summary;
+  /**
+   * Set when the plan has a warm-up (`warmupMs`): the requests due within it, sent as scheduled but
+   * left out of `summary` and thresholds; its rates are over the warm-up's time.
+   */
+  warmup?: Summary;
   /** The plan's thresholds, judged; absent when it had none or the run was cut short by a signal or by code. */
   thresholds?: ThresholdResult[];
   series: SecondSample[];
-  /** HdrHistogram compressed base64, µs: lossless, so results merge without averaging percentiles. */
-  histograms: { corrected: string; uncorrected: string; scheduleLag: string };
+  /** The summary's histograms, and the warm-up's beside them when there was one. */
+  histograms: EncodedHistograms & { warmup?: EncodedHistograms };
   /** A plan with scenarios: each one's own summary (the plan's own executor is "main"); the summary above is their sum. */
   scenarios?: { name: string; summary: Summary }[];
   /** Virtual-user runs: requests by task, user type and phase, checks, counters and script errors. */

@@ -1,6 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import type { JitMode } from '../plan/run-options.js';
-import { isArrivalExecutor, scenarioPlans, type ArrivalExecutor, type Plan } from '../plan/schema.js';
+import { kindOf } from '../plan/executors/index.js';
+import { scenarioPlans, type Plan } from '../plan/schema.js';
 
 // Which of V8's compilers the generator's code may use. `peak`: every tier, TurboFan included, for
 // the most requests per CPU-second. `steady`: every tier but TurboFan. TurboFan compiles a hot
@@ -14,12 +15,6 @@ import { isArrivalExecutor, scenarioPlans, type ArrivalExecutor, type Plan } fro
  */
 export const STEADY_MAX_RATE_PER_THREAD = 25_000;
 
-/** The highest rate an arrival executor asks for at any moment. */
-function peakRate(executor: ArrivalExecutor): number {
-  if (executor.type !== 'ramping-arrival-rate') return executor.ratePerSec;
-  return Math.max(executor.startRatePerSec, ...executor.stages.map((stage) => stage.targetRatePerSec));
-}
-
 /**
  * `steady` when every load of the plan paces requests at a rate this thread can meet without
  * TurboFan; a load that runs flat out (max throughput) or runs users' scripts wants `peak`.
@@ -28,8 +23,9 @@ export function jitFor(plan: Plan, mode: JitMode = 'auto'): Exclude<JitMode, 'au
   if (mode !== 'auto') return mode;
   let rate = 0;
   for (const { plan: load } of scenarioPlans(plan)) {
-    if (!isArrivalExecutor(load.executor)) return 'peak';
-    rate += peakRate(load.executor);
+    const peakRatePerSec = kindOf(load.executor).peakRatePerSec(load.executor);
+    if (peakRatePerSec === null) return 'peak';
+    rate += peakRatePerSec;
   }
   const threadRate = plan.shard ? rate / plan.shard.count : rate;
   return threadRate <= STEADY_MAX_RATE_PER_THREAD ? 'steady' : 'peak';

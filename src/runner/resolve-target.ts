@@ -3,25 +3,8 @@ import { lookup } from 'node:dns/promises';
 import { connect } from 'node:net';
 import type { Target } from '../plan/schema.js';
 import { loadMethod, messageSource } from '../protocols/grpc/index.js';
+import type { GrpcCall, ResolvedTarget } from '../protocols/resolved-target.js';
 import { SetupError } from './setup-error.js';
-
-export interface ResolvedTarget {
-  /** The address to connect to, looked up once so no request waits on DNS. */
-  address: string;
-  port: number;
-  body: Buffer | undefined;
-  /** The URL's host name, for TLS (SNI and the certificate check). */
-  hostname: string;
-  /** https: the CA certificates read from `caFile`. */
-  ca?: Buffer;
-  /** grpc: the method's :path and each call's framed request message, from the .proto and the data. */
-  grpc?: GrpcCall;
-}
-
-export interface GrpcCall {
-  path: string;
-  nextMessage(): Buffer;
-}
 
 const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443, 'h2c:': 80 };
 

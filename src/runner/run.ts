@@ -1,57 +1,20 @@
-import { createExecutor, type RunningExecutor } from '../executors/index.js';
-import { VirtualUserExecutor } from '../executors/vu/executor.js';
-import { phaseNames } from '../executors/vu/population.js';
-import { Breakdown } from '../metrics/breakdown.js';
+import type { RunningExecutor } from '../executors/index.js';
 import type { ErrorCause } from '../metrics/causes.js';
 import { GeneratorMonitor } from '../metrics/generator-monitor.js';
 import { Recorder, type SecondSample } from '../metrics/recorder.js';
-import type { JitMode } from '../plan/run-options.js';
-import { isVuExecutor, type Plan, type VuExecutor } from '../plan/schema.js';
-import { createTransport, createUserConnections } from '../protocols/create-transport.js';
-import type { Connections, ExchangeListener } from '../protocols/transport.js';
-import { freshSeed } from '../schedule/random.js';
-import { checkpointOf, resultFromRecorder, type RunCheckpoint } from '../result/from-recorder.js';
+import type { Plan } from '../plan/schema.js';
+import type { ExchangeListener } from '../protocols/transport.js';
+import { checkpointOf, resultFromRecorder } from '../result/from-recorder.js';
 import type { RunResult } from '../result/types.js';
 import { ThresholdWatch } from '../thresholds/watch.js';
-import { systemClock, type Clock, type Timer } from '../time/clock.js';
+import { systemClock, type Timer } from '../time/clock.js';
+import type { LocalRunHandle, RunHandle, RunOptions } from './handle.js';
 import { jitFor, useJit } from './jit.js';
 import { probeTarget, resolveTarget } from './resolve-target.js';
+import { runtimeOf } from './runtimes.js';
 import { startScenarios } from './scenarios.js';
-import { prepareUsers } from './virtual-users.js';
 
-export interface RunOptions {
-  clock?: Clock;
-  /** Connect once before starting, so a target that is not there fails the run with a SetupError instead of a run of errors. */
-  probe?: boolean;
-  /** Called as each second of the run closes while the run goes on (live progress); the result's series holds them all. */
-  onSecond?: (sample: SecondSample) => void;
-  /** Told of every finished request (per-request exports); when unset the exchange path does no extra work. */
-  onExchange?: ExchangeObserver;
-  /** Which of V8's compilers the run's code may use, set for the whole process (see jit.ts); default 'auto'. */
-  jit?: JitMode;
-}
-
-/** Each finished request as the transport reports it: times are µs on the run's clock (`Clock.epochMsAt` for wall time). */
-export type ExchangeObserver = Pick<ExchangeListener, 'onResponse' | 'onFailure'>;
-
-/** A load in progress: the seam through which controllers and sweeps steer it. */
-export interface RunHandle {
-  readonly result: Promise<RunResult>;
-  /** Changes the arrival rate from now on (arrival-rate executors only). */
-  setRate(ratePerSec: number): void;
-  /** Changes how many connections may be open. */
-  setConcurrency(connections: number): void;
-  /** Ends the run now; what was measured is kept and the result is marked interrupted. */
-  stop(reason?: string): void;
-  /** Counts so far, for progress displays. */
-  inFlight(): number;
-}
-
-/** A run on this thread, which can also hand over everything measured so far. */
-export interface LocalRunHandle extends RunHandle {
-  /** Encoded counts and histograms: a worker thread's insurance against dying (see src/workers). */
-  checkpoint(): RunCheckpoint;
-}
+export type { RunOptions, ExchangeObserver, RunHandle, LocalRunHandle } from './handle.js';
 
 /** How often seconds are closed and timeouts looked for, and so the grain of `timeout`. */
 const HOUSEKEEPING_MS = 20;
@@ -70,19 +33,20 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
   useJit(jitFor(plan, options.jit));
   const target = await resolveTarget(plan.target);
   if (options.probe) await probeTarget(target.address, target.port);
-  const usersPlan = isVuExecutor(plan.executor) ? (plan as Plan & { executor: VuExecutor }) : undefined;
-  const users = usersPlan ? await prepareUsers(usersPlan) : undefined;
+  const runtime = runtimeOf(plan.executor);
+  const prepared = await runtime.prepare(plan);
   const monitor = new GeneratorMonitor();
   const startUs = clock.nowUs();
   const startEpochMs = clock.epochMsAt(startUs);
   const thresholds = new ThresholdWatch(plan);
-  const recorder = new Recorder(startUs, startEpochMs, (sample) => {
+  const onSecond = (sample: SecondSample): void => {
     // Seconds closed as the run ends (the last one partial) are for the result only: live listeners are done by then.
     if (finished) return;
     options.onSecond?.(sample);
     // Deferred: finishing publishes the remaining seconds itself, which must not happen in the middle of this publication.
     if (thresholds.failsSecond(sample)) clock.setImmediate(() => finish('threshold'));
-  });
+  };
+  const recorder = new Recorder(startUs, startEpochMs, onSecond, plan.warmupMs);
   const durationUs = plan.executor.durationMs * 1000;
   const timeoutUs = plan.timeoutMs * 1000;
 
@@ -98,12 +62,12 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
   const observer = options.onExchange;
   const listener: ExchangeListener = {
     onSent: (intendedUs, sentUs) => recorder.recordSent(sentUs, intendedUs),
-    onResponse: (intendedUs, sentUs, doneUs, status) => {
-      recorder.recordResponse(intendedUs, sentUs, doneUs, status);
-      observer?.onResponse(intendedUs, sentUs, doneUs, status);
+    onResponse: (intendedUs, sentUs, doneUs, status, serviceUs) => {
+      recorder.recordResponse(intendedUs, sentUs, doneUs, status, serviceUs);
+      observer?.onResponse(intendedUs, sentUs, doneUs, status, serviceUs);
     },
     onFailure: (intendedUs, sentUs, doneUs, cause: ErrorCause) => {
-      recorder.recordFailure(doneUs, cause);
+      recorder.recordFailure(intendedUs, doneUs, cause);
       observer?.onFailure(intendedUs, sentUs, doneUs, cause);
     },
     onSlotFree: () => {
@@ -111,30 +75,8 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
       if (draining) finishIfDrained();
     },
   };
-  let transport: Connections;
-  let breakdown: Breakdown | undefined;
-  if (usersPlan && users) {
-    const connections = createUserConnections(plan, target, { clock, listener });
-    breakdown = new Breakdown(phaseNames(usersPlan.executor));
-    transport = connections;
-    executor = new VirtualUserExecutor(usersPlan.executor, {
-      clock,
-      connections,
-      startUs,
-      durationUs,
-      types: users.types,
-      breakdown,
-      data: users.data,
-      base: new URL(plan.target.url),
-      seed: plan.seed ?? freshSeed(),
-      gracefulStopMs: plan.gracefulStopMs,
-      ...(plan.shard ? { share: plan.shard } : {}),
-    });
-  } else {
-    const pool = createTransport(plan, target, { clock, listener });
-    transport = pool;
-    executor = createExecutor(plan, { clock, transport: pool, recorder, startUs, durationUs });
-  }
+  const transport = runtime.connect(plan, target, { clock, listener });
+  executor = runtime.create(plan, prepared, { clock, transport, recorder, startUs, durationUs });
 
   function finishIfDrained(): void {
     if (executor!.queued() === 0 && transport.inFlight() === 0) finish(undefined);
@@ -163,7 +105,8 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
       interrupted,
       ...(interruptReason !== undefined ? { interruptReason } : {}),
     });
-    if (breakdown) result.breakdown = breakdown.result();
+    const breakdown = executor!.breakdown?.();
+    if (breakdown) result.breakdown = breakdown;
     if (watchdogWarning) result.summary.warnings.push(watchdogWarning);
     const judged = thresholds.results(result.summary, interruptReason);
     resolveResult(judged ? { ...result, thresholds: judged } : result);
@@ -193,7 +136,7 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
     finishIfDrained();
   });
 
-  const targetStatistics = users?.targetStatistics;
+  const { targetStatistics } = prepared;
   return {
     // Read after the load has ended, so the statistics include every event of the run.
     result: targetStatistics ? result.then(async (done) => withTargetStatistics(done, await targetStatistics())) : result,

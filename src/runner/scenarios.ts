@@ -4,7 +4,7 @@ import { mergeResults } from '../result/merge.js';
 import { mergeSeries } from '../result/merge-series.js';
 import type { RunResult } from '../result/types.js';
 import { ThresholdWatch } from '../thresholds/watch.js';
-import type { RunHandle, RunOptions } from './run.js';
+import type { RunHandle, RunOptions } from './handle.js';
 
 type StartOne = (plan: Plan, options: RunOptions) => Promise<RunHandle>;
 

@@ -1,12 +1,11 @@
-import type { Plan, VuExecutor } from '../plan/schema.js';
-import { mixesOf } from '../plan/schema.js';
+import { kindOf, mixesOf, type VuExecutor } from '../plan/executors/index.js';
+import type { Plan } from '../plan/schema.js';
 import { DataSets } from '../scenario/data.js';
 import { userTypesFromDefinition } from '../scenario/from-definition.js';
 import { userTypeFromSpec } from '../scenario/from-yaml.js';
 import { builtinOf } from '../scenario/builtin/index.js';
 import { loadScenarioModule } from '../scenario/load-scenario.js';
 import type { UserTypeModel } from '../scenario/model.js';
-import { peakUsers } from '../executors/vu/population.js';
 import { SetupError } from './setup-error.js';
 
 /** What virtual users need before a run starts: their types, compiled or loaded, and the data files, read. */
@@ -38,7 +37,7 @@ export async function prepareUsers(plan: Plan & { executor: VuExecutor }): Promi
   } else {
     types = plan.userTypes!.map(userTypeFromSpec);
   }
-  const data = plan.data ? await DataSets.read(plan.data, () => peakUsers(plan.executor)) : DataSets.empty();
+  const data = plan.data ? await DataSets.read(plan.data, () => kindOf(plan.executor).users!.peak(plan.executor)) : DataSets.empty();
   const base = new URL(plan.target.url);
   return { types, data, ...(builtin?.targetStatistics ? { targetStatistics: () => builtin.targetStatistics!(base) } : {}) };
 }

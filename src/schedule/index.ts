@@ -6,4 +6,3 @@ export { RampingPacer, type RampStage } from './ramping.js';
 export { RebasedPacer } from './rebased.js';
 export { ShardedPacer } from './sharded.js';
 export { seededRandom, freshSeed } from './random.js';
-export { pacerFor } from './for-executor.js';

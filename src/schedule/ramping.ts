@@ -1,9 +1,7 @@
+import { requestsOfRamp, type RampStage } from '../plan/executors/index.js';
 import type { Pacer } from './pacer.js';
 
-export interface RampStage {
-  targetRatePerSec: number;
-  durationMs: number;
-}
+export type { RampStage };
 
 interface Segment {
   startUs: number;
@@ -39,8 +37,7 @@ export class RampingPacer implements Pacer {
       startUs += durationMs * 1000;
       fromRate = targetRatePerSec;
     }
-    // Guards 0.1 + 0.2 style sums from adding a request the rates did not ask for.
-    this.totalRequests = Math.ceil(countBefore - 1e-9);
+    this.totalRequests = requestsOfRamp(startRatePerSec, stages);
   }
 
   dueUs(index: number): number {
@@ -70,10 +67,4 @@ export class RampingPacer implements Pacer {
     // A relative guard: 3.0000000000000004 is 3, while the first request of a ramp from 0 still counts.
     return Math.min(this.totalRequests, Math.ceil(integral * (1 - 1e-12)));
   }
-}
-
-/** The mean planned rate of a ramp: what it sends over how long it lasts. */
-export function meanRateOf(startRatePerSec: number, stages: readonly RampStage[]): number {
-  const durationMs = stages.reduce((sum, stage) => sum + stage.durationMs, 0);
-  return new RampingPacer(startRatePerSec, stages).totalRequests / (durationMs / 1000);
 }

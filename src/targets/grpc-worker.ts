@@ -13,6 +13,7 @@ import { frameMessage, loadMethod, unframeMessage } from '../protocols/grpc/inde
 import type { RunningTarget } from './http-server.js';
 import { closeOnce, listen, targetUrl } from './listen.js';
 import { MAX_SPIN_MS, serverTimingOf, spin } from './service-time.js';
+import { SpinPool } from './spin-pool.js';
 
 /** The worker's .proto, shipped in the package beside dist/. */
 export const WORKER_PROTO = fileURLToPath(new URL('../../../proto/worker.proto', import.meta.url));
@@ -23,6 +24,12 @@ export interface GrpcWorkerOptions {
   host?: string;
   /** Port to bind; 0 picks a free port. Default 0. */
   port?: number;
+  /**
+   * Spin on this many worker threads, one call at a time each, calls waiting in order for a free one:
+   * a local stand-in for a service scaled to N instances. Without it calls spin on the thread that
+   * serves them. The service time is then the spin's own, without the wait.
+   */
+  replicas?: number;
 }
 
 const STATUS = { ok: '0', invalidArgument: '3', unimplemented: '12', internal: '13' } as const;
@@ -33,6 +40,7 @@ export async function startGrpcWorker(options: GrpcWorkerOptions = {}): Promise<
   const host = options.host ?? '127.0.0.1';
   const method = loadMethod(WORKER_PROTO, WORKER_CALL);
   const { requestType, responseType } = method;
+  const replicas = options.replicas === undefined ? undefined : await SpinPool.start(options.replicas);
 
   function answer(stream: ServerHttp2Stream, startMs: number, body: Buffer): void {
     const message = unframeMessage(body);
@@ -44,9 +52,16 @@ export async function startGrpcWorker(options: GrpcWorkerOptions = {}): Promise<
       return respondStatus(stream, STATUS.internal, `the request is not a ${requestType.name}`);
     }
     if (ms > MAX_SPIN_MS) return respondStatus(stream, STATUS.invalidArgument, `ms must be at most ${MAX_SPIN_MS}`);
+    if (replicas) {
+      void replicas.spin(ms).then((done) => reply(stream, done.serviceMs));
+      return;
+    }
     spin(ms);
     // One clock reading for the reply and the trailer, so both say the same.
-    const serviceMs = performance.now() - startMs;
+    reply(stream, performance.now() - startMs);
+  }
+
+  function reply(stream: ServerHttp2Stream, serviceMs: number): void {
     const reply = frameMessage(responseType.encode({ serviceMs }).finish());
     const timing = serverTimingOf(serviceMs);
     if (stream.destroyed) return; // the client gave up (its deadline) while we spun
@@ -74,9 +89,13 @@ export async function startGrpcWorker(options: GrpcWorkerOptions = {}): Promise<
     stream.on('end', () => answer(stream, startMs, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
   });
   const port = await listen(server, options.port ?? 0, host);
-  const close = closeOnce(server, () => {
-    for (const session of sessions) session.destroy();
-  });
+  const close = closeOnce(
+    server,
+    () => {
+      for (const session of sessions) session.destroy();
+    },
+    () => replicas?.close(),
+  );
   return { url: targetUrl('grpc', host, port), host, port, close };
 }
 

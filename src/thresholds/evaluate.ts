@@ -1,7 +1,7 @@
 import { decodeHistogram, percentilesMs, type PercentilesMs } from '../metrics/histogram.js';
 import type { SecondSample } from '../metrics/recorder.js';
 import type { Summary, ThresholdResult } from '../result/types.js';
-import { LATENCY_STATS, type LatencyMetric, type Operator, type Threshold } from './parse.js';
+import { LATENCY_STATS, type LatencyMetric, type Operator, type Threshold } from '../plan/threshold.js';
 
 /** What a threshold is judged on: the whole run, or one closed second. */
 export interface Observed {

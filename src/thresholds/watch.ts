@@ -1,9 +1,9 @@
-import { targetRateOf } from '../cluster/shard.js';
+import { targetRateOf } from '../plan/shard.js';
 import type { SecondSample } from '../metrics/recorder.js';
 import { longestDurationMs, type Plan } from '../plan/schema.js';
 import type { Summary, ThresholdResult } from '../result/types.js';
 import { judge, observeSecond, observeSummary, sampleSize, type Outcome } from './evaluate.js';
-import { parseThreshold, type Threshold } from './parse.js';
+import { parseThreshold, type Threshold } from '../plan/threshold.js';
 
 /** Below this many requests a second's value is noise: with five answers, one slow one is the p99. */
 const MIN_REQUESTS_PER_SECOND = 10;
@@ -29,7 +29,8 @@ export class ThresholdWatch {
 
   /** Judges a closed second on the abort-on-fail thresholds: true at the first failure, on which the run should end. */
   failsSecond(sample: SecondSample): boolean {
-    if (!this.watchesSeconds || this.failure !== undefined || sample.second >= this.sendingSeconds) return false;
+    // A warm-up second is not judged, as the warm-up's requests are not.
+    if (!this.watchesSeconds || this.failure !== undefined || sample.warmup || sample.second >= this.sendingSeconds) return false;
     const observed = observeSecond(sample, this.targetRate);
     for (const [index, { threshold, abortOnFail }] of this.thresholds.entries()) {
       if (!abortOnFail || sampleSize(threshold, observed) < MIN_REQUESTS_PER_SECOND) continue;

@@ -1,10 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { composeShares, connectionsOf, shardLabel, splitEvenly, type Shard } from '../cluster/shard.js';
+import { composeShares, connectionsOf, shardLabel, splitEvenly, type Shard } from '../plan/shard.js';
 import { Recorder, type SecondSample } from '../metrics/recorder.js';
-import { isArrivalExecutor, type Plan } from '../plan/schema.js';
-import { formatMs } from '../report/format.js';
+import { targetRatePerSec } from '../plan/executors/index.js';
+import type { Plan } from '../plan/schema.js';
+import { formatMs } from '../units/format.js';
 import { resultFromRecorder, stateOfCheckpoint, type RunCheckpoint } from '../result/from-recorder.js';
 import { mergeResults } from '../result/merge.js';
 import type { RunResult } from '../result/types.js';
@@ -181,7 +182,7 @@ export async function startWorkers(plan: Plan, options: WorkersOptions): Promise
     result,
     setRate: (ratePerSec) => {
       if (!(ratePerSec > 0)) throw new RangeError(`rate must be > 0, got ${ratePerSec}`);
-      if (!isArrivalExecutor(plan.executor)) throw new Error('max-throughput has no rate to change; change its concurrency instead');
+      if (targetRatePerSec(plan.executor) === null) throw new Error('max-throughput has no rate to change; change its concurrency instead');
       post({ type: 'rate', ratePerSec });
     },
     setConcurrency: (connections) => {
@@ -205,7 +206,7 @@ function lostResult(worker: WorkerState, startAtMs: number): RunResult {
   const elapsedMs = checkpoint?.elapsedMs ?? 0;
   const result = resultFromRecorder({
     plan: worker.plan,
-    recorder: checkpoint ? stateOfCheckpoint(checkpoint) : new Recorder(0, startEpochMs),
+    recorder: checkpoint ? stateOfCheckpoint(checkpoint) : new Recorder(0, startEpochMs, undefined, worker.plan.warmupMs),
     series: worker.samples,
     startEpochMs,
     endEpochMs: startEpochMs + elapsedMs,

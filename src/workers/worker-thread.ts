@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { waitUntil } from '../cluster/start-at.js';
+import { waitUntil } from '../time/start-at.js';
 import { startLoad, type LocalRunHandle } from '../runner/run.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
 

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { starterPlan } from '../../src/cli/commands/init.js';
-import type { RunFlags } from '../../src/cli/commands/run.js';
+import { planFromFlags } from '../../src/cli/commands/run.js';
+import type { RunFlags } from '../../src/cli/run-flags.js';
 import { CliError } from '../../src/cli/exit-codes.js';
 import { flagsWithRunOptions, withFlags } from '../../src/cli/plan-file-flags.js';
 import { loadPlanFile } from '../../src/plan/load.js';
@@ -52,6 +53,15 @@ describe('flags override a plan file', () => {
     const poisson = { ...PLAN, executor: { type: 'poisson-arrival-rate', ratePerSec: 50, durationMs: 1000, seed: 3 } };
     assert.deepEqual(overridden(poisson, { seed: 9, duration: 2000 }).executor, { type: 'poisson-arrival-rate', ratePerSec: 50, durationMs: 2000, seed: 9 });
     assert.deepEqual(overridden(poisson, { rate: 80 }).executor, { type: 'poisson-arrival-rate', ratePerSec: 80, durationMs: 1000, seed: 3 });
+  });
+
+  test('--arrival uniform is the Knative framework’s name for constant, and the plan records constant', () => {
+    assert.deepEqual(validatePlan(planFromFlags('http://127.0.0.1:8080/', { ...DEFAULTS, rate: 20, arrival: 'uniform' })).executor, { type: 'constant-arrival-rate', ratePerSec: 20, durationMs: 10_000 });
+    const poisson = { ...PLAN, executor: { type: 'poisson-arrival-rate', ratePerSec: 50, durationMs: 1000, seed: 3 } };
+    assert.deepEqual(overridden(poisson, { arrival: 'uniform' }).executor, { type: 'constant-arrival-rate', ratePerSec: 50, durationMs: 1000 });
+    const shorthand = { ...PLAN, executor: { arrival: 'uniform', ratePerSec: 20, durationMs: '12m' } };
+    assert.deepEqual(validatePlan(shorthand).executor, { type: 'constant-arrival-rate', ratePerSec: 20, durationMs: 720_000 });
+    assert.deepEqual(validatePlan({ ...PLAN, executor: { arrival: 'poisson', ratePerSec: 20, durationMs: 1000, seed: 4 } }).executor, { type: 'poisson-arrival-rate', ratePerSec: 20, durationMs: 1000, seed: 4 });
   });
 
   test('--rate with --duration replaces a ramp; --abort-on-fail alone applies to the plan’s thresholds', () => {

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ArrivalRateExecutor } from '../../src/executors/arrival-rate.js';
 import { Recorder } from '../../src/metrics/recorder.js';
-import type { ArrivalExecutor } from '../../src/plan/schema.js';
+import { pacerFor, type ArrivalExecutor } from '../../src/runner/runtimes.js';
 import { PoissonPacer } from '../../src/schedule/poisson.js';
 import { FakeClock } from '../../src/time/fake-clock.js';
 import { FakeTransport } from './fake-transport.js';
@@ -16,7 +16,7 @@ function setup(options: { executor: ArrivalExecutor; slots?: number; maxQueue?: 
   const recorder = new Recorder(START_US, EPOCH_MS);
   const transport = new FakeTransport(clock, options.slots ?? Infinity, recorder);
   const executor = new ArrivalRateExecutor(
-    options.executor,
+    pacerAt(options.executor),
     { clock, transport, recorder, startUs: START_US, durationUs: options.executor.durationMs * 1000 },
     options.maxQueue ?? 100_000,
   );
@@ -26,6 +26,7 @@ function setup(options: { executor: ArrivalExecutor; slots?: number; maxQueue?: 
   return { clock, recorder, transport, executor, issued, start };
 }
 
+const pacerAt = (executor: ArrivalExecutor) => (ratePerSec: number | undefined, stream: number) => pacerFor(executor, ratePerSec, stream);
 const constant = (ratePerSec: number, durationMs: number): ArrivalExecutor => ({ type: 'constant-arrival-rate', ratePerSec, durationMs });
 const bucket = (ratePerSec: number, durationMs: number, bucketMs = 100): ArrivalExecutor => ({ type: 'bucket-rate', ratePerSec, durationMs, bucketMs });
 const range = (count: number, stepUs: number, fromUs = 0) => Array.from({ length: count }, (_, index) => fromUs + index * stepUs);
@@ -44,8 +45,8 @@ describe('ArrivalRateExecutor: schedule', () => {
       run.clock.runUntil(START_US + executor.durationMs * 1000 + 10_000, stepUs);
       assert.deepEqual(run.transport.intendedSince(START_US), expect);
       assert.deepEqual(run.transport.sentSince(START_US), expect);
-      assert.equal(run.recorder.totals().sent, expect.length);
-      assert.equal(run.recorder.totals().dropped, 0);
+      assert.equal(run.recorder.measured.totals().sent, expect.length);
+      assert.equal(run.recorder.measured.totals().dropped, 0);
       assert.equal(run.executor.queued(), 0);
       assert.deepEqual(run.issued, [expect.at(-1)]);
       assert.equal(run.clock.pendingTimers(), 0, 'nothing left scheduled once issuing is over');
@@ -74,7 +75,7 @@ describe('ArrivalRateExecutor: schedule', () => {
     run.clock.advance(0);
     assert.deepEqual(run.transport.intendedSince(START_US), range(11, 1000));
     assert.deepEqual(run.transport.sentSince(START_US), [0, ...new Array(10).fill(10_500)]);
-    assert.equal(run.recorder.totals().dropped, 0, 'constant pacing never drops a late request');
+    assert.equal(run.recorder.measured.totals().dropped, 0, 'constant pacing never drops a late request');
   });
 
   test('onIssued fires once, right after the last request the schedule holds before durationUs', () => {
@@ -126,10 +127,10 @@ describe('ArrivalRateExecutor: queueing', () => {
     run.executor.onSlotFree();
     assert.deepEqual(run.transport.intendedSince(START_US), range(10, 1000));
     assert.equal(run.executor.queued(), 0);
-    assert.equal(run.recorder.totals().sent, 10);
-    assert.equal(run.recorder.totals().dropped, 0);
+    assert.equal(run.recorder.measured.totals().sent, 10);
+    assert.equal(run.recorder.measured.totals().dropped, 0);
     // The wait shows as schedule lag: request 3, intended at 3 ms, waited until 25 ms for its slot.
-    const lag = run.recorder.scheduleLag.maxValue;
+    const lag = run.recorder.measured.scheduleLag.maxValue;
     assert.ok(lag >= 22_000 && lag <= 22_032, `schedule lag ${lag} µs`);
   });
 
@@ -164,7 +165,7 @@ describe('ArrivalRateExecutor: queueing', () => {
       const run = setup({ executor: constant(1000, due), slots: 0, maxQueue });
       run.start();
       run.clock.runUntil(START_US + due * 1000, 100);
-      const totals = run.recorder.totals();
+      const totals = run.recorder.measured.totals();
       assert.deepEqual(totals.droppedBy, { queueFull: dropped, lateBatch: 0, unsentAtEnd: 0 });
       assert.equal(totals.dropped, dropped);
       assert.deepEqual(totals.errors, dropped > 0 ? { dropped } : {});
@@ -180,13 +181,13 @@ describe('ArrivalRateExecutor: queueing', () => {
     const run = setup({ executor: constant(1000, 1000), slots: 2, maxQueue: 5 });
     run.start();
     run.clock.runUntil(START_US + 9_000, 100); // 10 due: 2 sent, 5 queued, 3 dropped
-    assert.deepEqual(run.recorder.totals().droppedBy, { queueFull: 3, lateBatch: 0, unsentAtEnd: 0 });
+    assert.deepEqual(run.recorder.measured.totals().droppedBy, { queueFull: 3, lateBatch: 0, unsentAtEnd: 0 });
     assert.equal(run.executor.queued(), 5);
     run.executor.stop();
     assert.deepEqual(run.issued, [9_000]);
     assert.equal(run.executor.queued(), 0);
-    assert.deepEqual(run.recorder.totals().droppedBy, { queueFull: 3, lateBatch: 0, unsentAtEnd: 5 });
-    assert.equal(run.recorder.totals().dropped, 8);
+    assert.deepEqual(run.recorder.measured.totals().droppedBy, { queueFull: 3, lateBatch: 0, unsentAtEnd: 5 });
+    assert.equal(run.recorder.measured.totals().dropped, 8);
     assert.equal(run.clock.pendingTimers(), 0);
 
     run.transport.complete(2);
@@ -195,7 +196,7 @@ describe('ArrivalRateExecutor: queueing', () => {
     assert.equal(run.transport.sends.length, 2, 'nothing is sent after stop()');
     run.executor.stop();
     assert.deepEqual(run.issued, [9_000]);
-    assert.equal(run.recorder.totals().droppedBy.unsentAtEnd, 5, 'a second stop() counts nothing twice');
+    assert.equal(run.recorder.measured.totals().droppedBy.unsentAtEnd, 5, 'a second stop() counts nothing twice');
   });
 });
 
@@ -216,12 +217,12 @@ describe('ArrivalRateExecutor: bucket-rate', () => {
     assert.equal(run.transport.sends.length, 5);
     run.clock.advance(250_000); // the loop is blocked from 0 to 250 ms
     run.clock.advance(0);
-    assert.equal(run.recorder.totals().droppedBy.lateBatch, 5, 'bucket 1 (100–200 ms) ended unsent');
+    assert.equal(run.recorder.measured.totals().droppedBy.lateBatch, 5, 'bucket 1 (100–200 ms) ended unsent');
     assert.deepEqual(run.transport.intendedSince(START_US), [...new Array(5).fill(0), ...new Array(5).fill(200_000)]);
     assert.deepEqual(run.transport.sentSince(START_US).slice(5), new Array(5).fill(250_000));
 
     run.clock.runUntil(START_US + 1_100_000, 100);
-    const totals = run.recorder.totals();
+    const totals = run.recorder.measured.totals();
     assert.equal(run.transport.sends.length, 45);
     assert.deepEqual(totals.droppedBy, { queueFull: 0, lateBatch: 5, unsentAtEnd: 0 });
     assert.equal(totals.sent + totals.dropped, 50);
@@ -234,7 +235,7 @@ describe('ArrivalRateExecutor: bucket-rate', () => {
     run.start();
     run.clock.advance(200_000);
     run.clock.advance(0);
-    assert.equal(run.recorder.totals().droppedBy.lateBatch, 5);
+    assert.equal(run.recorder.measured.totals().droppedBy.lateBatch, 5);
     assert.deepEqual(run.transport.intendedSince(START_US), [...new Array(5).fill(0), ...new Array(5).fill(200_000)]);
   });
 
@@ -243,7 +244,7 @@ describe('ArrivalRateExecutor: bucket-rate', () => {
     run.start();
     run.clock.advance(199_999);
     run.clock.advance(0);
-    assert.equal(run.recorder.totals().dropped, 0);
+    assert.equal(run.recorder.measured.totals().dropped, 0);
     assert.deepEqual(run.transport.intendedSince(START_US), [...new Array(5).fill(0), ...new Array(5).fill(100_000)]);
     assert.deepEqual(run.transport.sentSince(START_US).slice(5), new Array(5).fill(199_999));
   });
@@ -253,7 +254,7 @@ describe('ArrivalRateExecutor: bucket-rate', () => {
     run.start();
     run.clock.advance(730_000);
     run.clock.advance(0);
-    assert.equal(run.recorder.totals().droppedBy.lateBatch, 12, 'buckets 1–6');
+    assert.equal(run.recorder.measured.totals().droppedBy.lateBatch, 12, 'buckets 1–6');
     assert.deepEqual(run.transport.intendedSince(START_US), [0, 0, 700_000, 700_000]);
   });
 });
@@ -343,7 +344,7 @@ describe('ArrivalRateExecutor: edge cases', () => {
       });
     const recorder = new Recorder(START_US, EPOCH_MS);
     const transport = new FakeTransport(clock, Infinity, recorder);
-    const executor = new ArrivalRateExecutor(constant(1000, 10), { clock, transport, recorder, startUs: START_US, durationUs: 10_000 }, 100);
+    const executor = new ArrivalRateExecutor(pacerAt(constant(1000, 10)), { clock, transport, recorder, startUs: START_US, durationUs: 10_000 }, 100);
     executor.start(() => {});
     for (let step = 0; step < 200; step++) clock.advance(100);
     assert.equal(transport.sends.length, 10);
@@ -362,7 +363,7 @@ describe('ArrivalRateExecutor.setRate after the generator fell behind', () => {
     assert.equal(run.transport.sends[400]!.intendedUs, START_US + 200_000, 'a late request keeps its intended time');
     run.clock.runUntil(START_US + 1_100_000, 100);
     assert.equal(run.transport.sends.length, 2000);
-    assert.equal(run.recorder.totals().dropped, 0);
+    assert.equal(run.recorder.measured.totals().dropped, 0);
   });
 });
 
@@ -387,7 +388,7 @@ describe('ArrivalRateExecutor: rates no target can take', () => {
       run.clock.advance(200_000);
       run.clock.advance(0);
       run.executor.stop();
-      const { sent, dropped } = run.recorder.totals();
+      const { sent, dropped } = run.recorder.measured.totals();
       const planned = executor.type === 'ramping-arrival-rate' ? 150_000_000 : 300_000_000;
       assert.equal(sent, 1);
       assert.equal(sent + dropped, planned, 'sent + dropped (the queue counted as unsent at the end)');
@@ -412,7 +413,7 @@ describe('ArrivalRateExecutor: rates no target can take', () => {
     let planned = 0;
     while (reference.dueUs(planned) < 10_000) planned++;
     run.executor.stop();
-    const { sent, dropped } = run.recorder.totals();
+    const { sent, dropped } = run.recorder.measured.totals();
     assert.equal(sent + dropped, planned);
   });
 });

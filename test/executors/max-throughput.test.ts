@@ -45,8 +45,8 @@ describe('MaxThroughputExecutor', () => {
     run.executor.onSlotFree(); // told again with no slot free: nothing
     assert.equal(run.transport.sends.length, 5);
     assert.equal(run.executor.queued(), 0);
-    assert.equal(run.recorder.totals().sent, 5);
-    assert.equal(run.recorder.scheduleLag.maxValue, 0, 'a closed loop has no schedule lag');
+    assert.equal(run.recorder.measured.totals().sent, 5);
+    assert.equal(run.recorder.measured.scheduleLag.maxValue, 0, 'a closed loop has no schedule lag');
   });
 
   test('a closed loop: one slot, each response triggers the next request', () => {
@@ -125,7 +125,7 @@ describe('MaxThroughputExecutor', () => {
     run.clock.advance(2_000_000);
     assert.equal(run.transport.sends.length, 2);
     assert.deepEqual(run.issued, [100_000]);
-    assert.equal(run.recorder.totals().dropped, 0, 'nothing waits, so nothing is dropped');
+    assert.equal(run.recorder.measured.totals().dropped, 0, 'nothing waits, so nothing is dropped');
   });
 
   test('setConcurrency forwards to transport.setMaxConnections', () => {

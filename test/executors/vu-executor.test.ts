@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { VirtualUserExecutor } from '../../src/executors/vu/executor.js';
 import { Breakdown } from '../../src/metrics/breakdown.js';
 import { validatePlan } from '../../src/plan/index.js';
-import type { VuExecutor } from '../../src/plan/schema.js';
+import type { VuExecutor } from '../../src/plan/executors/index.js';
 import { UserConnections } from '../../src/protocols/http1/user-connections.js';
 import type { ExchangeListener } from '../../src/protocols/transport.js';
 import { DataSets } from '../../src/scenario/data.js';

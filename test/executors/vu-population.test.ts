@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { peakUsers, phaseNames, populationAt } from '../../src/executors/vu/population.js';
+import { populationAt } from '../../src/executors/vu/population.js';
+import { kindOf } from '../../src/plan/executors/index.js';
 import { validatePlan } from '../../src/plan/index.js';
-import type { VuExecutor } from '../../src/plan/schema.js';
+import type { VuExecutor } from '../../src/plan/executors/index.js';
+
+const peakUsers = (executor: VuExecutor): number => kindOf(executor).users!.peak(executor);
+const phaseNames = (executor: VuExecutor): string[] => kindOf(executor).users!.phaseNames(executor);
 
 const types = [
   { name: 'Browser', weight: 3 },

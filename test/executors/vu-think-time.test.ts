@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { thinkTimesByPhase } from '../../src/executors/vu/population.js';
 import { PlanError, validatePlan, type PlanInput } from '../../src/plan/index.js';
-import type { VuExecutor } from '../../src/plan/schema.js';
+import type { VuExecutor } from '../../src/plan/executors/index.js';
 import { run } from '../../src/runner/index.js';
 import { startHttpTarget, type RunningTarget } from '../../src/targets/http-server.js';
 

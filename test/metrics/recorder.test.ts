@@ -33,7 +33,7 @@ describe('Recorder', () => {
   test('every second is kept, empty ones included, with counts in the second they happened', () => {
     const recorder = new Recorder(START_US, EPOCH_MS);
     recorder.recordSent(START_US + 500_000, START_US + 500_000);
-    recorder.recordFailure(START_US + 2_500_000, 'timeout');
+    recorder.recordFailure(START_US + 2_500_000, START_US + 2_500_000, 'timeout');
     recorder.recordDropped(START_US + 2_600_000, 3, 'queueFull');
     const series = recorder.finish(START_US + 2_700_000);
     assert.deepEqual(
@@ -44,7 +44,7 @@ describe('Recorder', () => {
         { second: 2, sent: 0, failed: 1, dropped: 3, errors: { timeout: 1, dropped: 3 } },
       ],
     );
-    assert.deepEqual(recorder.totals().droppedBy, { queueFull: 3, lateBatch: 0, unsentAtEnd: 0 });
+    assert.deepEqual(recorder.measured.totals().droppedBy, { queueFull: 3, lateBatch: 0, unsentAtEnd: 0 });
   });
 
   test('max is the top of its bucket, as HdrHistogram reports it: no percentile exceeds it, and decoding keeps it', () => {

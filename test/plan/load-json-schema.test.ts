@@ -32,7 +32,7 @@ describe('the published JSON Schema', () => {
   });
 
   test('lists every executor type, each with its own required fields', () => {
-    const executors: Json[] = schema.properties.executor.oneOf;
+    const executors: Json[] = schema.properties.executor.oneOf.filter((executor: Json) => executor.properties.type !== undefined);
     const required = Object.fromEntries(executors.map((executor) => [executor.properties.type.const, executor.required]));
     assert.deepEqual(required, {
       'constant-arrival-rate': ['type', 'ratePerSec', 'durationMs'],
@@ -45,6 +45,18 @@ describe('the published JSON Schema', () => {
       phases: ['type', 'phases'],
     });
     for (const executor of executors) assert.equal(executor.additionalProperties, false, executor.properties.type.const);
+  });
+
+  test('an arrival executor may name its schedule instead of its type (arrival: uniform)', () => {
+    const shorthands: Json[] = schema.properties.executor.oneOf.filter((executor: Json) => executor.properties.arrival !== undefined);
+    assert.deepEqual(
+      shorthands.map((executor) => [executor.properties.arrival.enum, executor.required]),
+      [
+        [['constant', 'uniform'], ['arrival', 'ratePerSec', 'durationMs']],
+        [['poisson'], ['arrival', 'ratePerSec', 'durationMs', 'seed']],
+        [['bucket'], ['arrival', 'ratePerSec', 'durationMs']],
+      ],
+    );
   });
 
   test('a *Ms field takes a number of ms or a duration string', () => {
@@ -80,5 +92,7 @@ describe('the published JSON Schema', () => {
     assert.equal(validate(typoInNestedTask), false, 'a typo inside a nested task set');
     assert.equal(validate({ ...GOOD_PLAN, conections: 5 }), false);
     assert.equal(validate({ ...GOOD_PLAN, executor: { type: 'constant-arrival-rate', ratePerSec: 10 } }), false);
+    assert.equal(validate({ ...GOOD_PLAN, executor: { arrival: 'uniform', ratePerSec: 10, durationMs: '1m' } }), true, JSON.stringify(validate.errors));
+    assert.equal(validate({ ...GOOD_PLAN, executor: { arrival: 'uniform', type: 'constant-arrival-rate', ratePerSec: 10, durationMs: '1m' } }), false);
   });
 });

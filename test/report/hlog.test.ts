@@ -19,7 +19,7 @@ function recordedRun() {
   answer(2_150_000, 1000);
   answer(2_200_000, 1000);
   answer(2_250_000, 70_000, 500); // 70,000 µs reads as 70,015, the top of its bucket
-  recorder.recordFailure(2_300_000, 'timeout');
+  recorder.recordFailure(2_300_000, 2_300_000, 'timeout');
   return {
     tool: { name: 'salvo' as const, version: '9.9.9', node: process.version },
     startedAt: new Date(START_MS).toISOString(),

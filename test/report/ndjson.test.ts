@@ -32,6 +32,7 @@ interface ExchangeLine {
   latencyMs: number;
   uncorrectedMs: number;
   status?: number;
+  serviceMs?: number;
   error?: string;
 }
 
@@ -66,8 +67,10 @@ describe('--ndjson against the built-in target', () => {
     const startMs = Date.parse(result.startedAt);
     const endMs = Date.parse(result.endedAt) + 1;
     for (const line of lines) {
-      assert.deepEqual(Object.keys(line), ['t', 'intendedMs', 'latencyMs', 'uncorrectedMs', 'status']);
+      // The built-in target's answers carry their service time (Server-Timing).
+      assert.deepEqual(Object.keys(line), ['t', 'intendedMs', 'latencyMs', 'uncorrectedMs', 'status', 'serviceMs']);
       assert.equal(line.status, 200);
+      assert.ok(line.serviceMs! >= 0 && line.serviceMs! <= line.uncorrectedMs, `service time within the latency: ${JSON.stringify(line)}`);
       assert.ok(line.t >= startMs && line.t <= endMs, `t ${line.t} within the run`);
       assert.ok(decimals(line.t) <= 3 && decimals(line.intendedMs) <= 3, `${line.t} ${line.intendedMs}: at most 3 decimals`);
       assert.ok(Math.abs(line.t - line.intendedMs - line.latencyMs) < 0.002, `t − intended = latency: ${JSON.stringify(line)}`);

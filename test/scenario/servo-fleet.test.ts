@@ -4,7 +4,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Response, UserContext, UserTypeDefinition } from '../../src/scenario/api.js';
-import { servoFleetOptionsSchema, servoFleetScenario, violationReason, type ServoFleetOptions } from '../../src/scenario/builtin/servo-fleet.js';
+import { servoFleetOptions, type ServoFleetOptions } from '../../src/plan/servo-fleet-options.js';
+import { servoFleetScenario, violationReason } from '../../src/scenario/builtin/servo-fleet.js';
 import { startServoFleet, type RunningServoFleet } from '../../src/targets/servo-fleet/server.js';
 import { STATE_NAMES } from '../../src/targets/servo-fleet/protocol.js';
 import { Client, REACH } from '../targets/servo-fleet/helpers.js';
@@ -63,7 +64,7 @@ function recordingContext(base: string, id: number, options: { answer?: (path: s
   return { ctx, recording };
 }
 
-const servoType = (options: Partial<ServoFleetOptions> & { apps: number }): UserTypeDefinition => servoFleetScenario(servoFleetOptionsSchema.parse(options)).userTypes.servo!;
+const servoType = (options: Partial<ServoFleetOptions> & { apps: number }): UserTypeDefinition => servoFleetScenario(servoFleetOptions.options.parse(options)).userTypes.servo!;
 
 /** onStart, `steps` runs of the one task, onStop: the VirtualUser loop without its waits. */
 async function runServo(type: UserTypeDefinition, ctx: UserContext, steps: number): Promise<void> {

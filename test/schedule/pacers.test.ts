@@ -7,10 +7,10 @@ import {
   RampingPacer,
   RebasedPacer,
   ShardedPacer,
-  pacerFor,
   seededRandom,
   type Pacer,
 } from '../../src/schedule/index.js';
+import { pacerFor } from '../../src/runner/runtimes.js';
 
 const SECOND_US = 1_000_000;
 

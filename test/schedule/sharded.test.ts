@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ArrivalExecutor } from '../../src/plan/schema.js';
-import { pacerFor } from '../../src/schedule/for-executor.js';
+import { pacerFor, type ArrivalExecutor } from '../../src/runner/runtimes.js';
 import type { Pacer } from '../../src/schedule/pacer.js';
 import { RebasedPacer } from '../../src/schedule/rebased.js';
 import { ShardedPacer } from '../../src/schedule/sharded.js';

@@ -48,7 +48,7 @@ export function syntheticRunResult({
     const lateUs = secondStartUs + 999_000;
     for (let index = 0; index < failed; index++) {
       recorder.recordSent(lateUs, lateUs);
-      recorder.recordFailure(lateUs, 'timeout');
+      recorder.recordFailure(lateUs, lateUs, 'timeout');
     }
     if (dropped > 0) recorder.recordDropped(lateUs, dropped, 'queueFull');
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { judge, observeSecond, observeSummary } from '../../src/thresholds/evaluate.js';
-import { parseThreshold } from '../../src/thresholds/parse.js';
+import { parseThreshold } from '../../src/plan/threshold.js';
 import { syntheticRunResult } from '../support/synthetic-run-result.js';
 
 const times = (count: number, us: number): number[] => Array.from({ length: count }, () => us);

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { CoordinatorError, RESULT_LINE_PREFIX, startCoordinator } from '../../cluster/coordinator.js';
 import { paletteFor } from '../../report/color.js';
-import { formatMs } from '../../report/format.js';
+import { formatMs } from '../../units/format.js';
 import { renderSummary } from '../../report/terminal-summary.js';
 import { writeResult } from '../../result/io.js';
 import type { RunResult } from '../../result/types.js';

@@ -10,9 +10,12 @@ import { RESULT_WRITERS } from '../../report/writers.js';
 import { freshSeed } from '../../schedule/random.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { explicitFlags, flagsWithRunOptions, planFromFile } from '../plan-file-flags.js';
+import { checked, DNS_LABEL, QUANTITY } from '../k8s-checks.js';
 import { parseCount, parseWholeMs } from '../units.js';
 import { addWriterOptions, requestedWriters } from '../writer-options.js';
-import { planFromFlags, runCommand, type RunFlags } from './run.js';
+import type { RunFlags } from '../run-flags.js';
+import { renderWorkerCommand } from './k8s-render-worker.js';
+import { planFromFlags, runCommand } from './run.js';
 
 interface ManifestFlags {
   shards: number;
@@ -32,18 +35,9 @@ interface RenderFlags extends ManifestFlags {
   out?: string;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
-const QUANTITY = /^\d+(\.\d+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
 const EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
-
-function checked(pattern: RegExp, what: string): (text: string) => string {
-  return (text: string) => {
-    if (!pattern.test(text)) throw new InvalidArgumentError(`"${text}" is not ${what}`);
-    return text;
-  };
-}
 
 /** "dedicatednode=load" */
 export function parseNodeSelector(text: string): NonNullable<ShardJobOptions['nodeSelector']> {
@@ -200,6 +194,7 @@ export function k8sCommand(): Command {
         process.exitCode = await runOnCluster(args, flags);
       }),
   );
+  k8s.addCommand(renderWorkerCommand());
   return k8s;
 }
 

@@ -1,11 +1,12 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { joinCoordinator, parseHostPort, sendResult } from '../../cluster/coordinator-client.js';
-import { parseShard, type Shard } from '../../cluster/shard.js';
-import { parseStartAt, startAtRecord, waitUntil } from '../../cluster/start-at.js';
+import { parseShard } from '../../plan/shard.js';
+import { parseStartAt, startAtRecord, waitUntil } from '../../time/start-at.js';
 import type { SecondSample } from '../../metrics/recorder.js';
 import { isPlanFile, isScenarioFile, validatePlan, type Plan, type PlanInput } from '../../plan/index.js';
-import { JIT_MODES, MAX_WORKERS, type JitMode } from '../../plan/run-options.js';
-import { isVuExecutor } from '../../plan/schema.js';
+import { ARRIVAL_NAMES, canonicalArrival } from '../../plan/arrival.js';
+import { JIT_MODES, MAX_WORKERS } from '../../plan/run-options.js';
+import { isVuExecutor } from '../../plan/executors/index.js';
 import { paletteFor } from '../../report/color.js';
 import { NdjsonExchangeLog } from '../../report/ndjson.js';
 import { ProgressPrinter } from '../../report/progress-printer.js';
@@ -15,7 +16,7 @@ import type { RunResult } from '../../result/types.js';
 import { startRun, type RunHandle } from '../../runner/index.js';
 import { STEADY_MAX_RATE_PER_THREAD } from '../../runner/jit.js';
 import { freshSeed } from '../../schedule/random.js';
-import { parseThreshold } from '../../thresholds/parse.js';
+import { parseThreshold } from '../../plan/threshold.js';
 import { systemClock } from '../../time/clock.js';
 import { startWorkers, workerCount } from '../../workers/index.js';
 import { CliError, EXIT } from '../exit-codes.js';
@@ -24,52 +25,8 @@ import { assertPlanFileExists, explicitFlags, flagsWithRunOptions, planFromFile,
 import { builtinOf } from '../../scenario/builtin/index.js';
 import { addScenarioFlags, scenarioFromFlag, scenarioOptionsFromFlags } from '../scenario-flags.js';
 import { parseCount, parseDuration, parseHeader, parseRate, parseWholeMs } from '../units.js';
+import type { RunFlags } from '../run-flags.js';
 import { addWriterOptions, requestedWriters } from '../writer-options.js';
-
-export interface RunFlags {
-  rate?: number;
-  duration: number;
-  arrival: 'constant' | 'poisson' | 'bucket';
-  bucket?: number;
-  seed?: number;
-  connections: number;
-  pipelining?: number;
-  timeout: number;
-  grace: number;
-  maxQueue: number;
-  method: string;
-  header: [string, string][];
-  body?: string;
-  bodyFile?: string;
-  probe: boolean;
-  quiet?: boolean;
-  threshold: string[];
-  abortOnFail?: boolean;
-  progress: number;
-  ndjson?: string;
-  ndjsonSample?: number;
-  insecure?: boolean;
-  ca?: string;
-  http2?: boolean;
-  streams?: number;
-  payload?: string;
-  expectDelimiter?: string;
-  expectBytes?: number;
-  proto?: string;
-  call?: string;
-  data?: string;
-  metadata: [string, string][];
-  deadline?: number;
-  shard?: Shard;
-  /** --start-at, epoch ms. */
-  startAt?: number;
-  vus?: number;
-  target?: string;
-  scenario?: string;
-  workers?: number | 'auto';
-  jit: JitMode;
-  coordinator?: { host: string; port: number };
-}
 
 const collect = <T>(value: T, previous: T[]): T[] => [...previous, value];
 
@@ -99,7 +56,8 @@ export function runCommand(): Command {
     .argument('<url-or-plan>', 'a plan file (plan.yaml, plan.json; flags given override its values), a TypeScript scenario (scenario.ts) or a target URL: http://127.0.0.1:8080/, https://host/, h2c://127.0.0.1:8080/, tcp://127.0.0.1:9000, grpc://127.0.0.1:50051')
     .option('-r, --rate <rate>', 'requests per second (500, 2k, 1.5k); without it, max throughput', parseRate)
     .option('-d, --duration <duration>', 'how long to send (500ms, 30s, 2m)', parseWholeMs, 10_000)
-    .addOption(new Option('-a, --arrival <schedule>', 'arrival schedule with --rate').choices(['constant', 'poisson', 'bucket']).default('constant'))
+    .option('--warmup <duration>', 'the first part of --duration: sent as scheduled, measured apart, left out of the summary and thresholds', parseWholeMs)
+    .addOption(new Option('-a, --arrival <schedule>', 'arrival schedule with --rate (uniform is constant)').choices(ARRIVAL_NAMES).default('constant'))
     .option('--bucket <duration>', 'batch interval for --arrival bucket', parseDuration)
     .option('--seed <n>', 'seed for --arrival poisson, or for virtual users\' random choices, to repeat a run', (text) => parseCount(text, 0))
     .option('--vus <n>', 'plan or scenario files: run this many virtual users (constant-vus) for --duration', (text) => parseCount(text))
@@ -161,12 +119,13 @@ export function planFromFlags(url: string, flags: RunFlags): PlanInput {
   if (flags.shard && flags.arrival === 'poisson' && flags.rate !== undefined && flags.seed === undefined) throw new CliError('--shard with --arrival poisson needs --seed, so that every shard draws the same schedule');
   if (flags.abortOnFail && flags.threshold.length === 0) throw new CliError('--abort-on-fail needs at least one --threshold');
   const durationMs = flags.duration;
+  const arrival = canonicalArrival(flags.arrival);
   const executor: PlanInput['executor'] =
     flags.rate === undefined
       ? { type: 'max-throughput', durationMs, pipelining: flags.pipelining ?? 1 }
-      : flags.arrival === 'poisson'
+      : arrival === 'poisson'
         ? { type: 'poisson-arrival-rate', ratePerSec: flags.rate, durationMs, seed: flags.seed ?? freshSeed() }
-        : flags.arrival === 'bucket'
+        : arrival === 'bucket'
           ? { type: 'bucket-rate', ratePerSec: flags.rate, durationMs, bucketMs: flags.bucket ?? 100 }
           : { type: 'constant-arrival-rate', ratePerSec: flags.rate, durationMs };
   return {
@@ -177,6 +136,7 @@ export function planFromFlags(url: string, flags: RunFlags): PlanInput {
     gracefulStopMs: flags.grace,
     maxQueue: flags.maxQueue,
     thresholds: flags.threshold.map((expression) => ({ expression, abortOnFail: flags.abortOnFail === true })),
+    ...(flags.warmup !== undefined ? { warmupMs: flags.warmup } : {}),
     ...(flags.shard ? { shard: flags.shard } : {}),
   };
 }
@@ -206,6 +166,7 @@ function usersPlanFromFlags(url: string, flags: RunFlags): PlanInput {
     timeoutMs: flags.timeout,
     gracefulStopMs: flags.grace,
     thresholds: flags.threshold.map((expression) => ({ expression, abortOnFail: flags.abortOnFail === true })),
+    ...(flags.warmup !== undefined ? { warmupMs: flags.warmup } : {}),
     ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
   };
 }

@@ -3,7 +3,8 @@ import { startGrpcWorker, WORKER_CALL, WORKER_PROTO } from '../../targets/grpc-w
 import { startHttpTarget } from '../../targets/http-server.js';
 import { startTcpEchoTarget } from '../../targets/tcp-echo.js';
 import { selfSignedCertificate } from '../../targets/tls.js';
-import { adjustSettingsProblems, MAX_APPS, startServoFleet, type AdjustSettings } from '../../targets/servo-fleet/index.js';
+import { MAX_APPS } from '../../plan/servo-fleet-options.js';
+import { adjustSettingsProblems, startServoFleet, type AdjustSettings } from '../../targets/servo-fleet/index.js';
 import { CliError } from '../exit-codes.js';
 import { parseCount, parsePort } from '../units.js';
 
@@ -50,9 +51,10 @@ export function serveCommand(): Command {
     .description(`gRPC target (cleartext HTTP/2): ${WORKER_CALL} spins the CPU for the requested ms and answers with the service time, also in the trailer server-timing; proto: ${WORKER_PROTO}`)
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port to bind; 0 picks a free one', parsePort, 50051)
-    .action(async (flags: { host: string; port: number }) => {
-      const target = await startGrpcWorker({ host: flags.host, port: flags.port });
-      process.stdout.write(`salvo grpc-worker target listening on ${target.url}\n`);
+    .option('--replicas <n>', `spin on n worker threads, one call each at a time, the others waiting: a stand-in for a service scaled to n instances (at most ${MAX_REPLICAS})`, parseReplicas)
+    .action(async (flags: { host: string; port: number; replicas?: number }) => {
+      const target = await startGrpcWorker({ host: flags.host, port: flags.port, ...(flags.replicas !== undefined ? { replicas: flags.replicas } : {}) });
+      process.stdout.write(`salvo grpc-worker target${flags.replicas !== undefined ? ` (${flags.replicas} replicas)` : ''} listening on ${target.url}\n`);
       await serveUntilSignal(() => target.close());
     });
   serve
@@ -77,6 +79,15 @@ export function serveCommand(): Command {
       await serveUntilSignal(() => target.close());
     });
   return serve;
+}
+
+/** Threads beyond the cores only share them; this bound catches a typo before it starts thousands. */
+const MAX_REPLICAS = 256;
+
+function parseReplicas(text: string): number {
+  const replicas = parseCount(text, 1);
+  if (replicas > MAX_REPLICAS) throw new InvalidArgumentError(`"${text}" is more than ${MAX_REPLICAS}`);
+  return replicas;
 }
 
 function parseApps(text: string): number {

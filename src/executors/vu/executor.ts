@@ -1,6 +1,6 @@
-import { shareOfCounts, type Shard } from '../../cluster/shard.js';
-import type { Breakdown } from '../../metrics/breakdown.js';
-import type { VuExecutor } from '../../plan/schema.js';
+import { shareOfCounts, type Shard } from '../../plan/shard.js';
+import type { Breakdown, BreakdownResult } from '../../metrics/breakdown.js';
+import { kindOf, type UsersOfKind, type VuExecutor } from '../../plan/executors/index.js';
 import type { UserConnections } from '../../protocols/http1/user-connections.js';
 import { seededRandom } from '../../schedule/random.js';
 import type { DataSets } from '../../scenario/data.js';
@@ -8,7 +8,7 @@ import type { UserTypeModel } from '../../scenario/model.js';
 import { VirtualUserContext } from '../../scenario/user-context.js';
 import type { Clock, Timer } from '../../time/clock.js';
 import type { RunningExecutor } from '../executor.js';
-import { mixWeights, phaseAt, populationAt, thinkTimesByPhase, type Population, type ThinkTime } from './population.js';
+import { mixWeights, populationAt, thinkTimesByPhase, type Population, type ThinkTime } from './population.js';
 import { VirtualUser } from './virtual-user.js';
 import { apportion } from '../../scenario/weighted.js';
 
@@ -49,11 +49,13 @@ export class VirtualUserExecutor implements RunningExecutor {
   private ticker: Timer | undefined;
   private ending = false;
   private onIssued: (() => void) | undefined;
+  private readonly users: UsersOfKind<VuExecutor>;
 
   constructor(
     private readonly executor: VuExecutor,
     private readonly options: VirtualUserContextOptions,
   ) {
+    this.users = kindOf(executor).users!;
     this.running = options.types.map(() => []);
     this.thinkTimes = thinkTimesByPhase(executor, options.types);
     this.lastTickUs = options.startUs;
@@ -86,9 +88,13 @@ export class VirtualUserExecutor implements RunningExecutor {
     this.spawnCredit = Math.max(this.spawnCredit, 1);
   }
 
+  breakdown(): BreakdownResult {
+    return this.options.breakdown.result();
+  }
+
   /** The phase requests are counted in now. */
   currentPhase(): number {
-    return this.executor.type === 'phases' ? phaseAt(this.executor, (this.options.clock.nowUs() - this.options.startUs) / 1000) : 0;
+    return this.users.at(this.executor, (this.options.clock.nowUs() - this.options.startUs) / 1000).phase;
   }
 
   /** Users running now (not counting those finishing after being told to stop), by type. */

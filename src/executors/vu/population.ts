@@ -1,4 +1,4 @@
-import type { VuExecutor } from '../../plan/schema.js';
+import { kindOf, type VuExecutor } from '../../plan/executors/index.js';
 import type { UserMix } from '../../plan/user-types.js';
 import type { UserTypeModel } from '../../scenario/model.js';
 import { apportion } from '../../scenario/weighted.js';
@@ -28,8 +28,7 @@ export type ThinkTime = Pick<UserTypeModel, 'minWaitMs' | 'maxWaitMs'>;
  * phase's think time, as it would in the Locust run a phase stands for.
  */
 export function thinkTimesByPhase(executor: VuExecutor, types: readonly Pick<UserTypeModel, 'name' | 'minWaitMs' | 'maxWaitMs'>[]): ThinkTime[][] {
-  const mixes = executor.type === 'phases' ? executor.phases.map((phase) => phase.userTypes) : [executor.userTypes];
-  return mixes.map((mix) =>
+  return kindOf(executor).users!.mixes(executor).map(({ mix }) =>
     types.map((type) => {
       const entry = mix?.find(({ name }) => name === type.name);
       return entry?.minWaitMs !== undefined && entry.maxWaitMs !== undefined ? { minWaitMs: entry.minWaitMs, maxWaitMs: entry.maxWaitMs } : { minWaitMs: type.minWaitMs, maxWaitMs: type.maxWaitMs };
@@ -37,64 +36,8 @@ export function thinkTimesByPhase(executor: VuExecutor, types: readonly Pick<Use
   );
 }
 
-/** The user count of a ramping-vus executor at `elapsedMs`: linear within each stage, as k6 ramps it. */
-function rampedUsers(executor: Extract<VuExecutor, { type: 'ramping-vus' }>, elapsedMs: number): number {
-  let from = executor.startVus;
-  let stageStartMs = 0;
-  for (const stage of executor.stages) {
-    if (elapsedMs < stageStartMs + stage.durationMs) {
-      return Math.round(from + ((stage.targetVus - from) * (elapsedMs - stageStartMs)) / stage.durationMs);
-    }
-    from = stage.targetVus;
-    stageStartMs += stage.durationMs;
-  }
-  return from;
-}
-
-/** The phase of a `phases` executor running at `elapsedMs` (the last one once they are all over). */
-export function phaseAt(executor: Extract<VuExecutor, { type: 'phases' }>, elapsedMs: number): number {
-  let endMs = 0;
-  for (let index = 0; index < executor.phases.length; index++) {
-    endMs += executor.phases[index]!.durationMs;
-    if (elapsedMs < endMs) return index;
-  }
-  return executor.phases.length - 1;
-}
-
 /** What `executor` wants at `elapsedMs` into the run, for user types in this order. */
 export function populationAt(executor: VuExecutor, types: readonly { name: string; weight: number }[], elapsedMs: number): Population {
-  switch (executor.type) {
-    case 'constant-vus':
-      return { phase: 0, counts: apportion(executor.vus, mixWeights(types, executor.userTypes)), spawnRate: Infinity };
-    case 'ramping-vus':
-      return { phase: 0, counts: apportion(rampedUsers(executor, elapsedMs), mixWeights(types, executor.userTypes)), spawnRate: Infinity };
-    case 'phases': {
-      const phase = phaseAt(executor, elapsedMs);
-      const { users, spawnRate, userTypes } = executor.phases[phase]!;
-      return { phase, counts: apportion(users, mixWeights(types, userTypes)), spawnRate };
-    }
-  }
-}
-
-/** The most users the executor ever wants at once: how many ways split data is divided. */
-export function peakUsers(executor: VuExecutor): number {
-  switch (executor.type) {
-    case 'constant-vus':
-      return executor.vus;
-    case 'ramping-vus':
-      return Math.max(executor.startVus, ...executor.stages.map((stage) => stage.targetVus));
-    case 'phases':
-      return Math.max(...executor.phases.map((phase) => phase.users));
-  }
-}
-
-/** Names of the breakdown's phases: one per phase of a `phases` executor, none otherwise. */
-export function phaseNames(executor: VuExecutor): string[] {
-  if (executor.type !== 'phases') return [];
-  let startMs = 0;
-  return executor.phases.map((phase, index) => {
-    const name = `phase ${index + 1} (${phase.users} users, from ${startMs / 1000} s)`;
-    startMs += phase.durationMs;
-    return name;
-  });
+  const { phase, users, mix, spawnRate } = kindOf(executor).users!.at(executor, elapsedMs);
+  return { phase, counts: apportion(users, mixWeights(types, mix)), spawnRate };
 }

@@ -10,6 +10,7 @@ import {
 import { causeOfSocketError, type ErrorCause } from '../../metrics/causes.js';
 import type { Clock } from '../../time/clock.js';
 import type { ExchangeListener, Transport } from '../transport.js';
+import { SERVER_TIMING, serviceUsOfText } from '../server-timing.js';
 
 /**
  * What every stream of a pool sends and how its answer is judged: a protocol on top of HTTP/2 such as
@@ -271,7 +272,9 @@ export class NodeHttp2Pool implements Transport {
     const { session } = exchange;
     session.exchanges.delete(exchange);
     this.inFlightCount--;
-    this.options.listener.onResponse(exchange.intendedUs, exchange.sentUs, this.options.clock.nowUs(), status);
+    // gRPC sends the service time in its trailers (salvo's grpc-worker does); a plain answer in its headers.
+    const serviceUs = serviceUsOfText(exchange.trailers?.[SERVER_TIMING] ?? exchange.headers?.[SERVER_TIMING]);
+    this.options.listener.onResponse(exchange.intendedUs, exchange.sentUs, this.options.clock.nowUs(), status, serviceUs);
     this.release(session);
   }
 

@@ -1,3 +1,5 @@
+import { NO_SERVICE_TIME, SERVER_TIMING, serviceUsOf } from '../server-timing.js';
+
 const CR = 13;
 const LF = 10;
 const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
@@ -8,6 +10,7 @@ const CONNECTION = Buffer.from('connection', 'latin1');
 const CHUNKED = Buffer.from('chunked', 'latin1');
 const CLOSE = Buffer.from('close', 'latin1');
 const KEEP_ALIVE = Buffer.from('keep-alive', 'latin1');
+const SERVER_TIMING_NAME = Buffer.from(SERVER_TIMING, 'latin1');
 /** A head larger than this is not an HTTP response worth waiting for. */
 const MAX_HEAD_BYTES = 64 * 1024;
 
@@ -22,8 +25,11 @@ const enum State {
   UntilClose,
 }
 
-/** Called once per complete final response; `keepAlive` false means the connection must not be reused. */
-export type ResponseCallback = (status: number, keepAlive: boolean) => void;
+/**
+ * Called once per complete final response; `keepAlive` false means the connection must not be reused;
+ * `serviceUs` is the service time its Server-Timing header gave (µs), or NO_SERVICE_TIME.
+ */
+export type ResponseCallback = (status: number, keepAlive: boolean, serviceUs: number) => void;
 
 /**
  * Where a parser that must keep the response (a virtual user's checks read it) hands over the bytes
@@ -37,7 +43,8 @@ export interface ResponseCapture {
 
 /**
  * An incremental HTTP/1.1 response parser that reads only what a load generator needs: the status,
- * the framing (Content-Length, chunked, or until close) and whether the connection stays open.
+ * the framing (Content-Length, chunked, or until close), whether the connection stays open, and the
+ * service time of a Server-Timing header.
  * It never decodes header values to strings; a head split across reads is the only copy it makes.
  */
 export class ResponseParser {
@@ -45,6 +52,7 @@ export class ResponseParser {
   private partialHead: Buffer | undefined;
   private status = 0;
   private keepAlive = true;
+  private serviceUs = NO_SERVICE_TIME;
   private remaining = 0;
   private chunkSize = 0;
   private chunkSizeDigits = 0;
@@ -176,6 +184,7 @@ export class ResponseParser {
     let chunked = false;
     let transferEncoded = false;
     let keepAlive = minor >= 1;
+    let serviceUs = NO_SERVICE_TIME;
     let line = buffer.indexOf(LF, start) + 1;
     while (line > 0 && line < end) {
       const lineEnd = buffer.indexOf(CR, line);
@@ -195,6 +204,8 @@ export class ResponseParser {
       } else if (equalsLower(buffer, line, colon, CONNECTION)) {
         if (containsLower(buffer, valueStart, valueEnd, CLOSE)) keepAlive = false;
         else if (containsLower(buffer, valueStart, valueEnd, KEEP_ALIVE)) keepAlive = true;
+      } else if (serviceUs === NO_SERVICE_TIME && equalsLower(buffer, line, colon, SERVER_TIMING_NAME)) {
+        serviceUs = serviceUsOf(buffer, valueStart, valueEnd);
       }
       line = lineEnd + 2;
     }
@@ -202,6 +213,7 @@ export class ResponseParser {
     if (transferEncoded && contentLength >= 0) return false;
     this.status = status;
     this.keepAlive = keepAlive;
+    this.serviceUs = serviceUs;
     if ((status >= 200 || status === 101) && this.capture) this.capture.head(buffer, start, end);
     if (status < 200 && status !== 101) {
       this.state = State.Head; // informational: the final response is still to come
@@ -238,7 +250,7 @@ export class ResponseParser {
 
   private complete(): void {
     this.state = State.Head;
-    this.onResponse(this.status, this.keepAlive);
+    this.onResponse(this.status, this.keepAlive, this.serviceUs);
   }
 }
 

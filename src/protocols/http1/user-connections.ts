@@ -108,7 +108,7 @@ export class UserConnection {
   }
 
   private connect(): ReturnType<SocketFactory> {
-    const parser = new ResponseParser((status, keepAlive) => this.onResponse(status, keepAlive), false, this.captured);
+    const parser = new ResponseParser((status, keepAlive, serviceUs) => this.onResponse(status, keepAlive, serviceUs), false, this.captured);
     const socket = this.owner.connect({
       buffer: this.owner.readBuffer,
       callback: (bytes: number, buffer: Uint8Array) => {
@@ -129,7 +129,7 @@ export class UserConnection {
     return socket;
   }
 
-  private onResponse(status: number, keepAlive: boolean): void {
+  private onResponse(status: number, keepAlive: boolean, serviceUs: number): void {
     const pending = this.pending;
     if (!pending) {
       this.fail('protocol'); // an answer nobody asked for
@@ -143,7 +143,7 @@ export class UserConnection {
       this.socket = undefined;
       this.parser = undefined;
     }
-    this.owner.answered(pending.sentUs, doneUs, status);
+    this.owner.answered(pending.sentUs, doneUs, status, serviceUs);
     pending.resolve({ status, headers, body, durationMs: (doneUs - pending.sentUs) / 1000 });
   }
 }
@@ -196,9 +196,9 @@ export class UserConnections implements Connections {
     this.listener.onSent(sentUs, sentUs);
   }
 
-  answered(sentUs: number, doneUs: number, status: number): void {
+  answered(sentUs: number, doneUs: number, status: number, serviceUs: number): void {
     this.inFlightCount--;
-    this.listener.onResponse(sentUs, sentUs, doneUs, status);
+    this.listener.onResponse(sentUs, sentUs, doneUs, status, serviceUs);
     this.listener.onSlotFree();
   }
 

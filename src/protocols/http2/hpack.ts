@@ -1,3 +1,4 @@
+import { NO_SERVICE_TIME, SERVER_TIMING, serviceUsOf } from '../server-timing.js';
 import { decodeHuffman } from './huffman.js';
 
 /** RFC 7541 Appendix A: index 1 is the first entry. */
@@ -77,17 +78,19 @@ const STATUS = ':status';
 
 /**
  * An HPACK decoder that reads what a load generator needs from a response header block, the
- * `:status`, while keeping the dynamic table exactly in step with the server's encoder: every field
+ * `:status` and the service time of a `server-timing` field, while keeping the dynamic table exactly
+ * in step with the server's encoder: every field
  * the server indexes is decoded and stored, since later blocks refer to it. Values of fields that
  * are not indexed are skipped without being decoded.
  */
 export class HpackDecoder {
   /**
    * The dynamic table as a ring, newest at `newest`; `count` entries, `size` bytes as HPACK counts
-   * them. Of the values only a :status is kept, as a number: no other value is ever read back.
+   * them. Of the values only a :status and a server-timing's service time (µs) are kept, as numbers:
+   * no other value is ever read back.
    */
   private readonly names: string[] = new Array<string>(MAX_ENTRIES).fill('');
-  private readonly statuses = new Int32Array(MAX_ENTRIES);
+  private readonly values = new Float64Array(MAX_ENTRIES);
   private readonly sizes = new Int32Array(MAX_ENTRIES);
   private newest = -1;
   private count = 0;
@@ -99,6 +102,8 @@ export class HpackDecoder {
   private integer = 0;
   private position = 0;
   private name = '';
+  /** The service time the block decoded last carried (its first server-timing field), or NO_SERVICE_TIME. */
+  serviceUs = NO_SERVICE_TIME;
 
   /** `settingBytes` is our SETTINGS_HEADER_TABLE_SIZE: the most the server's encoder may make the table. */
   constructor(private readonly settingBytes = HEADER_TABLE_BYTES) {
@@ -113,6 +118,7 @@ export class HpackDecoder {
   decode(data: Uint8Array, start: number, end: number): number {
     let status = 0;
     let fields = 0;
+    this.serviceUs = NO_SERVICE_TIME;
     this.position = start;
     while (this.position < end) {
       const first = data[this.position]!;
@@ -120,8 +126,11 @@ export class HpackDecoder {
         // Indexed field (§6.1).
         if (!this.readInteger(data, end, 7) || this.integer === 0) return -1;
         const index = this.integer;
-        if (this.nameAt(index) === STATUS) status = this.statusAt(index);
-        else if (this.name === '') return -1;
+        const name = this.nameAt(index);
+        if (name === STATUS) status = this.statusAt(index);
+        else if (name === SERVER_TIMING) {
+          if (this.serviceUs === NO_SERVICE_TIME) this.serviceUs = this.values[this.dynamicSlot(index)]!;
+        } else if (name === '') return -1;
       } else if ((first & 0xe0) === 0x20) {
         // Dynamic table size update (§6.3): only before the first field, and within our setting.
         if (fields > 0 || !this.readInteger(data, end, 5) || this.integer > this.settingBytes) return -1;
@@ -146,8 +155,14 @@ export class HpackDecoder {
           if (length < 0) return -1;
           status = parseStatus(this.scratch, length);
           if (indexing) this.insert(name, status, length);
+        } else if (name === SERVER_TIMING) {
+          const length = this.readString(data, end, true);
+          if (length < 0) return -1;
+          const serviceUs = serviceUsOf(this.scratch, 0, length);
+          if (this.serviceUs === NO_SERVICE_TIME) this.serviceUs = serviceUs;
+          if (indexing) this.insert(name, serviceUs, length);
         } else if (indexing) {
-          // Only its size matters: nothing but a :status is ever read back out of the table.
+          // Only its size matters: nothing but a :status or a server-timing is ever read back out of the table.
           const length = this.readString(data, end, false);
           if (length < 0) return -1;
           this.insert(name, 0, length);
@@ -231,7 +246,7 @@ export class HpackDecoder {
   }
 
   private statusAt(index: number): number {
-    return index <= STATIC_TABLE.length ? STATIC_STATUSES[index - 1]! : this.statuses[this.dynamicSlot(index)]!;
+    return index <= STATIC_TABLE.length ? STATIC_STATUSES[index - 1]! : this.values[this.dynamicSlot(index)]!;
   }
 
   private dynamicSlot(index: number): number {
@@ -239,13 +254,13 @@ export class HpackDecoder {
   }
 
   /** Adds an entry (§4.4): older entries make room first; one larger than the table empties it and is not kept. */
-  private insert(name: string, status: number, valueLength: number): void {
+  private insert(name: string, value: number, valueLength: number): void {
     const entrySize = name.length + valueLength + ENTRY_OVERHEAD;
     this.evict(Math.min(entrySize, this.maxSize + 1));
     if (entrySize > this.maxSize) return;
     this.newest = (this.newest + 1) % MAX_ENTRIES;
     this.names[this.newest] = name;
-    this.statuses[this.newest] = status;
+    this.values[this.newest] = value;
     this.sizes[this.newest] = entrySize;
     this.count++;
     this.size += entrySize;

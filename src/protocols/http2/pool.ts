@@ -33,9 +33,9 @@ export class Http2Pool extends ConnectionPool<Http2Session> implements SessionOw
     for (let i = this.connections.length - 1; i >= 0; i--) this.connections[i]?.expire(olderThanUs);
   }
 
-  streamEnded(session: Http2Session, intendedUs: number, sentUs: number, status: number, cause: ErrorCause | undefined): void {
+  streamEnded(session: Http2Session, intendedUs: number, sentUs: number, status: number, cause: ErrorCause | undefined, serviceUs: number): void {
     this.inFlightCount--;
-    if (cause === undefined) this.listener.onResponse(intendedUs, sentUs, this.clock.nowUs(), status);
+    if (cause === undefined) this.listener.onResponse(intendedUs, sentUs, this.clock.nowUs(), status, serviceUs);
     else this.listener.onFailure(intendedUs, sentUs, this.clock.nowUs(), cause);
     this.release(session);
   }

@@ -14,11 +14,12 @@ import {
   type FrameHandler,
 } from './frames.js';
 import { HpackDecoder } from './hpack.js';
+import { NO_SERVICE_TIME } from '../server-timing.js';
 
 /** What a session tells its pool: each stream's end, and changes in how many streams it can take. */
 export interface SessionOwner {
-  /** A stream ended: answered with `status`, or failed with `cause`. */
-  streamEnded(session: Http2Session, intendedUs: number, sentUs: number, status: number, cause: ErrorCause | undefined): void;
+  /** A stream ended: answered with `status` (and the service time it carried, or NO_SERVICE_TIME), or failed with `cause`. */
+  streamEnded(session: Http2Session, intendedUs: number, sentUs: number, status: number, cause: ErrorCause | undefined, serviceUs: number): void;
   /** The server changed what the session can take (SETTINGS), or stopped it taking more (GOAWAY). */
   capacityChanged(session: Http2Session): void;
 }
@@ -61,6 +62,8 @@ export class Http2Session implements FrameHandler {
   private readonly intendedUs: Float64Array;
   private readonly sentUs: Float64Array;
   private readonly status: Int32Array;
+  /** The service time the response's headers or trailers carried (µs), or NO_SERVICE_TIME. */
+  private readonly serviceUs: Float64Array;
   /** Body bytes sent so far, and what the server still lets the stream send. */
   private readonly bodySent: Float64Array;
   private readonly sendWindow: Float64Array;
@@ -98,6 +101,7 @@ export class Http2Session implements FrameHandler {
     this.intendedUs = new Float64Array(slots);
     this.sentUs = new Float64Array(slots);
     this.status = new Int32Array(slots);
+    this.serviceUs = new Float64Array(slots);
     this.bodySent = new Float64Array(slots);
     this.sendWindow = new Float64Array(slots);
     this.received = new Float64Array(slots);
@@ -139,6 +143,7 @@ export class Http2Session implements FrameHandler {
     this.intendedUs[slot] = intendedUs;
     this.sentUs[slot] = sentUs;
     this.status[slot] = 0;
+    this.serviceUs[slot] = NO_SERVICE_TIME;
     this.received[slot] = 0;
     this.slotOf.set(streamId, slot);
     this.inFlight++;
@@ -195,6 +200,7 @@ export class Http2Session implements FrameHandler {
       }
       this.status[slot] = status;
     }
+    if (this.serviceUs[slot] === NO_SERVICE_TIME) this.serviceUs[slot] = this.decoder.serviceUs;
     // A block after the response's own is its trailers, which end the stream.
     if (endStream) this.finishResponse(streamId, slot);
     return true;
@@ -328,7 +334,7 @@ export class Http2Session implements FrameHandler {
       const waiting = this.waitingBody.indexOf(slot);
       if (waiting >= 0) this.waitingBody.splice(waiting, 1);
     }
-    this.owner.streamEnded(this, this.intendedUs[slot]!, this.sentUs[slot]!, status, cause);
+    this.owner.streamEnded(this, this.intendedUs[slot]!, this.sentUs[slot]!, status, cause, this.serviceUs[slot]!);
   }
 
   /** Sends as much of the waiting bodies as the windows allow, oldest stream first. */

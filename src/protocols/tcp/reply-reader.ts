@@ -1,4 +1,5 @@
 import { NO_STATUS } from '../../metrics/causes.js';
+import { NO_SERVICE_TIME } from '../server-timing.js';
 import type { ReplyHandler, ReplyReader } from '../socket-pool.js';
 
 /**
@@ -21,7 +22,7 @@ export class DelimitedReplyReader implements ReplyReader {
     if (delimiter.length === 1) {
       // The common case ("\n"): memchr through indexOf, no per-byte loop in JS.
       const byte = delimiter[0]!;
-      for (let at = data.indexOf(byte, start); at >= 0 && at < end; at = data.indexOf(byte, at + 1)) this.onReply(NO_STATUS, true);
+      for (let at = data.indexOf(byte, start); at >= 0 && at < end; at = data.indexOf(byte, at + 1)) this.onReply(NO_STATUS, true, NO_SERVICE_TIME);
       return true;
     }
     let matched = this.matched;
@@ -31,7 +32,7 @@ export class DelimitedReplyReader implements ReplyReader {
       if (delimiter[matched] === byte) matched++;
       if (matched === delimiter.length) {
         matched = 0;
-        this.onReply(NO_STATUS, true);
+        this.onReply(NO_STATUS, true, NO_SERVICE_TIME);
       }
     }
     this.matched = matched;
@@ -55,7 +56,7 @@ export class FixedSizeReplyReader implements ReplyReader {
     this.received += end - start;
     while (this.received >= this.size) {
       this.received -= this.size;
-      this.onReply(NO_STATUS, true);
+      this.onReply(NO_STATUS, true, NO_SERVICE_TIME);
     }
     return true;
   }

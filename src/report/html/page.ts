@@ -1,5 +1,5 @@
 import type { RunResult } from '../../result/types.js';
-import { formatMs } from '../format.js';
+import { formatMs } from '../../units/format.js';
 import { describeLoad } from '../terminal-summary.js';
 import type { ChartSpec } from './chart-spec.js';
 import { chartsFor } from './charts.js';

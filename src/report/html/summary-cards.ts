@@ -1,5 +1,5 @@
 import type { RunResult } from '../../result/types.js';
-import { formatCount, formatMs, formatRate } from '../format.js';
+import { formatCount, formatMs, formatRate, formatRatio } from '../../units/format.js';
 import { escapeHtml } from './escape.js';
 
 interface Card {
@@ -13,7 +13,7 @@ interface Card {
 const share = (part: number, whole: number): string => (whole > 0 ? `${Number(((100 * part) / whole).toPrecision(3))}%` : '0%');
 
 function cardsFor(result: RunResult): Card[] {
-  const { requests, rate, latencyMs, scheduleLagMs, errors, generator } = result.summary;
+  const { requests, rate, latencyMs, scheduleLagMs, errors, generator, slowdown, serviceTimeMs } = result.summary;
   const due = requests.sent + requests.dropped;
   const errorCount = Object.values(errors).reduce((sum, count) => sum + count, 0);
   const causes = Object.entries(errors).map(([cause, count]) => `${cause} ${formatCount(count)}`);
@@ -32,6 +32,13 @@ function cardsFor(result: RunResult): Card[] {
     { label: 'errors', value: formatCount(errorCount), note: causes.length ? causes.join(', ') : 'none', ...(errorCount ? { tone: 'bad' as const } : {}) },
     { label: 'error rate', value: share(errorCount, due), note: 'of requests due' },
     { label: 'schedule lag p99', value: formatMs(scheduleLagMs.p99), note: `max ${formatMs(scheduleLagMs.max)}` },
+    ...(slowdown && serviceTimeMs
+      ? [
+          { label: 'slowdown p50', value: formatRatio(slowdown.p50), note: `p99 ${formatRatio(slowdown.p99)}, mean ${formatRatio(slowdown.mean)}: latency ÷ service time` },
+          { label: 'service time p50', value: formatMs(serviceTimeMs.p50), note: `p99 ${formatMs(serviceTimeMs.p99)}, from ${formatCount(slowdown.count)} answers` },
+        ]
+      : []),
+    ...warmupCards(result),
     {
       label: 'generator',
       value: `${generator.cpuPercent}% CPU`,
@@ -39,6 +46,12 @@ function cardsFor(result: RunResult): Card[] {
       ...(generator.saturated ? { tone: 'warn' as const } : {}),
     },
   ];
+}
+
+/** The warm-up, which every other card leaves out. */
+function warmupCards({ plan, warmup }: RunResult): Card[] {
+  if (!warmup) return [];
+  return [{ label: 'warm-up', value: formatMs(plan.warmupMs ?? 0), note: `${formatCount(warmup.requests.sent)} sent, p99 ${formatMs(warmup.latencyMs.corrected.p99)}: left out of every other card` }];
 }
 
 export function summaryCardsHtml(result: RunResult): string {

@@ -1,6 +1,7 @@
 import type { RunResult, ThresholdResult } from '../../result/types.js';
 import { BREAKDOWN_COLUMNS, breakdownCells, breakdownSections } from '../breakdown-table.js';
-import { formatCount, formatThresholdValue } from '../format.js';
+import { formatCount } from '../../units/format.js';
+import { formatThresholdValue } from '../threshold-value.js';
 import { escapeHtml } from './escape.js';
 
 interface Column {

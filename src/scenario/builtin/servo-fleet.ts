@@ -3,25 +3,10 @@
 // API as a user's scenario file, so that it dogfoods it: nothing here reaches past `ctx`.
 
 import { request } from 'node:http';
-import { z } from 'zod';
-import { msField } from '../../plan/duration.js';
-import { appName, MAX_APPS } from '../../targets/servo-fleet/app-name.js';
+import { servoFleetOptions, type ServoFleetOptions } from '../../plan/servo-fleet-options.js';
+import { appName } from '../../targets/servo-fleet/app-name.js';
 import { defineScenario, type Response, type ScenarioDefinition, type UserContext } from '../api.js';
 import type { BuiltinScenario } from './types.js';
-
-export const servoFleetOptionsSchema = z.strictObject({
-  /** Applications of the account, app00000..app(apps-1): one servo (virtual user) each. */
-  apps: z.number({ error: 'needs the number of applications (--apps N)' }).int('must be a whole number').min(1, 'must be at least 1').max(MAX_APPS, `must be at most ${MAX_APPS}`),
-  account: z.string().regex(/^[A-Za-z0-9._~-]+$/, 'must be letters, digits and . _ ~ - (it is part of the URL path)').default('acme'),
-  /** Sent as `Authorization: Bearer <token>`; no Authorization header without one. */
-  token: z.string().regex(/^[\x21-\x7e]+$/, 'must be visible ASCII without spaces').optional(),
-  /** Progress reports before each final MEASUREMENT and ADJUSTMENT; the protocol needs at least one. */
-  progressReports: z.number().int('must be a whole number').min(1, 'must be at least 1 (a measurement starts with a progress report)').max(100, 'must be at most 100').default(2),
-  /** Wait before each report, progress or final: how long a measurement or an adjustment takes. */
-  progressIntervalMs: msField(z.number().min(0).max(60_000, 'must be at most 60 s')).default(500),
-});
-
-export type ServoFleetOptions = z.output<typeof servoFleetOptionsSchema>;
 
 /** How long a servo without an application, or whose backend did not greet it, waits before trying again. */
 const RETRY_MS = 1000;
@@ -231,10 +216,9 @@ function statisticsIn(text: string): Record<string, number> | undefined {
 }
 
 export const servoFleet: BuiltinScenario<ServoFleetOptions> = {
+  ...servoFleetOptions,
   description: 'each virtual user is the servo of one application of a servo backend (salvo serve servo-fleet)',
-  options: servoFleetOptionsSchema,
   scenario: servoFleetScenario,
-  users: (options) => options.apps,
   flags: [
     { option: 'apps', flag: '--apps <n>', description: 'applications, app00000..app(n-1): one servo (virtual user) each, all of them unless --vus says fewer', kind: 'count' },
     { option: 'account', flag: '--account <name>', description: 'the account in the URLs (default acme)', kind: 'text' },

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { BuiltinOptions } from '../../plan/builtin-scenarios.js';
 import type { ScenarioDefinition } from '../api.js';
 
 /** A flag of `salvo run` that sets one of a built-in scenario's options. */
@@ -17,13 +17,9 @@ export interface BuiltinFlag {
  * command line): its options are plan data, checked by its own schema, from which it makes the same
  * ScenarioDefinition a scenario file exports.
  */
-export interface BuiltinScenario<Options = unknown> {
+export interface BuiltinScenario<Options = unknown> extends BuiltinOptions<Options> {
   description: string;
-  /** Checks the plan's scenarioOptions and fills their defaults. */
-  options: z.ZodType<Options, unknown>;
   scenario(options: Options): ScenarioDefinition;
-  /** How many users the scenario is made for: the user count when none is given, and the most it runs at once. */
-  users(options: Options): number;
   flags: readonly BuiltinFlag[];
   /** The target's own statistics after the run, when it keeps any; stored in the result and shown in the summary. */
   targetStatistics?(base: URL): Promise<Record<string, number> | undefined>;

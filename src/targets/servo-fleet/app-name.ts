@@ -22,6 +22,3 @@ export function parseAppName(text: string, start: number, end: number, count: nu
 export function appName(index: number): string {
   return `app${String(index).padStart(5, '0')}`;
 }
-
-/** Largest fleet the naming scheme allows. */
-export const MAX_APPS = 100_000;

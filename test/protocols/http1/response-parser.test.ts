@@ -401,3 +401,23 @@ describe('ResponseParser: state', () => {
     assert.deepEqual(responses, [[200, true]]);
   });
 });
+
+describe('ResponseParser: the service time of Server-Timing', () => {
+  const serviceTimes = (text: string): number[] => {
+    const seen: number[] = [];
+    const parser = new ResponseParser((_status, _keepAlive, serviceUs) => seen.push(serviceUs));
+    const bytes = Buffer.from(text, 'latin1');
+    assert.equal(parser.feed(bytes, 0, bytes.length), true);
+    return seen;
+  };
+
+  test('each response gets its own, and one without the header gets none', () => {
+    const timed = 'HTTP/1.1 200 OK\r\nServer-Timing: app;dur=4.5\r\nContent-Length: 2\r\n\r\nok';
+    const plain = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
+    assert.deepEqual(serviceTimes(timed + plain + timed), [4500, -1, 4500]);
+  });
+
+  test('the first Server-Timing header counts; the name is matched whatever its case', () => {
+    assert.deepEqual(serviceTimes('HTTP/1.1 204 No Content\r\nserver-TIMING: db;dur=1\r\nServer-Timing: app;dur=9\r\n\r\n'), [1000]);
+  });
+});

@@ -100,6 +100,24 @@ describe('HPACK decoder: what a client meets', () => {
     assert.equal(decode(new HpackDecoder(), hex('88 10 01 78 84 ffffffff')), 200);
   });
 
+  test('a server-timing field gives the block its service time, and an indexed one gives it again from the table', () => {
+    const decoder = new HpackDecoder();
+    const name = Buffer.from('server-timing', 'latin1');
+    const value = Buffer.from('app;dur=12.5', 'latin1');
+    // 0x40: literal with incremental indexing, new name; then the indexed field 62 (0xbe), the newest dynamic entry.
+    const literal = Buffer.concat([hex('88 40'), Buffer.from([name.length]), name, Buffer.from([value.length]), value]);
+    assert.equal(decode(decoder, literal), 200);
+    assert.equal(decoder.serviceUs, 12_500);
+    assert.equal(decode(decoder, hex('88 be')), 200);
+    assert.equal(decoder.serviceUs, 12_500, 'read back out of the dynamic table');
+    assert.equal(decode(decoder, hex('88')), 200);
+    assert.equal(decoder.serviceUs, -1, 'a block without one carries none');
+    // 0x00: literal without indexing, new name: read, not added to the table.
+    assert.equal(decode(decoder, Buffer.concat([hex('00'), Buffer.from([name.length]), name, hex('08'), Buffer.from('a;dur=3.', 'latin1')])), 0);
+    assert.equal(decoder.serviceUs, 3000);
+    assert.equal(decoder.entries().length, 1);
+  });
+
   test('a block without :status (trailers) returns 0', () => {
     assert.equal(decode(new HpackDecoder(), hex('0f 10 02 6f6b')), 0);
   });

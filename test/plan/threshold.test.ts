@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseThreshold, ThresholdSyntaxError, type Limit, type Metric, type Operator } from '../../src/thresholds/parse.js';
+import { parseThreshold, ThresholdSyntaxError, type Limit, type Metric, type Operator } from '../../src/plan/threshold.js';
 
 describe('parseThreshold', () => {
   const valid: [string, Metric, Operator, Limit][] = [

@@ -1,5 +1,5 @@
-import { isArrivalExecutor, scenarioPlans, type Plan } from '../plan/schema.js';
-import { meanRateOf } from '../schedule/ramping.js';
+import { targetRatePerSec } from './executors/index.js';
+import { scenarioPlans, type Plan } from './schema.js';
 import { SalvoError, type SalvoErrorOptions } from '../errors.js';
 
 /**
@@ -84,8 +84,6 @@ export function targetRateOf(plan: Plan): number | null {
     const rates = scenarioPlans(plan).map((load) => targetRateOf(load.plan));
     return rates.every((rate) => rate !== null) ? rates.reduce((sum, rate) => sum + rate, 0) : null;
   }
-  if (!isArrivalExecutor(plan.executor)) return null;
-  // A ramp has no one rate: its target is the mean, what it sends over its duration.
-  const rate = plan.executor.type === 'ramping-arrival-rate' ? meanRateOf(plan.executor.startRatePerSec, plan.executor.stages) : plan.executor.ratePerSec;
-  return plan.shard ? rate / plan.shard.count : rate;
+  const rate = targetRatePerSec(plan.executor);
+  return rate !== null && plan.shard ? rate / plan.shard.count : rate;
 }

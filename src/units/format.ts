@@ -1,5 +1,3 @@
-import type { ThresholdResult } from '../result/types.js';
-
 /** A duration in ms with a unit chosen for its size: 850µs, 12.3ms, 4.56s. */
 export function formatMs(ms: number): string {
   if (ms < 1) return `${Math.round(ms * 1000)}µs`;
@@ -15,6 +13,11 @@ export function formatRate(perSecond: number): string {
   return `${perSecond >= 100 ? formatCount(perSecond) : trim(perSecond)}/s`;
 }
 
+/** A ratio such as a slowdown: 1.23×, 45.6×. */
+export function formatRatio(ratio: number): string {
+  return `${trim(ratio)}×`;
+}
+
 /** Three significant digits at most, no trailing zeros. */
 function trim(value: number): string {
   return String(Number(value.toPrecision(value >= 100 ? 4 : 3)));
@@ -24,18 +27,4 @@ function trim(value: number): string {
 export function table(rows: string[][], indent = '  '): string[] {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
   return rows.map((row) => indent + row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('   ').trimEnd());
-}
-
-/** A threshold's measured value in its own unit, as the terminal summary and the HTML report show it. */
-export function formatThresholdValue(unit: ThresholdResult['unit'], value: number): string {
-  switch (unit) {
-    case 'ms':
-      return formatMs(value);
-    case '%':
-      return `${Number(value.toPrecision(3))}%`;
-    case 'count':
-      return formatCount(value);
-    case 'req/s':
-      return formatRate(value);
-  }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeEscapes, EscapeError } from '../../../src/protocols/tcp/escapes.js';
+import { decodeEscapes, EscapeError } from '../../src/plan/escapes.js';
 
 test('decodeEscapes turns escapes into bytes and the rest into UTF-8', () => {
   const cases: [string, number[]][] = [

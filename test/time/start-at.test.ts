@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseStartAt, StartAtError, startAtRecord, waitUntil } from '../../src/cluster/start-at.js';
+import { parseStartAt, StartAtError, startAtRecord, waitUntil } from '../../src/time/start-at.js';
 
 describe('start-at', () => {
   const nowMs = Date.parse('2026-11-23T08:00:00Z');

@@ -1,4 +1,4 @@
-import { SalvoError } from '../../errors.js';
+import { SalvoError } from '../errors.js';
 
 /** What `decodeEscapes` rejects, with the offending escape in the message. */
 export class EscapeError extends SalvoError {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { composeShares, connectionsOf, parseShard, shareOfCounts, ShardSyntaxError, splitEvenly, targetRateOf, type Shard } from '../../src/cluster/shard.js';
+import { composeShares, connectionsOf, parseShard, shareOfCounts, ShardSyntaxError, splitEvenly, targetRateOf, type Shard } from '../../src/plan/shard.js';
 import { validatePlan } from '../../src/plan/index.js';
 import { ConstantPacer } from '../../src/schedule/constant.js';
 import type { Pacer } from '../../src/schedule/pacer.js';

@@ -1,0 +1,50 @@
+import type { ArrivalName } from '../plan/arrival.js';
+import type { JitMode } from '../plan/run-options.js';
+import type { Shard } from '../plan/shard.js';
+
+/** `salvo run`'s flags as commander parses them. */
+export interface RunFlags {
+  rate?: number;
+  duration: number;
+  warmup?: number;
+  arrival: ArrivalName;
+  bucket?: number;
+  seed?: number;
+  connections: number;
+  pipelining?: number;
+  timeout: number;
+  grace: number;
+  maxQueue: number;
+  method: string;
+  header: [string, string][];
+  body?: string;
+  bodyFile?: string;
+  probe: boolean;
+  quiet?: boolean;
+  threshold: string[];
+  abortOnFail?: boolean;
+  progress: number;
+  ndjson?: string;
+  ndjsonSample?: number;
+  insecure?: boolean;
+  ca?: string;
+  http2?: boolean;
+  streams?: number;
+  payload?: string;
+  expectDelimiter?: string;
+  expectBytes?: number;
+  proto?: string;
+  call?: string;
+  data?: string;
+  metadata: [string, string][];
+  deadline?: number;
+  shard?: Shard;
+  /** --start-at, epoch ms. */
+  startAt?: number;
+  vus?: number;
+  target?: string;
+  scenario?: string;
+  workers?: number | 'auto';
+  jit: JitMode;
+  coordinator?: { host: string; port: number };
+}
