@@ -7,6 +7,7 @@ import { dirname, join, normalize, relative } from 'node:path';
 import ts from 'typescript';
 
 const LAYERS = [
+  { name: 'errors', units: ['errors.ts'] },
   { name: 'time', units: ['time'] },
   { name: 'plan', units: ['plan'] },
   { name: 'building blocks', units: ['units', 'version.ts', 'metrics', 'schedule', 'protocols', 'targets', 'scenario', 'control'] },

@@ -1,22 +1,11 @@
-/** Exit codes are decided here and nowhere else. */
-export const EXIT = {
-  ok: 0,
-  internal: 1,
-  /** Bad input or a run that cannot start: bad flag, unit, URL, unreachable target, unwritable output. */
-  usage: 2,
-  /** A threshold failed (salvo run) or a regression gate held (salvo compare --fail-if), as in k6. */
-  thresholds: 99,
-  interruptedBySigint: 130,
-  interruptedBySigterm: 143,
-} as const;
+import { EXIT, SalvoError, type ErrorCode } from '../errors.js';
 
-/** An error whose one-line message is for the user, with the exit code it ends the process with. */
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number = EXIT.usage,
-  ) {
-    super(message);
-    this.name = 'CliError';
+export { EXIT };
+
+/** A mistake in the command line (flags that do not go together, a file a flag names), with its exit code. */
+export class CliError extends SalvoError {
+  override name = 'CliError';
+  constructor(message: string, exitCode: number = EXIT.usage, code: ErrorCode = 'ERR_USAGE') {
+    super(code, message, { exitCode });
   }
 }

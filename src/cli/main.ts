@@ -1,8 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { PlanFileError } from '../plan/load.js';
-import { PlanError } from '../plan/validate.js';
-import { SetupError } from '../runner/setup-error.js';
+import { EXIT, SalvoError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { capacityCommand } from './commands/capacity.js';
 import { compareCommand } from './commands/compare.js';
@@ -17,7 +15,6 @@ import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
 import { serveCommand } from './commands/serve.js';
 import { sweepCommand } from './commands/sweep.js';
-import { CliError, EXIT } from './exit-codes.js';
 
 function buildProgram(): Command {
   const program = new Command('salvo')
@@ -27,23 +24,18 @@ function buildProgram(): Command {
   return program;
 }
 
-/** Every failure becomes one line on stderr and an exit code; a stack only with SALVO_DEBUG=1. */
+/**
+ * The CLI's one mapping from an error to what the user reads and the exit code: a SalvoError says
+ * both itself; anything else is a defect of salvo, one line, with a stack only with SALVO_DEBUG=1.
+ */
 function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) {
     return error.exitCode === 0 ? EXIT.ok : EXIT.usage; // commander has printed its message already
   }
-  if (error instanceof PlanFileError) {
-    // A file can hold many mistakes: one line each reads better than one long line.
-    process.stderr.write(error.kind === 'invalid' ? `salvo: error: invalid plan ${error.file}:\n${error.problems.map((problem) => `  ${problem}\n`).join('')}` : `salvo: error: ${error.message}\n`);
-    return EXIT.usage;
-  }
-  if (error instanceof PlanError) {
-    process.stderr.write(`salvo: error: invalid plan: ${error.problems.join('; ')}\n`);
-    return EXIT.usage;
-  }
-  if (error instanceof CliError || error instanceof SetupError) {
-    process.stderr.write(`salvo: error: ${error.message}\n`);
-    return error instanceof CliError ? error.exitCode : EXIT.usage;
+  if (error instanceof SalvoError) {
+    process.stderr.write(`salvo: error: ${error.describe()}\n`);
+    if (process.env.SALVO_DEBUG) console.error(error);
+    return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`salvo: internal error: ${message.split('\n')[0]}\n`);

@@ -4,7 +4,6 @@ import { parseStartAt, StartAtError } from '../time/start-at.js';
 import { readPlanFile, validatePlanFile, type Plan } from '../plan/index.js';
 import { withPathsFromFile } from '../plan/paths.js';
 import { VU_EXECUTOR_TYPES } from '../plan/executors/index.js';
-import { ScenarioError } from '../scenario/from-definition.js';
 import { loadScenarioModule } from '../scenario/load-scenario.js';
 import { ARRIVAL_EXECUTOR_TYPES, canonicalArrival } from '../plan/arrival.js';
 import type { RunOptions } from '../plan/run-options.js';
@@ -117,12 +116,7 @@ function usersWithFlags(executor: Data, flags: RunFlags, set: (key: keyof RunFla
 /** The plan a scenario file declares (its `plan`), its files made absolute, with the file as its scenario; not yet validated. */
 export async function scenarioPlanData(file: string): Promise<Data> {
   let definition: unknown;
-  try {
-    definition = await loadScenarioModule(file);
-  } catch (error) {
-    if (error instanceof ScenarioError) throw new CliError(error.message);
-    throw error;
-  }
+  definition = await loadScenarioModule(file);
   const declared = isData(definition) && isData(definition.plan) ? definition.plan : {};
   // The files the declared plan names are relative to the scenario file, as a plan file's are to it.
   return { ...(withPathsFromFile(declared, file) as Data), scenario: resolve(file) };

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { RESULT_WRITERS } from '../report/writers.js';
 import type { RunResult } from '../result/types.js';
 import { assertWritable } from '../result/io.js';
-import { CliError } from './exit-codes.js';
 
 /** Adds one option per result writer to `command`. */
 export function addWriterOptions(command: Command): Command {
@@ -15,11 +14,7 @@ export function requestedWriters(flags: Record<string, unknown>): { path: string
   return RESULT_WRITERS.filter((writer) => typeof flags[writer.key] === 'string').map((writer) => {
     const path = flags[writer.key] as string;
     const flag = writer.flags.split(/[ ,]+/).find((part) => part.startsWith('--'))!;
-    try {
-      assertWritable(path);
-    } catch (error) {
-      throw new CliError(`${flag}: ${(error as Error).message}`);
-    }
+    assertWritable(path, flag);
     return { path, write: (result: RunResult) => writer.write(result, path) };
   });
 }

@@ -2,10 +2,14 @@ import { request } from 'node:http';
 import type { Plan } from '../plan/schema.js';
 import type { RunResult } from '../result/types.js';
 import type { ReadyRequest } from './coordinator.js';
+import { SalvoError, type SalvoErrorOptions } from '../errors.js';
 
 /** Why a shard could not work with its coordinator, in one line. */
-export class CoordinatorClientError extends Error {
+export class CoordinatorClientError extends SalvoError {
   override name = 'CoordinatorClientError';
+  constructor(message: string, options?: SalvoErrorOptions) {
+    super('ERR_COORDINATOR', message, options);
+  }
 }
 
 /** "host:port" → its parts; anything else is refused in one line. */

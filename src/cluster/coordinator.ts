@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { EXIT, SalvoError } from '../errors.js';
 import type { Plan } from '../plan/schema.js';
 import { formatMs } from '../units/format.js';
 import { mergeResults } from '../result/merge.js';
@@ -33,7 +34,7 @@ export interface ReadyRequest {
 }
 
 /** Why a coordinated run failed, in one line; `results` holds the shard results that did arrive, so none is lost. */
-export class CoordinatorError extends Error {
+export class CoordinatorError extends SalvoError {
   override name = 'CoordinatorError';
   constructor(
     message: string,
@@ -41,7 +42,8 @@ export class CoordinatorError extends Error {
     readonly afterStart: boolean,
     readonly results: readonly RunResult[] = [],
   ) {
-    super(message);
+    // Shards that started and failed are no mistake in the input.
+    super('ERR_COORDINATOR', message, { exitCode: afterStart ? EXIT.internal : EXIT.usage });
   }
 }
 

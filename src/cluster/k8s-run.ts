@@ -3,6 +3,7 @@ import type { RunResult } from '../result/types.js';
 import { RESULT_LINE_PREFIX } from './coordinator.js';
 import { manifestsYaml } from './k8s-manifests.js';
 import { coordinatorName } from './k8s-names.js';
+import { SalvoError, type SalvoErrorOptions } from '../errors.js';
 
 /** How a command ended; `missing` when it could not be started at all (not installed). */
 export interface CommandOutcome {
@@ -21,8 +22,11 @@ export interface CommandRunner {
 }
 
 /** Why `salvo k8s run` could not get a result, in one line. */
-export class K8sRunError extends Error {
+export class K8sRunError extends SalvoError {
   override name = 'K8sRunError';
+  constructor(message: string, options?: SalvoErrorOptions) {
+    super('ERR_K8S', message, options);
+  }
 }
 
 export interface K8sRunOptions {

@@ -3,6 +3,7 @@
 // data files. The plan file in the ConfigMap names them relative to itself, so a pod finds them in
 // the config directory, and so does anyone running the ConfigMap's contents from a folder.
 
+import { SalvoError } from '../errors.js';
 import { readFileSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { extname } from 'node:path';
@@ -17,8 +18,11 @@ type Data = Record<string, unknown>;
 const isData = (value: unknown): value is Data => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The plan cannot travel in a ConfigMap; the message is one line that says why. */
-export class ShipError extends Error {
+export class ShipError extends SalvoError {
   override name = 'ShipError';
+  constructor(message: string) {
+    super('ERR_K8S', message);
+  }
 }
 
 function readText(file: string, what: string): string {

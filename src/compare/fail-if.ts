@@ -1,3 +1,4 @@
+import { SalvoError } from '../errors.js';
 import type { MetricComparison } from './compare-results.js';
 import { METRICS, METRIC_NAMES, isMetricName, type MetricName, type MetricUnit } from './metrics.js';
 
@@ -34,21 +35,28 @@ const CONDITION = /^([a-z0-9]+)\s*([<>])\s*(.*)$/i;
 const CHANGE = /^([+-]?)(\d+(?:\.\d+)?|\.\d+)\s*([^\d\s]*)$/;
 const EXAMPLES = 'p99>+10%, p50>+2ms, rate<-5%, errors>+0.5%';
 
-/** Parses one condition; a bad one throws an Error whose message names the problem in one line. */
+export class FailConditionError extends SalvoError {
+  override name = 'FailConditionError';
+  constructor(message: string) {
+    super('ERR_CONDITION_SYNTAX', message);
+  }
+}
+
+/** Parses one condition; a bad one throws a FailConditionError whose message names the problem in one line. */
 export function parseFailCondition(text: string): FailCondition {
   const written = text.trim();
   const condition = CONDITION.exec(written);
-  if (!condition) throw new Error(`"${text}" is not a condition (examples: ${EXAMPLES})`);
+  if (!condition) throw new FailConditionError(`"${text}" is not a condition (examples: ${EXAMPLES})`);
   const [, metric, operator, change] = condition as unknown as [string, string, '>' | '<', string];
-  if (!isMetricName(metric)) throw new Error(`"${text}": unknown metric "${metric}" (one of ${METRIC_NAMES.join(', ')})`);
+  if (!isMetricName(metric)) throw new FailConditionError(`"${text}": unknown metric "${metric}" (one of ${METRIC_NAMES.join(', ')})`);
   const units = CHANGE_UNITS[METRICS[metric].unit];
   const unitList = Object.keys(units).join(' or ');
   const parsed = CHANGE.exec(change.trim());
-  if (!parsed) throw new Error(`"${text}": "${change}" is not a change (examples: ${EXAMPLES})`);
+  if (!parsed) throw new FailConditionError(`"${text}": "${change}" is not a change (examples: ${EXAMPLES})`);
   const [, sign, digits, unitText] = parsed as unknown as [string, string, string, string];
-  if (sign === '') throw new Error(`"${text}": the change needs a sign, e.g. ${metric}${operator}+${digits}${unitText} or ${metric}${operator}-${digits}${unitText}`);
+  if (sign === '') throw new FailConditionError(`"${text}": the change needs a sign, e.g. ${metric}${operator}+${digits}${unitText} or ${metric}${operator}-${digits}${unitText}`);
   const unit = units[unitText];
-  if (unit === undefined) throw new Error(`"${text}": ${metric} changes are written in ${unitList}`);
+  if (unit === undefined) throw new FailConditionError(`"${text}": ${metric} changes are written in ${unitList}`);
   const magnitude = Number(digits) * unit.factor;
   return { text: written, metric, operator, scale: unit.scale, threshold: sign === '-' ? -magnitude : magnitude };
 }

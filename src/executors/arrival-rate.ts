@@ -7,6 +7,15 @@ import { IntendedQueue } from './intended-queue.js';
 
 /** Below this wait the executor polls the event loop instead of arming a timer, whose grain is 1 ms. */
 const POLL_BELOW_US = 1500;
+/**
+ * Most requests one turn of the event loop steps through; the rest wait for the next turn, so that
+ * signals, answers and timers are handled between. At well under 1 µs a step, this bounds a turn to a
+ * few ms on a machine several times slower than any one measured; at rates a turn stays under, it
+ * never binds.
+ */
+const MOST_STEPS_PER_TURN = 10_000;
+/** "Due by now" counts what is due before now plus this: a tenth of the spacing at the highest rate a plan takes (1 ns at 1e9/s). */
+const DUE_BY_NOW_US = 1e-4;
 
 /**
  * The open model: requests are due when the pacer says, whatever the target is doing. A request
@@ -99,23 +108,34 @@ export class ArrivalRateExecutor implements RunningExecutor {
 
   /** Sends (or queues, or drops) every request due by now; returns the elapsed time it judged by. */
   private issueDue(): number {
-    const { clock, startUs, durationUs, recorder } = this.context;
+    const { clock, startUs, durationUs } = this.context;
     const nowUs = clock.nowUs();
     const elapsedUs = nowUs - startUs;
-    while (this.nextDueUs <= elapsedUs && this.nextDueUs < durationUs) {
-      if (elapsedUs >= this.pacer.deadlineUs(this.nextIndex)) {
-        recorder.recordDropped(nowUs, 1, 'lateBatch'); // its batch could not start inside its own bucket
-      } else {
-        this.issue(startUs + this.nextDueUs, nowUs);
+    for (let steps = 0; this.nextDueUs <= elapsedUs && this.nextDueUs < durationUs && steps < MOST_STEPS_PER_TURN; steps++) {
+      const deadlineUs = this.pacer.deadlineUs(this.nextIndex);
+      if (elapsedUs >= deadlineUs) {
+        // Its batch could not start inside its own bucket: the whole batch is late.
+        this.dropUpTo(Math.min(deadlineUs, durationUs), nowUs, 'lateBatch');
+      } else if (!this.issue(startUs + this.nextDueUs)) {
+        // The queue is full and no answer frees a connection before this turn ends: everything else due by now is dropped too.
+        this.dropUpTo(Math.min(elapsedUs + DUE_BY_NOW_US, durationUs), nowUs, 'queueFull');
       }
       this.nextDueUs = this.pacer.dueUs(++this.nextIndex);
     }
     return elapsedUs;
   }
 
-  private issue(intendedUs: number, nowUs: number): void {
-    if (this.queue.length === 0 && this.context.transport.trySend(intendedUs)) return;
-    if (!this.queue.push(intendedUs)) this.context.recorder.recordDropped(nowUs, 1, 'queueFull');
+  /** Drops request `nextIndex` and, when the pacer can count them, every later one due before `untilUs`, counted at once. */
+  private dropUpTo(untilUs: number, nowUs: number, reason: 'lateBatch' | 'queueFull'): void {
+    const dueBefore = this.pacer.countDueBefore?.(untilUs) ?? 0;
+    const dropped = Math.max(1, dueBefore - this.nextIndex);
+    this.context.recorder.recordDropped(nowUs, dropped, reason);
+    this.nextIndex += dropped - 1;
+  }
+
+  /** Sends or queues one request; false when neither can take it (the caller drops it). */
+  private issue(intendedUs: number): boolean {
+    return (this.queue.length === 0 && this.context.transport.trySend(intendedUs)) || this.queue.push(intendedUs);
   }
 
   private finishIssuing(): void {

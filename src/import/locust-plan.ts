@@ -8,10 +8,14 @@ import { ScenarioError, userTypesFromDefinition } from '../scenario/from-definit
 import type { UserTypeModel } from '../scenario/model.js';
 import { parseLocustConfig, type LocustPhase, type LocustUserType } from './locust-config.js';
 import { TextFormatError } from './text-format.js';
+import { SalvoError, type SalvoErrorOptions } from '../errors.js';
 
 /** A config that cannot become a plan; the message is one line that names the file (and the place in it, when there is one). */
-export class ImportError extends Error {
+export class ImportError extends SalvoError {
   override name = 'ImportError';
+  constructor(message: string, options?: SalvoErrorOptions) {
+    super('ERR_IMPORT', message, options);
+  }
 }
 
 export interface LocustImportInput {

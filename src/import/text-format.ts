@@ -10,6 +10,8 @@
  * extensions and Any. Every mistake is a TextFormatError naming its line and column.
  */
 
+import { SalvoError } from '../errors.js';
+
 /** A scalar field's kind: whole numbers, numbers (whole or not) or text. */
 export type ScalarKind = 'int' | 'float' | 'string';
 
@@ -39,13 +41,13 @@ export interface TextMessage {
 }
 export type TextValue = number | string | TextMessage;
 
-export class TextFormatError extends Error {
+export class TextFormatError extends SalvoError {
   override name = 'TextFormatError';
   constructor(
     readonly reason: string,
     readonly at: Position,
   ) {
-    super(`${at.line}:${at.col}: ${reason}`);
+    super('ERR_IMPORT', `${at.line}:${at.col}: ${reason}`);
   }
 }
 

@@ -1,5 +1,12 @@
+import { SalvoError } from '../errors.js';
+
 /** What `decodeEscapes` rejects, with the offending escape in the message. */
-export class EscapeError extends Error {}
+export class EscapeError extends SalvoError {
+  override name = 'EscapeError';
+  constructor(message: string) {
+    super('ERR_ESCAPE', message);
+  }
+}
 
 /**
  * Text with C-like escapes as bytes: `\n` `\r` `\t` `\0` `\\` and `\xHH`; every other character is

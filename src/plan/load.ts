@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { YAMLParseError, parse as parseYaml } from 'yaml';
 import { withPathsFromFile } from './paths.js';
+import { SalvoError } from '../errors.js';
 import type { Plan } from './schema.js';
 import { PlanError, validatePlan } from './validate.js';
 
@@ -10,14 +11,19 @@ const PLAN_FILE = /\.(ya?ml|json)$/i;
  * A plan file that could not be read, parsed or validated. `problems` holds every problem, each as
  * "path: message"; a syntax error is one problem that already names the file, line and column.
  */
-export class PlanFileError extends Error {
+export class PlanFileError extends SalvoError {
+  override name = 'PlanFileError';
   constructor(
     readonly file: string,
     readonly problems: string[],
     readonly kind: 'unreadable' | 'syntax' | 'invalid',
   ) {
-    super(kind === 'invalid' ? `invalid plan ${file}: ${problems.join('; ')}` : problems[0]!);
-    this.name = 'PlanFileError';
+    super(kind === 'unreadable' ? 'ERR_PLAN_UNREADABLE' : 'ERR_PLAN_INVALID', kind === 'invalid' ? `invalid plan ${file}: ${problems.join('; ')}` : problems[0]!);
+  }
+
+  /** A file can hold many mistakes: one line each reads better than one long line; one mistake is one line. */
+  override describe(): string {
+    return this.kind === 'invalid' && this.problems.length > 1 ? `invalid plan ${this.file}:\n${this.problems.map((problem) => `  ${problem}`).join('\n')}` : this.message;
   }
 }
 
@@ -63,7 +69,8 @@ function parseYamlText(file: string, text: string): unknown {
     // yaml reports duplicate keys and several documents in one file as errors too.
     return parseYaml(text, { prettyErrors: true });
   } catch (error) {
-    if (!(error instanceof YAMLParseError)) throw error;
+    // yaml refuses an alias bomb (aliases that expand without bound) with a ReferenceError of its own.
+    if (!(error instanceof YAMLParseError)) throw new PlanFileError(file, [`${file}: YAML cannot be read: ${(error as Error).message.split('\n')[0]}`], 'syntax');
     const reason = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     const at = error.linePos?.[0];
     throw new PlanFileError(file, [`${file}${at ? `:${at.line}:${at.col}` : ''}: YAML syntax error: ${reason}`], 'syntax');

@@ -1,5 +1,6 @@
 import { targetRatePerSec } from './executors/index.js';
 import { scenarioPlans, type Plan } from './schema.js';
+import { SalvoError, type SalvoErrorOptions } from '../errors.js';
 
 /**
  * One of `count` shares of a plan; `index` is 1-based (1 … count), as `--shard 2/8` and the error
@@ -11,8 +12,11 @@ export interface Shard {
 }
 
 /** Why a shard text cannot be read, in one line. */
-export class ShardSyntaxError extends Error {
+export class ShardSyntaxError extends SalvoError {
   override name = 'ShardSyntaxError';
+  constructor(message: string, options?: SalvoErrorOptions) {
+    super('ERR_SHARD_SYNTAX', message, options);
+  }
 }
 
 /** "2/8" → { index: 2, count: 8 }; anything but whole numbers with 1 ≤ index ≤ count is refused. */

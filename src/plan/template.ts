@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SalvoError, type SalvoErrorOptions } from '../errors.js';
 
 /** What a template reads when it is rendered for one request. */
 export interface TemplateScope {
@@ -14,8 +15,11 @@ export interface TemplateScope {
 }
 
 /** A template that cannot be compiled; the message names the placeholder. */
-export class TemplateError extends Error {
+export class TemplateError extends SalvoError {
   override name = 'TemplateError';
+  constructor(message: string, options?: SalvoErrorOptions) {
+    super('ERR_TEMPLATE', message, options);
+  }
 }
 
 type Part = string | ((scope: TemplateScope) => string);

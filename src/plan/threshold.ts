@@ -1,4 +1,5 @@
 export const LATENCY_STATS = ['p50', 'p90', 'p99', 'p999', 'max', 'mean'] as const;
+import { SalvoError, type SalvoErrorOptions } from '../errors.js';
 /** Schedule lag is summarized by these three only (Summary.scheduleLagMs). */
 const LAG_STATS = ['p50', 'p99', 'max'] as const;
 
@@ -23,8 +24,11 @@ export interface Threshold {
 }
 
 /** An expression that does not follow the grammar; the message is one line that names the problem. */
-export class ThresholdSyntaxError extends Error {
+export class ThresholdSyntaxError extends SalvoError {
   override name = 'ThresholdSyntaxError';
+  constructor(message: string, options?: SalvoErrorOptions) {
+    super('ERR_THRESHOLD_SYNTAX', message, options);
+  }
 }
 
 const METRICS = new Set<string>([...LATENCY_METRICS, 'errors', 'dropped', 'rate']);

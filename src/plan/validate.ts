@@ -1,11 +1,16 @@
 import type { z } from 'zod';
+import { SalvoError } from '../errors.js';
 import { planSchema, type Plan } from './schema.js';
 
 /** A plan that failed validation; `problems` holds every problem, each as "path: message". */
-export class PlanError extends Error {
+export class PlanError extends SalvoError {
+  override name = 'PlanError';
   constructor(readonly problems: string[]) {
-    super(problems.join('; '));
-    this.name = 'PlanError';
+    super('ERR_PLAN_INVALID', problems.join('; '));
+  }
+
+  override describe(): string {
+    return `invalid plan: ${this.message}`;
   }
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { targetRateOf } from '../plan/shard.js';
 import type { GeneratorHealth } from '../metrics/generator-monitor.js';
 import { createHistogram, decodeHistogram, encodeHistogram } from '../metrics/histogram.js';
@@ -87,6 +88,7 @@ export function resultFromRecorder(run: RecordedRun): RunResult {
     schema: RESULT_SCHEMA,
     tool: { name: 'salvo', version: VERSION, node: process.version },
     plan,
+    runId: randomUUID(),
     startedAt: new Date(run.startEpochMs).toISOString(),
     endedAt: new Date(run.endEpochMs).toISOString(),
     durationMs: Math.round(run.durationMs * 1000) / 1000,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { shardLabel, targetRateOf, type Shard } from '../plan/shard.js';
 import type { GeneratorHealth } from '../metrics/generator-monitor.js';
 import { createSlowdownHistogram } from '../metrics/slowdown.js';
@@ -12,10 +13,14 @@ import { mergeSeries } from './merge-series.js';
 import { summarize, type SummaryInput } from './summarize.js';
 import { RESULT_SCHEMA, type EncodedHistograms, type RunResult, type RunSource, type Summary } from './types.js';
 import { splitDurationMs } from './warmup.js';
+import { SalvoError } from '../errors.js';
 
 /** Why results cannot be merged, in one line that names the input. */
-export class MergeError extends Error {
+export class MergeError extends SalvoError {
   override name = 'MergeError';
+  constructor(message: string, code: 'ERR_MERGE' | 'ERR_MERGE_SAME_RUN' = 'ERR_MERGE') {
+    super(code, message);
+  }
 }
 
 const NO_DROPS: Record<DropReason, number> = { queueFull: 0, lateBatch: 0, unsentAtEnd: 0 };
@@ -84,6 +89,7 @@ export function mergeResults(
     schema: RESULT_SCHEMA,
     tool: { name: 'salvo', version: VERSION, node: process.version },
     plan,
+    runId: randomUUID(),
     startedAt: new Date(startedMs).toISOString(),
     endedAt: new Date(endedMs).toISOString(),
     durationMs,
@@ -144,6 +150,7 @@ function refuseUnmergeable(results: readonly RunResult[], names: readonly string
       throw new MergeError(`cannot merge: ${names[index]} is not a salvo result (schema ${JSON.stringify(result.schema)}, expected "${RESULT_SCHEMA}")`);
     }
   });
+  refuseSameRunTwice(results, names);
   const shardCount = refuseIncompleteShards(results, names);
   if (shardCount === undefined && results.length < 2) throw new MergeError(`cannot merge: need at least 2 results, got ${results.length}`);
   const [first, ...rest] = results;
@@ -155,6 +162,26 @@ function refuseUnmergeable(results: readonly RunResult[], names: readonly string
     }
   });
   return shardCount;
+}
+
+/**
+ * One run taken twice (a file and its copy, or a merge and one of its inputs) would double its counts.
+ * A run is known by its id; a whole result written before ids were kept, by its times and histogram.
+ */
+function refuseSameRunTwice(results: readonly RunResult[], names: readonly string[]): void {
+  const holder = new Map<string, number>();
+  results.forEach((result, index) => {
+    const identities = result.sources ? result.sources.flatMap((source) => (source.runId === undefined ? [] : [source.runId])) : [result.runId ?? `${result.startedAt} ${result.endedAt} ${result.histograms.corrected}`];
+    for (const identity of identities) {
+      const earlier = holder.get(identity);
+      if (earlier !== undefined) {
+        const which = earlier === index ? `${names[index]} holds one run twice` : `${names[earlier]} and ${names[index]} hold the same run`;
+        const id = identity.includes(' ') ? '' : ` (run id ${identity})`;
+        throw new MergeError(`cannot merge: ${which}${id}: merging it twice would double its counts`, 'ERR_MERGE_SAME_RUN');
+      }
+      holder.set(identity, index);
+    }
+  });
 }
 
 /**
@@ -235,6 +262,7 @@ function worstGenerator(generators: readonly GeneratorHealth[]): GeneratorHealth
 }
 
 const sourceOf = (result: RunResult): RunSource => ({
+  ...(result.runId !== undefined ? { runId: result.runId } : {}),
   startedAt: result.startedAt,
   endedAt: result.endedAt,
   durationMs: result.durationMs,

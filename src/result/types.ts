@@ -70,6 +70,8 @@ export interface ThresholdResult {
 
 /** One of the runs a merged result was made from: its own time span and generator health. */
 export interface RunSource {
+  /** The input's run id (absent in results written before ids were kept). */
+  runId?: string;
   startedAt: string;
   endedAt: string;
   durationMs: number;
@@ -99,6 +101,11 @@ export interface RunResult {
   schema: typeof RESULT_SCHEMA;
   tool: { name: 'salvo'; version: string; node: string };
   plan: Plan;
+  /**
+   * Unique to each run (and to each merge): \`salvo merge\` refuses to take one run twice. Shards of one
+   * run are separate runs, told apart by their shard index. Absent in results written before it was kept.
+   */
+  runId?: string;
   startedAt: string;
   endedAt: string;
   /** From time zero to the last answer, the denominator of every rate. */

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { lookup } from 'node:dns/promises';
 import { connect } from 'node:net';
 import type { Target } from '../plan/schema.js';
-import { GrpcCallError, loadMethod, messageSource } from '../protocols/grpc/index.js';
+import { loadMethod, messageSource } from '../protocols/grpc/index.js';
 import type { GrpcCall, ResolvedTarget } from '../protocols/resolved-target.js';
 import { SetupError } from './setup-error.js';
 
@@ -18,7 +18,7 @@ export async function resolveTarget(target: Target): Promise<ResolvedTarget> {
     const addresses = await lookup(hostname, { all: true });
     address = (addresses.find((entry) => entry.family === 4) ?? addresses[0]!).address;
   } catch (error) {
-    throw new SetupError(`cannot resolve host "${hostname}": ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new SetupError(`cannot resolve host "${hostname}": ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'ERR_HOST_UNRESOLVED');
   }
   const body =
     target.bodyFile !== undefined
@@ -32,14 +32,9 @@ export async function resolveTarget(target: Target): Promise<ResolvedTarget> {
 }
 
 function grpcCall({ proto, call, data }: Target): GrpcCall {
-  try {
-    // The plan schema requires proto and call for grpc://.
-    const method = loadMethod(proto!, call!);
-    return { path: method.path, nextMessage: messageSource(method.requestType, data ?? '{}') };
-  } catch (error) {
-    if (error instanceof GrpcCallError) throw new SetupError(error.message);
-    throw error;
-  }
+  // The plan schema requires proto and call for grpc://.
+  const method = loadMethod(proto!, call!);
+  return { path: method.path, nextMessage: messageSource(method.requestType, data ?? '{}') };
 }
 
 /** Reads a file the run needs before it starts; failing to is a SetupError naming the file. */
@@ -47,7 +42,7 @@ async function readSetupFile(what: string, path: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (error) {
-    throw new SetupError(`cannot read ${what} "${path}": ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new SetupError(`cannot read ${what} "${path}": ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'ERR_FILE_UNREADABLE');
   }
 }
 
@@ -57,7 +52,7 @@ export async function probeTarget(address: string, port: number, timeoutMs = 300
     const socket = connect({ host: address, port });
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new SetupError(`cannot reach ${address}:${port}: no answer within ${timeoutMs} ms`));
+      reject(new SetupError(`cannot reach ${address}:${port}: no answer within ${timeoutMs} ms`, 'ERR_TARGET_UNREACHABLE'));
     }, timeoutMs);
     socket.once('connect', () => {
       clearTimeout(timer);
@@ -67,7 +62,7 @@ export async function probeTarget(address: string, port: number, timeoutMs = 300
     socket.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       const reason = error.code === 'ECONNREFUSED' ? 'connection refused' : (error.code ?? error.message);
-      reject(new SetupError(`cannot reach ${address}:${port}: ${reason}`));
+      reject(new SetupError(`cannot reach ${address}:${port}: ${reason}`, 'ERR_TARGET_UNREACHABLE'));
     });
   });
 }

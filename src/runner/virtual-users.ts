@@ -1,7 +1,7 @@
 import { kindOf, mixesOf, type VuExecutor } from '../plan/executors/index.js';
 import type { Plan } from '../plan/schema.js';
-import { DataFileError, DataSets } from '../scenario/data.js';
-import { ScenarioError, userTypesFromDefinition } from '../scenario/from-definition.js';
+import { DataSets } from '../scenario/data.js';
+import { userTypesFromDefinition } from '../scenario/from-definition.js';
 import { userTypeFromSpec } from '../scenario/from-yaml.js';
 import { builtinOf } from '../scenario/builtin/index.js';
 import { loadScenarioModule } from '../scenario/load-scenario.js';
@@ -22,32 +22,22 @@ function checkMixes(executor: VuExecutor, types: readonly UserTypeModel[], file:
   const problems = mixesOf(executor).flatMap(({ mix, path }) =>
     mix.flatMap(({ name }, index) => (known.has(name) ? [] : [`${[...path, index].join('.')}.name: no user type named "${name}" in ${file} (it has: ${[...known].join(', ')})`])),
   );
-  if (problems.length > 0) throw new SetupError(problems.join('; '));
+  if (problems.length > 0) throw new SetupError(problems.join('; '), 'ERR_SCENARIO_INVALID');
 }
 
 /** Loads the user types (YAML ones compiled, a scenario file bundled and imported) and reads the data files. */
 export async function prepareUsers(plan: Plan & { executor: VuExecutor }): Promise<PreparedUsers> {
   let types: UserTypeModel[];
   const builtin = plan.scenario === undefined ? undefined : builtinOf(plan.scenario);
-  try {
-    if (plan.scenario !== undefined) {
-      // The plan was validated, so a built-in's options parse (again, for their type).
-      const definition = builtin ? builtin.scenario(builtin.options.parse(plan.scenarioOptions ?? {})) : await loadScenarioModule(plan.scenario);
-      types = userTypesFromDefinition(plan.scenario, definition);
-      checkMixes(plan.executor, types, plan.scenario);
-    } else {
-      types = plan.userTypes!.map(userTypeFromSpec);
-    }
-  } catch (error) {
-    if (error instanceof ScenarioError) throw new SetupError(error.message);
-    throw error;
+  if (plan.scenario !== undefined) {
+    // The plan was validated, so a built-in's options parse (again, for their type).
+    const definition = builtin ? builtin.scenario(builtin.options.parse(plan.scenarioOptions ?? {})) : await loadScenarioModule(plan.scenario);
+    types = userTypesFromDefinition(plan.scenario, definition);
+    checkMixes(plan.executor, types, plan.scenario);
+  } else {
+    types = plan.userTypes!.map(userTypeFromSpec);
   }
-  try {
-    const data = plan.data ? await DataSets.read(plan.data, () => kindOf(plan.executor).users!.peak(plan.executor)) : DataSets.empty();
-    const base = new URL(plan.target.url);
-    return { types, data, ...(builtin?.targetStatistics ? { targetStatistics: () => builtin.targetStatistics!(base) } : {}) };
-  } catch (error) {
-    if (error instanceof DataFileError) throw new SetupError(error.message);
-    throw error;
-  }
+  const data = plan.data ? await DataSets.read(plan.data, () => kindOf(plan.executor).users!.peak(plan.executor)) : DataSets.empty();
+  const base = new URL(plan.target.url);
+  return { types, data, ...(builtin?.targetStatistics ? { targetStatistics: () => builtin.targetStatistics!(base) } : {}) };
 }

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseCsv } from 'csv-parse/sync';
+import { SalvoError, type SalvoErrorOptions } from '../errors.js';
 
 /** A data set as read: its rows, and whether users share them or split them. */
 interface DataSet {
@@ -8,8 +9,11 @@ interface DataSet {
 }
 
 /** A data file that cannot be used; the message names the file. */
-export class DataFileError extends Error {
+export class DataFileError extends SalvoError {
   override name = 'DataFileError';
+  constructor(message: string, options?: SalvoErrorOptions) {
+    super('ERR_DATA_FILE', message, options);
+  }
 }
 
 /** The plan's data sets, read once; each user gets every row (shared) or its share (split). */

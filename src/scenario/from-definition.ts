@@ -1,14 +1,15 @@
+import { SalvoError } from '../errors.js';
 import type { ScenarioDefinition, TaskEntry, UserTypeDefinition } from './api.js';
 import type { Step, TaskNode, UserTypeModel } from './model.js';
 
 /** A scenario file whose default export is not a usable scenario; `problems` name each place, like a plan's. */
-export class ScenarioError extends Error {
+export class ScenarioError extends SalvoError {
   override name = 'ScenarioError';
   constructor(
     readonly file: string,
     readonly problems: string[],
   ) {
-    super(`invalid scenario ${file}: ${problems.join('; ')}`);
+    super('ERR_SCENARIO_INVALID', `invalid scenario ${file}: ${problems.join('; ')}`);
   }
 }
 

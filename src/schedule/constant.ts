@@ -12,4 +12,8 @@ export class ConstantPacer implements Pacer {
   deadlineUs(): number {
     return Infinity;
   }
+
+  countDueBefore(us: number): number {
+    return Math.max(0, Math.ceil((us * this.ratePerSec) / 1_000_000));
+  }
 }

@@ -14,4 +14,10 @@ export interface Pacer {
    * late request waits its turn instead (only fixed-resolution batches expire).
    */
   deadlineUs(index: number): number;
+  /**
+   * How many requests are due before `us`: the first index due at or after it. A pacer that can say
+   * so without stepping through each lets the executor count a flood of drops at once; one that
+   * cannot (a Poisson draw) leaves it out and is stepped through, a bounded number per turn.
+   */
+  countDueBefore?(us: number): number;
 }

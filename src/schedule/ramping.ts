@@ -57,4 +57,14 @@ export class RampingPacer implements Pacer {
   deadlineUs(): number {
     return Infinity;
   }
+
+  /** Request i is due when the integral of the rate reaches i: the integral up to `us`, rounded up. */
+  countDueBefore(us: number): number {
+    if (us <= 0) return 0;
+    const segment = this.segments.findLast((candidate) => candidate.startUs < us)!;
+    const tSec = Math.min((us - segment.startUs) / 1_000_000, segment.durationSec);
+    const integral = segment.countBefore + segment.fromRate * tSec + ((segment.toRate - segment.fromRate) * tSec * tSec) / (2 * segment.durationSec);
+    // A relative guard: 3.0000000000000004 is 3, while the first request of a ramp from 0 still counts.
+    return Math.min(this.totalRequests, Math.ceil(integral * (1 - 1e-12)));
+  }
 }

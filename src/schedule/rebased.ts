@@ -18,4 +18,9 @@ export class RebasedPacer implements Pacer {
   deadlineUs(index: number): number {
     return this.startUs + this.inner.deadlineUs(index - this.startIndex);
   }
+
+  get countDueBefore(): ((us: number) => number) | undefined {
+    const inner = this.inner.countDueBefore?.bind(this.inner);
+    return inner && ((us) => this.startIndex + inner(us - this.startUs));
+  }
 }

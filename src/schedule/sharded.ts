@@ -30,4 +30,10 @@ export class ShardedPacer implements Pacer {
   deadlineUs(index: number): number {
     return this.inner.deadlineUs(this.globalIndex(index));
   }
+
+  /** This share's requests among the global ones due before `us`: share, share + count, … below that. */
+  get countDueBefore(): ((us: number) => number) | undefined {
+    const inner = this.inner.countDueBefore?.bind(this.inner);
+    return inner && ((us) => Math.max(0, Math.ceil((inner(us) - this.share) / this.count)));
+  }
 }

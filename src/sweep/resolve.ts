@@ -1,3 +1,4 @@
+import { SalvoError } from '../errors.js';
 import { basename, dirname, extname, resolve as resolvePath } from 'node:path';
 import { formatIssues, PlanError, PlanFileError, readPlanFile, validatePlan, type Plan } from '../plan/index.js';
 import { longestDurationMs } from '../plan/schema.js';
@@ -8,13 +9,13 @@ import { sweepSchema, valuesOf, type SweepDefinition } from './definition.js';
 import { classifyGridKey, placeholdersIn } from './grid-keys.js';
 
 /** A sweep that cannot run; `problems` holds every problem, each as "path: message". */
-export class SweepError extends Error {
+export class SweepError extends SalvoError {
+  override name = 'SweepError';
   constructor(
     readonly problems: string[],
     readonly file?: string,
   ) {
-    super(`invalid sweep${file ? ` ${file}` : ''}: ${problems.join('; ')}`);
-    this.name = 'SweepError';
+    super('ERR_SWEEP_INVALID', `invalid sweep${file ? ` ${file}` : ''}: ${problems.join('; ')}`);
   }
 }
 

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { frameMessage, loadMethod, unframeMessage } from '../protocols/grpc/index.js';
 import type { RunningTarget } from './http-server.js';
-import { listen, targetUrl } from './listen.js';
+import { closeOnce, listen, targetUrl } from './listen.js';
 import { MAX_SPIN_MS, serverTimingOf, spin } from './service-time.js';
 import { SpinPool } from './spin-pool.js';
 
@@ -89,17 +89,14 @@ export async function startGrpcWorker(options: GrpcWorkerOptions = {}): Promise<
     stream.on('end', () => answer(stream, startMs, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
   });
   const port = await listen(server, options.port ?? 0, host);
-  let closing: Promise<void> | undefined;
-  return {
-    url: targetUrl('grpc', host, port),
-    host,
-    port,
-    close: () =>
-      (closing ??= new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        for (const session of sessions) session.destroy();
-      }).then(() => replicas?.close())),
-  };
+  const close = closeOnce(
+    server,
+    () => {
+      for (const session of sessions) session.destroy();
+    },
+    () => replicas?.close(),
+  );
+  return { url: targetUrl('grpc', host, port), host, port, close };
 }
 
 /** A call that ends without a message: gRPC's "trailers-only" answer, the status in the headers. */

@@ -8,7 +8,7 @@ import { createSecureServer as createSecureHttp2Server, createServer as createHt
 import type { Socket } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { keepLoadConnectionsOpen, listen, targetUrl } from './listen.js';
+import { closeOnce, keepLoadConnectionsOpen, listen, targetUrl } from './listen.js';
 import { MAX_SPIN_MS, serverTiming, spin } from './service-time.js';
 import { ServiceStation, type ServiceStationOptions } from './service-station.js';
 import { systemClock } from '../time/clock.js';
@@ -283,16 +283,7 @@ export async function startHttpTarget(options: HttpTargetOptions = {}): Promise<
   const port = await listen(server, requestedPort, host);
   const url = targetUrl('http', host, port);
 
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closing ??= new Promise<void>((resolve, reject) => {
-      server.close((error) => (error ? reject(error) : resolve()));
-      server.closeAllConnections();
-    });
-    return closing;
-  };
-
-  return { url, host, port, close };
+  return { url, host, port, close: closeOnce(server, () => server.closeAllConnections()) };
 }
 
 /**
@@ -310,13 +301,8 @@ async function startHttp2Target(server: Http2Server | Http2SecureServer, scheme:
   server.on('session', (session) => session.on('error', noop));
   const port = await listen(server, requestedPort, host);
   const url = targetUrl(scheme, host, port);
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closing ??= new Promise<void>((resolve, reject) => {
-      server.close((error) => (error ? reject(error) : resolve()));
-      for (const socket of sockets) socket.destroy();
-    });
-    return closing;
-  };
+  const close = closeOnce(server, () => {
+    for (const socket of sockets) socket.destroy();
+  });
   return { url, host, port, close };
 }

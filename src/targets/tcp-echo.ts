@@ -2,7 +2,7 @@
 // --expect-delimiter '\n'` gets each payload back as its reply.
 
 import { createServer, type Socket } from 'node:net';
-import { listen, targetUrl } from './listen.js';
+import { closeOnce, listen, targetUrl } from './listen.js';
 import type { RunningTarget } from './http-server.js';
 
 export interface TcpEchoTargetOptions {
@@ -22,15 +22,8 @@ export async function startTcpEchoTarget(options: TcpEchoTargetOptions = {}): Pr
     socket.pipe(socket); // backpressure included: a client that stops reading stops being read
   });
   const port = await listen(server, options.port ?? 0, host);
-  let closing: Promise<void> | undefined;
-  return {
-    url: targetUrl('tcp', host, port),
-    host,
-    port,
-    close: () =>
-      (closing ??= new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      })),
-  };
+  const close = closeOnce(server, () => {
+    for (const socket of sockets) socket.destroy();
+  });
+  return { url: targetUrl('tcp', host, port), host, port, close };
 }

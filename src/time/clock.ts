@@ -15,13 +15,32 @@ export interface Clock {
   setImmediate(callback: () => void): Timer;
 }
 
+/** Node's timers hold at most 2^31 − 1 ms (24.8 days): a longer delay fires after 1 ms instead. */
+export const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * setTimeout for any delay: one longer than a timer holds (a run of -d 600h, a grace period of weeks)
+ * is taken in steps of at most `longestStepMs`, each re-aimed at the same due time, so it never fires early.
+ */
+export function setLongTimeout(callback: () => void, delayMs: number, longestStepMs = LONGEST_TIMER_MS): Timer {
+  if (delayMs <= longestStepMs) {
+    // The pacers' every wait: no closure beyond the timer's own.
+    const timeout = setTimeout(callback, delayMs);
+    return { cancel: () => clearTimeout(timeout) };
+  }
+  const dueMs = performance.now() + delayMs;
+  let timeout: NodeJS.Timeout;
+  const arm = (leftMs: number): void => {
+    timeout = leftMs > longestStepMs ? setTimeout(() => arm(dueMs - performance.now()), longestStepMs) : setTimeout(callback, leftMs);
+  };
+  arm(delayMs);
+  return { cancel: () => clearTimeout(timeout) };
+}
+
 export const systemClock: Clock = {
   nowUs: () => performance.now() * 1000,
   epochMsAt: (us) => performance.timeOrigin + us / 1000,
-  setTimer: (callback, delayMs) => {
-    const timeout = setTimeout(callback, delayMs);
-    return { cancel: () => clearTimeout(timeout) };
-  },
+  setTimer: setLongTimeout,
   setImmediate: (callback) => {
     const immediate = setImmediate(callback);
     return { cancel: () => clearImmediate(immediate) };

@@ -1,6 +1,12 @@
+import { LONGEST_TIMER_MS } from '../time/clock.js';
+import { SalvoError, type SalvoErrorOptions } from '../errors.js';
+
 /** Why a start time cannot be used, in one line. */
-export class StartAtError extends Error {
+export class StartAtError extends SalvoError {
   override name = 'StartAtError';
+  constructor(message: string, options?: SalvoErrorOptions) {
+    super('ERR_START_AT', message, options);
+  }
 }
 
 /** An ISO 8601 instant with a date, a time and a zone ("2026-11-23T08:00:00Z", "…+01:00"). */
@@ -17,9 +23,6 @@ export function parseStartAt(text: string, nowMs: number): number {
   if (atMs <= nowMs) throw new StartAtError(`${new Date(atMs).toISOString()} is ${Math.round(nowMs - atMs)} ms in the past`);
   return atMs;
 }
-
-/** Node's timers hold at most 2^31 − 1 ms; longer waits are taken in steps. */
-const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Resolves at the wall-clock instant `atMs` (or just after), sleeping on timers: a timer never fires

@@ -72,10 +72,12 @@ describe('salvo merge and salvo compare', () => {
   test('bad input: one line naming the problem, exit 2', () => {
     const otherPlan = JSON.parse(readFileSync(path('a.json'), 'utf8')) as RunResult;
     otherPlan.plan.executor = { ...otherPlan.plan.executor, ratePerSec: 500 } as RunResult['plan']['executor'];
+    otherPlan.runId = 'another run';
     writeFileSync(path('other-plan.json'), JSON.stringify(otherPlan));
     writeFileSync(path('not-a-result.json'), '{"schema": "something/else"}');
     const cases: [string[], RegExp][] = [
       [['merge', path('a.json')], /^salvo: error: cannot merge: need at least 2 results, got 1$/],
+      [['merge', path('a.json'), path('a.json')], /^salvo: error: cannot merge: .*a\.json and .*a\.json hold the same run \(run id [0-9a-f-]{36}\): merging it twice would double its counts$/],
       [['merge', path('a.json'), path('other-plan.json')], /cannot merge: .*other-plan\.json ran a different plan \(executor\.ratePerSec 500 vs 100 in .*a\.json\)$/],
       [['merge', path('a.json'), path('not-a-result.json')], /not-a-result\.json" is not a salvo result \(schema "something\/else"/],
       [['merge', path('a.json'), path('missing.json')], /cannot read result ".*missing\.json": ENOENT/],

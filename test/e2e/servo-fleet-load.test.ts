@@ -75,7 +75,7 @@ describe('salvo run --scenario: bad input', () => {
       const { status, stderr } = salvo('run', plan, '--apps', '2');
       assert.equal(status, 2, stderr);
       // A plan file's problems are listed one per line under its name.
-      assert.equal(stderr, `salvo: error: invalid plan ${plan}:\n  executor: builtin:servo-fleet runs at most 2 users with these scenarioOptions, and the executor wants 3\n`);
+      assert.equal(stderr, `salvo: error: invalid plan ${plan}: executor: builtin:servo-fleet runs at most 2 users with these scenarioOptions, and the executor wants 3\n`);
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }

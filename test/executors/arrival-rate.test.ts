@@ -366,3 +366,54 @@ describe('ArrivalRateExecutor.setRate after the generator fell behind', () => {
     assert.equal(run.recorder.measured.totals().dropped, 0);
   });
 });
+
+describe('ArrivalRateExecutor: rates no target can take', () => {
+  /** Counts the recorder's drop calls: a flood must be counted in a few, not one call per request. */
+  function countDropCalls(recorder: Recorder): { calls: number } {
+    const counter = { calls: 0 };
+    const recordDropped = recorder.recordDropped.bind(recorder);
+    recorder.recordDropped = (nowUs, count, reason) => {
+      counter.calls++;
+      recordDropped(nowUs, count, reason);
+    };
+    return counter;
+  }
+
+  for (const executor of [constant(1e9, 300), bucket(1e9, 300), { type: 'ramping-arrival-rate', startRatePerSec: 0, stages: [{ targetRatePerSec: 1e9, durationMs: 300 }], durationMs: 300 } as ArrivalExecutor]) {
+    test(`${executor.type} at 1e9 req/s into 1 slot and a queue of 5: every due request counted, the drops at once`, () => {
+      const run = setup({ executor, slots: 1, maxQueue: 5 });
+      const drops = countDropCalls(run.recorder);
+      run.start();
+      run.clock.advance(150_000);
+      run.clock.advance(200_000);
+      run.clock.advance(0);
+      run.executor.stop();
+      const { sent, dropped } = run.recorder.measured.totals();
+      const planned = executor.type === 'ramping-arrival-rate' ? 150_000_000 : 300_000_000;
+      assert.equal(sent, 1);
+      assert.equal(sent + dropped, planned, 'sent + dropped (the queue counted as unsent at the end)');
+      assert.ok(drops.calls <= 10, `${drops.calls} drop calls`);
+      assert.equal(run.issued.length, 1);
+    });
+  }
+
+  test('a schedule that cannot be counted at once (poisson) is stepped through a bounded number per turn', () => {
+    const run = setup({ executor: { type: 'poisson-arrival-rate', ratePerSec: 1e7, durationMs: 10, seed: 3 }, slots: 1, maxQueue: 5 });
+    const drops = countDropCalls(run.recorder);
+    run.start();
+    run.clock.advance(20_000);
+    let turns = 0;
+    for (let before = drops.calls; turns < 100 && run.issued.length === 0; turns++, before = drops.calls) {
+      run.clock.advance(0);
+      assert.ok(drops.calls - before <= 10_000, `turn ${turns} handled ${drops.calls - before} requests`);
+    }
+    assert.equal(run.issued.length, 1, 'the schedule ends within 100 turns');
+    assert.ok(turns >= 9, `${turns} turns for about 100,000 requests`);
+    const reference = new PoissonPacer(1e7, 3);
+    let planned = 0;
+    while (reference.dueUs(planned) < 10_000) planned++;
+    run.executor.stop();
+    const { sent, dropped } = run.recorder.measured.totals();
+    assert.equal(sent + dropped, planned);
+  });
+});

@@ -34,8 +34,9 @@ describe('merging virtual users\' breakdowns', () => {
   test('no breakdown anywhere stays none; mergeResults carries a breakdown through', () => {
     assert.equal(mergeBreakdowns([undefined, undefined]), undefined);
     const plain = syntheticRunResult({ seconds: [{ latenciesUs: [1000] }] });
-    assert.equal(mergeResults([plain, plain]).breakdown, undefined);
-    const withUsers = { ...plain, breakdown: breakdownOf([['home', 'Browser', 0, 1000, false]]) };
-    assert.deepEqual(mergeResults([withUsers, withUsers]).breakdown!.tasks.map((row) => row.requests), [2]);
+    const another = { ...plain, runId: 'another run' };
+    assert.equal(mergeResults([plain, another]).breakdown, undefined);
+    const breakdown = breakdownOf([['home', 'Browser', 0, 1000, false]]);
+    assert.deepEqual(mergeResults([{ ...plain, breakdown }, { ...another, breakdown }]).breakdown!.tasks.map((row) => row.requests), [2]);
   });
 });

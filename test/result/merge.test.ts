@@ -98,13 +98,17 @@ describe('mergeResults', () => {
     const a = run([{ latenciesUs: [1000] }]);
     const halfRate = run([{ latenciesUs: [1000] }], { executor: { type: 'constant-arrival-rate', ratePerSec: 50, durationMs: 1000 } });
     const poisson = run([{ latenciesUs: [1000] }], { executor: { type: 'poisson-arrival-rate', ratePerSec: 100, durationMs: 1000, seed: 3 } });
+    const b = (): RunResult => run([{ latenciesUs: [2000] }]);
     const otherSchema = { ...a, schema: 'salvo.result/v0' } as unknown as RunResult;
-    const otherHeader = { ...a, plan: { ...a.plan, target: { ...a.plan.target, headers: [['x-run', '2']] } } } as RunResult;
+    const otherHeader = { ...a, runId: 'another run', plan: { ...a.plan, target: { ...a.plan.target, headers: [['x-run', '2']] } } } as RunResult;
     const cases: [RunResult[], string[] | undefined, string][] = [
       [[], undefined, 'cannot merge: need at least 2 results, got 0'],
       [[a], undefined, 'cannot merge: need at least 2 results, got 1'],
       [[a, otherSchema], ['a.json', 'b.json'], 'cannot merge: b.json is not a salvo result (schema "salvo.result/v0", expected "salvo.result/v1")'],
-      [[a, a, halfRate], ['a.json', 'b.json', 'c.json'], 'cannot merge: c.json ran a different plan (executor.ratePerSec 50 vs 100 in a.json)'],
+      [[a, run([{ latenciesUs: [1000] }]), halfRate], ['a.json', 'b.json', 'c.json'], 'cannot merge: c.json ran a different plan (executor.ratePerSec 50 vs 100 in a.json)'],
+      [[a, { ...a }], ['a.json', 'copy.json'], `cannot merge: a.json and copy.json hold the same run (run id ${a.runId}): merging it twice would double its counts`],
+      [[a, mergeResults([b(), a])], ['a.json', 'ab.json'], `cannot merge: a.json and ab.json hold the same run (run id ${a.runId}): merging it twice would double its counts`],
+      [[{ ...a, runId: undefined } as RunResult, { ...a, runId: undefined } as RunResult], undefined, 'cannot merge: result 1 and result 2 hold the same run: merging it twice would double its counts'],
       [[a, poisson], undefined, 'cannot merge: result 2 ran a different plan (executor.type "poisson-arrival-rate" vs "constant-arrival-rate" in result 1)'],
       [[a, otherHeader], undefined, 'cannot merge: result 2 ran a different plan (target.headers[0] ["x-run","2"] vs absent in result 1)'],
     ];
@@ -124,8 +128,8 @@ describe('mergeResults', () => {
     assert.equal(a.summary.generator.saturated, false);
     assert.match(merged.summary.warnings.join('\n'), /the generator was saturated/);
     assert.deepEqual(merged.sources, [
-      { startedAt: a.startedAt, endedAt: a.endedAt, durationMs: 1000, generator: a.summary.generator, scheduleLagMs: a.summary.scheduleLagMs },
-      { startedAt: b.startedAt, endedAt: b.endedAt, durationMs: 1000, generator: b.summary.generator, scheduleLagMs: b.summary.scheduleLagMs },
+      { runId: a.runId, startedAt: a.startedAt, endedAt: a.endedAt, durationMs: 1000, generator: a.summary.generator, scheduleLagMs: a.summary.scheduleLagMs },
+      { runId: b.runId, startedAt: b.startedAt, endedAt: b.endedAt, durationMs: 1000, generator: b.summary.generator, scheduleLagMs: b.summary.scheduleLagMs },
     ]);
     assert.match(merged.summary.warnings.at(-1)!, /^result 2 was the bottleneck \(CPU 95%, event-loop delay p99 25ms/);
 
@@ -147,7 +151,9 @@ describe('mergeResults', () => {
     const results = [0, 1, 2].map((index) => run([{ latenciesUs: [1000 * (index + 1)] }, { latenciesUs: [500], failed: index }], { startEpochMs: SYNTHETIC_START_EPOCH_MS + index * 700 }));
     const atOnce = mergeResults(results);
     const inSteps = mergeResults([mergeResults(results.slice(0, 2)), results[2]!]);
-    assert.deepEqual(inSteps, atOnce);
+    // Each merge is a run of its own, with its own id.
+    assert.notEqual(inSteps.runId, atOnce.runId);
+    assert.deepEqual({ ...inSteps, runId: atOnce.runId }, atOnce);
     assert.equal(atOnce.summary.rate.target, 300);
     assert.equal(atOnce.sources!.length, 3);
   });

@@ -4,7 +4,9 @@ import {
   BucketPacer,
   ConstantPacer,
   PoissonPacer,
+  RampingPacer,
   RebasedPacer,
+  ShardedPacer,
   seededRandom,
   type Pacer,
 } from '../../src/schedule/index.js';
@@ -204,6 +206,18 @@ describe('BucketPacer', () => {
     }
   });
 
+  test('sends exactly rate × duration: the bucket the end cuts holds only its share', () => {
+    const batches = (pacer: BucketPacer): Map<number, number> => {
+      const seen = new Map<number, number>();
+      for (let index = 0, due = pacer.dueUs(0); due !== Infinity; due = pacer.dueUs(++index)) seen.set(due, (seen.get(due) ?? 0) + 1);
+      return seen;
+    };
+    assert.deepEqual([...batches(new BucketPacer(1000, SECOND_US, 1.5 * SECOND_US))], [[0, 1000], [SECOND_US, 500]]);
+    assert.deepEqual([...batches(new BucketPacer(50, 3600 * SECOND_US, 300_000))], [[0, 15]]);
+    assert.deepEqual([...batches(new BucketPacer(15, 100_000, SECOND_US))].map(([, count]) => count), [2, 1, 2, 1, 2, 1, 2, 1, 2, 1]);
+    for (const rate of [0.3, 7, 15, 999]) assert.equal(batches(new BucketPacer(rate, 100_000, 10_050_000)).size > 0 ? [...batches(new BucketPacer(rate, 100_000, 10_050_000)).values()].reduce((a, b) => a + b) : 0, Math.ceil(rate * 10.05 - 1e-9), `${rate} req/s for 10.05 s`);
+  });
+
   test('asking for a request of an earlier bucket throws', () => {
     const pacer = new BucketPacer(10, 100_000);
     assert.equal(pacer.dueUs(5), 500_000);
@@ -264,4 +278,26 @@ describe('pacerFor', () => {
     const reference = new PoissonPacer(250, 31);
     for (let index = 0; index < 100; index++) assert.equal(pacer.dueUs(index), reference.dueUs(index));
   });
+});
+
+describe('countDueBefore: what stepping through the schedule would count, at once', () => {
+  /** Each pacer, and its first index (a rebased pacer continues a run's numbering). */
+  const pacers: [string, () => Pacer, number][] = [
+    ['constant 7/s', () => new ConstantPacer(7), 0],
+    ['constant 1e6/s', () => new ConstantPacer(1e6), 0],
+    ['bucket 15/s in 100 ms, 2.35 s', () => new BucketPacer(15, 100_000, 2_350_000), 0],
+    ['ramp 0 → 50 → 10', () => new RampingPacer(0, [{ targetRatePerSec: 50, durationMs: 1000 }, { targetRatePerSec: 10, durationMs: 1500 }]), 0],
+    ['rebased constant', () => new RebasedPacer(new ConstantPacer(20), 250_000, 3), 3],
+    ['shard 2 of 3 of a bucket', () => new ShardedPacer(new BucketPacer(30, 100_000), 1, 3), 0],
+  ];
+  for (const [name, make, first] of pacers) {
+    test(name, () => {
+      for (const us of [0, 1, 99_999, 100_000, 100_001, 250_000, 333_333, 1_000_000, 2_349_999, 2_500_000]) {
+        const stepped = make();
+        let index = first;
+        while (stepped.dueUs(index) < us) index++;
+        assert.equal(make().countDueBefore!(us), index, `before ${us} µs`);
+      }
+    });
+  }
 });

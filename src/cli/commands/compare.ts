@@ -1,9 +1,10 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { compareResults, DEFAULT_COMPARE_OPTIONS } from '../../compare/compare-results.js';
 import { gateFails, parseFailCondition, type FailCondition } from '../../compare/fail-if.js';
 import { renderComparison, renderGates } from '../../compare/render-comparison.js';
 import { EXIT } from '../exit-codes.js';
-import { readResultFile } from '../read-result-file.js';
+import { flagParser } from '../flag-parser.js';
+import { readResult } from '../../result/io.js';
 
 const FAIL_IF_HELP = `
 Regression gate (--fail-if, repeatable; quote it, the shell reads > and <):
@@ -27,13 +28,8 @@ Examples:
   salvo compare main.json branch.json --fail-if 'p99>+10%' --fail-if 'rate<-5%' --fail-if 'errors>+0.5%'
 `;
 
-const collectCondition = (text: string, previous: FailCondition[] = []): FailCondition[] => {
-  try {
-    return [...previous, parseFailCondition(text)];
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
-  }
-};
+const checkedCondition = flagParser(parseFailCondition);
+const collectCondition = (text: string, previous: FailCondition[] = []): FailCondition[] => [...previous, checkedCondition(text)];
 
 export function compareCommand(): Command {
   return new Command('compare')
@@ -43,8 +39,8 @@ export function compareCommand(): Command {
     .option('--fail-if <condition>', "exit 99 when this change holds and is significant, e.g. 'p99>+10%' (repeatable)", collectCondition)
     .addHelpText('after', FAIL_IF_HELP)
     .action(async (baselinePath: string, candidatePath: string, flags: { failIf?: FailCondition[] }) => {
-      const baseline = { name: baselinePath, result: await readResultFile(baselinePath) };
-      const candidate = { name: candidatePath, result: await readResultFile(candidatePath) };
+      const baseline = { name: baselinePath, result: await readResult(baselinePath) };
+      const candidate = { name: candidatePath, result: await readResult(candidatePath) };
       const comparisons = compareResults(baseline.result, candidate.result, DEFAULT_COMPARE_OPTIONS);
       const gates = (flags.failIf ?? []).map((condition) => {
         const comparison = comparisons.find(({ metric }) => metric === condition.metric)!;

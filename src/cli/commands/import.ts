@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { importLocustConfig, ImportError } from '../../import/index.js';
-import { ScenarioError } from '../../scenario/from-definition.js';
+import { importLocustConfig } from '../../import/index.js';
 import { loadScenarioModule } from '../../scenario/load-scenario.js';
 import { CliError } from '../exit-codes.js';
 import { parseWholeMs } from '../units.js';
@@ -29,22 +28,16 @@ export function importCommand(): Command {
         throw new CliError(`cannot read ${config}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       }
       if (!existsSync(flags.tasks)) throw new CliError(`no scenario file ${flags.tasks}`);
-      let yaml: string;
-      try {
-        const definition = await loadScenarioModule(flags.tasks);
-        ({ yaml } = importLocustConfig({
-          configFile: config,
-          configText,
-          scenarioFile: flags.tasks,
-          definition,
-          ...(flags.target !== undefined ? { target: flags.target } : {}),
-          ...(flags.runTime !== undefined ? { runTimeMs: flags.runTime } : {}),
-          ...(flags.out !== undefined ? { planFile: flags.out } : {}),
-        }));
-      } catch (error) {
-        if (error instanceof ImportError || error instanceof ScenarioError) throw new CliError(error.message);
-        throw error;
-      }
+      const definition = await loadScenarioModule(flags.tasks);
+      const { yaml } = importLocustConfig({
+        configFile: config,
+        configText,
+        scenarioFile: flags.tasks,
+        definition,
+        ...(flags.target !== undefined ? { target: flags.target } : {}),
+        ...(flags.runTime !== undefined ? { runTimeMs: flags.runTime } : {}),
+        ...(flags.out !== undefined ? { planFile: flags.out } : {}),
+      });
       if (flags.out === undefined) {
         process.stdout.write(yaml);
         return;

@@ -8,7 +8,6 @@ import { isPlanFile, isScenarioFile, readPlanFile, validatePlan, type Plan } fro
 import { paletteFor } from '../../report/color.js';
 import { renderSummary } from '../../report/terminal-summary.js';
 import { RESULT_WRITERS } from '../../report/writers.js';
-import type { RunResult } from '../../result/types.js';
 import { freshSeed } from '../../schedule/random.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { ScenarioError } from '../../scenario/from-definition.js';
@@ -224,20 +223,14 @@ export function k8sCommand(): Command {
 async function runOnCluster(args: string[], flags: ManifestFlags & Record<string, unknown>): Promise<number> {
   const writers = requestedWriters(flags);
   const manifests = await manifestsFor(args, flags);
-  const { K8sRunError, kubectlRunner, runOnKubernetes } = await import('../../cluster/k8s-run.js');
-  let result: RunResult;
-  try {
-    result = await runOnKubernetes(manifests, {
-      name: flags.name,
-      ...(flags.namespace ? { namespace: flags.namespace } : {}),
-      kubectl: kubectlRunner,
-      podStartTimeoutS: Math.ceil(flags.readyTimeout / 1000),
-      onLine: (line) => process.stdout.write(`  ${line}\n`),
-    });
-  } catch (error) {
-    if (error instanceof K8sRunError) throw new CliError(error.message);
-    throw error;
-  }
+  const { kubectlRunner, runOnKubernetes } = await import('../../cluster/k8s-run.js');
+  const result = await runOnKubernetes(manifests, {
+    name: flags.name,
+    ...(flags.namespace ? { namespace: flags.namespace } : {}),
+    kubectl: kubectlRunner,
+    podStartTimeoutS: Math.ceil(flags.readyTimeout / 1000),
+    onLine: (line) => process.stdout.write(`  ${line}\n`),
+  });
   for (const writer of writers) await writer.write(result);
   process.stdout.write(`${renderSummary(result, paletteFor(process.stdout)).join('\n')}\n`);
   for (const writer of writers) process.stdout.write(`  written: ${writer.path}\n`);

@@ -1,8 +1,7 @@
 import { Command } from 'commander';
 import { renderSummary } from '../../report/terminal-summary.js';
-import { MergeError, mergeResults } from '../../result/merge.js';
-import { CliError } from '../exit-codes.js';
-import { readResultFile } from '../read-result-file.js';
+import { mergeResults } from '../../result/merge.js';
+import { readResult } from '../../result/io.js';
 import { addWriterOptions, requestedWriters } from '../writer-options.js';
 
 export function mergeCommand(): Command {
@@ -12,13 +11,8 @@ export function mergeCommand(): Command {
   return addWriterOptions(command).action(async (paths: string[], flags: Record<string, unknown>) => {
     const writers = requestedWriters(flags);
     const results = [];
-    for (const path of paths) results.push(await readResultFile(path));
-    let merged;
-    try {
-      merged = mergeResults(results, paths);
-    } catch (error) {
-      throw error instanceof MergeError ? new CliError(error.message) : error;
-    }
+    for (const path of paths) results.push(await readResult(path));
+    const merged = mergeResults(results, paths);
     for (const writer of writers) await writer.write(merged);
     process.stdout.write(`merged ${paths.length} results: ${paths.join(', ')}\n${renderSummary(merged).join('\n')}\n`);
     for (const writer of writers) process.stdout.write(`  written: ${writer.path}\n`);

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { renderSummary } from '../../report/terminal-summary.js';
-import { readResultFile } from '../read-result-file.js';
+import { readResult } from '../../result/io.js';
 import { addWriterOptions, requestedWriters } from '../writer-options.js';
 
 export function reportCommand(): Command {
@@ -9,7 +9,7 @@ export function reportCommand(): Command {
     .argument('<result>', 'a result written by salvo run --out');
   return addWriterOptions(command).action(async (path: string, flags: Record<string, unknown>) => {
     const writers = requestedWriters(flags);
-    const result = await readResultFile(path);
+    const result = await readResult(path);
     for (const writer of writers) await writer.write(result);
     process.stdout.write(`${renderSummary(result).join('\n')}\n`);
     for (const writer of writers) process.stdout.write(`  written: ${writer.path}\n`);

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { CoordinatorClientError, joinCoordinator, parseHostPort, sendResult } from '../../cluster/coordinator-client.js';
-import { parseShard, ShardSyntaxError, type Shard } from '../../plan/shard.js';
-import { parseStartAt, startAtRecord, StartAtError, waitUntil } from '../../time/start-at.js';
+import { joinCoordinator, parseHostPort, sendResult } from '../../cluster/coordinator-client.js';
+import { parseShard } from '../../plan/shard.js';
+import { parseStartAt, startAtRecord, waitUntil } from '../../time/start-at.js';
 import type { SecondSample } from '../../metrics/recorder.js';
 import { isPlanFile, isScenarioFile, validatePlan, type Plan, type PlanInput } from '../../plan/index.js';
 import { ARRIVAL_NAMES, canonicalArrival } from '../../plan/arrival.js';
@@ -16,10 +16,11 @@ import { assertWritable } from '../../result/io.js';
 import type { RunResult } from '../../result/types.js';
 import { startRun, type RunHandle } from '../../runner/index.js';
 import { freshSeed } from '../../schedule/random.js';
-import { parseThreshold, ThresholdSyntaxError } from '../../plan/threshold.js';
+import { parseThreshold } from '../../plan/threshold.js';
 import { systemClock } from '../../time/clock.js';
 import { startWorkers, workerCount } from '../../workers/index.js';
 import { CliError, EXIT } from '../exit-codes.js';
+import { flagParser } from '../flag-parser.js';
 import { assertPlanFileExists, explicitFlags, flagsWithRunOptions, planFromFile, planFromScenario } from '../plan-file-flags.js';
 import { builtinOf } from '../../scenario/builtin/index.js';
 import { addScenarioFlags, scenarioFromFlag, scenarioOptionsFromFlags } from '../scenario-flags.js';
@@ -30,42 +31,10 @@ import { addWriterOptions, requestedWriters } from '../writer-options.js';
 const collect = <T>(value: T, previous: T[]): T[] => [...previous, value];
 
 /** A --threshold expression, checked as it is read so that its error names the flag. */
-function checkedThreshold(text: string): string {
-  try {
-    parseThreshold(text);
-  } catch (error) {
-    if (error instanceof ThresholdSyntaxError) throw new InvalidArgumentError(error.message);
-    throw error;
-  }
+const checkedThreshold = flagParser((text) => {
+  parseThreshold(text);
   return text;
-}
-
-function checkedShard(text: string): Shard {
-  try {
-    return parseShard(text);
-  } catch (error) {
-    if (error instanceof ShardSyntaxError) throw new InvalidArgumentError(error.message);
-    throw error;
-  }
-}
-
-function checkedStartAt(text: string): number {
-  try {
-    return parseStartAt(text, Date.now());
-  } catch (error) {
-    if (error instanceof StartAtError) throw new InvalidArgumentError(error.message);
-    throw error;
-  }
-}
-
-function checkedHostPort(text: string): { host: string; port: number } {
-  try {
-    return parseHostPort(text);
-  } catch (error) {
-    if (error instanceof CoordinatorClientError) throw new InvalidArgumentError(error.message);
-    throw error;
-  }
-}
+});
 
 function parseWorkers(text: string): number | 'auto' {
   if (text.trim() === 'auto') return 'auto';
@@ -134,9 +103,9 @@ export function runCommand(): Command {
     .option('--abort-on-fail', 'judge the thresholds on every second too, and end the run at the first failure')
     .option('--progress <duration>', 'when stdout is not a terminal, print a progress line this often (whole seconds)', parseDuration, 5000)
     .option('-q, --quiet', 'print nothing but errors')
-    .option('--shard <index/count>', 'run only this share of the load, 1-based (2/8: the 2nd of 8); merge the shards with salvo merge', checkedShard)
-    .option('--start-at <ISO time>', 'wait until this wall-clock instant (with a zone: 2026-11-23T08:00:00Z) before time zero, so shards start together', checkedStartAt)
-    .option('--coordinator <host:port>', 'with --shard: wait for salvo coordinate to start every shard together, then send it the result', checkedHostPort)
+    .option('--shard <index/count>', 'run only this share of the load, 1-based (2/8: the 2nd of 8); merge the shards with salvo merge', flagParser(parseShard))
+    .option('--start-at <ISO time>', 'wait until this wall-clock instant (with a zone: 2026-11-23T08:00:00Z) before time zero, so shards start together', flagParser((text) => parseStartAt(text, Date.now())))
+    .option('--coordinator <host:port>', 'with --shard: wait for salvo coordinate to start every shard together, then send it the result', flagParser(parseHostPort))
     .option('--workers <n|auto>', 'share the load over n worker threads (auto: one per available core); one result, as from one thread', parseWorkers)
     .addOption(new Option('--jit <mode>', 'V8\'s compilers for the generator: steady leaves out TurboFan, whose compiles stall a schedule on a busy core; peak keeps it for the most req/s; auto: steady for a paced load until the generator falls behind its schedule, then peak').choices(JIT_MODES).default('auto'));
   return addWriterOptions(addScenarioFlags(command)).action(async (url: string, flags: RunFlags, self: Command) => {
@@ -346,12 +315,7 @@ async function startOfCoordinator(address: { host: string; port: number }, plan:
   if (flags.startAt !== undefined) throw new CliError('--coordinator sets the start instant: leave out --start-at');
   if (plan.shard === undefined) throw new CliError('--coordinator needs --shard: the coordinator merges shards');
   if (!flags.quiet) process.stdout.write(`shard ${plan.shard.index}/${plan.shard.count} waiting for the coordinator at ${address.host}:${address.port}\n`);
-  try {
-    return await joinCoordinator(address, plan);
-  } catch (error) {
-    if (error instanceof CoordinatorClientError) throw new CliError(error.message);
-    throw error;
-  }
+  return joinCoordinator(address, plan);
 }
 
 /** Sends the result to the coordinator; what went wrong, in one line, when it did not take it. */
@@ -370,10 +334,6 @@ function exchangeLogFromFlags(flags: RunFlags): NdjsonExchangeLog | undefined {
     if (flags.ndjsonSample !== undefined) throw new CliError('--ndjson-sample applies only with --ndjson');
     return undefined;
   }
-  try {
-    assertWritable(flags.ndjson);
-  } catch (error) {
-    throw new CliError(`--ndjson: ${(error as Error).message}`);
-  }
+  assertWritable(flags.ndjson, '--ndjson');
   return new NdjsonExchangeLog(flags.ndjson, flags.ndjsonSample ?? 1, systemClock);
 }

@@ -4,7 +4,7 @@ import { startHttpTarget } from '../../targets/http-server.js';
 import { startTcpEchoTarget } from '../../targets/tcp-echo.js';
 import { selfSignedCertificate } from '../../targets/tls.js';
 import { MAX_APPS } from '../../plan/servo-fleet-options.js';
-import { adjustSettingsProblems, SnapshotError, startServoFleet, type AdjustSettings } from '../../targets/servo-fleet/index.js';
+import { adjustSettingsProblems, startServoFleet, type AdjustSettings } from '../../targets/servo-fleet/index.js';
 import { CliError } from '../exit-codes.js';
 import { parseCount, parsePort } from '../units.js';
 import { addStationFlags, stationOf, type StationFlags } from '../station-flags.js';
@@ -71,21 +71,15 @@ export function serveCommand(): Command {
     .option('--adjust-settings <json>', 'settings ADJUST hands out, as {"component": {"setting": value}}', parseAdjustSettings)
     .option('--strict', "salvo's stricter validation instead of Voracious's answers: only app00000..app(n-1), progress an integer 0..100, 400 with a reason for any bad body", false)
     .action(async (flags: { apps: number; host: string; port: number; resync: boolean; strict: boolean; stateFile?: string; adjustSettings?: AdjustSettings }) => {
-      let target;
-      try {
-        target = await startServoFleet({
-          apps: flags.apps,
-          host: flags.host,
-          port: flags.port,
-          resync: flags.resync,
-          stateFile: flags.stateFile,
-          adjustSettings: flags.adjustSettings,
-          strict: flags.strict,
-        });
-      } catch (error) {
-        if (error instanceof SnapshotError) throw new CliError(error.message);
-        throw error;
-      }
+      const target = await startServoFleet({
+        apps: flags.apps,
+        host: flags.host,
+        port: flags.port,
+        resync: flags.resync,
+        stateFile: flags.stateFile,
+        adjustSettings: flags.adjustSettings,
+        strict: flags.strict,
+      });
       process.stdout.write(`salvo servo-fleet target (${flags.apps} apps${flags.resync ? ', resync' : ''}${flags.strict ? ', strict' : ''}) listening on ${target.url}\n`);
       await serveUntilSignal(() => target.close());
     });

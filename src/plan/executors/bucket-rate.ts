@@ -5,7 +5,10 @@ import type { ExecutorKind } from './kind.js';
 
 const type = 'bucket-rate';
 
-const schema = z.strictObject({ type: z.literal(type), ...arrivalFields, bucketMs: msField(positiveNumber).default(100) });
+const schema = z.strictObject({ type: z.literal(type), ...arrivalFields, bucketMs: msField(positiveNumber).default(100) }).superRefine(({ bucketMs, durationMs }, ctx) => {
+  // Its one batch would be the whole run's requests at once, all due at time zero: no schedule left to measure.
+  if (bucketMs > durationMs) ctx.addIssue({ code: 'custom', path: ['bucketMs'], message: `a bucket of ${bucketMs} ms is longer than the run (${durationMs} ms): make it at most as long` });
+});
 
 /** Each bucket's requests all due at its start: bursts, as many generators send them. */
 export const bucketRate = {

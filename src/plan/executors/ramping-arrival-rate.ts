@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationMs, summedDurationMs } from './fields.js';
+import { durationMs, rampRate, summedDurationMs } from './fields.js';
 import type { ExecutorKind } from './kind.js';
 
 export interface RampStage {
@@ -16,8 +16,8 @@ const type = 'ramping-arrival-rate';
 const schema = z
   .strictObject({
     type: z.literal(type),
-    startRatePerSec: z.number().min(0).default(0),
-    stages: z.array(z.strictObject({ targetRatePerSec: z.number().min(0), durationMs })).min(1, 'needs at least one stage'),
+    startRatePerSec: rampRate.default(0),
+    stages: z.array(z.strictObject({ targetRatePerSec: rampRate, durationMs })).min(1, 'needs at least one stage'),
   })
   .superRefine((ramp, ctx) => {
     if (ramp.stages.length > 0 && ramp.startRatePerSec === 0 && ramp.stages.every((stage) => stage.targetRatePerSec === 0)) {

@@ -182,6 +182,7 @@ export class ResponseParser {
     const status = hundreds * 100 + tens * 10 + units;
     let contentLength = -1;
     let chunked = false;
+    let transferEncoded = false;
     let keepAlive = minor >= 1;
     let serviceUs = NO_SERVICE_TIME;
     let line = buffer.indexOf(LF, start) + 1;
@@ -193,9 +194,12 @@ export class ResponseParser {
       const valueStart = skipSpaces(buffer, colon + 1, lineEnd);
       const valueEnd = trimEnd(buffer, valueStart, lineEnd);
       if (equalsLower(buffer, line, colon, CONTENT_LENGTH)) {
-        contentLength = parseDecimal(buffer, valueStart, valueEnd);
-        if (contentLength < 0) return false;
+        const length = parseDecimal(buffer, valueStart, valueEnd);
+        // RFC 9112 §6.3: a length that is not a number, or two that differ, leave the framing unknown.
+        if (length < 0 || (contentLength >= 0 && length !== contentLength)) return false;
+        contentLength = length;
       } else if (equalsLower(buffer, line, colon, TRANSFER_ENCODING)) {
+        transferEncoded = true;
         chunked = endsWithLower(buffer, valueStart, valueEnd, CHUNKED);
       } else if (equalsLower(buffer, line, colon, CONNECTION)) {
         if (containsLower(buffer, valueStart, valueEnd, CLOSE)) keepAlive = false;
@@ -205,6 +209,8 @@ export class ResponseParser {
       }
       line = lineEnd + 2;
     }
+    // Both framings at once is how responses are split and requests smuggled (RFC 9112 §6.3): an error.
+    if (transferEncoded && contentLength >= 0) return false;
     this.status = status;
     this.keepAlive = keepAlive;
     this.serviceUs = serviceUs;

@@ -16,7 +16,7 @@
 
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { keepLoadConnectionsOpen, listen, targetUrl } from '../listen.js';
+import { closeOnce, keepLoadConnectionsOpen, listen, targetUrl } from '../listen.js';
 import { VERSION } from '../../version.js';
 import { appName } from './app-name.js';
 import { DEFAULT_ADJUST_SETTINGS, commandBodies, type AdjustSettings } from './commands.js';
@@ -151,19 +151,16 @@ export async function startServoFleet(options: ServoFleetOptions = {}): Promise<
   const port = await listen(server, options.port ?? 0, host);
   const url = targetUrl('http', host, port);
 
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closing ??= new Promise<void>((resolve, reject) => {
-      server.close((error) => (error ? reject(error) : resolve()));
-      server.closeAllConnections();
-    }).then(() => {
+  const close = closeOnce(
+    server,
+    () => server.closeAllConnections(),
+    () => {
       if (options.stateFile !== undefined) {
         saveStateFile(fleet, options.stateFile);
         log(`saved ${fleet.statistics().n} application state(s) to ${options.stateFile}`);
       }
-    });
-    return closing;
-  };
+    },
+  );
 
   return { url, host, port, fleet, close };
 }

@@ -3,14 +3,18 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Fleet, NO_PROGRESS, type AppSnapshot } from './fleet.js';
 import { commandCode, stateCode } from './protocol.js';
+import { SalvoError, type SalvoErrorOptions } from '../../errors.js';
 
 export interface FleetSnapshot {
   format: 'salvo-servo-fleet/1';
   apps: Record<string, AppSnapshot>;
 }
 
-export class SnapshotError extends Error {
+export class SnapshotError extends SalvoError {
   override name = 'SnapshotError';
+  constructor(message: string, options?: SalvoErrorOptions) {
+    super('ERR_STATE_FILE', message, options);
+  }
 }
 
 export function takeSnapshot(fleet: Fleet): FleetSnapshot {
