@@ -17,6 +17,8 @@ const SLOWDOWN_FACTOR = 2;
 const SLOWDOWN_FLOOR_MS = 1;
 /** A max-throughput generator whose CPU reads this high set the pace itself (it does not poll there). */
 const FLAT_OUT_CPU_PERCENT = 95;
+/** A saturated generator whose CPU reads this high was busy with its own work, not starved by other processes. */
+const SELF_BUSY_CPU_PERCENT = 90;
 
 const GENERATOR_REMEDY =
   'run more generator threads (--workers auto) or shards, keep TurboFan (--jit peak), or ask less of each request (fewer templates and per-request exports such as --ndjson); more connections would not help';
@@ -43,6 +45,15 @@ export function diagnoseBottleneck(summary: Omit<Summary, 'bottleneck' | 'warnin
   if (behind.generator > 0 || requests.droppedBy.lateBatch > 0) {
     const how = behind.generator > 0 ? `behind its schedule for ${formatMs(behind.generator)} on its own (${busy})` : `${requests.droppedBy.lateBatch} requests dropped because their batch started too late`;
     return { limit: 'generator', evidence: `the generator was ${how}`, remedy: GENERATOR_REMEDY };
+  }
+  // A loop late by this much reads its answers late: every latency then holds the generator's own delay.
+  // Its CPU tells a generator busy with its own work from one the machine did not give a core to.
+  if (generator.saturated && generator.cpuPercent >= SELF_BUSY_CPU_PERCENT) {
+    return {
+      limit: 'generator',
+      evidence: `the generator's event loop was late by up to ${formatMs(generator.eventLoopDelayMs.p99)} (p99) with its CPU at ${generator.cpuPercent}%: it read answers late, so the latencies include its own delay`,
+      remedy: GENERATOR_REMEDY,
+    };
   }
   if (rate.target === null) {
     if (generator.cpuPercent < FLAT_OUT_CPU_PERCENT) return undefined;
