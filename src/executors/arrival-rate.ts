@@ -102,7 +102,8 @@ export class ArrivalRateExecutor implements RunningExecutor {
     const waitUs = this.nextDueUs - elapsedUs;
     // While requests wait for connections the next one will wait too, so its exact time buys nothing:
     // a timer then leaves the CPU to the answers, and the generator's busy share shows its real work.
-    const poll = waitUs < POLL_BELOW_US && this.queue.length === 0;
+    // What a turn's step bound left due is stepped through on the next turn, not a timer later.
+    const poll = waitUs <= 0 || (waitUs < POLL_BELOW_US && this.queue.length === 0);
     this.timer = poll ? clock.setImmediate(this.tick) : clock.setTimer(this.tick, Math.max(0, Math.floor((waitUs - 1000) / 1000)));
   }
 
