@@ -98,8 +98,18 @@ const sections = {
       const counts = perSecond(result);
       const settled = settledSecond(counts, 1000, changeSecond);
       row('disturbance 10 → 30 ms at 1,000/s', 'back within ±5% after the change', settled === null ? 'never' : `${settled + 1 - changeMs / 1000} s`, '≤ 5 s');
-      row('disturbance 10 → 30 ms at 1,000/s', 'overshoot (highest second after the change)', pct(Math.max(0, Math.max(...counts.slice(changeSecond)) / 1000 - 1)), '≤ 10%');
-      row('disturbance 10 → 30 ms at 1,000/s', 'dial before → after', `${dialBetween(result, changeMs - 4000, changeMs).toFixed(1)} → ${dialBetween(result, changeMs + 8000, changeMs + 15_000).toFixed(1)}`, '≈ 10 → ≈ 30');
+      row(
+        'disturbance 10 → 30 ms at 1,000/s',
+        'overshoot (highest second after the change)',
+        pct(Math.max(0, Math.max(...counts.slice(changeSecond)) / 1000 - 1)),
+        '≤ 10%',
+      );
+      row(
+        'disturbance 10 → 30 ms at 1,000/s',
+        'dial before → after',
+        `${dialBetween(result, changeMs - 4000, changeMs).toFixed(1)} → ${dialBetween(result, changeMs + 8000, changeMs + 15_000).toFixed(1)}`,
+        '≈ 10 → ≈ 30',
+      );
     } finally {
       target.stop();
     }
@@ -110,12 +120,19 @@ const sections = {
       const result = hold(target.url, 1600, 25, ['--max-concurrency', '64']);
       const changeMs = target.listeningAtMs + 12_000 - Date.parse(result.startedAt);
       const firstUnreachable = result.control.trace.find((entry) => entry.unreachable);
-      const clamped = result.control.trace.filter((entry) => entry.tMs > firstUnreachable?.tMs && entry.tMs < changeMs).every((entry) => entry.concurrency === 64);
+      const clamped = result.control.trace
+        .filter((entry) => entry.tMs > firstUnreachable?.tMs && entry.tMs < changeMs)
+        .every((entry) => entry.concurrency === 64);
       const counts = perSecond(result);
       const settled = settledSecond(counts, 1600, Math.ceil(changeMs / 1000));
       row('anti-windup 1600/s on 800/s', 'reported unreachable at', firstUnreachable ? `${(firstUnreachable.tMs / 1000).toFixed(1)} s` : 'never', '≤ 10 s');
       row('anti-windup 1600/s on 800/s', 'clamped at maxConcurrency 64 while unreachable', String(clamped), 'true');
-      row('anti-windup 1600/s on 800/s', 'back within ±5% after capacity returned', settled === null ? 'never' : `${(settled + 1 - changeMs / 1000).toFixed(1)} s`, '≤ 5 s');
+      row(
+        'anti-windup 1600/s on 800/s',
+        'back within ±5% after capacity returned',
+        settled === null ? 'never' : `${(settled + 1 - changeMs / 1000).toFixed(1)} s`,
+        '≤ 5 s',
+      );
     } finally {
       target.stop();
     }
@@ -143,7 +160,12 @@ const sections = {
         salvo(['capacity', target.url, '--slo', 'p99<50ms', '-q', '-o', out]);
         const { capacity } = JSON.parse(readFileSync(out, 'utf8'));
         answers.push(capacity.sustainableRatePerSec);
-        row('capacity 1 × 2 ms (500/s)', `run ${repeat + 1}: sustainable, knee, time`, `${capacity.sustainableRatePerSec}/s, ${capacity.kneeRatePerSec}/s, ${Math.round((Date.now() - startedMs) / 1000)} s (${capacity.stoppedBecause})`, '450–500/s, ≤ 90 s');
+        row(
+          'capacity 1 × 2 ms (500/s)',
+          `run ${repeat + 1}: sustainable, knee, time`,
+          `${capacity.sustainableRatePerSec}/s, ${capacity.kneeRatePerSec}/s, ${Math.round((Date.now() - startedMs) / 1000)} s (${capacity.stoppedBecause})`,
+          '450–500/s, ≤ 90 s',
+        );
       } finally {
         target.stop();
       }
@@ -161,4 +183,8 @@ try {
   else rmSync(DIR, { recursive: true, force: true });
 }
 // The figures depend on a quiet machine: a busy one starves the target and the generator alike.
-process.stdout.write(`load average at the end: ${loadavg().map((load) => load.toFixed(1)).join(', ')}\n\n| section | figure | measured | goal |\n|---|---|---|---|\n${rows.join('\n')}\n`);
+process.stdout.write(
+  `load average at the end: ${loadavg()
+    .map((load) => load.toFixed(1))
+    .join(', ')}\n\n| section | figure | measured | goal |\n|---|---|---|---|\n${rows.join('\n')}\n`,
+);

@@ -65,11 +65,33 @@ function runJson(argv) {
 function salvo(url, rate, jit) {
   const out = path.join(HERE, 'results', `floor-${jit}-${rate}.json`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  const argv = pinned('1', [process.execPath, CLI, 'run', url, '--rate', String(rate), '-d', `${SECONDS}s`, '-c', '50', '--jit', jit, '--quiet', '--no-probe', '--out', out]);
+  const argv = pinned('1', [
+    process.execPath,
+    CLI,
+    'run',
+    url,
+    '--rate',
+    String(rate),
+    '-d',
+    `${SECONDS}s`,
+    '-c',
+    '50',
+    '--jit',
+    jit,
+    '--quiet',
+    '--no-probe',
+    '--out',
+    out,
+  ]);
   const child = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', timeout: (SECONDS + 60) * 1000 });
   if (child.status !== 0) throw new Error(`salvo: ${child.stderr}`);
   const { summary } = JSON.parse(fs.readFileSync(out, 'utf8'));
-  return { achievedPercent: (summary.rate.achieved / rate) * 100, p99LagMs: summary.scheduleLagMs.p99, turbofanFromMs: summary.generator.turbofanFromMs, limit: summary.bottleneck?.limit };
+  return {
+    achievedPercent: (summary.rate.achieved / rate) * 100,
+    p99LagMs: summary.scheduleLagMs.p99,
+    turbofanFromMs: summary.generator.turbofanFromMs,
+    limit: summary.bottleneck?.limit,
+  };
 }
 
 /** Starts argv pinned as given, output ignored. */
@@ -78,7 +100,15 @@ const startPinned = (argv) => spawn(argv[0], argv.slice(1), { stdio: 'ignore' })
 /** Resolves once something accepts connections on the port. */
 async function answering(port) {
   for (;;) {
-    const ok = await new Promise((resolve) => net.connect(port, '127.0.0.1').once('connect', function () { this.destroy(); resolve(true); }).once('error', () => resolve(false)));
+    const ok = await new Promise((resolve) =>
+      net
+        .connect(port, '127.0.0.1')
+        .once('connect', function () {
+          this.destroy();
+          resolve(true);
+        })
+        .once('error', () => resolve(false)),
+    );
     if (ok) return;
     await sleep(100);
   }
@@ -120,14 +150,22 @@ async function main() {
   }
   const lines = [];
   lines.push(`| round | busy loop: time lost | busy loop p99 gap | naive p99 lag | salvo p99 lag (auto) | salvo ÷ naive |`, '|--:|--:|--:|--:|--:|--:|');
-  rows.forEach(({ floor, naive, ours }, index) => lines.push(`| ${index + 1} | ${fixed(floor.lostPercent, 2)}% | ${fixed(floor.p99GapMs)} ms | ${fixed(naive.p99LagMs)} ms | ${fixed(ours.p99LagMs)} ms | ${fixed(ours.p99LagMs / naive.p99LagMs, 2)}× |`));
-  lines.push(`| median | | | ${fixed(median(rows.map((row) => row.naive.p99LagMs)))} ms | ${fixed(median(rows.map((row) => row.ours.p99LagMs)))} ms | ${fixed(median(rows.map((row) => row.ours.p99LagMs / row.naive.p99LagMs)), 2)}× |`);
+  rows.forEach(({ floor, naive, ours }, index) =>
+    lines.push(
+      `| ${index + 1} | ${fixed(floor.lostPercent, 2)}% | ${fixed(floor.p99GapMs)} ms | ${fixed(naive.p99LagMs)} ms | ${fixed(ours.p99LagMs)} ms | ${fixed(ours.p99LagMs / naive.p99LagMs, 2)}× |`,
+    ),
+  );
+  lines.push(
+    `| median | | | ${fixed(median(rows.map((row) => row.naive.p99LagMs)))} ms | ${fixed(median(rows.map((row) => row.ours.p99LagMs)))} ms | ${fixed(median(rows.map((row) => row.ours.p99LagMs / row.naive.p99LagMs)), 2)}× |`,
+  );
   lines.push('', `| round | ${HIGH_RATE} req/s | auto achieved | peak achieved | auto TurboFan from | auto limit |`, '|--:|---|--:|--:|--:|---|');
   rows.forEach(({ high }, index) => {
     for (const shared of ['', '+hog']) {
       const auto = high[`auto${shared}`];
       const peak = high[`peak${shared}`];
-      lines.push(`| ${index + 1} | ${shared ? 'core shared with a CPU hog' : 'alone'} | ${fixed(auto.achievedPercent, 2)}% | ${fixed(peak.achievedPercent, 2)}% | ${auto.turbofanFromMs === undefined ? 'never' : `${auto.turbofanFromMs} ms`} | ${auto.limit ?? 'none'} |`);
+      lines.push(
+        `| ${index + 1} | ${shared ? 'core shared with a CPU hog' : 'alone'} | ${fixed(auto.achievedPercent, 2)}% | ${fixed(peak.achievedPercent, 2)}% | ${auto.turbofanFromMs === undefined ? 'never' : `${auto.turbofanFromMs} ms`} | ${auto.limit ?? 'none'} |`,
+      );
     }
   });
   console.log(lines.join('\n'));

@@ -53,7 +53,7 @@ const median = (xs) => {
   return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 };
 const TIME_BIN = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
-const shown = (argv) => argv.map((a) => (a.startsWith(ROOT + '/') ? path.relative(ROOT, a) : /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a}'`)).join(' ');
+const shown = (argv) => argv.map((a) => (a.startsWith(`${ROOT}/`) ? path.relative(ROOT, a) : /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a}'`)).join(' ');
 const quiet = quietWaiter(QUIET_WAIT_S, log);
 
 /** The trivial targets: gRPC's worker, and the HTTP target over h2c for the plain HTTP/2 yardstick. */
@@ -89,7 +89,8 @@ function generator(argv) {
   const timeFile = path.join(RESULTS, 'grpc-generator.time');
   const full = pinned(GEN_CPU, TIME_BIN ? [TIME_BIN, '-f', '%U %S %e', '-o', timeFile, ...argv] : argv);
   const res = spawnSync(full[0], full.slice(1), { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-  if (res.status !== 0) throw new Error(`${shown(argv)} exited ${res.status ?? res.signal}: ${(res.stderr || res.stdout).trim().split('\n').slice(-3).join(' | ')}`);
+  if (res.status !== 0)
+    throw new Error(`${shown(argv)} exited ${res.status ?? res.signal}: ${(res.stderr || res.stdout).trim().split('\n').slice(-3).join(' | ')}`);
   let cpu = NaN;
   try {
     const [u, s] = fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(/\s+/).map(Number);
@@ -108,7 +109,15 @@ function salvo(name, target, extra) {
   const g = generator([process.execPath, CLI, 'run', ...target, ...extra, '--quiet', '--no-probe', '--out', out]);
   const { summary, durationMs } = JSON.parse(fs.readFileSync(out, 'utf8'));
   const errors = summary.requests.failed + summary.requests.dropped;
-  return { ...g, completed: summary.requests.completed, errors, seconds: durationMs / 1000, achieved: summary.rate.achieved, p99: summary.latencyMs.corrected.p99, lagP99: summary.scheduleLagMs.p99 };
+  return {
+    ...g,
+    completed: summary.requests.completed,
+    errors,
+    seconds: durationMs / 1000,
+    achieved: summary.rate.achieved,
+    p99: summary.latencyMs.corrected.p99,
+    lagP99: summary.scheduleLagMs.p99,
+  };
 }
 
 // Bounded, so a bench killed mid-run leaves nothing spinning for long.
@@ -149,7 +158,13 @@ async function measure(name) {
     const t0 = performance.now();
     const r = run();
     const wall = (performance.now() - t0) / 1000;
-    return { ...r, rps: r.completed / r.seconds, perGenCpu: r.completed / r.cpu, targetCpu: ((cpuSeconds(child.pid) - cpu0) / wall) * 100, genCpu: (r.cpu / wall) * 100 };
+    return {
+      ...r,
+      rps: r.completed / r.seconds,
+      perGenCpu: r.completed / r.cpu,
+      targetCpu: ((cpuSeconds(child.pid) - cpu0) / wall) * 100,
+      genCpu: (r.cpu / wall) * 100,
+    };
   } finally {
     await stopTarget(child);
   }
@@ -165,7 +180,9 @@ async function main() {
       const r = await measure(name);
       runs[name].push(r);
       commands[name] = r.command;
-      log(`round ${round} ${name}: ${Math.round(r.rps)} req/s${r.achieved && name.startsWith('rate') ? ` (achieved ${r.achieved.toFixed(1)} of ${RATE})` : ''}, ${Math.round(r.perGenCpu)} per generator CPU-second, errors ${r.errors}, gen CPU ${r.genCpu.toFixed(0)}%, target CPU ${r.targetCpu.toFixed(0)}%`);
+      log(
+        `round ${round} ${name}: ${Math.round(r.rps)} req/s${r.achieved && name.startsWith('rate') ? ` (achieved ${r.achieved.toFixed(1)} of ${RATE})` : ''}, ${Math.round(r.perGenCpu)} per generator CPU-second, errors ${r.errors}, gen CPU ${r.genCpu.toFixed(0)}%, target CPU ${r.targetCpu.toFixed(0)}%`,
+      );
     }
   }
   const fmt = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '–');
@@ -189,24 +206,63 @@ async function main() {
   for (const [name, label] of Object.entries(rows)) {
     const rs = runs[name];
     const vsSalvo = median(rs.map((r, i) => r.rps / runs.salvo[i].rps));
-    lines.push(`| ${label} | ${fmt(median(rs.map((r) => r.rps)))} | ${times(vsSalvo)} | ${fmt(median(rs.map((r) => r.perGenCpu)))} | ${rs.reduce((a, r) => a + r.errors, 0)} | ${pct(median(rs.map((r) => r.genCpu)))} | ${pct(median(rs.map((r) => r.targetCpu)))} |`);
+    lines.push(
+      `| ${label} | ${fmt(median(rs.map((r) => r.rps)))} | ${times(vsSalvo)} | ${fmt(median(rs.map((r) => r.perGenCpu)))} | ${rs.reduce((a, r) => a + r.errors, 0)} | ${pct(median(rs.map((r) => r.genCpu)))} | ${pct(median(rs.map((r) => r.targetCpu)))} |`,
+    );
   }
-  lines.push('', '| rate | machine | achieved req/s | achieved / target | p99 schedule lag ms | p99 corrected ms | gen CPU % | errors + dropped |', '|---:|---|---:|---:|---:|---:|---:|---:|');
-  for (const [name, machine] of [['rate', 'as is'], ['rate-slow', 'slower (busy loop on the generator core)']]) {
+  lines.push(
+    '',
+    '| rate | machine | achieved req/s | achieved / target | p99 schedule lag ms | p99 corrected ms | gen CPU % | errors + dropped |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const [name, machine] of [
+    ['rate', 'as is'],
+    ['rate-slow', 'slower (busy loop on the generator core)'],
+  ]) {
     const rs = runs[name];
-    lines.push(`| ${fmt(RATE)} | ${machine} | ${median(rs.map((r) => r.achieved)).toFixed(1)} | ${(accuracy(name) * 100).toFixed(2)}% | ${median(rs.map((r) => r.lagP99)).toFixed(3)} | ${median(rs.map((r) => r.p99)).toFixed(2)} | ${pct(median(rs.map((r) => r.genCpu)))} | ${rs.reduce((a, r) => a + r.errors, 0)} |`);
+    lines.push(
+      `| ${fmt(RATE)} | ${machine} | ${median(rs.map((r) => r.achieved)).toFixed(1)} | ${(accuracy(name) * 100).toFixed(2)}% | ${median(rs.map((r) => r.lagP99)).toFixed(3)} | ${median(rs.map((r) => r.p99)).toFixed(2)} | ${pct(median(rs.map((r) => r.genCpu)))} | ${rs.reduce((a, r) => a + r.errors, 0)} |`,
+    );
   }
   const withinRate = (name) => Math.abs(accuracy(name) - 1) <= GOAL_RATE_TOLERANCE;
   const checks = [
-    ['gRPC max throughput, salvo gRPC ÷ salvo h2c', `≥ ${GOAL_VS_H2C}×`, `${times(vsH2c)} (per generator CPU-second ${times(ratio('h2c', 'perGenCpu'))})`, vsH2c >= GOAL_VS_H2C],
-    ['gRPC max throughput, salvo ÷ grpc-js', `≥ ${GOAL_VS_GRPC_JS}×`, `${times(vsGrpcJs)} (per generator CPU-second ${times(ratio('grpc-js', 'perGenCpu'))})`, vsGrpcJs >= GOAL_VS_GRPC_JS],
+    [
+      'gRPC max throughput, salvo gRPC ÷ salvo h2c',
+      `≥ ${GOAL_VS_H2C}×`,
+      `${times(vsH2c)} (per generator CPU-second ${times(ratio('h2c', 'perGenCpu'))})`,
+      vsH2c >= GOAL_VS_H2C,
+    ],
+    [
+      'gRPC max throughput, salvo ÷ grpc-js',
+      `≥ ${GOAL_VS_GRPC_JS}×`,
+      `${times(vsGrpcJs)} (per generator CPU-second ${times(ratio('grpc-js', 'perGenCpu'))})`,
+      vsGrpcJs >= GOAL_VS_GRPC_JS,
+    ],
     [`gRPC rate ${fmt(RATE)} req/s, achieved / target`, `100% ± ${GOAL_RATE_TOLERANCE * 100}%`, `${(accuracy('rate') * 100).toFixed(2)}%`, withinRate('rate')],
-    [`gRPC rate ${fmt(RATE)} req/s on a slower machine, achieved / target`, `100% ± ${GOAL_RATE_TOLERANCE * 100}%`, `${(accuracy('rate-slow') * 100).toFixed(2)}%`, withinRate('rate-slow')],
+    [
+      `gRPC rate ${fmt(RATE)} req/s on a slower machine, achieved / target`,
+      `100% ± ${GOAL_RATE_TOLERANCE * 100}%`,
+      `${(accuracy('rate-slow') * 100).toFixed(2)}%`,
+      withinRate('rate-slow'),
+    ],
   ];
   lines.push('', '| check | goal | measured | result |', '|---|---|---:|---|');
   for (const [name, goal, got, ok] of checks) lines.push(`| ${name} | ${goal} | ${got} | ${ok ? 'pass' : '**FAIL**'} |`);
-  if (quiet.timeouts() > 0) lines.push('', `The machine was still busy after ${QUIET_WAIT_S} s of waiting before ${quiet.timeouts()} run(s) (load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}): the ratios, taken within each round, are the steadier figures then.`);
-  lines.push('', 'Commands (last round):', '', ...Object.entries(commands).map(([k, c]) => `- ${k}: \`${c}\`${k === 'rate-slow' ? ` beside \`${shown(pinned(GEN_CPU, BUSY_LOOP))}\`` : ''}`), '');
+  if (quiet.timeouts() > 0)
+    lines.push(
+      '',
+      `The machine was still busy after ${QUIET_WAIT_S} s of waiting before ${quiet.timeouts()} run(s) (load average ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}): the ratios, taken within each round, are the steadier figures then.`,
+    );
+  lines.push(
+    '',
+    'Commands (last round):',
+    '',
+    ...Object.entries(commands).map(([k, c]) => `- ${k}: \`${c}\`${k === 'rate-slow' ? ` beside \`${shown(pinned(GEN_CPU, BUSY_LOOP))}\`` : ''}`),
+    '',
+  );
   const md = `${lines.join('\n')}\n`;
   fs.writeFileSync(path.join(RESULTS, 'grpc.md'), md);
   process.stdout.write(md);

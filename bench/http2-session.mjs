@@ -26,12 +26,25 @@ const { encodeHeaderBlock } = await load('http2/hpack.js');
 const { httpDialect } = await load('http2/dialect.js');
 const { frameMessage, grpcDialect } = await load('grpc/index.js');
 
-const requestHeaders = encodeHeaderBlock([[':method', 'GET'], [':path', '/'], [':scheme', 'http'], [':authority', '127.0.0.1:1'], ['user-agent', 'salvo/bench']]);
+const requestHeaders = encodeHeaderBlock([
+  [':method', 'GET'],
+  [':path', '/'],
+  [':scheme', 'http'],
+  [':authority', '127.0.0.1:1'],
+  ['user-agent', 'salvo/bench'],
+]);
 const message = frameMessage(new Uint8Array([8, 0]));
 const dialect =
   kind === 'h2c'
     ? httpDialect(requestHeaders, undefined)
-    : grpcDialect({ authority: '127.0.0.1:1', path: '/salvo.worker.Worker/Spin', metadata: [], deadlineMs: undefined, nextMessage: () => message, userAgent: 'salvo/bench' });
+    : grpcDialect({
+        authority: '127.0.0.1:1',
+        path: '/salvo.worker.Worker/Spin',
+        metadata: [],
+        deadlineMs: undefined,
+        nextMessage: () => message,
+        userAgent: 'salvo/bench',
+      });
 
 let ended = 0;
 const session = new Http2Session({ dialect, streams: STREAMS }, { streamEnded: () => ended++, capacityChanged: () => {} });
@@ -49,7 +62,10 @@ session.reader.feed(settings, 0, settings.length);
 
 const timing = ['server-timing', 'app;dur=0.012'];
 const h2cAnswer = encodeHeaderBlock([[':status', '200'], ['content-length', '5'], timing]);
-const grpcHeaders = encodeHeaderBlock([[':status', '200'], ['content-type', 'application/grpc']]);
+const grpcHeaders = encodeHeaderBlock([
+  [':status', '200'],
+  ['content-type', 'application/grpc'],
+]);
 const grpcTrailers = encodeHeaderBlock([['grpc-status', '0'], timing]);
 const h2cBody = Buffer.from('hello');
 const grpcReply = Buffer.from([0, 0, 0, 0, 3, 9, 0, 0]);

@@ -20,7 +20,8 @@ export function cpuSeconds(pid) {
   }
 }
 
-function busySeconds() { // all CPUs: user nice system irq softirq steal
+function busySeconds() {
+  // all CPUs: user nice system irq softirq steal
   try {
     const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
     return (f[1] + f[2] + f[3] + f[6] + f[7] + (f[8] || 0)) / CLK_TCK;

@@ -47,11 +47,14 @@ function numEnv(name, dflt, { int = false, min = 0 } = {}) {
 const ROUNDS = numEnv('BENCH_ROUNDS', QUICK ? 1 : 3, { int: true, min: 1 });
 const TP_SECONDS = numEnv('BENCH_SECONDS', QUICK ? 2 : 5, { min: 1 });
 const RATE_SECONDS = numEnv('BENCH_RATE_SECONDS', QUICK ? 2 : 10, { min: 1 });
-const RATES = (env.BENCH_RATES || '5000,20000').split(/[\s,]+/).filter(Boolean).map((s) => {
-  const v = Number(s);
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`BENCH_RATES: bad rate "${s}"`);
-  return v;
-});
+const RATES = (env.BENCH_RATES || '5000,20000')
+  .split(/[\s,]+/)
+  .filter(Boolean)
+  .map((s) => {
+    const v = Number(s);
+    if (!Number.isInteger(v) || v <= 0) throw new Error(`BENCH_RATES: bad rate "${s}"`);
+    return v;
+  });
 const CONNECTIONS = 50;
 // --workers section: one fixed rate, salvo in one thread vs on BENCH_WORKERS threads.
 const WORKERS_RATE = numEnv('BENCH_WORKERS_RATE', 5000, { int: true, min: 1 });
@@ -93,19 +96,27 @@ const median = (xs) => {
   return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 };
 const shq = (s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${String(s).replace(/'/g, `'\\''`)}'`);
-const cmdline = (argv) => argv.map((a) => shq(a.startsWith(ROOT + '/') ? REL(a) : a)).join(' ');
+const cmdline = (argv) => argv.map((a) => shq(a.startsWith(`${ROOT}/`) ? REL(a) : a)).join(' ');
 
 function which(cmd) {
   for (const dir of (env.PATH || '').split(':')) {
     if (!dir) continue;
     const p = path.join(dir, cmd);
-    try { fs.accessSync(p, fs.constants.X_OK); if (fs.statSync(p).isFile()) return p; } catch {}
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      if (fs.statSync(p).isFile()) return p;
+    } catch {}
   }
   return null;
 }
 function firstLine(argv) {
   const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', timeout: 10000 });
-  return `${r.stdout || ''}${r.stderr || ''}`.split('\n').find((l) => l.trim())?.trim() ?? '?';
+  return (
+    `${r.stdout || ''}${r.stderr || ''}`
+      .split('\n')
+      .find((l) => l.trim())
+      ?.trim() ?? '?'
+  );
 }
 
 // Formatting.
@@ -118,25 +129,34 @@ const fmtSigned = (x, nd = 2) => (x == null ? '–' : `${x >= 0 ? '+' : '−'}${
 // ---- CPU accounting from /proc ------------------------------------------------
 
 const TICK = Number(firstLine(['getconf', 'CLK_TCK'])) || 100;
-function readProcStat(pid) { // -> utime+stime seconds of one process, or null
+function readProcStat(pid) {
+  // -> utime+stime seconds of one process, or null
   try {
     const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = s.slice(s.lastIndexOf(')') + 2).split(' '); // f[0] = state (field 3)
     return (Number(f[11]) + Number(f[12])) / TICK;
-  } catch { return null; }
+  } catch {
+    return null;
+  }
 }
-function selfChildrenCpu() { // cutime+cstime of this process: CPU of reaped children
+function selfChildrenCpu() {
+  // cutime+cstime of this process: CPU of reaped children
   try {
     const s = fs.readFileSync('/proc/self/stat', 'utf8');
     const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
     return (Number(f[13]) + Number(f[14])) / TICK;
-  } catch { return null; }
+  } catch {
+    return null;
+  }
 }
-function busySeconds() { // all CPUs: user nice system irq softirq steal
+function busySeconds() {
+  // all CPUs: user nice system irq softirq steal
   try {
     const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
     return (f[1] + f[2] + f[3] + f[6] + f[7] + (f[8] || 0)) / TICK;
-  } catch { return null; }
+  } catch {
+    return null;
+  }
 }
 function childPids(pid) {
   try {
@@ -164,7 +184,11 @@ async function waitQuiet() {
     const b0 = busySeconds();
     await sleep(500);
     if (busySeconds() - b0 <= 0.05) return;
-    if (Date.now() >= deadline) { quietTimeouts++; log(`machine still busy after ${QUIET_WAIT_S} s; running anyway`); return; }
+    if (Date.now() >= deadline) {
+      quietTimeouts++;
+      log(`machine still busy after ${QUIET_WAIT_S} s; running anyway`);
+      return;
+    }
     if (!said) log(`machine busy, waiting (up to ${QUIET_WAIT_S} s) for it to be idle`);
     said = true;
     await sleep(1500);
@@ -177,17 +201,32 @@ const live = new Set(); // process groups of running generator children
 let target = null; // { kind, describe, cpuSeconds(), stop() }
 let cleaningUp = false;
 
-function killGroup(pid, sig) { try { process.kill(-pid, sig); } catch {} }
+function killGroup(pid, sig) {
+  try {
+    process.kill(-pid, sig);
+  } catch {}
+}
 
 function cleanupSync() {
   if (cleaningUp) return;
   cleaningUp = true;
   for (const pid of live) killGroup(pid, 'SIGKILL');
   live.clear();
-  if (target) { try { target.stopSync(); } catch (e) { log(`stopping target: ${e.message}`); } target = null; }
+  if (target) {
+    try {
+      target.stopSync();
+    } catch (e) {
+      log(`stopping target: ${e.message}`);
+    }
+    target = null;
+  }
 }
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(sig, () => { log(`${sig}: stopping`); cleanupSync(); process.exit(sig === 'SIGINT' ? 130 : 143); });
+  process.on(sig, () => {
+    log(`${sig}: stopping`);
+    cleanupSync();
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  });
 }
 process.on('exit', cleanupSync);
 
@@ -196,8 +235,8 @@ const HAS_TASKSET = !!which('taskset');
 const canPin = (cpu) => HAS_TASKSET && spawnSync('taskset', ['-c', cpu, 'true']).status === 0;
 const PIN_TARGET = canPin(TARGET_CPU);
 const PIN_GEN = canPin(GEN_CPU) && TARGET_CPU !== GEN_CPU;
-const TIME_BIN = fs.existsSync('/usr/bin/time')
-  && spawnSync('/usr/bin/time', ['-f', '%U %S %e', '-o', '/dev/null', 'true']).status === 0 ? '/usr/bin/time' : null;
+const TIME_BIN =
+  fs.existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%U %S %e', '-o', '/dev/null', 'true']).status === 0 ? '/usr/bin/time' : null;
 const CPU_METHOD = TIME_BIN ? '/usr/bin/time -f "%U %S %e"' : selfChildrenCpu() != null ? 'cutime+cstime of bench/run.mjs (/proc/self/stat)' : null;
 
 // Run one generator: pinned, timed, output captured. Never throws for the
@@ -208,18 +247,31 @@ async function runGenerator(argv, { name, timeoutMs }) {
   let full = [...argv];
   if (TIME_BIN) full = [TIME_BIN, '-f', '%U %S %e', '-o', timeFile, ...full];
   if (PIN_GEN) full = ['taskset', '-c', GEN_CPU, ...full];
-  try { fs.rmSync(timeFile, { force: true }); } catch {}
+  try {
+    fs.rmSync(timeFile, { force: true });
+  } catch {}
   const c0 = selfChildrenCpu();
   const t0 = process.hrtime.bigint();
   const child = spawn(full[0], full.slice(1), { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child.pid);
-  let stdout = '', stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d) => { stdout += d; });
-  child.stderr.setEncoding('utf8').on('data', (d) => { stderr += d; });
+  let stdout = '',
+    stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr.setEncoding('utf8').on('data', (d) => {
+    stderr += d;
+  });
   let timedOut = false;
-  const timer = setTimeout(() => { timedOut = true; killGroup(child.pid, 'SIGKILL'); }, timeoutMs);
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup(child.pid, 'SIGKILL');
+  }, timeoutMs);
   const [code, signal] = await new Promise((resolve) => {
-    child.on('error', (e) => { stderr += `spawn error: ${e.message}\n`; resolve([127, null]); });
+    child.on('error', (e) => {
+      stderr += `spawn error: ${e.message}\n`;
+      resolve([127, null]);
+    });
     child.on('close', (c, s) => resolve([c, s]));
   });
   clearTimeout(timer);
@@ -229,11 +281,17 @@ async function runGenerator(argv, { name, timeoutMs }) {
   if (TIME_BIN) {
     try {
       const [u, s, e] = fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(/\s+/).map(Number);
-      if ([u, s, e].every(Number.isFinite)) { cpuS = u + s; wallS = e; }
+      if ([u, s, e].every(Number.isFinite)) {
+        cpuS = u + s;
+        wallS = e;
+      }
     } catch {}
   }
   if (cpuS == null && c0 != null) cpuS = selfChildrenCpu() - c0;
-  fs.writeFileSync(path.join(LOGS, `${name}.out`), `$ ${cmdline(shown)}\n--- stdout\n${stdout}\n--- stderr\n${stderr}\n--- exit ${code ?? signal}${timedOut ? ' (timed out)' : ''}\n`);
+  fs.writeFileSync(
+    path.join(LOGS, `${name}.out`),
+    `$ ${cmdline(shown)}\n--- stdout\n${stdout}\n--- stderr\n${stderr}\n--- exit ${code ?? signal}${timedOut ? ' (timed out)' : ''}\n`,
+  );
   return { code, signal, stdout, stderr, cpuS, wallS, timedOut, shown: cmdline(shown) };
 }
 
@@ -243,16 +301,27 @@ function portOpen(port) {
   return new Promise((resolve) => {
     const s = net.connect({ host: '127.0.0.1', port });
     s.setTimeout(1000);
-    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once('error', () => resolve(false));
-    s.once('timeout', () => { s.destroy(); resolve(false); });
+    s.once('timeout', () => {
+      s.destroy();
+      resolve(false);
+    });
   });
 }
 function httpGet(url) {
   return new Promise((resolve) => {
     const req = http.get(url, { agent: false, timeout: 1000 }, (res) => {
       let body = '';
-      res.setEncoding('utf8').on('data', (d) => { body += d; }).on('end', () => resolve({ status: res.statusCode, body }));
+      res
+        .setEncoding('utf8')
+        .on('data', (d) => {
+          body += d;
+        })
+        .on('end', () => resolve({ status: res.statusCode, body }));
     });
     req.on('error', () => resolve(null));
     req.on('timeout', () => req.destroy());
@@ -267,7 +336,14 @@ async function waitReady(ms) {
   }
   return null;
 }
-function pidAlive(pid) { try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; } }
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
+}
 function waitGoneSync(pid, ms) {
   const deadline = Date.now() + ms;
   while (pidAlive(pid) && Date.now() < deadline) spawnSync('sleep', ['0.1']);
@@ -295,7 +371,13 @@ async function startNginx(nginx) {
   // Listen ports come from the conf (18080, h2c 18082); a different BENCH_PORT needs a rewritten copy.
   if (PORT !== 18080) {
     const copy = path.join(dir, 'nginx.conf');
-    fs.writeFileSync(copy, fs.readFileSync(conf, 'utf8').replace(/127\.0\.0\.1:18080/g, `127.0.0.1:${PORT}`).replace(/127\.0\.0\.1:18082/g, `127.0.0.1:${H2C_PORT}`));
+    fs.writeFileSync(
+      copy,
+      fs
+        .readFileSync(conf, 'utf8')
+        .replace(/127\.0\.0\.1:18080/g, `127.0.0.1:${PORT}`)
+        .replace(/127\.0\.0\.1:18082/g, `127.0.0.1:${H2C_PORT}`),
+    );
     args[5] = copy;
   }
   const t = spawnSync(nginx, ['-t', '-q', ...args], { encoding: 'utf8' });
@@ -306,13 +388,20 @@ async function startNginx(nginx) {
   let master = null;
   const deadline = Date.now() + 5000;
   while (!master && Date.now() < deadline) {
-    try { master = Number(fs.readFileSync(pidFile, 'utf8')) || null; } catch { await sleep(50); }
+    try {
+      master = Number(fs.readFileSync(pidFile, 'utf8')) || null;
+    } catch {
+      await sleep(50);
+    }
   }
   if (!master) throw new Error(`nginx started but wrote no pid file ${pidFile}`);
   const stopSync = () => {
     if (!pidAlive(master)) return;
     process.kill(master, 'SIGQUIT');
-    if (!waitGoneSync(master, 5000)) { process.kill(master, 'SIGTERM'); waitGoneSync(master, 2000); }
+    if (!waitGoneSync(master, 5000)) {
+      process.kill(master, 'SIGTERM');
+      waitGoneSync(master, 2000);
+    }
     fs.rmSync(pidFile, { force: true });
     log(`nginx stopped (pid ${master})`);
   };
@@ -329,8 +418,12 @@ async function startBuiltin() {
   const argv = [...(PIN_TARGET ? ['taskset', '-c', TARGET_CPU] : []), process.execPath, CLI, 'serve', 'http', '--host', '127.0.0.1', '--port', String(PORT)];
   const child = spawn(argv[0], argv.slice(1), { cwd: ROOT, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
-  child.stderr.setEncoding('utf8').on('data', (d) => { err += d; });
-  child.on('exit', (c, s) => { if (target?.kind === 'builtin' && !cleaningUp) log(`built-in target exited (${c ?? s}): ${err.trim()}`); });
+  child.stderr.setEncoding('utf8').on('data', (d) => {
+    err += d;
+  });
+  child.on('exit', (c, s) => {
+    if (target?.kind === 'builtin' && !cleaningUp) log(`built-in target exited (${c ?? s}): ${err.trim()}`);
+  });
   const pid = child.pid; // taskset execs, so this is node's pid
   const stopSync = () => {
     if (!pidAlive(pid)) return;
@@ -357,16 +450,23 @@ function salvoErrors(s) {
   const non2xx = Object.entries(s.statusCodes || {}).reduce((a, [code, n]) => a + (/^2/.test(code) ? 0 : n), 0);
   return (s.requests?.failed || 0) + (s.requests?.dropped || 0) + non2xx;
 }
-function readJson(file) { return JSON.parse(fs.readFileSync(file, 'utf8')); }
+function readJson(file) {
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
 function lastJsonLine(text) {
   const lines = text.trim().split('\n');
-  for (let i = lines.length - 1; i >= 0; i--) { try { return JSON.parse(lines[i]); } catch {} }
+  for (let i = lines.length - 1; i >= 0; i--) {
+    try {
+      return JSON.parse(lines[i]);
+    } catch {}
+  }
   throw new Error('no JSON in output');
 }
 function autocannonFigures(d) {
   return {
     rps: d.requests.total / d.duration,
-    p50: d.latency.p50, p99: d.latency.p99,
+    p50: d.latency.p50,
+    p99: d.latency.p99,
     errors: (d.errors || 0) + (d.timeouts || 0) + (d.non2xx || 0),
   };
 }
@@ -380,23 +480,60 @@ const TOOLS = {
       return [process.execPath, CLI, 'run', URL_, '-c', String(CONNECTIONS), '-d', `${secs}s`, '--quiet', '--no-probe', '--out', out];
     },
     rate(out, secs, rate, workers = 1) {
-      return [process.execPath, CLI, 'run', URL_, '--rate', String(rate), '--duration', `${secs}s`, '-c', String(CONNECTIONS), '--quiet', '--no-probe', '--out', out, ...(workers > 1 ? ['--workers', String(workers)] : [])];
+      return [
+        process.execPath,
+        CLI,
+        'run',
+        URL_,
+        '--rate',
+        String(rate),
+        '--duration',
+        `${secs}s`,
+        '-c',
+        String(CONNECTIONS),
+        '--quiet',
+        '--no-probe',
+        '--out',
+        out,
+        ...(workers > 1 ? ['--workers', String(workers)] : []),
+      ];
     },
     h2c(out, secs) {
-      return [process.execPath, CLI, 'run', H2C_URL, '-c', String(H2_CONNECTIONS), '--streams', String(H2_STREAMS), '-d', `${secs}s`, '--quiet', '--no-probe', '--out', out];
+      return [
+        process.execPath,
+        CLI,
+        'run',
+        H2C_URL,
+        '-c',
+        String(H2_CONNECTIONS),
+        '--streams',
+        String(H2_STREAMS),
+        '-d',
+        `${secs}s`,
+        '--quiet',
+        '--no-probe',
+        '--out',
+        out,
+      ];
     },
-    parse(res, out) {
+    parse(_res, out) {
       const r = readJson(out);
       const s = r.summary;
       const completed = s.requests.completed;
       return {
         rps: completed / (r.durationMs / 1000),
         achieved: s.rate.achieved,
-        p50: s.latencyMs.uncorrected.p50, p99: s.latencyMs.uncorrected.p99,
-        p50c: s.latencyMs.corrected.p50, p99c: s.latencyMs.corrected.p99,
-        lagP99: s.scheduleLagMs?.p99 ?? null, lagMax: s.scheduleLagMs?.max ?? null,
+        p50: s.latencyMs.uncorrected.p50,
+        p99: s.latencyMs.uncorrected.p99,
+        p50c: s.latencyMs.corrected.p50,
+        p99c: s.latencyMs.corrected.p99,
+        lagP99: s.scheduleLagMs?.p99 ?? null,
+        lagMax: s.scheduleLagMs?.max ?? null,
         errors: salvoErrors(s),
-        sent: s.requests.sent, completed, failed: s.requests.failed, dropped: s.requests.dropped,
+        sent: s.requests.sent,
+        completed,
+        failed: s.requests.failed,
+        dropped: s.requests.dropped,
         selfCpuPercent: s.generator?.cpuPercent ?? null,
         mainBusyPercent: r.workers?.mainBusyPercent ?? null,
         warnings: s.warnings || [],
@@ -413,15 +550,23 @@ const TOOLS = {
     parse(res) {
       const m = /WRK_RESULT (.*)/.exec(res.stdout);
       if (m) {
-        const v = Object.fromEntries(m[1].trim().split(/\s+/).map((kv) => kv.split('=')).map(([k, x]) => [k, Number(x)]));
-        return { rps: v.requests * 1e6 / v.duration_us, p50: v.p50_us / 1000, p99: v.p99_us / 1000, errors: v.errors };
+        const v = Object.fromEntries(
+          m[1]
+            .trim()
+            .split(/\s+/)
+            .map((kv) => kv.split('='))
+            .map(([k, x]) => [k, Number(x)]),
+        );
+        return { rps: (v.requests * 1e6) / v.duration_us, p50: v.p50_us / 1000, p99: v.p99_us / 1000, errors: v.errors };
       }
       const rps = /Requests\/sec:\s*([\d.]+)/.exec(res.stdout);
       if (!rps) throw new Error('no "Requests/sec" in wrk output');
       const errs = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(res.stdout);
       const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(res.stdout);
       return {
-        rps: Number(rps[1]), p50: null, p99: null,
+        rps: Number(rps[1]),
+        p50: null,
+        p99: null,
         errors: (errs ? errs.slice(1).reduce((a, x) => a + Number(x), 0) : 0) + (non2xx ? Number(non2xx[1]) : 0),
       };
     },
@@ -440,10 +585,18 @@ const TOOLS = {
       const non2xx = /status codes: \d+ 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx/.exec(res.stdout);
       if (!rps || !counts) throw new Error('no "finished in" or "requests:" line in h2load output');
       // The log file has one line per request: start time, status, response time in µs.
-      const us = fs.readFileSync(`${out}.log`, 'utf8').trim().split('\n').map((line) => Number(line.split('\t')[2])).filter(Number.isFinite).sort((a, b) => a - b);
+      const us = fs
+        .readFileSync(`${out}.log`, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => Number(line.split('\t')[2]))
+        .filter(Number.isFinite)
+        .sort((a, b) => a - b);
       const at = (q) => (us.length ? us[Math.min(us.length - 1, Math.floor(q * us.length))] / 1000 : null);
       return {
-        rps: Number(rps[1]), p50: at(0.5), p99: at(0.99),
+        rps: Number(rps[1]),
+        p50: at(0.5),
+        p99: at(0.99),
         errors: Number(counts[2]) + Number(counts[3]) + Number(counts[4]) + (non2xx ? non2xx.slice(1).reduce((a, x) => a + Number(x), 0) : 0),
       };
     },
@@ -452,8 +605,12 @@ const TOOLS = {
     available: !!AUTOCANNON,
     missing: 'autocannon not found (`npm install`: it is a devDependency)',
     version: () => `autocannon ${firstLine([AUTOCANNON, '--version']).replace(/^autocannon /, '')}`,
-    throughput(_out, secs) { return [AUTOCANNON, '-j', '-c', String(CONNECTIONS), '-d', String(secs), URL_]; },
-    rate(_out, secs, rate) { return [AUTOCANNON, '-j', '-R', String(rate), '-c', String(CONNECTIONS), '-d', String(secs), URL_]; },
+    throughput(_out, secs) {
+      return [AUTOCANNON, '-j', '-c', String(CONNECTIONS), '-d', String(secs), URL_];
+    },
+    rate(_out, secs, rate) {
+      return [AUTOCANNON, '-j', '-R', String(rate), '-c', String(CONNECTIONS), '-d', String(secs), URL_];
+    },
     parse(res) {
       const f = autocannonFigures(lastJsonLine(res.stdout));
       return { ...f, achieved: f.rps, p50c: f.p50, p99c: f.p99, lagP99: null };
@@ -488,20 +645,32 @@ async function measure({ mode, round, tool, rate, workers = 1 }) {
     commands.set(`${mode}${mode === 'workers' ? ` ${workers}` : ''}${rate ? ` ${rate}` : ''} ${tool}`, res.shown);
     let fig;
     try {
-      if (res.timedOut) throw new Error(`killed after ${(secs + 45)} s`);
+      if (res.timedOut) throw new Error(`killed after ${secs + 45} s`);
       fig = t.parse(res, out);
       if (!Number.isFinite(fig.rps) || fig.rps <= 0) throw new Error(`no requests completed`);
     } catch (e) {
       const tail = (res.stderr || res.stdout).trim().split('\n').slice(-5).join(' | ');
-      const msg = `${tool} ${mode}${rate ? ` @${rate}` : ''} round ${round}: exit ${res.code ?? res.signal}; ${e.message}${tail ? `; output: ${tail}` : ''} (log: ${REL(path.join(LOGS, name + '.out'))})`;
+      const msg = `${tool} ${mode}${rate ? ` @${rate}` : ''} round ${round}: exit ${res.code ?? res.signal}; ${e.message}${tail ? `; output: ${tail}` : ''} (log: ${REL(path.join(LOGS, `${name}.out`))})`;
       log(`FAILED ${msg}`);
       problems.push(msg);
       return null;
     }
-    if (res.code !== 0) problems.push(`${tool} ${mode}${rate ? ` @${rate}` : ''} round ${round}: exited with ${res.code ?? res.signal} (figures kept; log: ${REL(path.join(LOGS, name + '.out'))})`);
+    if (res.code !== 0)
+      problems.push(
+        `${tool} ${mode}${rate ? ` @${rate}` : ''} round ${round}: exited with ${res.code ?? res.signal} (figures kept; log: ${REL(path.join(LOGS, `${name}.out`))})`,
+      );
     const row = {
-      mode, round, tool, rate: rate ?? null, workers, ...fig,
-      genCpuS: res.cpuS, wallS: res.wallS, targetCpuS: tgtS, otherCpuS: otherS, exit: res.code,
+      mode,
+      round,
+      tool,
+      rate: rate ?? null,
+      workers,
+      ...fig,
+      genCpuS: res.cpuS,
+      wallS: res.wallS,
+      targetCpuS: tgtS,
+      otherCpuS: otherS,
+      exit: res.code,
     };
     const noisy = otherS != null && otherS > 0.15 * res.wallS;
     if (noisy && attempt < RETRIES) {
@@ -511,10 +680,13 @@ async function measure({ mode, round, tool, rate, workers = 1 }) {
     }
     row.noisy = noisy;
     runs.push(row);
-    const extra = mode === 'rate' || mode === 'workers'
-      ? `achieved ${fig.achieved.toFixed(1)} (${fmtSigned((fig.achieved / rate - 1) * 100)}), lag p99 ${fmtMs(fig.lagP99)} ms, p99 ${fmtMs(fig.p99c)} ms`
-      : `${fmtInt(fig.rps)} req/s, p50 ${fmtMs(fig.p50)} ms, p99 ${fmtMs(fig.p99)} ms`;
-    log(`${name}: ${extra}, errors ${fig.errors}, gen CPU ${res.cpuS == null ? '?' : (res.cpuS / res.wallS * 100).toFixed(0)}%, target CPU ${(tgtS / res.wallS * 100).toFixed(0)}%`);
+    const extra =
+      mode === 'rate' || mode === 'workers'
+        ? `achieved ${fig.achieved.toFixed(1)} (${fmtSigned((fig.achieved / rate - 1) * 100)}), lag p99 ${fmtMs(fig.lagP99)} ms, p99 ${fmtMs(fig.p99c)} ms`
+        : `${fmtInt(fig.rps)} req/s, p50 ${fmtMs(fig.p50)} ms, p99 ${fmtMs(fig.p99)} ms`;
+    log(
+      `${name}: ${extra}, errors ${fig.errors}, gen CPU ${res.cpuS == null ? '?' : ((res.cpuS / res.wallS) * 100).toFixed(0)}%, target CPU ${((tgtS / res.wallS) * 100).toFixed(0)}%`,
+    );
     return row;
   }
 }
@@ -527,52 +699,88 @@ function throughputSection(avail) {
   const by = (tool) => runs.filter((r) => r.mode === 'throughput' && r.tool === tool);
   const perRound = (tool, ref) => {
     const refs = new Map(by(ref).map((r) => [r.round, r.rps]));
-    return median(by(tool).filter((r) => refs.get(r.round)).map((r) => r.rps / refs.get(r.round)));
+    return median(
+      by(tool)
+        .filter((r) => refs.get(r.round))
+        .map((r) => r.rps / refs.get(r.round)),
+    );
   };
   const lines = [
     `| tool | req/s | × wrk | × autocannon | p50 ms | p99 ms | errors | gen CPU % | target CPU % | other CPU % | runs |`,
     `|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|`,
   ];
   for (const tool of TP_ORDER) {
-    if (!avail.includes(tool)) { lines.push(`| ${tool} | not installed | | | | | | | | | 0 |`); continue; }
+    if (!avail.includes(tool)) {
+      lines.push(`| ${tool} | not installed | | | | | | | | | 0 |`);
+      continue;
+    }
     const rows = by(tool);
-    if (!rows.length) { lines.push(`| ${tool} | failed | | | | | | | | | 0 |`); continue; }
-    lines.push(`| ${tool} | ${fmtInt(median(rows.map((r) => r.rps)))} | ${fmtRatio(perRound(tool, 'wrk'))} | ${fmtRatio(perRound(tool, 'autocannon'))} `
-      + `| ${fmtMs(median(rows.map((r) => r.p50)))} | ${fmtMs(median(rows.map((r) => r.p99)))} | ${fmtInt(median(rows.map((r) => r.errors)))} `
-      + `| ${fmtPct(pctOfWall(rows, 'genCpuS'))} | ${fmtPct(pctOfWall(rows, 'targetCpuS'))} | ${fmtPct(pctOfWall(rows, 'otherCpuS'))} | ${rows.length} |`);
+    if (!rows.length) {
+      lines.push(`| ${tool} | failed | | | | | | | | | 0 |`);
+      continue;
+    }
+    lines.push(
+      `| ${tool} | ${fmtInt(median(rows.map((r) => r.rps)))} | ${fmtRatio(perRound(tool, 'wrk'))} | ${fmtRatio(perRound(tool, 'autocannon'))} ` +
+        `| ${fmtMs(median(rows.map((r) => r.p50)))} | ${fmtMs(median(rows.map((r) => r.p99)))} | ${fmtInt(median(rows.map((r) => r.errors)))} ` +
+        `| ${fmtPct(pctOfWall(rows, 'genCpuS'))} | ${fmtPct(pctOfWall(rows, 'targetCpuS'))} | ${fmtPct(pctOfWall(rows, 'otherCpuS'))} | ${rows.length} |`,
+    );
   }
   const vsWrk = perRound('salvo', 'wrk');
   const vsAc = perRound('salvo', 'autocannon');
   const checks = [];
-  if (avail.includes('wrk')) checks.push(['max throughput, salvo ÷ wrk', `≥ ${GOAL_VS_WRK}×`, fmtRatio(vsWrk), vsWrk == null ? 'no data' : vsWrk >= GOAL_VS_WRK ? 'pass' : '**FAIL**']);
+  if (avail.includes('wrk'))
+    checks.push(['max throughput, salvo ÷ wrk', `≥ ${GOAL_VS_WRK}×`, fmtRatio(vsWrk), vsWrk == null ? 'no data' : vsWrk >= GOAL_VS_WRK ? 'pass' : '**FAIL**']);
   else checks.push(['max throughput, salvo ÷ wrk', `≥ ${GOAL_VS_WRK}×`, '–', 'skipped (wrk not installed)']);
-  if (avail.includes('autocannon')) checks.push(['max throughput, salvo ÷ autocannon', `≥ ${GOAL_VS_AUTOCANNON}×`, fmtRatio(vsAc), vsAc == null ? 'no data' : vsAc >= GOAL_VS_AUTOCANNON ? 'pass' : '**FAIL**']);
+  if (avail.includes('autocannon'))
+    checks.push([
+      'max throughput, salvo ÷ autocannon',
+      `≥ ${GOAL_VS_AUTOCANNON}×`,
+      fmtRatio(vsAc),
+      vsAc == null ? 'no data' : vsAc >= GOAL_VS_AUTOCANNON ? 'pass' : '**FAIL**',
+    ]);
   else checks.push(['max throughput, salvo ÷ autocannon', `≥ ${GOAL_VS_AUTOCANNON}×`, '–', 'skipped (autocannon not found)']);
-  const tgt = TP_ORDER.filter((t) => by(t).length).map((t) => [t, pctOfWall(by(t), 'targetCpuS')]).filter(([, v]) => v != null);
+  const tgt = TP_ORDER.filter((t) => by(t).length)
+    .map((t) => [t, pctOfWall(by(t), 'targetCpuS')])
+    .filter(([, v]) => v != null);
   const maxTgt = Math.max(...tgt.map(([, v]) => v));
-  const serverBound = tgt.length && maxTgt >= 80
-    ? `The target used ${tgt.map(([t, v]) => `${fmtPct(v)} of its core during ${t}'s runs`).join(', ')}. At ${maxTgt >= 90 ? 'or near ' : 'close to '}that core's capacity the target, not the generator, limits req/s: a ratio near 1× wrk then means "as fast as this target allows", not the generators' own limit. Compare gen CPU % and target CPU % too.`
-    : null;
+  const serverBound =
+    tgt.length && maxTgt >= 80
+      ? `The target used ${tgt.map(([t, v]) => `${fmtPct(v)} of its core during ${t}'s runs`).join(', ')}. At ${maxTgt >= 90 ? 'or near ' : 'close to '}that core's capacity the target, not the generator, limits req/s: a ratio near 1× wrk then means "as fast as this target allows", not the generators' own limit. Compare gen CPU % and target CPU % too.`
+      : null;
   return { table: lines.join('\n'), checks, serverBound };
 }
 
 /** HTTP/2 (h2c) max throughput: salvo and h2load against nginx's h2c server. */
 function h2cSection(avail) {
-  if (target.kind !== 'nginx') return { table: '', checks: [['h2c max throughput, salvo ÷ h2load', `≥ ${GOAL_VS_H2LOAD}×`, '–', 'skipped (only the nginx target serves h2c)']] };
+  if (target.kind !== 'nginx')
+    return { table: '', checks: [['h2c max throughput, salvo ÷ h2load', `≥ ${GOAL_VS_H2LOAD}×`, '–', 'skipped (only the nginx target serves h2c)']] };
   const by = (tool) => runs.filter((r) => r.mode === 'h2c' && r.tool === tool);
   const h2loadRounds = new Map(by('h2load').map((r) => [r.round, r.rps]));
-  const vsH2load = (tool) => median(by(tool).filter((r) => h2loadRounds.get(r.round)).map((r) => r.rps / h2loadRounds.get(r.round)));
+  const vsH2load = (tool) =>
+    median(
+      by(tool)
+        .filter((r) => h2loadRounds.get(r.round))
+        .map((r) => r.rps / h2loadRounds.get(r.round)),
+    );
   const lines = [
     `| tool | req/s | × h2load | p50 ms | p99 ms | errors | gen CPU % | target CPU % | other CPU % | runs |`,
     `|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|`,
   ];
   for (const tool of H2C_ORDER) {
-    if (!avail.includes(tool)) { lines.push(`| ${tool} | ${TOOLS[tool].missing} | | | | | | | | 0 |`); continue; }
+    if (!avail.includes(tool)) {
+      lines.push(`| ${tool} | ${TOOLS[tool].missing} | | | | | | | | 0 |`);
+      continue;
+    }
     const rows = by(tool);
-    if (!rows.length) { lines.push(`| ${tool} | failed | | | | | | | | 0 |`); continue; }
-    lines.push(`| ${tool} | ${fmtInt(median(rows.map((r) => r.rps)))} | ${fmtRatio(vsH2load(tool))} `
-      + `| ${fmtMs(median(rows.map((r) => r.p50)))} | ${fmtMs(median(rows.map((r) => r.p99)))} | ${fmtInt(median(rows.map((r) => r.errors)))} `
-      + `| ${fmtPct(pctOfWall(rows, 'genCpuS'))} | ${fmtPct(pctOfWall(rows, 'targetCpuS'))} | ${fmtPct(pctOfWall(rows, 'otherCpuS'))} | ${rows.length} |`);
+    if (!rows.length) {
+      lines.push(`| ${tool} | failed | | | | | | | | 0 |`);
+      continue;
+    }
+    lines.push(
+      `| ${tool} | ${fmtInt(median(rows.map((r) => r.rps)))} | ${fmtRatio(vsH2load(tool))} ` +
+        `| ${fmtMs(median(rows.map((r) => r.p50)))} | ${fmtMs(median(rows.map((r) => r.p99)))} | ${fmtInt(median(rows.map((r) => r.errors)))} ` +
+        `| ${fmtPct(pctOfWall(rows, 'genCpuS'))} | ${fmtPct(pctOfWall(rows, 'targetCpuS'))} | ${fmtPct(pctOfWall(rows, 'otherCpuS'))} | ${rows.length} |`,
+    );
   }
   const ratio = vsH2load('salvo');
   const check = avail.includes('h2load')
@@ -589,9 +797,16 @@ function rateSection(avail) {
   const checks = [];
   for (const rate of RATES) {
     for (const tool of RATE_ORDER) {
-      if (!avail.includes(tool)) { lines.push(`| ${tool} | ${fmtInt(rate)} | not installed | | | | | | | 0 |`); continue; }
+      if (!avail.includes(tool)) {
+        lines.push(`| ${tool} | ${fmtInt(rate)} | not installed | | | | | | | 0 |`);
+        continue;
+      }
       const rows = runs.filter((r) => r.mode === 'rate' && r.tool === tool && r.rate === rate);
-      if (!rows.length) { lines.push(`| ${tool} | ${fmtInt(rate)} | failed | | | | | | **FAIL** | 0 |`); if (tool === 'salvo') checks.push([`rate ${fmtInt(rate)} req/s, salvo`, '', 'no data', '**FAIL**']); continue; }
+      if (!rows.length) {
+        lines.push(`| ${tool} | ${fmtInt(rate)} | failed | | | | | | **FAIL** | 0 |`);
+        if (tool === 'salvo') checks.push([`rate ${fmtInt(rate)} req/s, salvo`, '', 'no data', '**FAIL**']);
+        continue;
+      }
       const ratio = median(rows.map((r) => r.achieved / rate));
       const lag = median(rows.map((r) => r.lagP99));
       const lagChecked = tool === 'salvo' && LAG_CHECK_RATES.includes(rate);
@@ -601,12 +816,25 @@ function rateSection(avail) {
       if (!okAcc(ratio)) why.push(`off by ${fmtSigned((ratio - 1) * 100)}`);
       if (lagChecked && !(lag != null && lag <= GOAL_LAG_P99_MS)) why.push(`lag ${fmtMs(lag)} ms > ${GOAL_LAG_P99_MS} ms`);
       const verdict = `${why.length ? `**FAIL** (${why.join('; ')})` : 'pass'}${rows.length > 1 ? `, ${rows.filter(okRow).length}/${rows.length} rounds` : ''}`;
-      lines.push(`| ${tool} | ${fmtInt(rate)} | ${fmtInt(median(rows.map((r) => r.achieved)))} | ${(ratio * 100).toFixed(2)}% `
-        + `| ${tool === 'salvo' ? fmtMs(lag) : '–'} | ${fmtMs(median(rows.map((r) => r.p99c)))} | ${fmtInt(median(rows.map((r) => r.errors)))} `
-        + `| ${fmtPct(pctOfWall(rows, 'genCpuS'))} | ${verdict} | ${rows.length} |`);
+      lines.push(
+        `| ${tool} | ${fmtInt(rate)} | ${fmtInt(median(rows.map((r) => r.achieved)))} | ${(ratio * 100).toFixed(2)}% ` +
+          `| ${tool === 'salvo' ? fmtMs(lag) : '–'} | ${fmtMs(median(rows.map((r) => r.p99c)))} | ${fmtInt(median(rows.map((r) => r.errors)))} ` +
+          `| ${fmtPct(pctOfWall(rows, 'genCpuS'))} | ${verdict} | ${rows.length} |`,
+      );
       if (tool === 'salvo') {
-        checks.push([`rate ${fmtInt(rate)} req/s, salvo achieved / target`, `100% ± ${GOAL_RATE_TOLERANCE * 100}%`, `${(ratio * 100).toFixed(2)}%`, okAcc(ratio) ? 'pass' : '**FAIL**']);
-        if (lagChecked) checks.push([`rate ${fmtInt(rate)} req/s, salvo p99 schedule lag`, `≤ ${GOAL_LAG_P99_MS} ms`, `${fmtMs(lag)} ms`, lag != null && lag <= GOAL_LAG_P99_MS ? 'pass' : '**FAIL**']);
+        checks.push([
+          `rate ${fmtInt(rate)} req/s, salvo achieved / target`,
+          `100% ± ${GOAL_RATE_TOLERANCE * 100}%`,
+          `${(ratio * 100).toFixed(2)}%`,
+          okAcc(ratio) ? 'pass' : '**FAIL**',
+        ]);
+        if (lagChecked)
+          checks.push([
+            `rate ${fmtInt(rate)} req/s, salvo p99 schedule lag`,
+            `≤ ${GOAL_LAG_P99_MS} ms`,
+            `${fmtMs(lag)} ms`,
+            lag != null && lag <= GOAL_LAG_P99_MS ? 'pass' : '**FAIL**',
+          ]);
       }
     }
   }
@@ -629,17 +857,38 @@ function workersSection() {
   for (const workers of [1, WORKERS]) {
     const rows = by(workers);
     const label = workers === 1 ? 'one thread (no --workers)' : `--workers ${workers}`;
-    if (!rows.length) { lines.push(`| ${label} | failed | | | | | | | 0 |`); checks.push([`--workers ${WORKERS}: ${label}`, '', 'no data', '**FAIL**']); continue; }
+    if (!rows.length) {
+      lines.push(`| ${label} | failed | | | | | | | 0 |`);
+      checks.push([`--workers ${WORKERS}: ${label}`, '', 'no data', '**FAIL**']);
+      continue;
+    }
     const perRequest = median(rows.map(cpuPerRequestUs));
     const ratio = median(rows.map((r) => r.achieved / WORKERS_RATE));
     const busy = median(rows.map((r) => r.mainBusyPercent));
-    lines.push(`| ${label} | ${fmtInt(median(rows.map((r) => r.achieved)))} | ${(ratio * 100).toFixed(2)}% | ${median(rows.map((r) => r.genCpuS))?.toFixed(2) ?? '–'} `
-      + `| ${perRequest?.toFixed(1) ?? '–'} | ${one && perRequest ? fmtRatio(perRequest / one) : '–'} | ${busy == null ? '–' : fmtPct(busy, 1)} | ${fmtMs(median(rows.map((r) => r.lagP99)))} | ${rows.length} |`);
+    lines.push(
+      `| ${label} | ${fmtInt(median(rows.map((r) => r.achieved)))} | ${(ratio * 100).toFixed(2)}% | ${median(rows.map((r) => r.genCpuS))?.toFixed(2) ?? '–'} ` +
+        `| ${perRequest?.toFixed(1) ?? '–'} | ${one && perRequest ? fmtRatio(perRequest / one) : '–'} | ${busy == null ? '–' : fmtPct(busy, 1)} | ${fmtMs(median(rows.map((r) => r.lagP99)))} | ${rows.length} |`,
+    );
     if (workers === 1) continue;
     const cpuRatio = one && perRequest ? perRequest / one : null;
-    checks.push([`--workers ${workers}: CPU per request ÷ one thread's`, `≤ ${GOAL_WORKERS_CPU_RATIO}×`, fmtRatio(cpuRatio), cpuRatio == null ? 'no data' : cpuRatio <= GOAL_WORKERS_CPU_RATIO ? 'pass' : '**FAIL**']);
-    checks.push([`--workers ${workers}: main thread joining seconds`, `< ${GOAL_MAIN_BUSY_PERCENT}% of a core`, busy == null ? '–' : fmtPct(busy, 1), busy == null ? 'no data' : busy < GOAL_MAIN_BUSY_PERCENT ? 'pass' : '**FAIL**']);
-    checks.push([`--workers ${workers}: achieved / target at ${fmtInt(WORKERS_RATE)} req/s`, `100% ± ${GOAL_RATE_TOLERANCE * 100}%`, `${(ratio * 100).toFixed(2)}%`, Math.abs(ratio - 1) <= GOAL_RATE_TOLERANCE ? 'pass' : '**FAIL**']);
+    checks.push([
+      `--workers ${workers}: CPU per request ÷ one thread's`,
+      `≤ ${GOAL_WORKERS_CPU_RATIO}×`,
+      fmtRatio(cpuRatio),
+      cpuRatio == null ? 'no data' : cpuRatio <= GOAL_WORKERS_CPU_RATIO ? 'pass' : '**FAIL**',
+    ]);
+    checks.push([
+      `--workers ${workers}: main thread joining seconds`,
+      `< ${GOAL_MAIN_BUSY_PERCENT}% of a core`,
+      busy == null ? '–' : fmtPct(busy, 1),
+      busy == null ? 'no data' : busy < GOAL_MAIN_BUSY_PERCENT ? 'pass' : '**FAIL**',
+    ]);
+    checks.push([
+      `--workers ${workers}: achieved / target at ${fmtInt(WORKERS_RATE)} req/s`,
+      `100% ± ${GOAL_RATE_TOLERANCE * 100}%`,
+      `${(ratio * 100).toFixed(2)}%`,
+      Math.abs(ratio - 1) <= GOAL_RATE_TOLERANCE ? 'pass' : '**FAIL**',
+    ]);
   }
   // Scale on paper: what one generator core sends flat out (max throughput), times cores, times shards.
   const tp = runs.filter((r) => r.mode === 'throughput' && r.tool === 'salvo' && r.genCpuS);
@@ -653,8 +902,16 @@ function report({ avail, skipped, versions, startedAt, elapsedS }) {
   const rt = rateSection(avail);
   const wk = workersSection();
   const checks = [...tp.checks, ...h2.checks, ...rt.checks, ...wk.checks];
-  const cpuModel = (() => { try { return /model name\s*:\s*(.*)/.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))[1]; } catch { return os.cpus()[0]?.model ?? '?'; } })();
-  const noisyRuns = runs.filter((r) => r.noisy).map((r) => `${r.tool} ${r.mode}${r.mode === 'workers' ? ` ×${r.workers}` : ''}${r.rate ? ` @${r.rate}` : ''} round ${r.round}`);
+  const cpuModel = (() => {
+    try {
+      return /model name\s*:\s*(.*)/.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))[1];
+    } catch {
+      return os.cpus()[0]?.model ?? '?';
+    }
+  })();
+  const noisyRuns = runs
+    .filter((r) => r.noisy)
+    .map((r) => `${r.tool} ${r.mode}${r.mode === 'workers' ? ` ×${r.workers}` : ''}${r.rate ? ` @${r.rate}` : ''} round ${r.round}`);
   const cmds = [`# target`, target.command, ...[...commands.entries()].map(([k, v]) => `# ${k}\n${v}`)];
   const md = `# salvo benchmark
 
@@ -666,7 +923,7 @@ ${ROUNDS} round${ROUNDS > 1 ? 's' : ''}, tools interleaved within each round; ea
 - Generators: one process each${PIN_GEN ? `, pinned to CPU ${GEN_CPU}` : ' (**not pinned**: taskset missing or fewer than 2 CPUs)'}; ${CONNECTIONS} connections, HTTP/1.1 keep-alive.
 - Throughput runs ${TP_SECONDS} s; rate runs ${RATE_SECONDS} s at ${RATES.map(fmtInt).join(', ')} req/s.
 - Machine: ${os.cpus().length} CPUs, ${cpuModel}, Linux ${os.release()}; ${versions.join('; ')}.
-${skipped.length ? skipped.map((s) => `- Skipped: ${s}.`).join('\n') + '\n' : ''}
+${skipped.length ? `${skipped.map((s) => `- Skipped: ${s}.`).join('\n')}\n` : ''}
 ## Issue targets
 
 | check | goal | measured | result |
@@ -704,7 +961,7 @@ Scale on paper: ${wk.perCore ? `${fmtInt(wk.perCore)} req/s per generator core (
 - errors = transport errors + non-2xx (+ salvo's dropped requests; autocannon's timeouts).
 - gen CPU % = user+sys CPU seconds of the generator process ÷ its wall time (${CPU_METHOD ?? 'not measured'}; includes start-up, ~0.3 s for Node tools); 100% = one core saturated. target CPU % = the target's CPU over the same wall time; near 100% means the run is target-bound. other CPU % = the rest of the machine's busy time (loopback softirq, other processes; from /proc/stat ticks, approximate, may read slightly negative). Each run first waits for an idle machine (up to ${QUIET_WAIT_S} s) and is retried (up to ${RETRIES}×) if other load exceeded 15% of a CPU.
 - Retries because of other load: ${retriesDone}. Idle-wait timeouts: ${quietTimeouts}. Runs kept despite other load: ${noisyRuns.length ? noisyRuns.join(', ') : 'none'}.
-- Problems: ${problems.length ? '\n' + problems.map((p) => `  - ${p}`).join('\n') : 'none'}
+- Problems: ${problems.length ? `\n${problems.map((p) => `  - ${p}`).join('\n')}` : 'none'}
 
 ## Commands (last round)
 
@@ -724,7 +981,13 @@ function snapshotDist() {
   const main = path.join(DIST, 'src/cli/main.js');
   if (!fs.existsSync(main)) throw new Error(`${REL(main)} not found: run \`npm run build\` first`);
   let newest = 0;
-  const walk = (d) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) { const p = path.join(d, e.name); if (e.isDirectory()) walk(p); else newest = Math.max(newest, fs.statSync(p).mtimeMs); } };
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else newest = Math.max(newest, fs.statSync(p).mtimeMs);
+    }
+  };
   walk(DIST);
   distBuiltAt = new Date(newest);
   fs.rmSync(SNAPSHOT, { recursive: true, force: true });
@@ -742,7 +1005,9 @@ async function main() {
   snapshotDist();
 
   const avail = Object.keys(TOOLS).filter((t) => TOOLS[t].available);
-  const skipped = Object.keys(TOOLS).filter((t) => !TOOLS[t].available).map((t) => TOOLS[t].missing);
+  const skipped = Object.keys(TOOLS)
+    .filter((t) => !TOOLS[t].available)
+    .map((t) => TOOLS[t].missing);
   for (const s of skipped) log(`skipping: ${s}`);
   if (!PIN_GEN) log(`not pinning generators (taskset ${HAS_TASKSET ? 'present' : 'missing'}, CPUs ${os.cpus().length})`);
   if (!CPU_METHOD) log('no way to measure generator CPU (/usr/bin/time and /proc missing): gen CPU % left blank');
@@ -753,7 +1018,9 @@ async function main() {
   if (TARGET_KIND !== 'builtin' && nginx) await startNginx(nginx);
   else await startBuiltin();
 
-  log(`${ROUNDS} round(s): throughput ${TP_SECONDS} s × [${TP_ORDER.filter((t) => avail.includes(t)).join(', ')}], h2c ${TP_SECONDS} s × [${target.kind === 'nginx' ? H2C_ORDER.filter((t) => avail.includes(t)).join(', ') : 'skipped: no nginx'}], rate ${RATE_SECONDS} s × ${RATES.join('/')} req/s × [${RATE_ORDER.filter((t) => avail.includes(t)).join(', ')}]`);
+  log(
+    `${ROUNDS} round(s): throughput ${TP_SECONDS} s × [${TP_ORDER.filter((t) => avail.includes(t)).join(', ')}], h2c ${TP_SECONDS} s × [${target.kind === 'nginx' ? H2C_ORDER.filter((t) => avail.includes(t)).join(', ') : 'skipped: no nginx'}], rate ${RATE_SECONDS} s × ${RATES.join('/')} req/s × [${RATE_ORDER.filter((t) => avail.includes(t)).join(', ')}]`,
+  );
   for (let round = 1; round <= ROUNDS; round++) {
     log(`--- round ${round}/${ROUNDS}`);
     for (const tool of TP_ORDER) if (avail.includes(tool)) await measure({ mode: 'throughput', round, tool });
@@ -766,11 +1033,28 @@ async function main() {
 
   const md = report({ avail, skipped, versions, startedAt, elapsedS: (Date.now() - startedAt) / 1000 });
   fs.writeFileSync(path.join(RESULTS, 'latest.md'), md);
-  fs.writeFileSync(path.join(RESULTS, 'latest.json'), JSON.stringify({
-    startedAt, quick: QUICK, rounds: ROUNDS, throughputSeconds: TP_SECONDS, rateSeconds: RATE_SECONDS, rates: RATES,
-    workers: { rate: WORKERS_RATE, count: WORKERS, seconds: WORKERS_SECONDS },
-    connections: CONNECTIONS, target: target.kind, url: URL_, runs, problems, commands: Object.fromEntries(commands),
-  }, null, 2));
+  fs.writeFileSync(
+    path.join(RESULTS, 'latest.json'),
+    JSON.stringify(
+      {
+        startedAt,
+        quick: QUICK,
+        rounds: ROUNDS,
+        throughputSeconds: TP_SECONDS,
+        rateSeconds: RATE_SECONDS,
+        rates: RATES,
+        workers: { rate: WORKERS_RATE, count: WORKERS, seconds: WORKERS_SECONDS },
+        connections: CONNECTIONS,
+        target: target.kind,
+        url: URL_,
+        runs,
+        problems,
+        commands: Object.fromEntries(commands),
+      },
+      null,
+      2,
+    ),
+  );
   process.stdout.write(md);
   log(`wrote ${REL(path.join(RESULTS, 'latest.md'))} and latest.json`);
   return problems.length ? 1 : 0;
@@ -795,6 +1079,13 @@ const SIDE_SECTIONS = [
 ];
 
 main().then(
-  (code) => { cleanupSync(); process.exitCode = Math.max(code, ...SIDE_SECTIONS.map((section) => sideSection(...section))); },
-  (err) => { log(`error: ${err.message}`); cleanupSync(); process.exitCode = 2; },
+  (code) => {
+    cleanupSync();
+    process.exitCode = Math.max(code, ...SIDE_SECTIONS.map((section) => sideSection(...section)));
+  },
+  (err) => {
+    log(`error: ${err.message}`);
+    cleanupSync();
+    process.exitCode = 2;
+  },
 );

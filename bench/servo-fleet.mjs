@@ -85,9 +85,11 @@ async function post(app, body) {
 async function prepare(apps) {
   const steps = [{ event: 'HELLO' }, { event: 'WHATS_NEXT' }, { event: 'DESCRIPTION' }, { event: 'WHATS_NEXT' }];
   for (let base = 0; base < apps; base += 100) {
-    await Promise.all(Array.from({ length: Math.min(100, apps - base) }, async (_, k) => {
-      for (const step of steps) await post(base + k, step);
-    }));
+    await Promise.all(
+      Array.from({ length: Math.min(100, apps - base) }, async (_, k) => {
+        for (const step of steps) await post(base + k, step);
+      }),
+    );
   }
 }
 
@@ -96,7 +98,13 @@ function wrk(mode, apps, seconds) {
   const res = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8' });
   const m = /WRK_RESULT (.*)/.exec(res.stdout || '');
   if (!m) throw new Error(`no WRK_RESULT from wrk: ${res.stdout}${res.stderr}`);
-  const v = Object.fromEntries(m[1].trim().split(/\s+/).map((kv) => kv.split('=')).map(([k, x]) => [k, Number(x)]));
+  const v = Object.fromEntries(
+    m[1]
+      .trim()
+      .split(/\s+/)
+      .map((kv) => kv.split('='))
+      .map(([k, x]) => [k, Number(x)]),
+  );
   return { rps: (v.requests * 1e6) / v.duration_us, p50: v.p50_us / 1000, p99: v.p99_us / 1000, errors: v.errors, command: argv.join(' ') };
 }
 
@@ -131,7 +139,9 @@ async function main() {
       const r = await measure(s);
       runs[s.name].push(r);
       commands[s.name] = r.command;
-      log(`round ${round} ${s.name}: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}, target CPU ${r.cpu.toFixed(0)}%, stats ${JSON.stringify(r.stats)}`);
+      log(
+        `round ${round} ${s.name}: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}, target CPU ${r.cpu.toFixed(0)}%, stats ${JSON.stringify(r.stats)}`,
+      );
     }
   }
   const single = median(runs.single.map((r) => r.rps));
@@ -147,11 +157,15 @@ async function main() {
   for (const s of SCENARIOS) {
     const rs = runs[s.name];
     const rps = median(rs.map((r) => r.rps));
-    lines.push(`| ${s.name} | ${s.what} | ${fmt(rps)} | ${(rps / single).toFixed(2)} | ${median(rs.map((r) => r.p50)).toFixed(2)} | ${median(rs.map((r) => r.p99)).toFixed(2)} | ${rs.reduce((a, r) => a + r.errors, 0)} | ${median(rs.map((r) => r.cpu)).toFixed(0)} | ${fmt(median(rs.map((r) => r.rps / (r.cpu / 100))))} |`);
+    lines.push(
+      `| ${s.name} | ${s.what} | ${fmt(rps)} | ${(rps / single).toFixed(2)} | ${median(rs.map((r) => r.p50)).toFixed(2)} | ${median(rs.map((r) => r.p99)).toFixed(2)} | ${rs.reduce((a, r) => a + r.errors, 0)} | ${median(rs.map((r) => r.cpu)).toFixed(0)} | ${fmt(median(rs.map((r) => r.rps / (r.cpu / 100))))} |`,
+    );
   }
   const spread = median(runs.spread.map((r) => r.rps));
   const cycle = median(runs.cycle.map((r) => r.rps));
-  const errors = Object.values(runs).flat().reduce((a, r) => a + r.errors, 0);
+  const errors = Object.values(runs)
+    .flat()
+    .reduce((a, r) => a + r.errors, 0);
   const checks = [
     ['single app, one core', `≥ ${fmt(GOAL_RPS)} req/s`, fmt(single), single >= GOAL_RPS],
     ['spread ÷ single', `≥ ${GOAL_SPREAD_RATIO}`, (spread / single).toFixed(2), spread / single >= GOAL_SPREAD_RATIO],
@@ -160,12 +174,20 @@ async function main() {
   ];
   lines.push('', '| check | goal | measured | result |', '|---|---|---:|---|');
   for (const [name, goal, got, ok] of checks) lines.push(`| ${name} | ${goal} | ${got} | ${ok ? 'pass' : '**FAIL**'} |`);
-  const starved = Object.values(runs).flat().filter((r) => r.cpu < 90).length;
+  const starved = Object.values(runs)
+    .flat()
+    .filter((r) => r.cpu < 90).length;
   if (quiet.timeouts() > 0) lines.push('', `The machine was still busy after ${QUIET_WAIT_S} s of waiting before ${quiet.timeouts()} run(s).`);
   if (starved > 0) {
-    lines.push('', `Note: in ${starved} run(s) the emulator used less than 90% of its core while wrk ran flat out: other processes on the machine took the CPU (load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}). req/s is then a lower bound; req/s per target CPU-second estimates what one whole core does.`);
+    lines.push(
+      '',
+      `Note: in ${starved} run(s) the emulator used less than 90% of its core while wrk ran flat out: other processes on the machine took the CPU (load average ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}). req/s is then a lower bound; req/s per target CPU-second estimates what one whole core does.`,
+    );
   }
-  lines.push('', 'Commands (last round):', '', ...Object.entries(commands).map(([k, c]) => `- ${k}: \`${c.replace(ROOT + '/', '')}\``), '');
+  lines.push('', 'Commands (last round):', '', ...Object.entries(commands).map(([k, c]) => `- ${k}: \`${c.replace(`${ROOT}/`, '')}\``), '');
   const md = `${lines.join('\n')}\n`;
   fs.mkdirSync(path.join(HERE, 'results'), { recursive: true });
   fs.writeFileSync(path.join(HERE, 'results', 'servo-fleet.md'), md);

@@ -60,7 +60,9 @@ if (runMs < WARMUP_MS + 2 * WINDOW_MS) throw new Error(`SOAK_DURATION must be at
 const target = await startTarget();
 const out = path.join(ROOT, 'bench/results/soak-result.json');
 fs.mkdirSync(path.dirname(out), { recursive: true });
-const generator = spawn(process.execPath, [MAIN, 'run', target.url, '--rate', String(RATE), '-d', DURATION, '-q', '--out', out], { stdio: ['ignore', 'inherit', 'inherit'] });
+const generator = spawn(process.execPath, [MAIN, 'run', target.url, '--rate', String(RATE), '-d', DURATION, '-q', '--out', out], {
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
 const startedMs = Date.now();
 const samples = [];
 const timer = setInterval(() => {
@@ -80,7 +82,10 @@ const early = windowOf(WARMUP_MS, WARMUP_MS + WINDOW_MS);
 const late = windowOf(runMs - WINDOW_MS, runMs);
 const rows = [];
 for (const who of ['generator', 'target']) {
-  for (const [metric, unit] of [['rssMb', 'MB'], ['fds', '']]) {
+  for (const [metric, unit] of [
+    ['rssMb', 'MB'],
+    ['fds', ''],
+  ]) {
     const before = median(early.map((sample) => sample[who]?.[metric]).filter(Number.isFinite));
     const after = median(late.map((sample) => sample[who]?.[metric]).filter(Number.isFinite));
     const ratio = after / before;
@@ -90,12 +95,16 @@ for (const who of ['generator', 'target']) {
 }
 const result = JSON.parse(fs.readFileSync(out, 'utf8'));
 const { requests } = result.summary;
-console.log(`soak: ${DURATION} at ${RATE} req/s, exit ${code}; sent ${requests.sent}, completed ${requests.completed}, failed ${requests.failed}, dropped ${requests.dropped}; achieved ${result.summary.rate.achieved} req/s\n`);
+console.log(
+  `soak: ${DURATION} at ${RATE} req/s, exit ${code}; sent ${requests.sent}, completed ${requests.completed}, failed ${requests.failed}, dropped ${requests.dropped}; achieved ${result.summary.rate.achieved} req/s\n`,
+);
 console.log('| process | metric | minute 2 (median) | last minute (median) | last ÷ minute 2 | flat (±10%) |');
 console.log('|---|---|---|---|---|---|');
 for (const { who, metric, before, after, ratio, flat } of rows) {
   const shown = (value) => (metric === 'rssMb' ? `${value.toFixed(1)} MB` : String(value));
-  console.log(`| ${who} | ${metric === 'rssMb' ? 'RSS' : 'open fds'} | ${shown(before)} | ${shown(after)} | ${ratio.toFixed(3)} | ${flat ? 'yes' : '**no**'} |`);
+  console.log(
+    `| ${who} | ${metric === 'rssMb' ? 'RSS' : 'open fds'} | ${shown(before)} | ${shown(after)} | ${ratio.toFixed(3)} | ${flat ? 'yes' : '**no**'} |`,
+  );
 }
 fs.writeFileSync(path.join(ROOT, 'bench/results/soak.json'), `${JSON.stringify({ duration: DURATION, rate: RATE, exitCode: code, rows, samples }, null, 2)}\n`);
 process.exitCode = code === 0 && rows.every(({ flat }) => flat) ? 0 : 1;

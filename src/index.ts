@@ -16,7 +16,19 @@ export {
 export { compareResults, parseFailCondition, gateFails, renderComparison, type MetricComparison, type Verdict, type FailCondition } from './compare/index.js';
 export { parseThreshold, ThresholdSyntaxError, type Threshold } from './plan/index.js';
 export { renderSummary, RESULT_WRITERS, seriesCsv, seriesHlog, renderHtmlReport, writeHtmlReport, type ResultWriter } from './report/index.js';
-export { sweep, runSweep, resolveSweep, rebuildStudy, SweepError, sweepJsonSchema, type SweepInput, type SweepOptions, type SweepOutcome, type SweepProgress, type SweepRow } from './sweep/index.js';
+export {
+  sweep,
+  runSweep,
+  resolveSweep,
+  rebuildStudy,
+  SweepError,
+  sweepJsonSchema,
+  type SweepInput,
+  type SweepOptions,
+  type SweepOutcome,
+  type SweepProgress,
+  type SweepRow,
+} from './sweep/index.js';
 export { ERROR_CAUSES, type ErrorCause, type SecondSample } from './metrics/index.js';
 export { ConstantPacer, PoissonPacer, BucketPacer, RampingPacer, ShardedPacer, type Pacer } from './schedule/index.js';
 export { runWorkers, startWorkers, workerCount, type WorkersOptions } from './workers/index.js';

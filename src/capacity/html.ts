@@ -12,9 +12,21 @@ const DATA_ELEMENT_ID = 'salvo-capacity-data';
 function capacityCharts(result: CapacityResult): ChartSpec[] {
   const byRate = new Map(result.steps.filter((step) => !step.generatorLimited).map((step) => [step.ratePerSec, step]));
   const steps = [...byRate.values()].sort((a, b) => a.ratePerSec - b.ratePerSec);
-  const base = { xTitle: 'rate tried (req/s)', xAxis: { kind: 'seconds' } as const, x: steps.map((step) => step.ratePerSec), xLabels: steps.map((step) => `${step.ratePerSec} req/s (${step.passed ? 'pass' : 'fail'})`) };
+  const base = {
+    xTitle: 'rate tried (req/s)',
+    xAxis: { kind: 'seconds' } as const,
+    x: steps.map((step) => step.ratePerSec),
+    xLabels: steps.map((step) => `${step.ratePerSec} req/s (${step.passed ? 'pass' : 'fail'})`),
+  };
   return [
-    { ...base, id: 'capacity-latency', title: 'p99 by rate', caption: 'The p99 latency each step measured after its warm-up: flat below the knee, steep past it.', unit: 'ms', series: [{ label: 'p99', color: '#9333ea', values: steps.map((step) => step.p99Ms) }] },
+    {
+      ...base,
+      id: 'capacity-latency',
+      title: 'p99 by rate',
+      caption: 'The p99 latency each step measured after its warm-up: flat below the knee, steep past it.',
+      unit: 'ms',
+      series: [{ label: 'p99', color: '#9333ea', values: steps.map((step) => step.p99Ms) }],
+    },
     {
       ...base,
       id: 'capacity-rate',
@@ -33,7 +45,12 @@ function capacityCharts(result: CapacityResult): ChartSpec[] {
 export function renderCapacityHtml(url: string, result: CapacityResult, library: ChartLibrary): string {
   const charts = capacityCharts(result);
   const draw = `(${drawCharts.toString()})(uPlot, JSON.parse(document.getElementById(${JSON.stringify(DATA_ELEMENT_ID)}).textContent));`;
-  const figures = charts.map((chart) => `<figure><h3>${escapeHtml(chart.title)}</h3><figcaption>${escapeHtml(chart.caption)}</figcaption><div class="chart" id="chart-${chart.id}" data-chart="${chart.id}"></div></figure>`).join('');
+  const figures = charts
+    .map(
+      (chart) =>
+        `<figure><h3>${escapeHtml(chart.title)}</h3><figcaption>${escapeHtml(chart.caption)}</figcaption><div class="chart" id="chart-${chart.id}" data-chart="${chart.id}"></div></figure>`,
+    )
+    .join('');
   return `${pageStartHtml(`salvo capacity: ${url}`, library)}<header><h1>salvo capacity</h1><p class="target">${escapeHtml(url)}</p></header>
 <pre class="plan">${escapeHtml(capacityLines(url, result).join('\n'))}</pre>
 <section class="charts">${figures}</section>

@@ -57,9 +57,18 @@ export async function measureStep(base: Plan, ratePerSec: number, options: StepO
   const achievedPerSec = window.completed / seconds;
   const sentShare = window.sent / (ratePerSec * seconds);
   const generatorLimited = !abortedBy && (sentShare < MIN_SENT_SHARE || result.summary.generator.saturated);
-  const step = { ratePerSec, achievedPerSec: Math.round(achievedPerSec * 10) / 10, p99Ms, errorsPercent: Math.round(errorsPercent * 1000) / 1000, generatorLimited, ...(confirmation ? { confirmation } : {}) };
+  const step = {
+    ratePerSec,
+    achievedPerSec: Math.round(achievedPerSec * 10) / 10,
+    p99Ms,
+    errorsPercent: Math.round(errorsPercent * 1000) / 1000,
+    generatorLimited,
+    ...(confirmation ? { confirmation } : {}),
+  };
   if (generatorLimited) {
-    const why = result.summary.generator.saturated ? `the generator was saturated (event-loop delay p99 ${result.summary.generator.eventLoopDelayMs.p99} ms)` : `the generator sent ${Math.round(sentShare * 1000) / 10}% of the requests due`;
+    const why = result.summary.generator.saturated
+      ? `the generator was saturated (event-loop delay p99 ${result.summary.generator.eventLoopDelayMs.p99} ms)`
+      : `the generator sent ${Math.round(sentShare * 1000) / 10}% of the requests due`;
     return { ...step, passed: false, reason: why };
   }
   if (abortedBy) return { ...step, passed: false, reason: abortedBy };
@@ -70,7 +79,8 @@ export async function measureStep(base: Plan, ratePerSec: number, options: StepO
   if (missed.length > 0) return { ...step, passed: false, reason: `missed ${missed.join(', ')}` };
   const firstP50 = measured[0]?.latencyMs.p50 ?? 0;
   const lastP50 = measured.at(-1)?.latencyMs.p50 ?? 0;
-  if (measured.length >= 2 && lastP50 > QUEUE_GROWTH_FACTOR * firstP50 + 1) return { ...step, passed: false, reason: `queue growing: p50 went from ${firstP50} to ${lastP50} ms within the step` };
+  if (measured.length >= 2 && lastP50 > QUEUE_GROWTH_FACTOR * firstP50 + 1)
+    return { ...step, passed: false, reason: `queue growing: p50 went from ${firstP50} to ${lastP50} ms within the step` };
   return { ...step, passed: true, reason: `met ${options.slos.map((slo) => slo.expression).join(', ')}` };
 }
 

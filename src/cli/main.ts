@@ -20,7 +20,22 @@ function buildProgram(): Command {
   const program = new Command('salvo')
     .description('load generation with honest latency: open and closed models, HDR histograms, lossless results')
     .version(VERSION);
-  for (const command of [runCommand(), sweepCommand(), capacityCommand(), reportCommand(), mergeCommand(), coordinateCommand(), compareCommand(), serveCommand(), demoCommand(), k8sCommand(), schemaCommand(), initCommand(), importCommand()]) program.addCommand(command);
+  for (const command of [
+    runCommand(),
+    sweepCommand(),
+    capacityCommand(),
+    reportCommand(),
+    mergeCommand(),
+    coordinateCommand(),
+    compareCommand(),
+    serveCommand(),
+    demoCommand(),
+    k8sCommand(),
+    schemaCommand(),
+    initCommand(),
+    importCommand(),
+  ])
+    program.addCommand(command);
   return program;
 }
 

@@ -45,7 +45,6 @@ const PLAN_FIELDS: Partial<Record<keyof RunFlags, [field: string, value: (flags:
   scenario: ['scenario', (flags) => scenarioFromFlag(flags.scenario!)],
 };
 
-
 /** The flags the user typed, as opposed to commander's defaults. */
 export function explicitFlags(command: Command): Set<string> {
   return new Set(Object.keys(command.opts()).filter((key) => command.getOptionValueSource(key) === 'cli'));
@@ -85,7 +84,8 @@ export function withFlags(data: Data, flags: RunFlags, explicit: ReadonlySet<str
   if (Object.keys(scenarioOptions).length > 0) plan.scenarioOptions = { ...(isData(plan.scenarioOptions) ? plan.scenarioOptions : {}), ...scenarioOptions };
   if (set('threshold')) plan.thresholds = flags.threshold.map((expression) => ({ expression, abortOnFail: flags.abortOnFail === true }));
   else if (set('abortOnFail')) {
-    if (!Array.isArray(plan.thresholds) || plan.thresholds.length === 0) throw new CliError('--abort-on-fail needs at least one threshold, in the plan or with --threshold');
+    if (!Array.isArray(plan.thresholds) || plan.thresholds.length === 0)
+      throw new CliError('--abort-on-fail needs at least one threshold, in the plan or with --threshold');
     plan.thresholds = plan.thresholds.map((threshold) => (isData(threshold) ? { ...threshold, abortOnFail: true } : threshold));
   }
   const executor = isData(plan.executor) ? plan.executor : {};
@@ -103,7 +103,8 @@ export function withFlags(data: Data, flags: RunFlags, explicit: ReadonlySet<str
 /** --vus makes the load constant-vus (k6's --vus); --duration changes a constant-vus's duration. */
 function usersWithFlags(executor: Data, flags: RunFlags, set: (key: keyof RunFlags) => boolean): Data {
   if (set('rate') || set('arrival')) throw new CliError('--vus runs virtual users (the closed model); --rate and --arrival are for arrival rates');
-  if (!set('vus') && executor.type !== 'constant-vus') throw new CliError(`--duration does not apply to ${String(executor.type)}: its stages or phases set the duration (or give --vus to replace it)`);
+  if (!set('vus') && executor.type !== 'constant-vus')
+    throw new CliError(`--duration does not apply to ${String(executor.type)}: its stages or phases set the duration (or give --vus to replace it)`);
   const durationMs = set('duration') ? flags.duration : executor.type === 'constant-vus' ? executor.durationMs : flags.duration;
   return {
     type: 'constant-vus',
@@ -115,8 +116,7 @@ function usersWithFlags(executor: Data, flags: RunFlags, set: (key: keyof RunFla
 
 /** The plan a scenario file declares (its `plan`), its files made absolute, with the file as its scenario; not yet validated. */
 export async function scenarioPlanData(file: string): Promise<Data> {
-  let definition: unknown;
-  definition = await loadScenarioModule(file);
+  const definition: unknown = await loadScenarioModule(file);
   const declared = isData(definition) && isData(definition.plan) ? definition.plan : {};
   // The files the declared plan names are relative to the scenario file, as a plan file's are to it.
   return { ...(withPathsFromFile(declared, file) as Data), scenario: resolve(file) };
@@ -125,8 +125,10 @@ export async function scenarioPlanData(file: string): Promise<Data> {
 /** `salvo run scenario.ts`: the plan the scenario file declares (its `plan`), with the flags applied and the file as its user types. */
 export async function planFromScenario(file: string, flags: RunFlags, explicit: ReadonlySet<string>): Promise<Plan> {
   const declared = await scenarioPlanData(file);
-  if (declared.executor === undefined && !explicit.has('vus')) throw new CliError(`${file} declares no plan.executor: give --vus N (and --duration), or a plan in defineScenario`);
-  if (!isData(declared.target) && !explicit.has('target')) throw new CliError(`${file} declares no plan.target: give --target <url>, or a plan in defineScenario`);
+  if (declared.executor === undefined && !explicit.has('vus'))
+    throw new CliError(`${file} declares no plan.executor: give --vus N (and --duration), or a plan in defineScenario`);
+  if (!isData(declared.target) && !explicit.has('target'))
+    throw new CliError(`${file} declares no plan.target: give --target <url>, or a plan in defineScenario`);
   return validatePlanFile(file, withFlags(declared, flags, explicit));
 }
 
@@ -138,14 +140,21 @@ function executorWithFlags(executor: Data, flags: RunFlags, set: (key: keyof Run
     const ratePerSec = set('rate') ? flags.rate : type === 'ramping-arrival-rate' ? undefined : executor.ratePerSec;
     if (ratePerSec === undefined) throw new CliError(`--arrival ${flags.arrival} needs --rate: the plan's ${String(type ?? 'executor')} has no single rate`);
     if (set('pipelining')) throw new CliError('--pipelining applies only to max throughput (without --rate)');
-    const arrival = set('arrival') ? canonicalArrival(flags.arrival) : type === 'poisson-arrival-rate' ? 'poisson' : type === 'bucket-rate' ? 'bucket' : 'constant';
+    const arrival = set('arrival')
+      ? canonicalArrival(flags.arrival)
+      : type === 'poisson-arrival-rate'
+        ? 'poisson'
+        : type === 'bucket-rate'
+          ? 'bucket'
+          : 'constant';
     const durationMs = set('duration') ? flags.duration : type === 'ramping-arrival-rate' ? undefined : executor.durationMs;
     if (durationMs === undefined) throw new CliError(`--rate replaces the plan's ${String(type)}, whose stages set its duration: give --duration too`);
     if (set('seed') && arrival !== 'poisson') throw new CliError('--seed applies only to --arrival poisson');
     if (set('bucket') && arrival !== 'bucket') throw new CliError('--bucket applies only to --arrival bucket');
     const base = { type: ARRIVAL_EXECUTOR_TYPES[arrival], ratePerSec, durationMs };
     if (arrival === 'poisson') return { ...base, seed: set('seed') ? flags.seed : (executor.seed ?? freshSeed()) };
-    if (arrival === 'bucket') return set('bucket') ? { ...base, bucketMs: flags.bucket } : executor.bucketMs !== undefined ? { ...base, bucketMs: executor.bucketMs } : base;
+    if (arrival === 'bucket')
+      return set('bucket') ? { ...base, bucketMs: flags.bucket } : executor.bucketMs !== undefined ? { ...base, bucketMs: executor.bucketMs } : base;
     return base;
   }
   const changed: Data = { ...executor };

@@ -34,18 +34,34 @@ interface Answer {
 function post(address: { host: string; port: number }, path: string, body: unknown, timeoutMs: number): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const payload = Buffer.from(JSON.stringify(body));
-    const outgoing = request({ host: address.host, port: address.port, method: 'POST', path, headers: { 'content-type': 'application/json', 'content-length': payload.length }, timeout: timeoutMs }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        try {
-          resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Answer['body'] });
-        } catch {
-          reject(new CoordinatorClientError(`the coordinator at ${address.host}:${address.port} answered ${response.statusCode} without JSON: is it a salvo coordinator?`));
-        }
-      });
-    });
-    outgoing.on('timeout', () => outgoing.destroy(new CoordinatorClientError(`the coordinator at ${address.host}:${address.port} did not answer within ${timeoutMs / 1000}s`)));
+    const outgoing = request(
+      {
+        host: address.host,
+        port: address.port,
+        method: 'POST',
+        path,
+        headers: { 'content-type': 'application/json', 'content-length': payload.length },
+        timeout: timeoutMs,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          try {
+            resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Answer['body'] });
+          } catch {
+            reject(
+              new CoordinatorClientError(
+                `the coordinator at ${address.host}:${address.port} answered ${response.statusCode} without JSON: is it a salvo coordinator?`,
+              ),
+            );
+          }
+        });
+      },
+    );
+    outgoing.on('timeout', () =>
+      outgoing.destroy(new CoordinatorClientError(`the coordinator at ${address.host}:${address.port} did not answer within ${timeoutMs / 1000}s`)),
+    );
     outgoing.on('error', reject);
     outgoing.end(payload);
   });
@@ -60,8 +76,12 @@ async function postPatiently(address: { host: string; port: number }, path: stri
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const retryable = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH';
-      if (!retryable) throw error instanceof CoordinatorClientError ? error : new CoordinatorClientError(`coordinator ${address.host}:${address.port}: ${code ?? (error as Error).message}`);
-      if (Date.now() >= giveUpAt) throw new CoordinatorClientError(`cannot reach the coordinator at ${address.host}:${address.port} (${code}) for ${CONNECT_TIMEOUT_MS / 1000}s`);
+      if (!retryable)
+        throw error instanceof CoordinatorClientError
+          ? error
+          : new CoordinatorClientError(`coordinator ${address.host}:${address.port}: ${code ?? (error as Error).message}`);
+      if (Date.now() >= giveUpAt)
+        throw new CoordinatorClientError(`cannot reach the coordinator at ${address.host}:${address.port} (${code}) for ${CONNECT_TIMEOUT_MS / 1000}s`);
       await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
     }
   }

@@ -103,10 +103,12 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     const { shard, plan } = request;
     const refuse = (error: string): void => answer(409, { error });
     if (failure !== undefined) return answer(503, { error: `the coordinator gave up: ${failure}` });
-    if (shard?.count !== count || !(shard.index >= 1 && shard.index <= count)) return refuse(`this coordinator runs ${count} shards, not shard ${shard ? shardLabel(shard) : '?'}`);
+    if (shard?.count !== count || !(shard.index >= 1 && shard.index <= count))
+      return refuse(`this coordinator runs ${count} shards, not shard ${shard ? shardLabel(shard) : '?'}`);
     if (ready.has(shard.index) || startAtMs !== undefined) return refuse(`shard ${shardLabel(shard)} has already joined`);
     const first = ready.values().next().value;
-    if (first && JSON.stringify(first.plan) !== JSON.stringify(plan)) return refuse(`shard ${shardLabel(shard)} runs a different plan than the shards already here, and would not merge with them`);
+    if (first && JSON.stringify(first.plan) !== JSON.stringify(plan))
+      return refuse(`shard ${shardLabel(shard)} runs a different plan than the shards already here, and would not merge with them`);
     ready.set(shard.index, { plan, answer });
     options.onShard?.('ready', shard);
     if (ready.size < count) return;
@@ -121,7 +123,8 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   function onResult(result: RunResult, answer: (status: number, body: unknown) => void): void {
     const shard = result?.plan?.shard;
     if (result?.schema !== RESULT_SCHEMA || shard === undefined) return answer(400, { error: 'not the result of a shard' });
-    if (startAtMs === undefined || !ready.has(shard.index) || shard.count !== count) return answer(409, { error: `shard ${shardLabel(shard)} did not join this run` });
+    if (startAtMs === undefined || !ready.has(shard.index) || shard.count !== count)
+      return answer(409, { error: `shard ${shardLabel(shard)} did not join this run` });
     if (results.has(shard.index)) return answer(409, { error: `shard ${shardLabel(shard)} sent its result already` });
     results.set(shard.index, result);
     answer(200, { ok: true });
@@ -130,7 +133,12 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     clearTimeout(resultTimer);
     const ordered = [...results.values()].sort((a, b) => a.plan.shard!.index - b.plan.shard!.index);
     try {
-      resolveMerged(mergeResults(ordered, ordered.map((each) => `shard ${shardLabel(each.plan.shard!)}`)));
+      resolveMerged(
+        mergeResults(
+          ordered,
+          ordered.map((each) => `shard ${shardLabel(each.plan.shard!)}`),
+        ),
+      );
     } catch (error) {
       fail((error as Error).message);
     }

@@ -97,7 +97,10 @@ export function shardJobManifests(options: ShardJobOptions): Record<string, unkn
                 affinity: {
                   podAntiAffinity: {
                     requiredDuringSchedulingIgnoredDuringExecution: [
-                      { labelSelector: { matchLabels: { 'app.kubernetes.io/instance': options.name, 'app.kubernetes.io/component': 'shard' } }, topologyKey: 'kubernetes.io/hostname' },
+                      {
+                        labelSelector: { matchLabels: { 'app.kubernetes.io/instance': options.name, 'app.kubernetes.io/component': 'shard' } },
+                        topologyKey: 'kubernetes.io/hostname',
+                      },
                     ],
                   },
                 },
@@ -169,7 +172,21 @@ function coordinatorManifests(options: ShardJobOptions): Record<string, unknown>
             {
               name: 'coordinator',
               image: options.image,
-              command: ['salvo', 'coordinate', '--shards', String(options.shards), '--host', '0.0.0.0', '--port', String(COORDINATOR_PORT), '--timeout', options.readyTimeout, '--out', `${RESULTS_DIR}/merged.json`, '--print-result'],
+              command: [
+                'salvo',
+                'coordinate',
+                '--shards',
+                String(options.shards),
+                '--host',
+                '0.0.0.0',
+                '--port',
+                String(COORDINATOR_PORT),
+                '--timeout',
+                options.readyTimeout,
+                '--out',
+                `${RESULTS_DIR}/merged.json`,
+                '--print-result',
+              ],
               ports: [{ name: 'coordinator', containerPort: COORDINATOR_PORT }],
               resources: { requests: resources, limits: resources },
               securityContext: CONTAINER_SECURITY,

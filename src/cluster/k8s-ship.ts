@@ -67,8 +67,13 @@ export function assertFitsConfigMap(data: Record<string, string>): void {
   const sizes = Object.entries(data).map(([key, value]) => [key, Buffer.byteLength(key) + Buffer.byteLength(value)] as const);
   const total = sizes.reduce((sum, [, bytes]) => sum + bytes, 0);
   if (total <= CONFIG_MAP_LIMIT_BYTES) return;
-  const largest = [...sizes].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([key, bytes]) => `${key} ${kib(bytes)}`);
-  throw new ShipError(`the ConfigMap would hold ${kib(total)}, over Kubernetes' 1 MiB for one ConfigMap (${largest.join(', ')}): make the data files smaller, or bake them into the image and name them by absolute path`);
+  const largest = [...sizes]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([key, bytes]) => `${key} ${kib(bytes)}`);
+  throw new ShipError(
+    `the ConfigMap would hold ${kib(total)}, over Kubernetes' 1 MiB for one ConfigMap (${largest.join(', ')}): make the data files smaller, or bake them into the image and name them by absolute path`,
+  );
 }
 
 /** True when `url`'s host is this machine's loopback: from a pod it is the pod itself. */

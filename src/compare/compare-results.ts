@@ -13,7 +13,12 @@ import { METRICS, METRIC_NAMES, type MetricName } from './metrics.js';
 export const SIGNIFICANCE_LEVEL = 0.05;
 
 export type Verdict =
-  | { tested: true; pValue: number; significant: boolean; /** 95% confidence interval of the difference, where the test gives one. */ interval?: [number, number] }
+  | {
+      tested: true;
+      pValue: number;
+      significant: boolean /** 95% confidence interval of the difference, where the test gives one. */;
+      interval?: [number, number];
+    }
   | { tested: false; reason: string };
 
 export interface MetricComparison {
@@ -46,9 +51,19 @@ export function compareResults(baseline: RunResult, candidate: RunResult, option
   return METRIC_NAMES.map((metric): MetricComparison => {
     switch (metric) {
       case 'rate':
-        return comparison(metric, baseline.summary.rate.achieved, candidate.summary.rate.achieved, perSecondVerdict(seconds.map((run) => run.map((second) => second.completed))));
+        return comparison(
+          metric,
+          baseline.summary.rate.achieved,
+          candidate.summary.rate.achieved,
+          perSecondVerdict(seconds.map((run) => run.map((second) => second.completed))),
+        );
       case 'errors':
-        return comparison(metric, errorPercent(baseline.summary.requests), errorPercent(candidate.summary.requests), perSecondVerdict(seconds.map(errorPercentPerSecond)));
+        return comparison(
+          metric,
+          errorPercent(baseline.summary.requests),
+          errorPercent(candidate.summary.requests),
+          perSecondVerdict(seconds.map(errorPercentPerSecond)),
+        );
       case 'mean':
         return comparison(metric, latencies[0]!.mean, latencies[1]!.mean, meanVerdict(histograms));
       default: {
@@ -80,7 +95,8 @@ function percentileVerdict([baseline, candidate]: HistogramSampler[], percentile
 
 function meanVerdict([baseline, candidate]: Histogram[]): Verdict {
   const counts = [baseline!.totalCount, candidate!.totalCount];
-  if (Math.min(...counts) < MEAN_TEST_MIN_SAMPLES) return { tested: false, reason: `too few responses to test (${counts.join(' and ')}, ${MEAN_TEST_MIN_SAMPLES} needed)` };
+  if (Math.min(...counts) < MEAN_TEST_MIN_SAMPLES)
+    return { tested: false, reason: `too few responses to test (${counts.join(' and ')}, ${MEAN_TEST_MIN_SAMPLES} needed)` };
   const moments = (histogram: Histogram) => ({ mean: histogram.mean, standardDeviation: histogram.stdDeviation, count: histogram.totalCount });
   return latencyTested(meanDifferenceTest(moments(baseline!), moments(candidate!)));
 }

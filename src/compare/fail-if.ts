@@ -54,7 +54,10 @@ export function parseFailCondition(text: string): FailCondition {
   const parsed = CHANGE.exec(change.trim());
   if (!parsed) throw new FailConditionError(`"${text}": "${change}" is not a change (examples: ${EXAMPLES})`);
   const [, sign, digits, unitText] = parsed as unknown as [string, string, string, string];
-  if (sign === '') throw new FailConditionError(`"${text}": the change needs a sign, e.g. ${metric}${operator}+${digits}${unitText} or ${metric}${operator}-${digits}${unitText}`);
+  if (sign === '')
+    throw new FailConditionError(
+      `"${text}": the change needs a sign, e.g. ${metric}${operator}+${digits}${unitText} or ${metric}${operator}-${digits}${unitText}`,
+    );
   const unit = units[unitText];
   if (unit === undefined) throw new FailConditionError(`"${text}": ${metric} changes are written in ${unitList}`);
   const magnitude = Number(digits) * unit.factor;

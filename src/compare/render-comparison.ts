@@ -55,7 +55,14 @@ export function renderComparison(baseline: ComparedRun, candidate: ComparedRun, 
   const rows = comparisons.map(({ metric, baseline: before, candidate: after, difference, relative, verdict }) => {
     const unit = METRICS[metric].unit;
     const interval = verdict.tested && verdict.interval ? verdict.interval.map((end) => signed(end, formatDifference[unit])).join(' … ') : '';
-    return [METRICS[metric].label, formatValue[unit](before), formatValue[unit](after), signed(difference, formatDifference[unit]), formatRelative(relative), interval];
+    return [
+      METRICS[metric].label,
+      formatValue[unit](before),
+      formatValue[unit](after),
+      signed(difference, formatDifference[unit]),
+      formatRelative(relative),
+      interval,
+    ];
   });
   // table() right-aligns every column but the first; the verdicts read better left-aligned after it.
   const verdicts = ['verdict', ...comparisons.map(({ verdict }) => verdictText(verdict))];

@@ -20,7 +20,10 @@ export class AimdController implements ConcurrencyController {
   private readonly latency: LowPass;
   private saturatedNow = false;
 
-  constructor(private readonly limits: ConcurrencyLimits, filterTimeMs: number) {
+  constructor(
+    private readonly limits: ConcurrencyLimits,
+    filterTimeMs: number,
+  ) {
     this.actuator = new Dial(limits);
     this.latency = new LowPass(filterTimeMs);
   }

@@ -81,7 +81,16 @@ export class ControlLoop {
     else this.heldSinceMs ??= tMs - dtMs;
     const unreachable = this.heldSinceMs !== undefined && tMs - this.heldSinceMs >= UNREACHABLE_AFTER_MS;
     this.everUnreachable ||= unreachable;
-    this.trace.push({ tMs, setpointPerSec, measuredPerSec, concurrency, p50Ms: measurement.p50Ms, p99Ms: measurement.p99Ms, errors: measurement.failed, unreachable });
+    this.trace.push({
+      tMs,
+      setpointPerSec,
+      measuredPerSec,
+      concurrency,
+      p50Ms: measurement.p50Ms,
+      p99Ms: measurement.p99Ms,
+      errors: measurement.failed,
+      unreachable,
+    });
     return concurrency;
   }
 

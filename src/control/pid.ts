@@ -1,5 +1,5 @@
 import { Dial } from './actuator.js';
-import { type ConcurrencyController, type ConcurrencyLimits, type LatencyObservation } from './controller.js';
+import type { ConcurrencyController, ConcurrencyLimits, LatencyObservation } from './controller.js';
 import { LowPass } from './low-pass.js';
 
 /**
@@ -87,7 +87,7 @@ export class PidController implements ConcurrencyController {
     }
     const errorInFlight = (setpointPerSec - measured) * latencySec;
     const feedForward = setpointPerSec * latencySec;
-    const derivative = (-gains.derivativeTimeMs * ((measured - previous) / dtMs) * latencySec);
+    const derivative = -gains.derivativeTimeMs * ((measured - previous) / dtMs) * latencySec;
     // The integral corrects the Little's-law model, which is never far off: it works near the setpoint
     // only, within a band around the model, and leaves large errors to the feed-forward.
     const band = INTEGRAL_BAND * feedForward + 1;

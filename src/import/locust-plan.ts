@@ -58,13 +58,21 @@ function phaseOf(phase: LocustPhase, types: ReadonlyMap<string, UserTypeModel>, 
   const userTypes = phase.userTypes.map((type) => {
     const scenarioType = types.get(type.name);
     if (!scenarioType) {
-      throw new ImportError(`${input.configFile}:${type.at.line}:${type.at.col}: user type "${type.name}" is not in ${input.scenarioFile} (it has: ${[...types.keys()].join(', ')})`);
+      throw new ImportError(
+        `${input.configFile}:${type.at.line}:${type.at.col}: user type "${type.name}" is not in ${input.scenarioFile} (it has: ${[...types.keys()].join(', ')})`,
+      );
     }
     return mixEntry(type, scenarioType);
   });
   // No user types in a phase: every type of the scenario, at its own weight. The wrapper ran a new Locust per
   // phase, spawning from 0 at the phase's hatch rate: restart keeps that.
-  return { durationMs: phase.durationSec * 1000, users: phase.users, spawnRate: phase.hatchRatePerSec, restart: true, ...(userTypes.length > 0 ? { userTypes } : {}) };
+  return {
+    durationMs: phase.durationSec * 1000,
+    users: phase.users,
+    spawnRate: phase.hatchRatePerSec,
+    restart: true,
+    ...(userTypes.length > 0 ? { userTypes } : {}),
+  };
 }
 
 /** The plan's target: --target's URL over the scenario's plan.target (keeping its method and headers), or an error asking for one. */
@@ -96,10 +104,16 @@ export function importLocustConfig(input: LocustImportInput): LocustImport {
     throw error;
   }
   const byName = new Map(types.map((type) => [type.name, type]));
-  const declared: Record<string, unknown> = isRecord((input.definition as Partial<ScenarioDefinition>).plan) ? { ...(input.definition as ScenarioDefinition).plan } : {};
+  const declared: Record<string, unknown> = isRecord((input.definition as Partial<ScenarioDefinition>).plan)
+    ? { ...(input.definition as ScenarioDefinition).plan }
+    : {};
   // The executor is the config's now.
   const { executor: _replaced, target, ...kept } = declared;
-  const executor = { type: 'phases', phases: phases.map((phase) => phaseOf(phase, byName, input)), ...(input.runTimeMs !== undefined ? { runTimeMs: input.runTimeMs } : {}) };
+  const executor = {
+    type: 'phases',
+    phases: phases.map((phase) => phaseOf(phase, byName, input)),
+    ...(input.runTimeMs !== undefined ? { runTimeMs: input.runTimeMs } : {}),
+  };
   // The scenario's own plan names files relative to the scenario; the plan names them relative to itself.
   const fromScenario = withPathsFromFile({ target: targetOf(target, input), ...kept }, input.scenarioFile) as Record<string, unknown>;
   const absolute = { scenario: resolve(input.scenarioFile), target: fromScenario.target, executor, ...fromScenario };

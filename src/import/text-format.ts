@@ -140,28 +140,28 @@ function readString(text: string, start: number, at: Position): { value: string;
       continue;
     }
     escapeStart = index - 1;
-    const escape = text[index++];
-    if (escape === undefined) throw new TextFormatError('unterminated string', at);
-    if (escape in SIMPLE_ESCAPES) {
-      value += SIMPLE_ESCAPES[escape];
-    } else if (escape === 'x' || escape === 'X') {
+    const escaped = text[index++];
+    if (escaped === undefined) throw new TextFormatError('unterminated string', at);
+    if (escaped in SIMPLE_ESCAPES) {
+      value += SIMPLE_ESCAPES[escaped];
+    } else if (escaped === 'x' || escaped === 'X') {
       const hex = /^[0-9A-Fa-f]{1,2}/.exec(text.slice(index, index + 2))?.[0] ?? fail('\\x needs one or two hex digits');
       value += String.fromCharCode(Number.parseInt(hex, 16));
       index += hex.length;
-    } else if (/[0-7]/.test(escape)) {
-      const octal = escape + (/^[0-7]{0,2}/.exec(text.slice(index, index + 2))?.[0] ?? '');
+    } else if (/[0-7]/.test(escaped)) {
+      const octal = escaped + (/^[0-7]{0,2}/.exec(text.slice(index, index + 2))?.[0] ?? '');
       if (Number.parseInt(octal, 8) > 0xff) fail(`octal escape \\${octal} is above \\377`);
       value += String.fromCharCode(Number.parseInt(octal, 8));
       index += octal.length - 1;
-    } else if (escape === 'u' || escape === 'U') {
-      const length = escape === 'u' ? 4 : 8;
+    } else if (escaped === 'u' || escaped === 'U') {
+      const length = escaped === 'u' ? 4 : 8;
       const hex = text.slice(index, index + length);
       const code = /^[0-9A-Fa-f]+$/.test(hex) && hex.length === length ? Number.parseInt(hex, 16) : -1;
-      if (code < 0 || code > 0x10ffff) fail(`\\${escape} needs ${length} hex digits of a Unicode code point`);
+      if (code < 0 || code > 0x10ffff) fail(`\\${escaped} needs ${length} hex digits of a Unicode code point`);
       value += String.fromCodePoint(code);
       index += length;
     } else {
-      fail(`unknown escape \\${escape}`);
+      fail(`unknown escape \\${escaped}`);
     }
   }
 }

@@ -44,7 +44,13 @@ class NamedStats {
   }
 
   result(name: string, durationMs?: number): NamedStatsResult {
-    return { name, requests: this.requests, failures: this.failures, histogram: encodeHistogram(this.histogram), ...(durationMs !== undefined ? { durationMs } : {}) };
+    return {
+      name,
+      requests: this.requests,
+      failures: this.failures,
+      histogram: encodeHistogram(this.histogram),
+      ...(durationMs !== undefined ? { durationMs } : {}),
+    };
   }
 }
 
@@ -99,7 +105,8 @@ export class Breakdown {
 
   /** `times`: how long each phase and each user type (by name) ran, for executors with phases. */
   result(times?: { phases: readonly number[]; userTypes: ReadonlyMap<string, number> }): BreakdownResult {
-    const named = (map: Map<string, NamedStats>, timesMs?: ReadonlyMap<string, number>): NamedStatsResult[] => [...map].map(([name, stats]) => stats.result(name, timesMs?.get(name)));
+    const named = (map: Map<string, NamedStats>, timesMs?: ReadonlyMap<string, number>): NamedStatsResult[] =>
+      [...map].map(([name, stats]) => stats.result(name, timesMs?.get(name)));
     return {
       tasks: named(this.tasks),
       userTypes: named(this.userTypes, times?.userTypes),

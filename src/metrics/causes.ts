@@ -45,9 +45,10 @@ export const ERROR_CAUSES = [
 
 export type ErrorCause = (typeof ERROR_CAUSES)[number];
 
-export const CAUSE_INDEX: Readonly<Record<ErrorCause, number>> = Object.fromEntries(
-  ERROR_CAUSES.map((cause, index) => [cause, index]),
-) as Record<ErrorCause, number>;
+export const CAUSE_INDEX: Readonly<Record<ErrorCause, number>> = Object.fromEntries(ERROR_CAUSES.map((cause, index) => [cause, index])) as Record<
+  ErrorCause,
+  number
+>;
 
 /**
  * OpenSSL's certificate verification failures as node names them (X509_V_ERR_* without the prefix):

@@ -21,17 +21,19 @@ export const holdFields = {
   /** How often the throughput is measured and the dial turned. */
   tickMs: msField(z.number().int('must be a whole number of ms').min(10, 'must be at least 10 ms').max(10_000, 'must be at most 10 s')).default(250),
   /** Setpoints in turn, each for its duration (the last holds to the end). */
-  stages: z.array(z.strictObject({ durationMs: msField(z.number().int().positive()), setpointPerSec: setpoint })).min(1, 'needs at least one stage').optional(),
+  stages: z
+    .array(z.strictObject({ durationMs: msField(z.number().int().positive()), setpointPerSec: setpoint }))
+    .min(1, 'needs at least one stage')
+    .optional(),
 };
 
 /** The min/max order, which zod's fields cannot see one at a time. */
 export function checkHoldRange(hold: { minConcurrency: number; maxConcurrency: number }, ctx: z.RefinementCtx): void {
-  if (hold.minConcurrency > hold.maxConcurrency) ctx.addIssue({ code: 'custom', path: ['minConcurrency'], message: `must not exceed maxConcurrency (${hold.maxConcurrency})` });
+  if (hold.minConcurrency > hold.maxConcurrency)
+    ctx.addIssue({ code: 'custom', path: ['minConcurrency'], message: `must not exceed maxConcurrency (${hold.maxConcurrency})` });
 }
 
-export const holdOptionsSchema = z
-  .strictObject({ ...holdFields, durationMs: msField(z.number().int().positive()) })
-  .superRefine(checkHoldRange);
+export const holdOptionsSchema = z.strictObject({ ...holdFields, durationMs: msField(z.number().int().positive()) }).superRefine(checkHoldRange);
 
 export type HoldOptionsInput = z.input<typeof holdOptionsSchema>;
 export type HoldOptions = z.output<typeof holdOptionsSchema>;

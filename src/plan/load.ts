@@ -18,12 +18,17 @@ export class PlanFileError extends SalvoError {
     readonly problems: string[],
     readonly kind: 'unreadable' | 'syntax' | 'invalid',
   ) {
-    super(kind === 'unreadable' ? 'ERR_PLAN_UNREADABLE' : 'ERR_PLAN_INVALID', kind === 'invalid' ? `invalid plan ${file}: ${problems.join('; ')}` : problems[0]!);
+    super(
+      kind === 'unreadable' ? 'ERR_PLAN_UNREADABLE' : 'ERR_PLAN_INVALID',
+      kind === 'invalid' ? `invalid plan ${file}: ${problems.join('; ')}` : problems[0]!,
+    );
   }
 
   /** A file can hold many mistakes: one line each reads better than one long line; one mistake is one line. */
   override describe(): string {
-    return this.kind === 'invalid' && this.problems.length > 1 ? `invalid plan ${this.file}:\n${this.problems.map((problem) => `  ${problem}`).join('\n')}` : this.message;
+    return this.kind === 'invalid' && this.problems.length > 1
+      ? `invalid plan ${this.file}:\n${this.problems.map((problem) => `  ${problem}`).join('\n')}`
+      : this.message;
   }
 }
 
@@ -70,7 +75,8 @@ function parseYamlText(file: string, text: string): unknown {
     return parseYaml(text, { prettyErrors: true });
   } catch (error) {
     // yaml refuses an alias bomb (aliases that expand without bound) with a ReferenceError of its own.
-    if (!(error instanceof YAMLParseError)) throw new PlanFileError(file, [`${file}: YAML cannot be read: ${(error as Error).message.split('\n')[0]}`], 'syntax');
+    if (!(error instanceof YAMLParseError))
+      throw new PlanFileError(file, [`${file}: YAML cannot be read: ${(error as Error).message.split('\n')[0]}`], 'syntax');
     const reason = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     const at = error.linePos?.[0];
     throw new PlanFileError(file, [`${file}${at ? `:${at.line}:${at.col}` : ''}: YAML syntax error: ${reason}`], 'syntax');

@@ -35,7 +35,10 @@ export function mapPlanPaths(data: unknown, map: (path: string) => string): unkn
   }
   if (isData(copy.scenarios)) {
     copy.scenarios = Object.fromEntries(
-      Object.entries(copy.scenarios).map(([name, scenario]) => [name, isData(scenario) && 'target' in scenario ? { ...scenario, target: inTarget(scenario.target) } : scenario]),
+      Object.entries(copy.scenarios).map(([name, scenario]) => [
+        name,
+        isData(scenario) && 'target' in scenario ? { ...scenario, target: inTarget(scenario.target) } : scenario,
+      ]),
     );
   }
   return copy;

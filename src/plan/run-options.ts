@@ -34,7 +34,9 @@ export const runOptionsSchema = z.strictObject({
   /** --start-at: an ISO time with a zone (2026-11-23T08:00:00Z), checked when the run starts. */
   startAt: z.string().optional(),
   /** --workers: worker threads sharing the load, or 'auto' for one per available core. */
-  workers: z.union([z.number().int().min(1).max(MAX_WORKERS), z.literal('auto')], { error: `must be a whole number from 1 to ${MAX_WORKERS}, or "auto"` }).optional(),
+  workers: z
+    .union([z.number().int().min(1).max(MAX_WORKERS), z.literal('auto')], { error: `must be a whole number from 1 to ${MAX_WORKERS}, or "auto"` })
+    .optional(),
   /** --jit: which of V8's compilers the generator may use (src/runner/jit.ts). */
   jit: z.enum(JIT_MODES).optional(),
 });

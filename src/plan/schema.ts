@@ -74,7 +74,10 @@ const metadataValue = z.string().regex(/^[\x20-\x7e]*$/, 'must hold only visible
 const targetFields = z
   .strictObject({
     url: targetUrl,
-    method: z.string().regex(/^[A-Z]+$/, 'must be an upper-case HTTP method such as GET or POST').default('GET'),
+    method: z
+      .string()
+      .regex(/^[A-Z]+$/, 'must be an upper-case HTTP method such as GET or POST')
+      .default('GET'),
     headers: z.array(z.tuple([headerName, headerValue])).default([]),
     body: z.string().optional(),
     bodyFile: z.string().min(1).optional(),
@@ -120,7 +123,11 @@ const targetFields = z
     if (schemeOf(target.url) !== 'tcp:') return;
     if (target.payload === undefined) ctx.addIssue({ code: 'custom', path: ['payload'], message: 'tcp:// needs a payload to write for each request' });
     if ((target.expectDelimiter === undefined) === (target.expectBytes === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['expectDelimiter'], message: 'tcp:// needs exactly one of expectDelimiter and expectBytes, to know where a reply ends' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['expectDelimiter'],
+        message: 'tcp:// needs exactly one of expectDelimiter and expectBytes, to know where a reply ends',
+      });
     }
   });
 
@@ -198,7 +205,15 @@ const planFields = z.strictObject({
   /** Seed for virtual users' random choices (task picks, think times, random data); recorded so a run can be repeated. */
   seed: z.number().int().min(0).max(0xffffffff).optional(),
   /** More loads run at the same time as this plan's own executor (which is scenario "main"), by name; results combine, thresholds judge the whole. */
-  scenarios: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be a name of letters, digits, _ and -').refine((name) => name !== 'main', '"main" is the plan\'s own executor'), z.lazy(() => scenarioSchema)).optional(),
+  scenarios: z
+    .record(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]+$/, 'must be a name of letters, digits, _ and -')
+        .refine((name) => name !== 'main', '"main" is the plan\'s own executor'),
+      z.lazy(() => scenarioSchema),
+    )
+    .optional(),
   /** Set on a shard's run (`--shard 2/8`): index is 1-based; see src/cluster/shard.ts for the split. */
   shard: z
     .strictObject({ index: z.number().int().min(1), count: z.number().int().min(1) })
@@ -251,28 +266,51 @@ export function longestDurationMs(plan: PlanOutput): number {
 
 /** Reports a scenario's problems under its own path (scenarios.<name>.executor...). */
 function underPath(ctx: z.RefinementCtx, prefix: PropertyKey[]): z.RefinementCtx {
-  return { ...ctx, addIssue: (issue) => ctx.addIssue(typeof issue === 'string' ? issue : { ...issue, path: [...prefix, ...(issue.path ?? [])] } as never) } as z.RefinementCtx;
+  return {
+    ...ctx,
+    addIssue: (issue) => ctx.addIssue(typeof issue === 'string' ? issue : ({ ...issue, path: [...prefix, ...(issue.path ?? [])] } as never)),
+  } as z.RefinementCtx;
 }
 
 export const planSchema = planFields
   .superRefine((plan, ctx) => {
     // Connections are split over the shards with none lost; a shard left without one could send nothing.
     if (plan.shard && plan.shard.count > plan.connections) {
-      ctx.addIssue({ code: 'custom', path: ['shard'], message: `${plan.shard.count} shards need at least ${plan.shard.count} connections to share, the plan has ${plan.connections}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['shard'],
+        message: `${plan.shard.count} shards need at least ${plan.shard.count} connections to share, the plan has ${plan.connections}`,
+      });
     }
     // Each shard would hold the whole setpoint: shards of a held throughput do not add up.
-    if (plan.shard && plan.executor.type === 'constant-throughput') ctx.addIssue({ code: 'custom', path: ['shard'], message: 'a held throughput (constant-throughput) cannot be sharded: each shard would hold the whole setpoint' });
+    if (plan.shard && plan.executor.type === 'constant-throughput')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['shard'],
+        message: 'a held throughput (constant-throughput) cannot be sharded: each shard would hold the whole setpoint',
+      });
     if (plan.warmupMs !== undefined && plan.warmupMs >= longestDurationMs(plan)) {
-      ctx.addIssue({ code: 'custom', path: ['warmupMs'], message: `the warm-up (${plan.warmupMs} ms) must be shorter than the run (${longestDurationMs(plan)} ms), or nothing would be measured` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['warmupMs'],
+        message: `the warm-up (${plan.warmupMs} ms) must be shorter than the run (${longestDurationMs(plan)} ms), or nothing would be measured`,
+      });
     }
-    if (plan.shard && plan.scenarios) ctx.addIssue({ code: 'custom', path: ['shard'], message: 'a plan with scenarios cannot be sharded yet: shard each scenario as a plan of its own' });
+    if (plan.shard && plan.scenarios)
+      ctx.addIssue({ code: 'custom', path: ['shard'], message: 'a plan with scenarios cannot be sharded yet: shard each scenario as a plan of its own' });
     const loads = scenarioPlans(plan).map((load, index) => ({ ...load, ctx: index === 0 ? ctx : underPath(ctx, ['scenarios', load.name]) }));
     if (!loads.some((load) => isVuExecutor(load.plan.executor))) {
       for (const field of ['userTypes', 'scenario', 'scenarioOptions', 'data'] as const) {
-        if (plan[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `applies to virtual-user executors (${VU_EXECUTOR_TYPES.join(', ')}), not ${plan.executor.type}` });
+        if (plan[field] !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: [field],
+            message: `applies to virtual-user executors (${VU_EXECUTOR_TYPES.join(', ')}), not ${plan.executor.type}`,
+          });
       }
     }
-    for (const repeated of duplicateNames(plan.userTypes ?? [])) ctx.addIssue({ code: 'custom', path: ['userTypes'], message: `user type "${repeated}" is defined twice` });
+    for (const repeated of duplicateNames(plan.userTypes ?? []))
+      ctx.addIssue({ code: 'custom', path: ['userTypes'], message: `user type "${repeated}" is defined twice` });
     for (const load of loads) if (isVuExecutor(load.plan.executor)) checkUserTypes(load.plan, load.ctx);
     // "target" in a threshold means the executors' rate, so only the whole plan can tell whether there is one.
     const ramps = loads.some((load) => kindOf(load.plan.executor).targetRateIsMean === true);
@@ -282,10 +320,18 @@ export const planSchema = planFields
       if (typeof parsed === 'string' || parsed.limit.unit !== 'target') return;
       if (rateless) {
         const whose = rateless.name === MAIN_SCENARIO ? '' : ` (scenario ${rateless.name})`;
-        ctx.addIssue({ code: 'custom', path: ['thresholds', index, 'expression'], message: `threshold "${expression}": "target" needs a target rate, and ${rateless.plan.executor.type}${whose} has none` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['thresholds', index, 'expression'],
+          message: `threshold "${expression}": "target" needs a target rate, and ${rateless.plan.executor.type}${whose} has none`,
+        });
       } else if (ramps && abortOnFail) {
         // A ramp's target is its mean rate: right for the whole run, wrong for any one second of it.
-        ctx.addIssue({ code: 'custom', path: ['thresholds', index, 'abortOnFail'], message: `threshold "${expression}": a ramp's target rate changes every second, so "target" is judged on the whole run only` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['thresholds', index, 'abortOnFail'],
+          message: `threshold "${expression}": a ramp's target rate changes every second, so "target" is judged on the whole run only`,
+        });
       }
     });
   })
@@ -304,7 +350,8 @@ function checkBuiltinScenario(plan: PlanOutput, ctx: z.RefinementCtx): void {
     return;
   }
   if (!builtin) {
-    if (plan.scenarioOptions !== undefined) ctx.addIssue({ code: 'custom', path: ['scenarioOptions'], message: `applies to a built-in scenario (scenario: ${BUILTIN_PREFIX}<name>)` });
+    if (plan.scenarioOptions !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['scenarioOptions'], message: `applies to a built-in scenario (scenario: ${BUILTIN_PREFIX}<name>)` });
     return;
   }
   const options = builtin.options.safeParse(plan.scenarioOptions ?? {});
@@ -315,13 +362,19 @@ function checkBuiltinScenario(plan: PlanOutput, ctx: z.RefinementCtx): void {
   }
   const users = builtin.users(options.data);
   const peak = kindOf(plan.executor).users!.peak(plan.executor);
-  if (peak > users) ctx.addIssue({ code: 'custom', path: ['executor'], message: `${plan.scenario} runs at most ${users} users with these scenarioOptions, and the executor wants ${peak}` });
+  if (peak > users)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['executor'],
+      message: `${plan.scenario} runs at most ${users} users with these scenarioOptions, and the executor wants ${peak}`,
+    });
 }
 
 /** Virtual users need user types (from the plan or a scenario file) and every type a mix names must exist. */
 function checkUserTypes(plan: PlanOutput, ctx: z.RefinementCtx): void {
   const scheme = schemeOf(plan.target.url);
-  if (scheme !== 'http:' && scheme !== 'https:' ) {    ctx.addIssue({ code: 'custom', path: ['target', 'url'], message: `virtual users speak HTTP/1.1: use an http:// or https:// target, not ${scheme}//` });
+  if (scheme !== 'http:' && scheme !== 'https:') {
+    ctx.addIssue({ code: 'custom', path: ['target', 'url'], message: `virtual users speak HTTP/1.1: use an http:// or https:// target, not ${scheme}//` });
   }
   if (plan.target.http2 === true) ctx.addIssue({ code: 'custom', path: ['target', 'http2'], message: 'virtual users speak HTTP/1.1, not HTTP/2' });
   if (plan.userTypes !== undefined && plan.scenario !== undefined) {
@@ -335,7 +388,8 @@ function checkUserTypes(plan: PlanOutput, ctx: z.RefinementCtx): void {
   for (const { mix, path } of mixesOf(plan.executor as VuExecutor)) {
     for (const repeated of duplicateNames(mix)) ctx.addIssue({ code: 'custom', path, message: `user type "${repeated}" is listed twice` });
     mix.forEach(({ name }, index) => {
-      if (known && !known.has(name)) ctx.addIssue({ code: 'custom', path: [...path, index, 'name'], message: `no user type named "${name}" (known: ${[...known].join(', ')})` });
+      if (known && !known.has(name))
+        ctx.addIssue({ code: 'custom', path: [...path, index, 'name'], message: `no user type named "${name}" (known: ${[...known].join(', ')})` });
     });
   }
 }

@@ -79,7 +79,9 @@ function compilePlaceholder(placeholder: string): (scope: TemplateScope) => stri
   const [helper, ...args] = placeholder.split(/\s+/);
   const make = helper !== undefined ? HELPERS[helper] : undefined;
   if (!make) {
-    throw new TemplateError(`unknown placeholder {{${placeholder}}} (use seq, user.id, user.type, vars.<name>, data.<set>.<field>, ${Object.keys(HELPERS).join(', ')})`);
+    throw new TemplateError(
+      `unknown placeholder {{${placeholder}}} (use seq, user.id, user.type, vars.<name>, data.<set>.<field>, ${Object.keys(HELPERS).join(', ')})`,
+    );
   }
   return make(args, placeholder);
 }

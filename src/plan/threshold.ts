@@ -35,7 +35,12 @@ const METRICS = new Set<string>([...LATENCY_METRICS, 'errors', 'dropped', 'rate'
 const METRIC_CHOICES = 'p50 p90 p99 p999 max mean, uncorrected.<same>, lag.p50 lag.p99 lag.max, errors, dropped or rate';
 const OPERATORS = '<, <=, >, >= or ==';
 /** Powers of ten from each unit to ms, applied to the digits so "1.1s" is exactly 1100. */
-const LATENCY_UNIT_EXPONENTS = new Map([['ms', 0], ['s', 3], ['us', -3], ['µs', -3]]);
+const LATENCY_UNIT_EXPONENTS = new Map([
+  ['ms', 0],
+  ['s', 3],
+  ['us', -3],
+  ['µs', -3],
+]);
 const NUMBER = /\d+(?:\.\d+)?|\.\d+/;
 
 /**

@@ -24,14 +24,22 @@ const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be a 
  * One HTTP request of a YAML task. `url` is a template resolved against the target's URL, so "/items/{{seq}}"
  * is a path on the target (see src/scenario/template.ts for the placeholders).
  */
-export const taskRequestSchema = z.strictObject({
-  method: z.string().regex(/^[A-Z]+$/, 'must be an upper-case HTTP method such as GET or POST').default('GET'),
-  url: template.min(1, 'must not be empty'),
-  headers: z.array(z.tuple([headerName, template])).default([]),
-  body: template.optional(),
-  /** Sent as the JSON body, with Content-Type: application/json; string values are templates. */
-  json: z.unknown().superRefine((value, ctx) => checkTemplate(() => compileJsonTemplate(value), ctx)).optional(),
-}).refine((request) => request.body === undefined || request.json === undefined, { message: 'give body or json, not both' });
+export const taskRequestSchema = z
+  .strictObject({
+    method: z
+      .string()
+      .regex(/^[A-Z]+$/, 'must be an upper-case HTTP method such as GET or POST')
+      .default('GET'),
+    url: template.min(1, 'must not be empty'),
+    headers: z.array(z.tuple([headerName, template])).default([]),
+    body: template.optional(),
+    /** Sent as the JSON body, with Content-Type: application/json; string values are templates. */
+    json: z
+      .unknown()
+      .superRefine((value, ctx) => checkTemplate(() => compileJsonTemplate(value), ctx))
+      .optional(),
+  })
+  .refine((request) => request.body === undefined || request.json === undefined, { message: 'give body or json, not both' });
 
 /** What a response must satisfy for the request to count as passed; each failed check is counted by its name. */
 export const checksSchema = z.strictObject({
@@ -108,15 +116,13 @@ export type UserTypeSpec = z.output<typeof userTypeSchema>;
  */
 export const userMixSchema = z
   .array(
-    z
-      .strictObject({ name, weight, minWaitMs: waitMs.optional(), maxWaitMs: waitMs.optional() })
-      .superRefine((entry, ctx) => {
-        if ((entry.minWaitMs === undefined) !== (entry.maxWaitMs === undefined)) {
-          ctx.addIssue({ code: 'custom', path: [entry.minWaitMs === undefined ? 'minWaitMs' : 'maxWaitMs'], message: 'give minWaitMs and maxWaitMs together' });
-        } else if (entry.minWaitMs !== undefined && entry.maxWaitMs! < entry.minWaitMs) {
-          ctx.addIssue({ code: 'custom', path: ['maxWaitMs'], message: 'must not be less than minWaitMs' });
-        }
-      }),
+    z.strictObject({ name, weight, minWaitMs: waitMs.optional(), maxWaitMs: waitMs.optional() }).superRefine((entry, ctx) => {
+      if ((entry.minWaitMs === undefined) !== (entry.maxWaitMs === undefined)) {
+        ctx.addIssue({ code: 'custom', path: [entry.minWaitMs === undefined ? 'minWaitMs' : 'maxWaitMs'], message: 'give minWaitMs and maxWaitMs together' });
+      } else if (entry.minWaitMs !== undefined && entry.maxWaitMs! < entry.minWaitMs) {
+        ctx.addIssue({ code: 'custom', path: ['maxWaitMs'], message: 'must not be less than minWaitMs' });
+      }
+    }),
   )
   .min(1, 'needs at least one user type');
 export type UserMix = z.output<typeof userMixSchema>;

@@ -87,7 +87,14 @@ export function createTransport(plan: Plan, target: ResolvedTarget, { clock, lis
 
 /** TLS sockets to the target offering these ALPN protocols. */
 function tlsSocketTo(plan: Plan, target: ResolvedTarget, alpn: string[]): SocketFactory {
-  return tlsSocketFactory({ host: target.address, port: target.port, serverName: target.hostname, insecure: plan.target.insecure === true, ca: target.ca, alpn });
+  return tlsSocketFactory({
+    host: target.address,
+    port: target.port,
+    serverName: target.hostname,
+    insecure: plan.target.insecure === true,
+    ca: target.ca,
+    alpn,
+  });
 }
 
 /** Sockets for HTTP/1.1: plain TCP for http://, TLS offering only http/1.1 for https://. */

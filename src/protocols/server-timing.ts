@@ -30,7 +30,8 @@ export function serviceUsOf(bytes: Uint8Array, start: number, end: number): numb
     at = skipSpaces(bytes, at + 1, end);
     const nameStart = at;
     while (at < end && bytes[at] !== EQUALS && bytes[at] !== SEMICOLON && bytes[at] !== COMMA && bytes[at] !== SPACE && bytes[at] !== TAB) at++;
-    const isDur = at - nameStart === 3 && (bytes[nameStart]! | 0x20) === 0x64 && (bytes[nameStart + 1]! | 0x20) === 0x75 && (bytes[nameStart + 2]! | 0x20) === 0x72;
+    const isDur =
+      at - nameStart === 3 && (bytes[nameStart]! | 0x20) === 0x64 && (bytes[nameStart + 1]! | 0x20) === 0x75 && (bytes[nameStart + 2]! | 0x20) === 0x72;
     at = skipSpaces(bytes, at, end);
     let valueStart = at;
     let valueEnd = at;

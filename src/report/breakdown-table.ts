@@ -30,9 +30,15 @@ export function breakdownSections(breakdown: BreakdownResult): { title: string; 
 export function breakdownLines(result: RunResult): string[] {
   const { breakdown } = result;
   if (!breakdown) return [];
-  const lines = breakdownSections(breakdown).flatMap(({ title, rows }) => ['', ...table([[title, ...BREAKDOWN_COLUMNS], ...rows.map((stats) => [stats.name, ...breakdownCells(stats, result.durationMs)])])]);
+  const lines = breakdownSections(breakdown).flatMap(({ title, rows }) => [
+    '',
+    ...table([[title, ...BREAKDOWN_COLUMNS], ...rows.map((stats) => [stats.name, ...breakdownCells(stats, result.durationMs)])]),
+  ]);
   if (breakdown.checks.length > 0) {
-    lines.push('', ...table([['check', 'passed', 'failed'], ...breakdown.checks.map((check) => [check.name, formatCount(check.passes), formatCount(check.fails)])]));
+    lines.push(
+      '',
+      ...table([['check', 'passed', 'failed'], ...breakdown.checks.map((check) => [check.name, formatCount(check.passes), formatCount(check.fails)])]),
+    );
   }
   if (breakdown.counters.length > 0) {
     lines.push('', ...table([['counter', 'count'], ...breakdown.counters.map(({ name, count }) => [name, formatCount(count)])]));

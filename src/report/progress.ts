@@ -28,7 +28,8 @@ const rate = ({ last, targetRate, dial }: ProgressFrame): string =>
     : targetRate === 'users'
       ? `${formatRate(last.completed)} (virtual users)`
       : `${formatRate(last.completed)} of ${targetRate === null ? 'max' : formatRate(targetRate)}`;
-const inFlight = ({ inFlight: count, dial }: ProgressFrame): string => `in flight ${formatCount(count)}${dial ? ` (dial ${formatCount(dial.concurrency)})` : ''}`;
+const inFlight = ({ inFlight: count, dial }: ProgressFrame): string =>
+  `in flight ${formatCount(count)}${dial ? ` (dial ${formatCount(dial.concurrency)})` : ''}`;
 const latency = ({ last }: ProgressFrame): string => `p50 ${formatMs(last.latencyMs.p50)}  p99 ${formatMs(last.latencyMs.p99)}`;
 const cpu = ({ cpuPercent }: ProgressFrame): string => `CPU ${Math.round(cpuPercent)}%`;
 
@@ -37,9 +38,7 @@ function behind({ last }: ProgressFrame): string {
   if (!last.behind) return '';
   const { ms, limit } = last.behind;
   const why =
-    limit === 'generator'
-      ? 'the generator cannot keep up (--workers, --jit peak, less per request)'
-      : 'every connection is busy (raise --connections)';
+    limit === 'generator' ? 'the generator cannot keep up (--workers, --jit peak, less per request)' : 'every connection is busy (raise --connections)';
   return `  BEHIND by ${formatMs(ms)}: ${why}`;
 }
 

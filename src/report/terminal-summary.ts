@@ -20,7 +20,12 @@ export function describeLoad(plan: Plan): string {
   return `${describeExecutor(plan.executor)}${isVuExecutor(plan.executor) ? ', one connection per user' : `, up to ${plan.connections} connections`}${alongside}`;
 }
 
-const LIMIT_NAMES: Record<Bottleneck['limit'], string> = { generator: 'the generator', connections: 'the connections', target: 'the target', network: 'the network' };
+const LIMIT_NAMES: Record<Bottleneck['limit'], string> = {
+  generator: 'the generator',
+  connections: 'the connections',
+  target: 'the target',
+  network: 'the network',
+};
 
 /** The end-of-run summary as lines of text, colored only when given a palette. */
 export function renderSummary(result: RunResult, palette: Palette = NO_COLORS): string[] {
@@ -34,13 +39,22 @@ export function renderSummary(result: RunResult, palette: Palette = NO_COLORS): 
   lines.push(
     ...table([
       ['requests', 'sent', 'completed', 'failed', 'dropped', ...(requests.interrupted ? ['interrupted'] : [])],
-      ['', formatCount(requests.sent), formatCount(requests.completed), formatCount(requests.failed), formatCount(requests.dropped), ...(requests.interrupted ? [formatCount(requests.interrupted)] : [])],
+      [
+        '',
+        formatCount(requests.sent),
+        formatCount(requests.completed),
+        formatCount(requests.failed),
+        formatCount(requests.dropped),
+        ...(requests.interrupted ? [formatCount(requests.interrupted)] : []),
+      ],
     ]),
   );
   // Virtual users send when they are ready (the closed model): there is no schedule to fall behind, so one latency says it all.
   const closedModel = isVuExecutor(plan.executor);
   const target = closedModel ? 'none (closed model)' : rate.target === null ? 'max' : formatRate(rate.target);
-  lines.push(`  rate        target ${target}   achieved ${formatRate(rate.achieved)}   sent ${formatRate(rate.sent)}   over ${formatMs(splitDurationMs(result.durationMs, result.plan.warmupMs).measuredMs)}`);
+  lines.push(
+    `  rate        target ${target}   achieved ${formatRate(rate.achieved)}   sent ${formatRate(rate.sent)}   over ${formatMs(splitDurationMs(result.durationMs, result.plan.warmupMs).measuredMs)}`,
+  );
   lines.push(...warmupLines(result));
   lines.push('');
   const percentileRow = (name: string, p: typeof latencyMs.corrected): string[] => [name, ...[p.p50, p.p90, p.p99, p.p999, p.max, p.mean].map(formatMs)];
@@ -62,13 +76,18 @@ export function renderSummary(result: RunResult, palette: Palette = NO_COLORS): 
   lines.push(
     `  generator   CPU ${generator.cpuPercent}%   event-loop delay p99 ${formatMs(generator.eventLoopDelayMs.p99)}${generator.saturated ? '   SATURATED' : ''}${turbofan(generator.turbofanFromMs)}`,
   );
-  if (result.workers) lines.push(`  workers     ${result.workers.count} threads, main thread ${result.workers.mainBusyPercent}% busy joining them, ${formatMs(result.workers.mergeMs)} merging`);
+  if (result.workers)
+    lines.push(
+      `  workers     ${result.workers.count} threads, main thread ${result.workers.mainBusyPercent}% busy joining them, ${formatMs(result.workers.mergeMs)} merging`,
+    );
   lines.push(...sourceLines(result));
   lines.push(...scenarioLines(result));
   lines.push(...breakdownLines(result));
   if (result.targetStatistics) {
     // The target's own numbers, since it started: not only this run's when it served runs before.
-    const statistics = Object.entries(result.targetStatistics).map(([name, value]) => `${name} ${Number.isInteger(value) ? formatCount(value) : value.toFixed(2)}`);
+    const statistics = Object.entries(result.targetStatistics).map(
+      ([name, value]) => `${name} ${Number.isInteger(value) ? formatCount(value) : value.toFixed(2)}`,
+    );
     lines.push('', `  target's own statistics (since it started)   ${statistics.join('   ')}`);
   }
   for (const warning of summary.warnings) lines.push(palette.yellow(`  warning: ${warning}`));

@@ -41,9 +41,12 @@ export function bottleneckWarnings(sources: readonly NamedSource[]): string[] {
     return behind || source.generator.saturated;
   });
   if (flagged.length === 0) return [];
-  const health = (source: RunSource): string => `CPU ${source.generator.cpuPercent}%, event-loop delay p99 ${formatMs(source.generator.eventLoopDelayMs.p99)}, schedule lag p99 ${formatMs(lagP99(source))}`;
+  const health = (source: RunSource): string =>
+    `CPU ${source.generator.cpuPercent}%, event-loop delay p99 ${formatMs(source.generator.eventLoopDelayMs.p99)}, schedule lag p99 ${formatMs(lagP99(source))}`;
   if (flagged.length === sources.length) {
-    return [`every generator was saturated or behind schedule (${sources.map(({ name, source }) => `${name}: ${health(source)}`).join('; ')}): add workers or shards`];
+    return [
+      `every generator was saturated or behind schedule (${sources.map(({ name, source }) => `${name}: ${health(source)}`).join('; ')}): add workers or shards`,
+    ];
   }
   const rest = sources.filter((named) => !flagged.includes(named)).map(({ source }) => source);
   const restCpu = Math.max(...rest.map((source) => source.generator.cpuPercent));

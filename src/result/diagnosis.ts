@@ -37,13 +37,17 @@ export function diagnoseBottleneck(summary: Omit<Summary, 'bottleneck' | 'warnin
     return {
       limit: 'network',
       evidence: `${failedToConnect} of ${attempted} requests failed on their connection (${networkFailures.map(([cause, count]) => `${cause} ${count}`).join(', ')})`,
-      remedy: "check that the target listens at that address and accepts this many connections (its listen backlog, its and this machine's open-file limits), and the network between",
+      remedy:
+        "check that the target listens at that address and accepts this many connections (its listen backlog, its and this machine's open-file limits), and the network between",
     };
   }
   const behind = generator.behindMs ?? { generator: 0, connections: 0 };
   const busy = `event loop busy enough to read its answers late, CPU ${generator.cpuPercent}%`;
   if (behind.generator > 0 || requests.droppedBy.lateBatch > 0) {
-    const how = behind.generator > 0 ? `behind its schedule for ${formatMs(behind.generator)} on its own (${busy})` : `${requests.droppedBy.lateBatch} requests dropped because their batch started too late`;
+    const how =
+      behind.generator > 0
+        ? `behind its schedule for ${formatMs(behind.generator)} on its own (${busy})`
+        : `${requests.droppedBy.lateBatch} requests dropped because their batch started too late`;
     return { limit: 'generator', evidence: `the generator was ${how}`, remedy: GENERATOR_REMEDY };
   }
   // A loop late by this much reads its answers late: every latency then holds the generator's own delay.
@@ -67,14 +71,16 @@ export function diagnoseBottleneck(summary: Omit<Summary, 'bottleneck' | 'warnin
       return {
         limit: 'target',
         evidence: `${waited} because the target held them: ${timeouts} of ${requests.sent} sent requests timed out`,
-        remedy: 'the target is at its capacity or stuck: ask for fewer requests per second, or look at the target; more connections would only hold more requests in it',
+        remedy:
+          'the target is at its capacity or stuck: ask for fewer requests per second, or look at the target; more connections would only hold more requests in it',
       };
     }
     if (slowerThanAtBest(latencyMs.uncorrected)) {
       return {
         limit: 'target',
         evidence: `${waited} because the target slowed down: it answered in ${formatMs(latencyMs.uncorrected.p50)} (p50) against ${formatMs(latencyMs.uncorrected.min)} at best`,
-        remedy: 'the target is at its capacity: ask for fewer requests per second, or give the target more capacity; more connections would only queue more requests inside it',
+        remedy:
+          'the target is at its capacity: ask for fewer requests per second, or give the target more capacity; more connections would only queue more requests inside it',
       };
     }
     return {

@@ -94,8 +94,22 @@ export function resultFromRecorder(run: RecordedRun): RunResult {
     durationMs: Math.round(run.durationMs * 1000) / 1000,
     interrupted: interruptReason !== undefined,
     ...(interruptReason !== undefined ? { interruptReason } : {}),
-    summary: summaryOf(recorder.measured, durations.measuredMs, run.interrupted, run.series.filter((second) => !second.warmup)),
-    ...(warmup ? { warmup: summaryOf(warmup, durations.warmupMs, 0, run.series.filter((second) => second.warmup)) } : {}),
+    summary: summaryOf(
+      recorder.measured,
+      durations.measuredMs,
+      run.interrupted,
+      run.series.filter((second) => !second.warmup),
+    ),
+    ...(warmup
+      ? {
+          warmup: summaryOf(
+            warmup,
+            durations.warmupMs,
+            0,
+            run.series.filter((second) => second.warmup),
+          ),
+        }
+      : {}),
     series: run.series,
     histograms: { ...encodedHistograms(recorder.measured), ...(warmup ? { warmup: encodedHistograms(warmup) } : {}) },
   };

@@ -10,7 +10,7 @@ import { RESULT_SCHEMA, type RunResult } from './types.js';
 export function assertWritable(path: string, flag?: string): void {
   const lead = flag === undefined ? '' : `${flag}: `;
   const full = resolve(path);
-  let stats;
+  let stats: ReturnType<typeof statSync>;
   try {
     stats = statSync(full);
   } catch {
@@ -22,7 +22,10 @@ export function assertWritable(path: string, flag?: string): void {
     accessSync(target, constants.W_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new SalvoError('ERR_OUTPUT_UNWRITABLE', `${lead}cannot write "${path}": ${code === 'ENOENT' ? 'the directory does not exist' : (code ?? String(error))}`);
+    throw new SalvoError(
+      'ERR_OUTPUT_UNWRITABLE',
+      `${lead}cannot write "${path}": ${code === 'ENOENT' ? 'the directory does not exist' : (code ?? String(error))}`,
+    );
   }
 }
 
@@ -38,11 +41,15 @@ export async function readResult(path: string): Promise<RunResult> {
     throw new SalvoError('ERR_RESULT_UNREADABLE', `cannot read result "${path}": ${(error as Error).message.split('\n')[0]}`);
   }
   const schema = (parsed as { schema?: unknown } | null)?.schema;
-  if (schema !== RESULT_SCHEMA) throw new SalvoError('ERR_RESULT_UNREADABLE', `"${path}" is not a salvo result (schema ${JSON.stringify(schema)}, expected "${RESULT_SCHEMA}")`);
+  if (schema !== RESULT_SCHEMA)
+    throw new SalvoError('ERR_RESULT_UNREADABLE', `"${path}" is not a salvo result (schema ${JSON.stringify(schema)}, expected "${RESULT_SCHEMA}")`);
   const checked = runResultSchema.safeParse(parsed);
   if (!checked.success) {
     const [first, ...more] = formatIssues(checked.error.issues);
-    throw new SalvoError('ERR_RESULT_DAMAGED', `"${path}" is damaged: ${first}${more.length > 0 ? ` (and ${more.length} more ${more.length === 1 ? 'problem' : 'problems'})` : ''}`);
+    throw new SalvoError(
+      'ERR_RESULT_DAMAGED',
+      `"${path}" is damaged: ${first}${more.length > 0 ? ` (and ${more.length} more ${more.length === 1 ? 'problem' : 'problems'})` : ''}`,
+    );
   }
   // The schema checks what the readers use; the rest of the file is as salvo wrote it.
   return parsed as RunResult;

@@ -22,7 +22,8 @@ export function mergeSeries(seriesOfEachRun: readonly SecondSample[][], align: '
   const first = Math.min(...byWallSecond.keys());
   const last = Math.max(...byWallSecond.keys());
   const merged: SecondSample[] = [];
-  for (let wallSecond = first; wallSecond <= last; wallSecond++) merged.push(addSeconds(wallSecond - first, wallSecond * 1000, byWallSecond.get(wallSecond) ?? []));
+  for (let wallSecond = first; wallSecond <= last; wallSecond++)
+    merged.push(addSeconds(wallSecond - first, wallSecond * 1000, byWallSecond.get(wallSecond) ?? []));
   return merged;
 }
 

@@ -66,15 +66,22 @@ export function mergeResults(
   // The worst generator: one saturated input taints the merged latencies.
   const generator = worstGenerator(results.map((result) => result.summary.generator));
   // Shards and workers run one schedule from one time zero, so their seconds line up by run, not by wall clock.
-  const series = mergeSeries(results.map((result) => result.series), shardCount !== undefined || workersOf !== undefined ? 'run' : 'wall');
+  const series = mergeSeries(
+    results.map((result) => result.series),
+    shardCount !== undefined || workersOf !== undefined ? 'run' : 'wall',
+  );
   const durations = splitDurationMs(durationMs, plan.warmupMs);
   const measured = mergeParts(
     results.map((result) => ({ summary: result.summary, histograms: result.histograms })),
     { durationMs: durations.measuredMs, targetRate, generator, series: series.filter((second) => !second.warmup) },
   );
-  const warmupParts = results.flatMap((result) => (result.warmup && result.histograms.warmup ? [{ summary: result.warmup, histograms: result.histograms.warmup }] : []));
+  const warmupParts = results.flatMap((result) =>
+    result.warmup && result.histograms.warmup ? [{ summary: result.warmup, histograms: result.histograms.warmup }] : [],
+  );
   const warmup =
-    warmupParts.length > 0 ? mergeParts(warmupParts, { durationMs: durations.warmupMs, targetRate, generator, series: series.filter((second) => second.warmup) }) : undefined;
+    warmupParts.length > 0
+      ? mergeParts(warmupParts, { durationMs: durations.warmupMs, targetRate, generator, series: series.filter((second) => second.warmup) })
+      : undefined;
   const { summary } = measured;
   const interruptReasons = [...new Set(results.flatMap((result) => (result.interrupted && result.interruptReason ? [result.interruptReason] : [])))];
   const breakdown = mergeBreakdowns(results.map((result) => result.breakdown));
@@ -158,7 +165,9 @@ function refuseUnmergeable(results: readonly RunResult[], names: readonly string
   rest.forEach((result, index) => {
     const difference = firstDifference(withoutShard(result.plan), withoutShard(first!.plan), '');
     if (difference) {
-      throw new MergeError(`cannot merge: ${names[index + 1]} ran a different plan (${difference.path} ${difference.value} vs ${difference.other} in ${names[0]})`);
+      throw new MergeError(
+        `cannot merge: ${names[index + 1]} ran a different plan (${difference.path} ${difference.value} vs ${difference.other} in ${names[0]})`,
+      );
     }
   });
   return shardCount;
@@ -171,7 +180,9 @@ function refuseUnmergeable(results: readonly RunResult[], names: readonly string
 function refuseSameRunTwice(results: readonly RunResult[], names: readonly string[]): void {
   const holder = new Map<string, number>();
   results.forEach((result, index) => {
-    const identities = result.sources ? result.sources.flatMap((source) => (source.runId === undefined ? [] : [source.runId])) : [result.runId ?? `${result.startedAt} ${result.endedAt} ${result.histograms.corrected}`];
+    const identities = result.sources
+      ? result.sources.flatMap((source) => (source.runId === undefined ? [] : [source.runId]))
+      : [result.runId ?? `${result.startedAt} ${result.endedAt} ${result.histograms.corrected}`];
     for (const identity of identities) {
       const earlier = holder.get(identity);
       if (earlier !== undefined) {
@@ -195,8 +206,10 @@ function refuseIncompleteShards(results: readonly RunResult[], names: readonly s
   const seen = new Map<number, string>();
   results.forEach((result, index) => {
     const { shard } = result.plan;
-    if (shard === undefined) throw new MergeError(`cannot merge: ${names[index]} is not a shard, but ${names[firstShard]} is shard ${shardLabel(results[firstShard]!.plan.shard!)}`);
-    if (shard.count !== count) throw new MergeError(`cannot merge: ${names[index]} is shard ${shardLabel(shard)}, but ${names[firstShard]} is one of ${count} shards`);
+    if (shard === undefined)
+      throw new MergeError(`cannot merge: ${names[index]} is not a shard, but ${names[firstShard]} is shard ${shardLabel(results[firstShard]!.plan.shard!)}`);
+    if (shard.count !== count)
+      throw new MergeError(`cannot merge: ${names[index]} is shard ${shardLabel(shard)}, but ${names[firstShard]} is one of ${count} shards`);
     const twin = seen.get(shard.index);
     if (twin !== undefined) throw new MergeError(`cannot merge: shard ${shardLabel(shard)} appears twice (${twin} and ${names[index]})`);
     seen.set(shard.index, names[index]!);
@@ -273,7 +286,8 @@ const sourceOf = (result: RunResult): RunSource => ({
 });
 
 /** A shard goes by its label; anything else by its input's name, and its worker when it was one ("b.json worker 1/2"). */
-const mergedName = (source: RunSource, inputName: string): string => (source.shard ? nameOfSource(source)! : [inputName, nameOfSource(source)].filter(Boolean).join(' '));
+const mergedName = (source: RunSource, inputName: string): string =>
+  source.shard ? nameOfSource(source)! : [inputName, nameOfSource(source)].filter(Boolean).join(' ');
 
 /** A worker's source: labelled with its worker number and the shard of the whole run, not the finer share it ran. */
 function workerSource(result: RunResult, worker: Shard, shard: Shard | undefined): NamedSource {

@@ -78,7 +78,17 @@ export const runResultSchema = z.looseObject({
     .optional(),
   targetStatistics: z.record(z.string(), z.number()).optional(),
   sources: z
-    .array(z.looseObject({ runId: z.string().optional(), startedAt: z.iso.datetime(), endedAt: z.iso.datetime(), durationMs: ms, generator, shard: shard.optional(), worker: shard.optional() }))
+    .array(
+      z.looseObject({
+        runId: z.string().optional(),
+        startedAt: z.iso.datetime(),
+        endedAt: z.iso.datetime(),
+        durationMs: ms,
+        generator,
+        shard: shard.optional(),
+        worker: shard.optional(),
+      }),
+    )
     .optional(),
   startAt: z.looseObject({ requested: z.string(), skewMs: z.number() }).optional(),
   shards: z.looseObject({ count, startSpreadMs: ms, maxSkewMs: z.number().optional() }).optional(),

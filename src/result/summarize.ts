@@ -67,9 +67,7 @@ function warningsFor(totals: RecorderTotals, generator: GeneratorHealth, saturat
   const warnings: string[] = [];
   const { queueFull, lateBatch, unsentAtEnd } = totals.droppedBy;
   if (queueFull > 0) {
-    warnings.push(
-      `${queueFull} requests dropped because more than --max-queue were waiting for a free connection (see the limit for why they waited)`,
-    );
+    warnings.push(`${queueFull} requests dropped because more than --max-queue were waiting for a free connection (see the limit for why they waited)`);
   }
   if (lateBatch > 0) {
     warnings.push(`${lateBatch} requests dropped because their batch could not start inside its own bucket: the generator fell behind`);

@@ -46,10 +46,12 @@ type ExecutorOf<T extends ExecutorType> = Extract<Executor, { type: T }>;
  */
 const PACERS = {
   'constant-arrival-rate': (executor, ratePerSec) => new ConstantPacer(ratePerSec ?? executor.ratePerSec),
-  'poisson-arrival-rate': (executor, ratePerSec, stream) => new PoissonPacer(ratePerSec ?? executor.ratePerSec, (executor.seed ^ Math.imul(stream, 0x9e3779b1)) >>> 0),
+  'poisson-arrival-rate': (executor, ratePerSec, stream) =>
+    new PoissonPacer(ratePerSec ?? executor.ratePerSec, (executor.seed ^ Math.imul(stream, 0x9e3779b1)) >>> 0),
   'bucket-rate': (executor, ratePerSec) => new BucketPacer(ratePerSec ?? executor.ratePerSec, executor.bucketMs * 1000, executor.durationMs * 1000),
   // A rate set mid-run replaces the ramp with a constant rate: whoever sets it has taken over.
-  'ramping-arrival-rate': (executor, ratePerSec) => (ratePerSec === undefined ? new RampingPacer(executor.startRatePerSec, executor.stages) : new ConstantPacer(ratePerSec)),
+  'ramping-arrival-rate': (executor, ratePerSec) =>
+    ratePerSec === undefined ? new RampingPacer(executor.startRatePerSec, executor.stages) : new ConstantPacer(ratePerSec),
 } satisfies { [T in ExecutorType]?: (executor: ExecutorOf<T>, ratePerSec: number | undefined, stream: number) => Pacer };
 
 export type ArrivalExecutor = ExecutorOf<keyof typeof PACERS>;

@@ -26,7 +26,10 @@ export async function startScenarios(plan: Plan, options: RunOptions, startOne: 
     for (const [second, samples] of [...pending].sort(([a], [b]) => a - b)) {
       if (![...running].every((index) => samples.has(index))) return;
       pending.delete(second);
-      const [merged] = mergeSeries([...samples.values()].map((sample) => [sample]), 'run');
+      const [merged] = mergeSeries(
+        [...samples.values()].map((sample) => [sample]),
+        'run',
+      );
       if (!merged) continue;
       options.onSecond?.(merged);
       if (abortedBy === undefined && thresholds.failsSecond(merged)) {
@@ -57,7 +60,11 @@ export async function startScenarios(plan: Plan, options: RunOptions, startOne: 
   }
 
   const result = Promise.all(handles.map((handle) => handle.result)).then((results): RunResult => {
-    const merged = mergeResults(results, loads.map((load) => `scenario ${load.name}`), { scenarios: true });
+    const merged = mergeResults(
+      results,
+      loads.map((load) => `scenario ${load.name}`),
+      { scenarios: true },
+    );
     const interruptReason = abortedBy ?? merged.interruptReason;
     const combined: RunResult = {
       ...merged,

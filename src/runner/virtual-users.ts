@@ -20,7 +20,9 @@ export interface PreparedUsers {
 function checkMixes(executor: VuExecutor, types: readonly UserTypeModel[], file: string): void {
   const known = new Set(types.map((type) => type.name));
   const problems = mixesOf(executor).flatMap(({ mix, path }) =>
-    mix.flatMap(({ name }, index) => (known.has(name) ? [] : [`${[...path, index].join('.')}.name: no user type named "${name}" in ${file} (it has: ${[...known].join(', ')})`])),
+    mix.flatMap(({ name }, index) =>
+      known.has(name) ? [] : [`${[...path, index].join('.')}.name: no user type named "${name}" in ${file} (it has: ${[...known].join(', ')})`],
+    ),
   );
   if (problems.length > 0) throw new SetupError(problems.join('; '), 'ERR_SCENARIO_INVALID');
 }

@@ -36,7 +36,8 @@ export async function bundleScenario(file: string, use: 'run' | 'ship'): Promise
       plugins: [
         {
           name: 'salvo-itself',
-          setup: (plugin) => plugin.onResolve({ filter: /^salvo$/ }, () => ({ path: use === 'run' ? pathToFileURL(PACKAGE_ENTRY).href : 'salvo', external: true })),
+          setup: (plugin) =>
+            plugin.onResolve({ filter: /^salvo$/ }, () => ({ path: use === 'run' ? pathToFileURL(PACKAGE_ENTRY).href : 'salvo', external: true })),
         },
       ],
     });

@@ -28,7 +28,8 @@ export interface GridKey {
 }
 
 /** Keeps letters, digits, . and -; anything else becomes ~XX, so different values never share a file name. */
-const fileSafe = (text: string): string => text.replace(/[^A-Za-z0-9.-]/g, (character) => [...Buffer.from(character)].map((byte) => `~${byte.toString(16).padStart(2, '0')}`).join(''));
+const fileSafe = (text: string): string =>
+  text.replace(/[^A-Za-z0-9.-]/g, (character) => [...Buffer.from(character)].map((byte) => `~${byte.toString(16).padStart(2, '0')}`).join(''));
 
 /** Every combination of the keys' values, the first key outermost. */
 export function cellsOf(keys: readonly Pick<GridKey, 'key' | 'values'>[]): Cell[] {

@@ -61,7 +61,17 @@ function linesSpec(keys: readonly string[], rows: readonly SweepRow[], x: string
       : { field: fieldOf(keys, x), type: 'ordinal', title: x },
     y: { field: 'value', type: 'quantitative', title: yTitle },
     ...(color ? { color: { field: fieldOf(keys, color), type: 'nominal', title: color } } : {}),
-    ...(measures.length > 1 ? { strokeDash: { field: 'measure', type: 'nominal', title: 'measure', sort: measures.map((measure) => measure.title), legend: { symbolType: 'stroke', symbolStrokeColor: '#334155', symbolStrokeWidth: 1.5 } } } : {}),
+    ...(measures.length > 1
+      ? {
+          strokeDash: {
+            field: 'measure',
+            type: 'nominal',
+            title: 'measure',
+            sort: measures.map((measure) => measure.title),
+            legend: { symbolType: 'stroke', symbolStrokeColor: '#334155', symbolStrokeWidth: 1.5 },
+          },
+        }
+      : {}),
     tooltip: [...keys.map((key) => ({ field: fieldOf(keys, key), title: key })), { field: 'measure' }, { field: 'value', type: 'quantitative' }],
   };
   const transform = [
@@ -72,7 +82,13 @@ function linesSpec(keys: readonly string[], rows: readonly SweepRow[], x: string
   const layer = { ...PANEL, mark: { type: 'line', point: true }, encoding };
   return (
     column
-      ? { data: { values: data }, transform, facet: { column: { field: fieldOf(keys, column), type: 'ordinal', title: column } }, spec: layer, resolve: { scale: { y: 'shared' } } }
+      ? {
+          data: { values: data },
+          transform,
+          facet: { column: { field: fieldOf(keys, column), type: 'ordinal', title: column } },
+          spec: layer,
+          resolve: { scale: { y: 'shared' } },
+        }
       : { data: { values: data }, transform, ...layer }
   ) as TopLevelSpec;
 }
@@ -91,7 +107,9 @@ function heatmapSpec(keys: readonly string[], rows: readonly SweepRow[], [x, y]:
     ],
   };
   const data = { values: dataOf(keys, rows) };
-  return (column ? { data, facet: { column: { field: fieldOf(keys, column), type: 'ordinal', title: column } }, spec: cell } : { data, ...cell }) as TopLevelSpec;
+  return (
+    column ? { data, facet: { column: { field: fieldOf(keys, column), type: 'ordinal', title: column } }, spec: cell } : { data, ...cell }
+  ) as TopLevelSpec;
 }
 
 /** The key slowdown is drawn against: the one named like the service time, else the first. */
@@ -116,7 +134,16 @@ export function studyCharts(keys: readonly string[], rows: readonly SweepRow[], 
     charts.push({ id, title, caption: caption + note, spec: build(order, kept) });
   };
   add('latency', `Latency by ${keys[0]}`, 'Mean and p99 of the corrected latency, from the repeats’ histograms added together.', [...keys], 3, (order, kept) =>
-    linesSpec(order, kept, order[0]!, [{ field: 'latencyMeanMs', title: 'mean' }, { field: 'latencyP99Ms', title: 'p99' }], 'latency (ms)'),
+    linesSpec(
+      order,
+      kept,
+      order[0]!,
+      [
+        { field: 'latencyMeanMs', title: 'mean' },
+        { field: 'latencyP99Ms', title: 'p99' },
+      ],
+      'latency (ms)',
+    ),
   );
   const rateKey = rateKeyOf(keys);
   add('success-rate', `Success rate by ${rateKey}`, 'Completed ÷ requests due (sent and dropped).', leading(keys, rateKey), 3, (order, kept) =>
@@ -124,20 +151,44 @@ export function studyCharts(keys: readonly string[], rows: readonly SweepRow[], 
   );
   if (rows.some((row) => row.slowdownP50 !== undefined)) {
     const spinKey = slowdownKeyOf(keys, options.slowdownKey);
-    add('slowdown', `Slowdown by ${spinKey}`, 'End-to-end slowdown: latency ÷ the service time the answer reported; mean and p99.', leading(keys, spinKey), 3, (order, kept) =>
-      linesSpec(order, kept, order[0]!, [{ field: 'slowdownMean', title: 'mean' }, { field: 'slowdownP99', title: 'p99' }], 'slowdown (×)'),
+    add(
+      'slowdown',
+      `Slowdown by ${spinKey}`,
+      'End-to-end slowdown: latency ÷ the service time the answer reported; mean and p99.',
+      leading(keys, spinKey),
+      3,
+      (order, kept) =>
+        linesSpec(
+          order,
+          kept,
+          order[0]!,
+          [
+            { field: 'slowdownMean', title: 'mean' },
+            { field: 'slowdownP99', title: 'p99' },
+          ],
+          'slowdown (×)',
+        ),
     );
   }
   if (keys.length >= 2) {
     const pair = options.heatmap ?? [keys[0]!, keys[1]!];
-    add('heatmap', `p99 latency by ${pair[0]} and ${pair[1]}`, 'p99 of the corrected latency in ms, one square per cell.', [...pair, ...keys.filter((key) => !pair.includes(key))], 3, (order, kept) => heatmapSpec(order, kept, pair));
+    add(
+      'heatmap',
+      `p99 latency by ${pair[0]} and ${pair[1]}`,
+      'p99 of the corrected latency in ms, one square per cell.',
+      [...pair, ...keys.filter((key) => !pair.includes(key))],
+      3,
+      (order, kept) => heatmapSpec(order, kept, pair),
+    );
   }
   return charts;
 }
 
 /** A chart as a standalone SVG document, drawn by Vega in Node (no browser, no canvas). */
 export async function renderSvg(chart: StudyChart): Promise<string> {
-  const view = new View(parse(compile({ ...chart.spec, background: 'white', config: { font: 'system-ui, sans-serif' } } as TopLevelSpec).spec), { renderer: 'none' });
+  const view = new View(parse(compile({ ...chart.spec, background: 'white', config: { font: 'system-ui, sans-serif' } } as TopLevelSpec).spec), {
+    renderer: 'none',
+  });
   try {
     return await view.toSVG();
   } finally {

@@ -10,7 +10,9 @@ const gridValue = z.union([z.number(), z.string(), z.boolean()]);
 const gridRange = z
   .strictObject({ from: z.number(), to: z.number(), step: z.number().positive() })
   .refine((range) => range.to >= range.from, { message: 'to must not be below from' })
-  .refine((range) => Math.floor((range.to - range.from) / range.step + 1e-9) + 1 <= MAX_VALUES_PER_KEY, { message: `gives more than ${MAX_VALUES_PER_KEY} values` });
+  .refine((range) => Math.floor((range.to - range.from) / range.step + 1e-9) + 1 <= MAX_VALUES_PER_KEY, {
+    message: `gives more than ${MAX_VALUES_PER_KEY} values`,
+  });
 
 const gridValues = z.union([z.array(gridValue).min(1, 'needs at least one value').max(MAX_VALUES_PER_KEY), gridRange], {
   error: 'must be a list of values or {from, to, step}',

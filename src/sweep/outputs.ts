@@ -38,7 +38,10 @@ export async function rebuildStudy(dir: string): Promise<{ rows: SweepRow[]; wri
   if (recorded === undefined) throw new SweepError([`${dir} has no ${MANIFEST_FILE}: not a study directory (salvo sweep writes one)`]);
   const files = finishedFiles(dir);
   const manifest: SweepManifest = { ...recorded, runs: recorded.runs.map((run) => ({ ...run, done: files.has(run.file) })) };
-  const results = await readRunResults(dir, manifest.runs.filter((run) => run.done).map((run) => run.file));
+  const results = await readRunResults(
+    dir,
+    manifest.runs.filter((run) => run.done).map((run) => run.file),
+  );
   const cells = cellsOf(Object.entries(manifest.grid).map(([key, values]) => ({ key, values })));
   const rows = rowsOf(cells, manifest.runs, results);
   return { rows, written: await writeStudyOutputs(dir, manifest, rows) };

@@ -76,7 +76,10 @@ export function resolveSweep(input: unknown, options: ResolveOptions = {}): Reso
   if (problems.length > 0) throw new SweepError(problems, options.file);
   const seed = definition.seed ?? options.seed ?? freshSeed();
   const cells = cellsOf(keys);
-  const planned = runOrder(cells, definition.repeats, definition.order, seed).map((run) => ({ run, plan: cellPlan(base, run, keys, definition, seed, problems) }));
+  const planned = runOrder(cells, definition.repeats, definition.order, seed).map((run) => ({
+    run,
+    plan: cellPlan(base, run, keys, definition, seed, problems),
+  }));
   if (problems.length > 0) throw new SweepError(problems, options.file);
   const runs = planned.map(({ run, plan }) => ({ ...run, plan: plan! }));
   const sendingMs = runs.reduce((sum, run) => sum + longestDurationMs(run.plan), 0);
@@ -102,7 +105,8 @@ function basePlanData(definition: SweepDefinition, options: ResolveOptions): Dat
     if (error instanceof PlanFileError) throw new SweepError([`plan: ${error.problems[0]!}`], options.file);
     throw error;
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new SweepError([`plan: ${definition.plan} holds no plan (a mapping of fields)`], options.file);
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new SweepError([`plan: ${definition.plan} holds no plan (a mapping of fields)`], options.file);
   return data as Data;
 }
 

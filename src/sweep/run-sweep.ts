@@ -5,7 +5,17 @@ import { startRun, type RunOptions } from '../runner/index.js';
 import { rowsOf, type SweepRow } from './aggregate.js';
 import { resolveSweep, SweepError, type PlannedRun, type ResolvedSweep } from './resolve.js';
 import { writeStudyOutputs } from './outputs.js';
-import { finishedFiles, newManifest, prepareStudyDir, readManifest, readRunResults, studyFingerprint, writeAtomically, writeManifest, type SweepManifest } from './study-dir.js';
+import {
+  finishedFiles,
+  newManifest,
+  prepareStudyDir,
+  readManifest,
+  readRunResults,
+  studyFingerprint,
+  writeAtomically,
+  writeManifest,
+  type SweepManifest,
+} from './study-dir.js';
 
 /** What a study is doing, told as it goes: `position` of `total` counts every run, skipped ones included. */
 export interface SweepProgress {
@@ -61,7 +71,11 @@ export async function runSweep(definition: unknown, options: SweepOptions = {}):
   const planned = new Set(resolved.runs.map((run) => run.file));
   if (dir !== undefined) {
     await prepareStudyDir(dir);
-    for (const [file, result] of await readRunResults(dir, [...done].filter((file) => planned.has(file)))) results.set(file, result);
+    for (const [file, result] of await readRunResults(
+      dir,
+      [...done].filter((file) => planned.has(file)),
+    ))
+      results.set(file, result);
   }
   const manifest: SweepManifest = recorded
     ? { ...recorded, state: 'running', runs: recorded.runs.map((run) => ({ ...run, done: results.has(run.file) })) }
@@ -73,7 +87,8 @@ export async function runSweep(definition: unknown, options: SweepOptions = {}):
   let interrupted = false;
   try {
     for (const [index, run] of resolved.runs.entries()) {
-      const progress = (event: SweepProgress['event']): void => options.onProgress?.({
+      const progress = (event: SweepProgress['event']): void =>
+        options.onProgress?.({
           event,
           run,
           position: index + 1,

@@ -47,13 +47,24 @@ export interface MachineRecord {
 
 export function machineRecord(): MachineRecord {
   const cores = cpus();
-  return { hostname: hostname(), platform: platform(), release: release(), arch: arch(), cpuModel: cores[0]?.model.trim() ?? 'unknown', cpuCount: cores.length, memoryBytes: totalmem() };
+  return {
+    hostname: hostname(),
+    platform: platform(),
+    release: release(),
+    arch: arch(),
+    cpuModel: cores[0]?.model.trim() ?? 'unknown',
+    cpuCount: cores.length,
+    memoryBytes: totalmem(),
+  };
 }
 
 /** A digest of every run's plan and file: equal for the same sweep, whichever order it is resolved in. */
 export function studyFingerprint(sweep: ResolvedSweep): string {
   const runs = sweep.runs.map((run) => ({ file: run.file, plan: run.plan })).sort((a, b) => a.file.localeCompare(b.file));
-  return createHash('sha256').update(JSON.stringify({ cooldownMs: sweep.definition.cooldownMs, runs })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify({ cooldownMs: sweep.definition.cooldownMs, runs }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /**

@@ -21,7 +21,9 @@ function headerHtml(manifest: SweepManifest, rows: readonly SweepRow[]): string 
   const { definition, machine } = manifest;
   const meta = [
     `${rows.length} cells × ${manifest.repeats} repeats`,
-    definition.durationMs !== undefined ? `${formatMs(definition.durationMs)} a cell${definition.warmupMs ? `, the first ${formatMs(definition.warmupMs)} warm-up` : ''}` : '',
+    definition.durationMs !== undefined
+      ? `${formatMs(definition.durationMs)} a cell${definition.warmupMs ? `, the first ${formatMs(definition.warmupMs)} warm-up` : ''}`
+      : '',
     `order ${manifest.order}, seed ${manifest.seed}`,
     `started ${manifest.startedAt}${manifest.endedAt ? `, ended ${manifest.endedAt}` : ''}`,
     `${machine.cpuCount} × ${machine.cpuModel}, ${machine.platform} ${machine.arch}`,
@@ -42,7 +44,10 @@ function figureHtml(chart: StudyChart, svg: string): string {
 function rowsTableHtml(keys: readonly string[], rows: readonly SweepRow[]): string {
   const head = [...keys, ...MEASURE_COLUMNS].map((column) => `<th>${escapeHtml(column)}</th>`).join('');
   const body = rows
-    .map((row) => `<tr>${keys.map((key) => `<td>${escapeHtml(String(row.params[key]))}</td>`).join('')}${MEASURE_COLUMNS.map((column) => `<td class="number">${row[column] ?? ''}</td>`).join('')}</tr>`)
+    .map(
+      (row) =>
+        `<tr>${keys.map((key) => `<td>${escapeHtml(String(row.params[key]))}</td>`).join('')}${MEASURE_COLUMNS.map((column) => `<td class="number">${row[column] ?? ''}</td>`).join('')}</tr>`,
+    )
     .join('');
   return `<div class="rows"><table class="data" id="rows"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }

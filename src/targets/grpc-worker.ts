@@ -102,7 +102,10 @@ export async function startGrpcWorker(options: GrpcWorkerOptions = {}): Promise<
 /** A call that ends without a message: gRPC's "trailers-only" answer, the status in the headers. */
 function respondStatus(stream: ServerHttp2Stream, status: string, message: string): void {
   if (stream.destroyed || stream.headersSent) return;
-  stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': status, 'grpc-message': encodeURIComponent(message) }, { endStream: true });
+  stream.respond(
+    { ':status': 200, 'content-type': 'application/grpc', 'grpc-status': status, 'grpc-message': encodeURIComponent(message) },
+    { endStream: true },
+  );
 }
 
 function noop(): void {}

@@ -4,7 +4,14 @@
 // measured from request arrival to just before the response head is written.
 
 import { createServer } from 'node:http';
-import { createSecureServer as createSecureHttp2Server, createServer as createHttp2Server, type Http2SecureServer, type Http2Server, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
+import {
+  createSecureServer as createSecureHttp2Server,
+  createServer as createHttp2Server,
+  type Http2SecureServer,
+  type Http2Server,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+} from 'node:http2';
 import type { Socket } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -127,7 +134,7 @@ function sendBytes(req: IncomingMessage, res: ServerResponse, start: number, n: 
   const pump = (): void => {
     while (remaining > 0) {
       if (res.destroyed) return;
-      const size = remaining < BYTES_CHUNK_SIZE ? remaining : BYTES_CHUNK_SIZE;
+      const size = Math.min(remaining, BYTES_CHUNK_SIZE);
       remaining -= size;
       const chunk = size === BYTES_CHUNK_SIZE ? BYTES_CHUNK : BYTES_CHUNK.subarray(0, size);
       if (remaining === 0) {

@@ -16,7 +16,10 @@ export class FakeClock implements Clock {
   private advances = 0;
   private advancing = false;
 
-  constructor(startUs = 0, private readonly epochOriginMs = 1_700_000_000_000) {
+  constructor(
+    startUs = 0,
+    private readonly epochOriginMs = 1_700_000_000_000,
+  ) {
     this.currentUs = startUs;
   }
 

@@ -64,7 +64,8 @@ export async function startWorkers(plan: Plan, options: WorkersOptions): Promise
   if (!(Number.isInteger(count) && count >= 1)) throw new RangeError(`workers must be a whole number ≥ 1 or 'auto', got ${options.workers}`);
   // Scenarios are not split over threads yet: each would need its own share of every scenario.
   if (plan.scenarios) throw new SetupError('--workers does not run a plan with scenarios yet: run it in one thread');
-  if (plan.executor.type === 'constant-throughput') throw new SetupError('--workers does not run a held throughput (constant-throughput): it is one control loop, run it in one thread');
+  if (plan.executor.type === 'constant-throughput')
+    throw new SetupError('--workers does not run a held throughput (constant-throughput): it is one control loop, run it in one thread');
   if (connectionsOf(plan) < count) {
     throw new SetupError(`${count} workers need at least ${count} connections to share, the ${plan.shard ? 'shard' : 'plan'} has ${connectionsOf(plan)}`);
   }
@@ -187,7 +188,8 @@ export async function startWorkers(plan: Plan, options: WorkersOptions): Promise
       post({ type: 'rate', ratePerSec });
     },
     setConcurrency: (connections) => {
-      if (!(Number.isInteger(connections) && connections >= count)) throw new RangeError(`concurrency must be a whole number ≥ ${count} (one per worker), got ${connections}`);
+      if (!(Number.isInteger(connections) && connections >= count))
+        throw new RangeError(`concurrency must be a whole number ≥ ${count} (one per worker), got ${connections}`);
       post((worker) => ({ type: 'concurrency', connections: splitEvenly(connections, worker.share.index - 1, count) }));
     },
     stop: (reason = 'stopped') => stop(reason),

@@ -19,7 +19,16 @@ function target(capacity: number, options: { generatorLimitAbove?: number; flaky
     const p99Ms = ratePerSec < 0.8 * capacity ? 5 : 5 + 200 * (ratePerSec / capacity - 0.8);
     const generatorLimited = options.generatorLimitAbove !== undefined && ratePerSec > options.generatorLimitAbove;
     const passed = !generatorLimited && ratePerSec <= capacity && !(confirmation && ratePerSec === options.flakyAt);
-    const step: CapacityStep = { ratePerSec, achievedPerSec: Math.min(ratePerSec, capacity), passed, reason: passed ? 'met' : 'missed', p99Ms, errorsPercent: 0, generatorLimited, ...(confirmation ? { confirmation } : {}) };
+    const step: CapacityStep = {
+      ratePerSec,
+      achievedPerSec: Math.min(ratePerSec, capacity),
+      passed,
+      reason: passed ? 'met' : 'missed',
+      p99Ms,
+      errorsPercent: 0,
+      generatorLimited,
+      ...(confirmation ? { confirmation } : {}),
+    };
     return step;
   };
   return { measure, now: () => nowMs, tried };
@@ -82,7 +91,15 @@ describe('searchCapacity', () => {
   });
 
   test('the knee is the highest passing rate whose p99 stayed within twice the lowest', () => {
-    const step = (ratePerSec: number, p99Ms: number, passed = true): CapacityStep => ({ ratePerSec, achievedPerSec: ratePerSec, passed, reason: '', p99Ms, errorsPercent: 0, generatorLimited: false });
+    const step = (ratePerSec: number, p99Ms: number, passed = true): CapacityStep => ({
+      ratePerSec,
+      achievedPerSec: ratePerSec,
+      passed,
+      reason: '',
+      p99Ms,
+      errorsPercent: 0,
+      generatorLimited: false,
+    });
     assert.equal(kneeOf([step(100, 5), step(200, 6), step(400, 9), step(450, 30), step(800, 90, false)]), 400);
     assert.equal(kneeOf([]), null);
   });

@@ -15,7 +15,12 @@ import { salvoAsync } from '../support/cli.js';
  * 2 with one line on stderr: no stack trace, no "internal error".
  */
 const URL_CLOSED = 'http://127.0.0.1:9/';
-const browser = { name: 'Browser', tasks: [{ name: 'home', request: { url: '/', method: 'GET', headers: [['accept', 'text/plain']] }, weight: 1 }], minWaitMs: 10, maxWaitMs: 20 };
+const browser = {
+  name: 'Browser',
+  tasks: [{ name: 'home', request: { url: '/', method: 'GET', headers: [['accept', 'text/plain']] }, weight: 1 }],
+  minWaitMs: 10,
+  maxWaitMs: 20,
+};
 const VALID_PLANS: Record<string, unknown>[] = [
   {
     version: 1,
@@ -33,7 +38,10 @@ const VALID_PLANS: Record<string, unknown>[] = [
   { target: { url: URL_CLOSED }, executor: { type: 'bucket-rate', ratePerSec: 50, durationMs: 1000, bucketMs: 100 } },
   { target: { url: URL_CLOSED }, executor: { type: 'ramping-arrival-rate', startRatePerSec: 0, stages: [{ targetRatePerSec: 100, durationMs: 1000 }] } },
   { target: { url: URL_CLOSED }, executor: { type: 'max-throughput', durationMs: 1000, pipelining: 2 } },
-  { target: { url: 'tcp://127.0.0.1:9', payload: 'PING\\n', expectDelimiter: '\\n' }, executor: { type: 'constant-arrival-rate', ratePerSec: 10, durationMs: 1000 } },
+  {
+    target: { url: 'tcp://127.0.0.1:9', payload: 'PING\\n', expectDelimiter: '\\n' },
+    executor: { type: 'constant-arrival-rate', ratePerSec: 10, durationMs: 1000 },
+  },
   { target: { url: URL_CLOSED }, executor: { type: 'constant-vus', vus: 2, durationMs: 1000 }, userTypes: [browser], seed: 3 },
   { target: { url: URL_CLOSED }, executor: { type: 'ramping-vus', stages: [{ targetVus: 2, durationMs: 1000 }] }, userTypes: [browser] },
   { target: { url: URL_CLOSED }, executor: { type: 'phases', phases: [{ durationMs: 1000, users: 2, spawnRate: 1 }] }, userTypes: [browser] },
@@ -88,11 +96,28 @@ function planCorpus(): { path: string; plan: Json }[] {
 const FILE = '/nonexistent-dir/x';
 /** Flags of every command with bad values; {url} and {dir} are filled in. */
 const FLAG_CASES: string[][] = [
-  ...['--rate', '-d', '--bucket', '--seed', '--vus', '-c', '-p', '-t', '--grace', '--max-queue', '--streams', '--expect-bytes', '--deadline', '--ndjson-sample', '--progress', '--workers'].flatMap((flag) =>
-    ['abc', '-1', '0x', '1e999', 'NaN', ' '].map((value) => ['run', '{url}', flag, value]),
-  ),
+  ...[
+    '--rate',
+    '-d',
+    '--bucket',
+    '--seed',
+    '--vus',
+    '-c',
+    '-p',
+    '-t',
+    '--grace',
+    '--max-queue',
+    '--streams',
+    '--expect-bytes',
+    '--deadline',
+    '--ndjson-sample',
+    '--progress',
+    '--workers',
+  ].flatMap((flag) => ['abc', '-1', '0x', '1e999', 'NaN', ' '].map((value) => ['run', '{url}', flag, value])),
   ...['--arrival', '--jit'].flatMap((flag) => ['zigzag', '', 'CONSTANT'].map((value) => ['run', '{url}', flag, value])),
-  ...['--shard', '--start-at', '--coordinator', '--threshold'].flatMap((flag) => ['abc', '0/0', '3/2', '2020-01-01T00:00:00Z', 'p99<<3', 'host:99999', ''].map((value) => ['run', '{url}', flag, value])),
+  ...['--shard', '--start-at', '--coordinator', '--threshold'].flatMap((flag) =>
+    ['abc', '0/0', '3/2', '2020-01-01T00:00:00Z', 'p99<<3', 'host:99999', ''].map((value) => ['run', '{url}', flag, value]),
+  ),
   ...['-H', '--metadata'].flatMap((flag) => ['no colon', ': v'].map((value) => ['run', '{url}', flag, value])),
   ...['--out', '--html', '--csv', '--hlog', '--ndjson'].flatMap((flag) => [FILE, '{dir}'].map((value) => ['run', '{url}', flag, value])),
   ...['not a url', 'ftp://127.0.0.1/', 'http://', 'grpc://127.0.0.1:9', 'tcp://127.0.0.1:9', 'plan.yaml'].map((url) => ['run', url]),
@@ -169,7 +194,15 @@ describe('the bad-input corpus: exit 2, one line, no stack trace, no internal er
       writeFileSync(file, JSON.stringify(plan));
       assert.throws(
         () => loadPlanFile(file),
-        (error: unknown) => error instanceof SalvoError && error.exitCode === 2 && error.describe().split('\n')[0]!.includes(file) && error.describe().split('\n').slice(1).every((line) => /^  \S/.test(line)),
+        (error: unknown) =>
+          error instanceof SalvoError &&
+          error.exitCode === 2 &&
+          error.describe().split('\n')[0]!.includes(file) &&
+          error
+            .describe()
+            .split('\n')
+            .slice(1)
+            .every((line) => /^ {2}\S/.test(line)),
         path,
       );
     }
@@ -185,14 +218,17 @@ describe('the bad-input corpus: exit 2, one line, no stack trace, no internal er
         return ['run', file];
       });
     const bomb = join(dir, 'bomb.yaml');
-    writeFileSync(bomb, `a: &a ["x","x","x","x","x","x","x","x","x"]\n${['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].map((key, index) => `${key}: &${key} [${new Array(9).fill(`*${'abcdefghi'[index]}`).join(',')}]`).join('\n')}\n`);
+    writeFileSync(
+      bomb,
+      `a: &a ["x","x","x","x","x","x","x","x","x"]\n${['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].map((key, index) => `${key}: &${key} [${new Array(9).fill(`*${'abcdefghi'[index]}`).join(',')}]`).join('\n')}\n`,
+    );
     files.push(['run', bomb]);
     await checkAll(files, (args, { status, stderr }) => {
       const [first, ...problems] = stderr.trimEnd().split('\n');
       // A plan file with several problems lists them one a line under the line naming the file.
       assertOneLineUsageError(args, { status, stderr: `${first}\n` });
       assert.ok(first!.includes(args[1]!), `names the file: ${first}`);
-      for (const problem of problems) assert.match(problem, /^  \S/, `salvo ${args.join(' ')}: a problem a line\n${stderr}`);
+      for (const problem of problems) assert.match(problem, /^ {2}\S/, `salvo ${args.join(' ')}: a problem a line\n${stderr}`);
       assert.doesNotMatch(stderr, /internal error|\n\s+at /);
     });
   });

@@ -111,7 +111,10 @@ describe('salvo CLI', () => {
     assert.equal(corrected.getValueAtPercentile(99) / 1000, result.summary.latencyMs.corrected.p99);
     const perSecond = result.series.reduce((sum, second) => sum + decodeHistogram(second.histogram).totalCount, 0);
     assert.equal(perSecond, result.summary.requests.completed, 'the per-second histograms add up to the whole');
-    assert.equal(result.series.reduce((sum, second) => sum + second.sent, 0), result.summary.requests.sent);
+    assert.equal(
+      result.series.reduce((sum, second) => sum + second.sent, 0),
+      result.summary.requests.sent,
+    );
 
     const copy = join(dir, 'copy.json');
     const report = salvo('report', out, '--out', copy);
@@ -120,7 +123,10 @@ describe('salvo CLI', () => {
     assert.deepEqual(await readResult(copy), result);
   });
 
-  for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, exitCode] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     test(`${signal} mid-run still writes the result, marked interrupted, and exits ${exitCode}`, async () => {
       const out = join(dir, `interrupted-${signal}.json`);
       const child = spawn(process.execPath, [MAIN, 'run', target.url, '--rate', '200', '--duration', '30s', '--progress', '1s', '--out', out], {
@@ -167,7 +173,20 @@ describe('salvo CLI', () => {
   });
 
   test('thresholds that pass exit 0, each shown with ✓', async () => {
-    const { status, stdout, stderr } = await spawnPiped(['run', target.url, '--rate', '100', '--duration', '1s', '--threshold', 'p99<5s', '--threshold', 'errors==0', '--threshold', 'rate>=0.5*target']).exited;
+    const { status, stdout, stderr } = await spawnPiped([
+      'run',
+      target.url,
+      '--rate',
+      '100',
+      '--duration',
+      '1s',
+      '--threshold',
+      'p99<5s',
+      '--threshold',
+      'errors==0',
+      '--threshold',
+      'rate>=0.5*target',
+    ]).exited;
     assert.equal(status, 0, stderr);
     for (const expression of ['p99<5s', 'errors==0', 'rate>=0.5\\*target']) assert.match(stdout, new RegExp(`^ {4}✓ ${expression} `, 'm'));
     assert.doesNotMatch(stdout, /✗/);
@@ -175,26 +194,60 @@ describe('salvo CLI', () => {
 
   test('a failing threshold exits 99 with its ✗ line, and the result records it', async () => {
     const out = join(dir, 'failed-threshold.json');
-    const { status, stdout, stderr } = await spawnPiped(['run', target.url, '--rate', '100', '--duration', '1s', '--threshold', 'p50<0.001ms', '--threshold', 'errors==0', '--out', out]).exited;
+    const { status, stdout, stderr } = await spawnPiped([
+      'run',
+      target.url,
+      '--rate',
+      '100',
+      '--duration',
+      '1s',
+      '--threshold',
+      'p50<0.001ms',
+      '--threshold',
+      'errors==0',
+      '--out',
+      out,
+    ]).exited;
     assert.equal(status, 99, stderr);
     assert.match(stdout, /^ {4}✗ p50<0\.001ms +\d/m);
     assert.match(stdout, /^ {4}✓ errors==0 +0$/m);
     const result = await readResult(out);
     assert.equal(result.interrupted, false);
-    assert.deepEqual(result.thresholds?.map(({ expression, passed, unit }) => [expression, passed, unit]), [['p50<0.001ms', false, 'ms'], ['errors==0', true, 'count']]);
+    assert.deepEqual(
+      result.thresholds?.map(({ expression, passed, unit }) => [expression, passed, unit]),
+      [
+        ['p50<0.001ms', false, 'ms'],
+        ['errors==0', true, 'count'],
+      ],
+    );
     assert.equal(result.thresholds?.[0]?.actual, result.summary.latencyMs.corrected.p50);
   });
 
   test('--abort-on-fail ends a 30 s run at the first failing second, exit 99, result marked interrupted by the threshold', async () => {
     const out = join(dir, 'aborted.json');
-    const { status, stdout, stderr } = await spawnPiped(['run', target.url, '--rate', '200', '--duration', '30s', '--threshold', 'p50<0.001ms', '--abort-on-fail', '--out', out]).exited;
+    const { status, stdout, stderr } = await spawnPiped([
+      'run',
+      target.url,
+      '--rate',
+      '200',
+      '--duration',
+      '30s',
+      '--threshold',
+      'p50<0.001ms',
+      '--abort-on-fail',
+      '--out',
+      out,
+    ]).exited;
     assert.equal(status, 99, stderr);
     assert.match(stdout, /interrupted \(threshold\)/);
     assert.match(stdout, /✗ p50<0\.001ms .* in 0s-1s, which ended the run/);
     const result = await readResult(out);
     assert.equal(result.interrupted, true);
     assert.equal(result.interruptReason, 'threshold');
-    assert.deepEqual(result.thresholds?.map(({ passed, second, abortedRun }) => ({ passed, second, abortedRun })), [{ passed: false, second: 0, abortedRun: true }]);
+    assert.deepEqual(
+      result.thresholds?.map(({ passed, second, abortedRun }) => ({ passed, second, abortedRun })),
+      [{ passed: false, second: 0, abortedRun: true }],
+    );
     // Timed by the run itself, not by the wall clock around the process, which a busy machine stretches.
     assert.ok(result.durationMs < 15_000, `ran for ${result.durationMs} ms of its 30 s`);
   });

@@ -26,7 +26,9 @@ describe('schedules send what they say: long durations, bucket arrivals', () => 
 
   test('-d 600h (past the 2^31 ms timer limit) keeps running until told to stop', async () => {
     const out = join(dir, 'long.json');
-    const child = spawn(process.execPath, [MAIN, 'run', target.url, '--rate', '100', '-d', '600h', '--progress', '1s', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN, 'run', target.url, '--rate', '100', '-d', '600h', '--progress', '1s', '--out', out], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let exited = false;
     child.on('exit', () => (exited = true));
@@ -66,6 +68,9 @@ describe('schedules send what they say: long durations, bucket arrivals', () => 
   });
 
   test('a bucket longer than the run is refused before it starts', () => {
-    assertUsageError(['run', target.url, '--rate', '50', '--arrival', 'bucket', '--bucket', '1h', '-d', '300ms'], /executor\.bucketMs: a bucket of 3600000 ms is longer than the run \(300 ms\)/);
+    assertUsageError(
+      ['run', target.url, '--rate', '50', '--arrival', 'bucket', '--bucket', '1h', '-d', '300ms'],
+      /executor\.bucketMs: a bucket of 3600000 ms is longer than the run \(300 ms\)/,
+    );
   });
 });

@@ -25,12 +25,19 @@ describe('rates far beyond what the target takes', () => {
   });
 
   test('a rate no machine could send is refused before the run', () => {
-    assertUsageError(['run', target.url, '--rate', '1000000M', '-d', '300ms'], /executor\.ratePerSec: must be at most 1000M \(a billion\) requests per second: no machine sends more/);
+    assertUsageError(
+      ['run', target.url, '--rate', '1000000M', '-d', '300ms'],
+      /executor\.ratePerSec: must be at most 1000M \(a billion\) requests per second: no machine sends more/,
+    );
   });
 
   test('100M req/s into 1 connection and a queue of 5: progress is printed, Ctrl-C writes the result', async () => {
     const out = join(dir, 'flood.json');
-    const child = spawn(process.execPath, [MAIN, 'run', target.url, '--rate', '100M', '-d', '60s', '-c', '1', '--max-queue', '5', '--progress', '1s', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [MAIN, 'run', target.url, '--rate', '100M', '-d', '60s', '-c', '1', '--max-queue', '5', '--progress', '1s', '--out', out],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     // A progress line means timers still run between the floods of due requests.
     await new Promise<void>((resolve) =>

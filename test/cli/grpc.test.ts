@@ -55,8 +55,41 @@ describe('salvo CLI: grpc:// targets and salvo serve grpc-worker', () => {
   test('salvo run grpc:// at a rate (bucket) and at max throughput; every call completes', async () => {
     const [first, second] = workers as [TargetProcess, TargetProcess];
     // One after the other: a max-throughput run beside it would starve the paced one of CPU.
-    const paced = await salvoAsync('run', first.url, ...call, '--data', '{"ms": {{randomInt 0 1}}}', '--metadata', 'x-run: paced', '--rate', '200', '--arrival', 'bucket', '--bucket', '50ms', '--duration', '1s', '--out', path('paced.json'), '--quiet');
-    const flat = await salvoAsync('run', second.url, ...call, '--data', '{"ms": 0}', '--connections', '2', '--streams', '8', '--duration', '1s', '--out', path('flat.json'));
+    const paced = await salvoAsync(
+      'run',
+      first.url,
+      ...call,
+      '--data',
+      '{"ms": {{randomInt 0 1}}}',
+      '--metadata',
+      'x-run: paced',
+      '--rate',
+      '200',
+      '--arrival',
+      'bucket',
+      '--bucket',
+      '50ms',
+      '--duration',
+      '1s',
+      '--out',
+      path('paced.json'),
+      '--quiet',
+    );
+    const flat = await salvoAsync(
+      'run',
+      second.url,
+      ...call,
+      '--data',
+      '{"ms": 0}',
+      '--connections',
+      '2',
+      '--streams',
+      '8',
+      '--duration',
+      '1s',
+      '--out',
+      path('flat.json'),
+    );
     assert.equal(paced.status, 0, paced.stderr);
     assert.equal(flat.status, 0, flat.stderr);
     assert.match(flat.stdout, /^salvo grpc:\/\/127\.0\.0\.1:\d+ salvo\.worker\.Worker\/Spin$/m);

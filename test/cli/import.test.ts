@@ -43,13 +43,27 @@ describe('salvo import', () => {
       [['import', join(dir, 'missing.pbtxt'), '--tasks', SCENARIO], /^salvo: error: cannot read .*missing\.pbtxt: ENOENT$/],
       [['import', good], /^salvo: error: required option '--tasks <scenario>' not specified$/],
       [['import', good, '--tasks', join(dir, 'missing.ts')], /^salvo: error: no scenario file .*missing\.ts$/],
-      [['import', file('syntax.pbtxt', 'phases {\n  duration: 1\n  num_users 2\n}\n'), '--tasks', SCENARIO], /^salvo: error: .*syntax\.pbtxt:3:13: expected ":" after "num_users", got int 2$/],
-      [['import', file('string.pbtxt', 'phases { user_types { name: "Buyer } }'), '--tasks', SCENARIO], /^salvo: error: .*string\.pbtxt:1:29: unterminated string$/],
       [
-        ['import', file('holiday.pbtxt', 'phases { duration: 1 num_users: 1 hatch_rate_per_s: 1 user_types { name: "Holiday" ratio: 1 } }'), '--tasks', SCENARIO],
+        ['import', file('syntax.pbtxt', 'phases {\n  duration: 1\n  num_users 2\n}\n'), '--tasks', SCENARIO],
+        /^salvo: error: .*syntax\.pbtxt:3:13: expected ":" after "num_users", got int 2$/,
+      ],
+      [
+        ['import', file('string.pbtxt', 'phases { user_types { name: "Buyer } }'), '--tasks', SCENARIO],
+        /^salvo: error: .*string\.pbtxt:1:29: unterminated string$/,
+      ],
+      [
+        [
+          'import',
+          file('holiday.pbtxt', 'phases { duration: 1 num_users: 1 hatch_rate_per_s: 1 user_types { name: "Holiday" ratio: 1 } }'),
+          '--tasks',
+          SCENARIO,
+        ],
         /^salvo: error: .*holiday\.pbtxt:1:66: user type "Holiday" is not in .*scenario\.ts \(it has: Browser, Buyer\)$/,
       ],
-      [['import', good, '--tasks', SCENARIO, '--target', 'ftp://127.0.0.1/'], /^salvo: error: .*good\.pbtxt makes an invalid plan: target\.url: unsupported scheme "ftp:"/],
+      [
+        ['import', good, '--tasks', SCENARIO, '--target', 'ftp://127.0.0.1/'],
+        /^salvo: error: .*good\.pbtxt makes an invalid plan: target\.url: unsupported scheme "ftp:"/,
+      ],
       [['import', good, '--tasks', SCENARIO, '-o', join(dir, 'no', 'such', 'dir.yaml')], /^salvo: error: cannot write .*dir\.yaml: ENOENT$/],
     ];
     for (const [args, pattern] of cases) assertUsageError(args, pattern);
@@ -76,7 +90,10 @@ describe('salvo import', () => {
       assert.match(ran.stdout, /\n {2}phase +requests +failures/, 'the per-phase table');
       const result = await readResult(out);
       const phases = result.breakdown!.phases;
-      assert.deepEqual(phases.map((phase) => phase.name), ['phase 1 (4 users, from 0 s)', 'phase 2 (6 users, from 1 s)']);
+      assert.deepEqual(
+        phases.map((phase) => phase.name),
+        ['phase 1 (4 users, from 0 s)', 'phase 2 (6 users, from 1 s)'],
+      );
       for (const phase of phases) assert.ok(phase.requests > 0, `${phase.name}: ${phase.requests} requests`);
       assert.equal(result.summary.requests.failed, 0);
       // The config's user types are the scenario's: both ran.

@@ -36,7 +36,7 @@ describe('salvo init: the starter scenario', () => {
     assert.equal(readFileSync(example, 'utf8'), starterScenario());
   });
 
-  test("targets the port salvo serve http listens on by default, so it runs as-is", async () => {
+  test('targets the port salvo serve http listens on by default, so it runs as-is', async () => {
     const help = salvo('serve', 'http', '--help');
     const defaultPort = /--port <port>.*\(default: (\d+)\)/.exec(help.stdout)?.[1];
     assert.ok(defaultPort, help.stdout);

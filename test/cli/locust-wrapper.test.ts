@@ -29,7 +29,8 @@ const write = (path: string, text: string): string => {
 };
 
 /** Each user type counts its users' starts: a restarted phase starts all of its users again. */
-const userType = (name: string, task: string) => `${name}: { minWaitMs: 100, maxWaitMs: 100, onStart: (ctx) => ctx.count('started ${name}'), tasks: { ${task} } }`;
+const userType = (name: string, task: string) =>
+  `${name}: { minWaitMs: 100, maxWaitMs: 100, onStart: (ctx) => ctx.count('started ${name}'), tasks: { ${task} } }`;
 
 const HIPSTER_CONFIG = `# hipster_shop's load.pbtxt, phases of a second
 phases {
@@ -88,7 +89,11 @@ function assertOwnRates(stdout: string, title: string, rows: NamedStatsResult[])
   const printed = rateCells(stdout, title);
   for (const row of rows) {
     assert.ok(row.durationMs !== undefined, `${row.name} has its own time`);
-    assert.equal(printed.get(row.name), formatRate((row.requests * 1000) / row.durationMs), `${title} ${row.name}: ${row.requests} requests over ${row.durationMs} ms`);
+    assert.equal(
+      printed.get(row.name),
+      formatRate((row.requests * 1000) / row.durationMs),
+      `${title} ${row.name}: ${row.requests} requests over ${row.durationMs} ms`,
+    );
   }
 }
 
@@ -102,9 +107,24 @@ describe("the Locust wrapper's configs through salvo import and salvo run", () =
   after(() => target.stop());
 
   test('hipster_shop: 3 phases, 3 user types, repeated until --run-time, each phase restarted', async () => {
-    write(join(configs, 'hipster.ts'), `import { defineScenario } from 'salvo';\nexport default defineScenario({ userTypes: { ${['Normal', 'Weekend', 'Holiday'].map((name) => userType(name, `'${name.toLowerCase()} home': (ctx) => ctx.http.get('/')`)).join(', ')} } });\n`);
+    write(
+      join(configs, 'hipster.ts'),
+      `import { defineScenario } from 'salvo';\nexport default defineScenario({ userTypes: { ${['Normal', 'Weekend', 'Holiday'].map((name) => userType(name, `'${name.toLowerCase()} home': (ctx) => ctx.http.get('/')`)).join(', ')} } });\n`,
+    );
     const config = write(join(configs, 'hipster.pbtxt'), HIPSTER_CONFIG);
-    const imported = salvoIn(elsewhere, 'import', config, '--tasks', join(configs, 'hipster.ts'), '--target', `${target.url}/`, '--run-time', '4s', '-o', join(plans, 'hipster.yaml'));
+    const imported = salvoIn(
+      elsewhere,
+      'import',
+      config,
+      '--tasks',
+      join(configs, 'hipster.ts'),
+      '--target',
+      `${target.url}/`,
+      '--run-time',
+      '4s',
+      '-o',
+      join(plans, 'hipster.yaml'),
+    );
     assert.equal(imported.status, 0, imported.stderr);
     const yaml = readFileSync(join(plans, 'hipster.yaml'), 'utf8');
     assert.match(yaml, /^scenario: \.\.\/configs\/hipster\.ts$/m, 'the scenario relative to the plan');
@@ -139,7 +159,17 @@ describe("the Locust wrapper's configs through salvo import and salvo run", () =
       `import { defineScenario } from 'salvo';\nexport default defineScenario({\n  plan: { data: { writers: { file: 'writers.csv', mode: 'split' } } },\n  userTypes: { ${userType('Writer', `write: (ctx) => ctx.http.post('/echo', { json: { by: ctx.row('writers').name } })`)}, ${userType('Reader', `read: (ctx) => ctx.http.get('/')`)} },\n});\n`,
     );
     const config = write(join(configs, 'superset.pbtxt'), SUPERSET_CONFIG);
-    const imported = salvoIn(elsewhere, 'import', config, '--tasks', join(configs, 'superset.ts'), '--target', `${target.url}/`, '-o', join(plans, 'superset.yaml'));
+    const imported = salvoIn(
+      elsewhere,
+      'import',
+      config,
+      '--tasks',
+      join(configs, 'superset.ts'),
+      '--target',
+      `${target.url}/`,
+      '-o',
+      join(plans, 'superset.yaml'),
+    );
     assert.equal(imported.status, 0, imported.stderr);
     assert.match(readFileSync(join(plans, 'superset.yaml'), 'utf8'), /file: \.\.\/configs\/writers\.csv/);
 

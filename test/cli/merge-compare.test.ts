@@ -24,7 +24,9 @@ describe('salvo merge and salvo compare', () => {
       ['slow', new URL('/delay/5', target.url).href],
     ] as const;
     // Side by side, as shards of one load would run.
-    const outcomes = await Promise.all(runs.map(([name, url]) => salvoAsync('run', url, '--rate', '100', '--duration', '1s', '--out', path(`${name}.json`), '--quiet')));
+    const outcomes = await Promise.all(
+      runs.map(([name, url]) => salvoAsync('run', url, '--rate', '100', '--duration', '1s', '--out', path(`${name}.json`), '--quiet')),
+    );
     outcomes.forEach(({ status, stderr }, index) => assert.equal(status, 0, `run ${runs[index]![0]}: ${stderr}`));
     for (const [name] of runs) results[name] = await readResult(path(`${name}.json`));
   });
@@ -43,7 +45,10 @@ describe('salvo merge and salvo compare', () => {
     assert.equal(merged.summary.requests.sent, a.summary.requests.sent + b.summary.requests.sent);
     assert.equal(merged.summary.requests.completed, a.summary.requests.completed + b.summary.requests.completed);
     assert.equal(decodeHistogram(merged.histograms.corrected).totalCount, merged.summary.requests.completed);
-    assert.equal(merged.series.reduce((sum, second) => sum + second.sent, 0), merged.summary.requests.sent);
+    assert.equal(
+      merged.series.reduce((sum, second) => sum + second.sent, 0),
+      merged.summary.requests.sent,
+    );
     assert.equal(merged.summary.rate.target, 200);
     assert.deepEqual(
       merged.sources!.map((source) => source.startedAt),
@@ -64,7 +69,8 @@ describe('salvo merge and salvo compare', () => {
   test('a result compared with itself shows no significant difference, so even a condition that holds passes: exit 0', () => {
     const { status, stdout, stderr } = salvo('compare', path('a.json'), path('a.json'), '--fail-if', 'p50>-10%', '--fail-if', 'p99>+10%');
     assert.equal(status, 0, stderr);
-    for (const metric of ['p50', 'p90', 'p99', 'p99.9', 'max', 'mean']) assert.match(stdout, new RegExp(`latency ${metric.replace('.', '\\.')} .* no significant difference \\(p=`));
+    for (const metric of ['p50', 'p90', 'p99', 'p99.9', 'max', 'mean'])
+      assert.match(stdout, new RegExp(`latency ${metric.replace('.', '\\.')} .* no significant difference \\(p=`));
     assert.match(stdout, /--fail-if p50>-10%: passed: p50 \+0\.0% \(not significant, p=1\)/);
     assert.match(stdout, /--fail-if p99>\+10%: passed/);
   });
@@ -77,8 +83,14 @@ describe('salvo merge and salvo compare', () => {
     writeFileSync(path('not-a-result.json'), '{"schema": "something/else"}');
     const cases: [string[], RegExp][] = [
       [['merge', path('a.json')], /^salvo: error: cannot merge: need at least 2 results, got 1$/],
-      [['merge', path('a.json'), path('a.json')], /^salvo: error: cannot merge: .*a\.json and .*a\.json hold the same run \(run id [0-9a-f-]{36}\): merging it twice would double its counts$/],
-      [['merge', path('a.json'), path('other-plan.json')], /cannot merge: .*other-plan\.json ran a different plan \(executor\.ratePerSec 500 vs 100 in .*a\.json\)$/],
+      [
+        ['merge', path('a.json'), path('a.json')],
+        /^salvo: error: cannot merge: .*a\.json and .*a\.json hold the same run \(run id [0-9a-f-]{36}\): merging it twice would double its counts$/,
+      ],
+      [
+        ['merge', path('a.json'), path('other-plan.json')],
+        /cannot merge: .*other-plan\.json ran a different plan \(executor\.ratePerSec 500 vs 100 in .*a\.json\)$/,
+      ],
       [['merge', path('a.json'), path('not-a-result.json')], /not-a-result\.json" is not a salvo result \(schema "something\/else"/],
       [['merge', path('a.json'), path('missing.json')], /cannot read result ".*missing\.json": ENOENT/],
       [['merge', path('a.json'), path('b.json'), '--out', '/nonexistent-dir/merged.json'], /--out: cannot write.*directory does not exist/],

@@ -37,7 +37,10 @@ describe('salvo CLI: https:// and tcp:// targets', () => {
       [['run', tcp, '--payload', 'PING\\q', '--expect-bytes', '4'], /target\.payload: "\\q" is not an escape/],
       [['run', tcp, '--payload', 'PING', '--expect-delimiter', '\\x0'], /target\.expectDelimiter: "\\x0" is not an escape/],
       [['run', tcp, '--payload', 'PING', '--expect-bytes', '0'], /--expect-bytes/],
-      [['run', tcp, '--payload', 'PING', '--expect-bytes', '4', '--body', 'x'], /target\.body: applies only to http:\/\/, https:\/\/ and h2c:\/\/ targets, not tcp:\/\//],
+      [
+        ['run', tcp, '--payload', 'PING', '--expect-bytes', '4', '--body', 'x'],
+        /target\.body: applies only to http:\/\/, https:\/\/ and h2c:\/\/ targets, not tcp:\/\//,
+      ],
       [['run', tcp, '--payload', 'PING', '--expect-bytes', '4', '-m', 'POST'], /target\.method: applies only to http/],
       [['run', tcp, '--payload', 'PING', '--expect-bytes', '4', '--insecure'], /target\.insecure: applies only to https:\/\/ targets/],
       [['run', 'tcp://127.0.0.1', '--payload', 'PING', '--expect-bytes', '4'], /tcp:\/\/ needs a port/],
@@ -53,7 +56,20 @@ describe('salvo CLI: https:// and tcp:// targets', () => {
     try {
       assert.match(echo.url, /^tcp:\/\/127\.0\.0\.1:\d+$/);
       const out = join(dir, 'tcp.json');
-      const { status, stdout, stderr } = salvo('run', echo.url, '--payload', 'PING\\r\\n', '--expect-delimiter', '\\r\\n', '--rate', '200', '--duration', '1s', '--out', out);
+      const { status, stdout, stderr } = salvo(
+        'run',
+        echo.url,
+        '--payload',
+        'PING\\r\\n',
+        '--expect-delimiter',
+        '\\r\\n',
+        '--rate',
+        '200',
+        '--duration',
+        '1s',
+        '--out',
+        out,
+      );
       assert.equal(status, 0, stderr);
       assert.match(stdout, /tcp:\/\/127\.0\.0\.1/);
       const result = await readResult(out);
@@ -61,7 +77,23 @@ describe('salvo CLI: https:// and tcp:// targets', () => {
       assert.equal(result.summary.requests.completed, 200);
       assert.deepEqual(result.summary.statusCodes, {});
       assert.equal(result.plan.target.payload, 'PING\\r\\n', 'the plan keeps the escaped text');
-      const sized = salvo('run', echo.url, '--payload', '\\x00\\x01\\x02', '--expect-bytes', '3', '--duration', '500ms', '-c', '2', '-p', '4', '--quiet', '--out', out);
+      const sized = salvo(
+        'run',
+        echo.url,
+        '--payload',
+        '\\x00\\x01\\x02',
+        '--expect-bytes',
+        '3',
+        '--duration',
+        '500ms',
+        '-c',
+        '2',
+        '-p',
+        '4',
+        '--quiet',
+        '--out',
+        out,
+      );
       assert.equal(sized.status, 0, sized.stderr);
       const pipelined = await readResult(out);
       assert.ok(pipelined.summary.requests.completed > 100, `completed ${pipelined.summary.requests.completed}`);

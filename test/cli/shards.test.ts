@@ -28,7 +28,9 @@ describe('shards as separate processes', () => {
     // Every shard must be up before the instant, however busy the machine: ten start-ups' worth ahead.
     const startAt = new Date(Date.now() + Math.max(3000, 10 * processStartMs())).toISOString();
     const paths = Array.from({ length: count }, (_, index) => path(`${prefix}-${index + 1}.json`));
-    const outcomes = await Promise.all(paths.map((out, index) => salvoAsync('run', target.url, ...load, '--shard', `${index + 1}/${count}`, '--start-at', startAt, '--out', out, '--quiet')));
+    const outcomes = await Promise.all(
+      paths.map((out, index) => salvoAsync('run', target.url, ...load, '--shard', `${index + 1}/${count}`, '--start-at', startAt, '--out', out, '--quiet')),
+    );
     outcomes.forEach(({ status, stderr }, index) => assert.equal(status, 0, `shard ${index + 1}: ${stderr}`));
     return paths;
   }
@@ -62,7 +64,10 @@ describe('shards as separate processes', () => {
 
   test('seeded Poisson shards send what the whole seeded run sends', async () => {
     const load = ['--rate', '240', '--duration', '1s', '--arrival', 'poisson', '--seed', '7', '-c', '6'];
-    const [paths, whole] = await Promise.all([runShards('poisson', 3, load), salvoAsync('run', target.url, ...load, '--out', path('poisson-whole.json'), '--quiet')]);
+    const [paths, whole] = await Promise.all([
+      runShards('poisson', 3, load),
+      salvoAsync('run', target.url, ...load, '--out', path('poisson-whole.json'), '--quiet'),
+    ]);
     assert.equal(whole.status, 0, whole.stderr);
     const { status, stderr } = salvo('merge', ...paths, '--out', path('poisson-merged.json'));
     assert.equal(status, 0, stderr);

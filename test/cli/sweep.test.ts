@@ -40,10 +40,22 @@ describe('salvo sweep: bad sweep files fail in one line each, with the path, exi
   });
 
   test('a bad grid key, a bad value, a plan file that is not there', () => {
-    assertUsageError(['sweep', sweepFile({ plan: workerPlan(url), grid: { 'executor.rate': [1], spinMs: [1] } })], /^salvo: error: invalid sweep .*study\.yaml: grid\.executor\.rate: the plan has no field executor\.rate$/);
-    assertUsageError(['sweep', sweepFile({ plan: workerPlan(url), grid: { spin: [1], spinMs: [2] } })], /^salvo: error: invalid sweep .*: grid\.spin: not a plan field, a shortcut \(rate, arrival\) or a placeholder: no string of the plan uses \{\{grid\.spin\}\}$/);
-    assertUsageError(['sweep', sweepFile({ plan: workerPlan(url), grid: { spinMs: { from: 1, to: 2 } } })], /^salvo: error: invalid sweep .*: grid\.spinMs: must be a list of values or \{from, to, step\}$/);
-    assertUsageError(['sweep', sweepFile({ plan: 'plan.yaml', grid: { spinMs: [1] } })], /^salvo: error: invalid sweep .*: plan: cannot read .*plan\.yaml: ENOENT$/);
+    assertUsageError(
+      ['sweep', sweepFile({ plan: workerPlan(url), grid: { 'executor.rate': [1], spinMs: [1] } })],
+      /^salvo: error: invalid sweep .*study\.yaml: grid\.executor\.rate: the plan has no field executor\.rate$/,
+    );
+    assertUsageError(
+      ['sweep', sweepFile({ plan: workerPlan(url), grid: { spin: [1], spinMs: [2] } })],
+      /^salvo: error: invalid sweep .*: grid\.spin: not a plan field, a shortcut \(rate, arrival\) or a placeholder: no string of the plan uses \{\{grid\.spin\}\}$/,
+    );
+    assertUsageError(
+      ['sweep', sweepFile({ plan: workerPlan(url), grid: { spinMs: { from: 1, to: 2 } } })],
+      /^salvo: error: invalid sweep .*: grid\.spinMs: must be a list of values or \{from, to, step\}$/,
+    );
+    assertUsageError(
+      ['sweep', sweepFile({ plan: 'plan.yaml', grid: { spinMs: [1] } })],
+      /^salvo: error: invalid sweep .*: plan: cannot read .*plan\.yaml: ENOENT$/,
+    );
   });
 
   test('several problems: one line each under the file’s name', () => {
@@ -51,7 +63,10 @@ describe('salvo sweep: bad sweep files fail in one line each, with the path, exi
     assert.equal(status, 2);
     assert.doesNotMatch(stderr, /\n\s+at /);
     assert.match(stderr.split('\n')[0]!, /^salvo: error: invalid sweep .*study\.yaml:$/);
-    assert.deepEqual(stderr.trimEnd().split('\n').slice(1), ['  repeats: Too small: expected number to be >=1', '  order: Invalid option: expected one of "shuffled"|"fixed"']);
+    assert.deepEqual(stderr.trimEnd().split('\n').slice(1), [
+      '  repeats: Too small: expected number to be >=1',
+      '  order: Invalid option: expected one of "shuffled"|"fixed"',
+    ]);
     const cells = salvo('sweep', sweepFile({ plan: workerPlan(url), grid: { rate: [0, 5], connections: [0], spinMs: [1] }, order: 'fixed' }));
     assert.equal(cells.status, 2);
     assert.deepEqual(cells.stderr.trimEnd().split('\n').slice(1), [
@@ -80,7 +95,10 @@ describe('salvo sweep against a gRPC worker', () => {
   after(() => worker.stop());
 
   test('--dry-run prints every run and the total time, and runs nothing', () => {
-    const file = sweepFile({ plan: 'plan.yaml', grid: { rate: [5, 10], spinMs: [1, 2] }, repeats: 2, durationMs: '2s', cooldownMs: '1s', seed: 3 }, workerPlan(worker.url));
+    const file = sweepFile(
+      { plan: 'plan.yaml', grid: { rate: [5, 10], spinMs: [1, 2] }, repeats: 2, durationMs: '2s', cooldownMs: '1s', seed: 3 },
+      workerPlan(worker.url),
+    );
     const outDir = join(file, '..', 'out');
     const { status, stdout } = salvo('sweep', file, '--dry-run', '--out-dir', outDir);
     assert.equal(status, 0);
@@ -93,7 +111,14 @@ describe('salvo sweep against a gRPC worker', () => {
 
   test('runs every cell into its directory, is interrupted by Ctrl-C between finished runs, and resumes without redoing one', async () => {
     const file = sweepFile(
-      { plan: 'plan.yaml', grid: { rate: [20, 40], arrival: ['uniform', 'poisson'], spinMs: [1] }, repeats: 2, durationMs: '400ms', warmupMs: '100ms', cooldownMs: '50ms' },
+      {
+        plan: 'plan.yaml',
+        grid: { rate: [20, 40], arrival: ['uniform', 'poisson'], spinMs: [1] },
+        repeats: 2,
+        durationMs: '400ms',
+        warmupMs: '100ms',
+        cooldownMs: '50ms',
+      },
       workerPlan(worker.url),
     );
     const outDir = join(file, '..', 'logs');
@@ -115,11 +140,19 @@ describe('salvo sweep against a gRPC worker', () => {
     assert.match(stdout, /^\[1\/8\] cell [1-4]\/4 rate=\d+ arrival=(uniform|poisson) spinMs=1 · repeat [12]\/2 · \d+s left$/m);
     assert.match(stdout, /interrupted: 2 of 8 runs done; run the same command again to resume/);
     const files = readdirSync(outDir);
-    assert.deepEqual(files.filter((name) => name.includes('.partial')), [], 'no half-written file');
+    assert.deepEqual(
+      files.filter((name) => name.includes('.partial')),
+      [],
+      'no half-written file',
+    );
     const manifest = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8')) as SweepManifest;
     assert.equal(manifest.state, 'interrupted');
     const finished = manifest.runs.filter((run) => run.done).map((run) => run.file);
-    assert.deepEqual(finished, manifest.runs.slice(0, 2).map((run) => run.file), 'the first two runs in the study’s order');
+    assert.deepEqual(
+      finished,
+      manifest.runs.slice(0, 2).map((run) => run.file),
+      'the first two runs in the study’s order',
+    );
     assert.deepEqual(files.filter((name) => name.endsWith('.r1.json') || name.endsWith('.r2.json')).sort(), [...finished].sort());
     const before = new Map(finished.map((name) => [name, statSync(join(outDir, name)).mtimeMs]));
 
@@ -131,7 +164,10 @@ describe('salvo sweep against a gRPC worker', () => {
     assert.match(resumed.stdout, /done: 8 runs \(6 now, 2 before\), 4 cells/);
     assert.doesNotMatch(resumed.stdout, /^\[[12]\/8\]/m, 'the finished runs are not run again');
     for (const [name, mtimeMs] of before) assert.equal(statSync(join(outDir, name)).mtimeMs, mtimeMs, `${name} untouched`);
-    assert.deepEqual(readdirSync(outDir).filter((name) => name.includes('.partial')), []);
+    assert.deepEqual(
+      readdirSync(outDir).filter((name) => name.includes('.partial')),
+      [],
+    );
     const complete = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8')) as SweepManifest;
     assert.equal(complete.state, 'complete');
     assert.equal(complete.seed, manifest.seed);
@@ -140,12 +176,18 @@ describe('salvo sweep against a gRPC worker', () => {
     assert.equal(complete.machine.cpuCount > 0 && complete.tool.name, 'salvo');
 
     const rows = parse(readFileSync(join(outDir, 'results.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
-    assert.deepEqual(rows.map((row) => `${row.rate} ${row.arrival} ${row.spinMs} ${row.repeats}`), ['20 uniform 1 2', '20 poisson 1 2', '40 uniform 1 2', '40 poisson 1 2']);
+    assert.deepEqual(
+      rows.map((row) => `${row.rate} ${row.arrival} ${row.spinMs} ${row.repeats}`),
+      ['20 uniform 1 2', '20 poisson 1 2', '40 uniform 1 2', '40 poisson 1 2'],
+    );
     for (const row of rows) {
       assert.ok(Number(row.completed) > 0 && Number(row.successRate) === 1, JSON.stringify(row));
       assert.ok(Number(row.latencyP99Ms) >= Number(row.latencyP50Ms));
     }
-    assert.deepEqual(readdirSync(join(outDir, 'plots')).sort(), ['heatmap.svg', 'latency.svg', 'success-rate.svg'].concat(rows[0]!.slowdownP50 ? ['slowdown.svg'] : []).sort());
+    assert.deepEqual(
+      readdirSync(join(outDir, 'plots')).sort(),
+      ['heatmap.svg', 'latency.svg', 'success-rate.svg'].concat(rows[0]!.slowdownP50 ? ['slowdown.svg'] : []).sort(),
+    );
 
     // The study is made again from its result files alone.
     const csv = readFileSync(join(outDir, 'results.csv'), 'utf8');

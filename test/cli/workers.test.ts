@@ -38,7 +38,10 @@ describe('salvo run --workers', () => {
 
   test('a plan file says run.workers, and auto means one per available core', async () => {
     const planFile = join(dir, 'plan.yaml');
-    writeFileSync(planFile, `target: { url: ${target.url} }\nexecutor: { type: constant-arrival-rate, ratePerSec: 100, durationMs: 500ms }\nconnections: 4\nrun: { workers: 2, quiet: true }\n`);
+    writeFileSync(
+      planFile,
+      `target: { url: ${target.url} }\nexecutor: { type: constant-arrival-rate, ratePerSec: 100, durationMs: 500ms }\nconnections: 4\nrun: { workers: 2, quiet: true }\n`,
+    );
     const fromPlan = await salvoAsync('run', planFile, '--out', join(dir, 'plan.json'));
     assert.equal(fromPlan.status, 0, fromPlan.stderr);
     assert.equal((await readResult(join(dir, 'plan.json'))).workers?.count, 2);
@@ -50,7 +53,9 @@ describe('salvo run --workers', () => {
 
   test('SIGINT still writes the joined result, marked interrupted, and exits 130', async () => {
     const out = join(dir, 'interrupted.json');
-    const child = spawn(process.execPath, [MAIN, 'run', target.url, '--rate', '200', '-d', '30s', '--workers', '2', '--progress', '1s', '--out', out], { stdio: 'pipe' });
+    const child = spawn(process.execPath, [MAIN, 'run', target.url, '--rate', '200', '-d', '30s', '--workers', '2', '--progress', '1s', '--out', out], {
+      stdio: 'pipe',
+    });
     let stdout = '';
     await new Promise<void>((resolve) =>
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -90,16 +95,36 @@ describe('salvo run --workers', () => {
         } };\n`,
       );
       const out = join(dir, 'users.json');
-      const { status, stderr } = await salvoAsync('run', scenario, '--target', target.url, '--vus', '5', '--duration', '1s', '--workers', '2', '--quiet', '--out', out);
+      const { status, stderr } = await salvoAsync(
+        'run',
+        scenario,
+        '--target',
+        target.url,
+        '--vus',
+        '5',
+        '--duration',
+        '1s',
+        '--workers',
+        '2',
+        '--quiet',
+        '--out',
+        out,
+      );
       assert.equal(status, 0, stderr);
       const result = await readResult(out);
       assert.equal(result.workers?.count, 2);
       const breakdown = result.breakdown!;
       assert.deepEqual(breakdown.counters.map((counter) => counter.name).sort(), ['user 1', 'user 2', 'user 3', 'user 4', 'user 5']);
       assert.deepEqual(breakdown.tasks.map((task) => task.name).sort(), ['echo', 'home']);
-      assert.equal(breakdown.tasks.reduce((sum, task) => sum + task.requests, 0), result.summary.requests.sent);
+      assert.equal(
+        breakdown.tasks.reduce((sum, task) => sum + task.requests, 0),
+        result.summary.requests.sent,
+      );
       const scenarios = join(dir, 'scenarios.yaml');
-      writeFileSync(scenarios, `target: { url: "${target.url}" }\nexecutor: { type: constant-arrival-rate, ratePerSec: 10, durationMs: 100 }\nscenarios: { other: { executor: { type: max-throughput, durationMs: 100 } } }\n`);
+      writeFileSync(
+        scenarios,
+        `target: { url: "${target.url}" }\nexecutor: { type: constant-arrival-rate, ratePerSec: 10, durationMs: 100 }\nscenarios: { other: { executor: { type: max-throughput, durationMs: 100 } } }\n`,
+      );
       assertUsageError(['run', scenarios, '--workers', '2'], /--workers does not run a plan with scenarios yet/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

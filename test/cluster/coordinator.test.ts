@@ -50,7 +50,25 @@ describe('salvo coordinate', () => {
     const coordinator = await coordinatorProcess(['--shards', '3', '--out', merged, '--print-result']);
     const shardPaths = [1, 2, 3].map((index) => join(dir, `shard-${index}.json`));
     const shards = await Promise.all(
-      shardPaths.map((out, index) => salvoAsync('run', target.url, '--rate', '300', '-d', '1s', '-c', '6', '--shard', `${index + 1}/3`, '--coordinator', coordinator.address, '--quiet', '--out', out)),
+      shardPaths.map((out, index) =>
+        salvoAsync(
+          'run',
+          target.url,
+          '--rate',
+          '300',
+          '-d',
+          '1s',
+          '-c',
+          '6',
+          '--shard',
+          `${index + 1}/3`,
+          '--coordinator',
+          coordinator.address,
+          '--quiet',
+          '--out',
+          out,
+        ),
+      ),
     );
     shards.forEach(({ status, stderr }, index) => assert.equal(status, 0, `shard ${index + 1}: ${stderr}`));
     const { status, stdout, stderr } = await coordinator.done;
@@ -71,7 +89,10 @@ describe('salvo coordinate', () => {
     assert.equal(result.shards?.count, 3);
     assert.ok(result.shards!.startSpreadMs < 500, `start spread ${result.shards!.startSpreadMs} ms`);
     assert.ok(result.shards!.maxSkewMs !== undefined && Math.abs(result.shards!.maxSkewMs) < 500, `start skew ${result.shards!.maxSkewMs} ms`);
-    assert.deepEqual(result.sources?.map((source) => source.shard?.index), [1, 2, 3]);
+    assert.deepEqual(
+      result.sources?.map((source) => source.shard?.index),
+      [1, 2, 3],
+    );
     // What salvo k8s run reads from the coordinator pod's log.
     const printed = stdout.trimEnd().split('\n').at(-1)!;
     assert.ok(printed.startsWith(RESULT_LINE_PREFIX));
@@ -93,7 +114,12 @@ describe('salvo coordinate', () => {
   test('Ctrl-C keeps the results that came beside --out and exits 130', async () => {
     const out = join(dir, 'interrupted.json');
     const coordinator = await coordinatorProcess(['--shards', '2', '--out', out]);
-    const run = (index: number) => spawn(process.execPath, [MAIN, 'run', target.url, '--rate', '50', '-d', '1s', '-c', '2', '--shard', `${index}/2`, '--coordinator', coordinator.address, '--quiet'], { stdio: 'ignore' });
+    const run = (index: number) =>
+      spawn(
+        process.execPath,
+        [MAIN, 'run', target.url, '--rate', '50', '-d', '1s', '-c', '2', '--shard', `${index}/2`, '--coordinator', coordinator.address, '--quiet'],
+        { stdio: 'ignore' },
+      );
     const [first, second] = [run(1), run(2)];
     await new Promise<void>((resolve) => coordinator.child.stdout!.on('data', () => /all 2 shards ready/.test(coordinator.output.stdout) && resolve()));
     second.kill('SIGKILL'); // it will never send its result
@@ -114,7 +140,12 @@ describe('salvo coordinate', () => {
     const coordinator = await startCoordinator({ shards: 2, host: '127.0.0.1', port: 0, readyTimeoutMs: 10_000 });
     const address = { host: '127.0.0.1', port: Number(new URL(coordinator.url).port) };
     const plan = (rate: number, index: number, count: number) =>
-      validatePlan({ target: { url: 'http://127.0.0.1:1/' }, executor: { type: 'constant-arrival-rate', ratePerSec: rate, durationMs: 1000 }, connections: 4, shard: { index, count } });
+      validatePlan({
+        target: { url: 'http://127.0.0.1:1/' },
+        executor: { type: 'constant-arrival-rate', ratePerSec: rate, durationMs: 1000 },
+        connections: 4,
+        shard: { index, count },
+      });
     try {
       await assert.rejects(joinCoordinator(address, plan(10, 1, 3)), /^CoordinatorClientError: this coordinator runs 2 shards, not shard 1\/3$/);
       const first = joinCoordinator(address, plan(10, 1, 2));
@@ -132,7 +163,10 @@ describe('salvo coordinate', () => {
 
   const refused: [string[], RegExp][] = [
     [['--rate', '10', '--coordinator', '127.0.0.1:7070'], /--coordinator needs --shard/],
-    [['--rate', '10', '--shard', '1/2', '--coordinator', '127.0.0.1:7070', '--start-at', '2099-01-01T00:00:00Z'], /--coordinator sets the start instant: leave out --start-at/],
+    [
+      ['--rate', '10', '--shard', '1/2', '--coordinator', '127.0.0.1:7070', '--start-at', '2099-01-01T00:00:00Z'],
+      /--coordinator sets the start instant: leave out --start-at/,
+    ],
     [['--coordinator', 'nowhere'], /--coordinator.*not host:port/],
   ];
   for (const [args, pattern] of refused) {
@@ -142,7 +176,10 @@ describe('salvo coordinate', () => {
   test('refuses a port it cannot listen on', async () => {
     const coordinator = await startCoordinator({ shards: 1, host: '127.0.0.1', port: 0, readyTimeoutMs: 10_000 });
     try {
-      assertUsageError(['coordinate', '--shards', '2', '--port', new URL(coordinator.url).port], /^salvo: error: cannot listen on 127\.0\.0\.1:\d+: EADDRINUSE$/);
+      assertUsageError(
+        ['coordinate', '--shards', '2', '--port', new URL(coordinator.url).port],
+        /^salvo: error: cannot listen on 127\.0\.0\.1:\d+: EADDRINUSE$/,
+      );
     } finally {
       await coordinator.close();
     }

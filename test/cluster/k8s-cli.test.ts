@@ -16,7 +16,24 @@ const parse = (text: string) => parseAllDocuments(text).map((document) => docume
 
 describe('salvo k8s render', () => {
   test('writes a valid ConfigMap and Indexed Job to stdout, offline', () => {
-    const { status, stdout, stderr } = salvo('k8s', 'render', '--shards', '8', '--namespace', 'load', '--cpu', '2', '--', 'http://target.load:8080/', '--rate', '8k', '-d', '1m', '-c', '400');
+    const { status, stdout, stderr } = salvo(
+      'k8s',
+      'render',
+      '--shards',
+      '8',
+      '--namespace',
+      'load',
+      '--cpu',
+      '2',
+      '--',
+      'http://target.load:8080/',
+      '--rate',
+      '8k',
+      '-d',
+      '1m',
+      '-c',
+      '400',
+    );
     assert.equal(status, 0, stderr);
     const [configMap, job] = parse(stdout);
     new ConfigMap(configMap).validate();
@@ -34,10 +51,31 @@ describe('salvo k8s render', () => {
     const dir = mkdtempSync(join(tmpdir(), 'salvo-k8s-'));
     try {
       const out = join(dir, 'manifests');
-      const { status, stderr } = salvo('k8s', 'render', '--shards', '2', '--node-selector', 'pool=gen', '--toleration', 'gen:NoExecute', '--allow-colocated', '--image', 'registry/salvo:1', '--out', out, '--', 'http://t/', '-r', '10');
+      const { status, stderr } = salvo(
+        'k8s',
+        'render',
+        '--shards',
+        '2',
+        '--node-selector',
+        'pool=gen',
+        '--toleration',
+        'gen:NoExecute',
+        '--allow-colocated',
+        '--image',
+        'registry/salvo:1',
+        '--out',
+        out,
+        '--',
+        'http://t/',
+        '-r',
+        '10',
+      );
       assert.equal(status, 0, stderr);
       assert.ok(existsSync(join(out, '00-configmap.yaml')));
-      assert.deepEqual(parse(readFileSync(join(out, '20-coordinator.yaml'), 'utf8')).map((manifest) => manifest.kind), ['Service', 'Job']);
+      assert.deepEqual(
+        parse(readFileSync(join(out, '20-coordinator.yaml'), 'utf8')).map((manifest) => manifest.kind),
+        ['Service', 'Job'],
+      );
       const [job] = parse(readFileSync(join(out, '10-job.yaml'), 'utf8'));
       assert.equal(job.kind, 'Job');
       assert.deepEqual(job.spec.template.spec.nodeSelector, { pool: 'gen' });
@@ -61,7 +99,10 @@ describe('salvo k8s render', () => {
     const dir = mkdtempSync(join(tmpdir(), 'salvo-k8s-plan-'));
     try {
       const plan = join(dir, 'plan.yaml');
-      writeFileSync(plan, 'target: { url: http://target:8080/ }\nexecutor: { type: constant-arrival-rate, ratePerSec: 2k, durationMs: 1m }\nconnections: 40\nrun: { workers: 2 }\n');
+      writeFileSync(
+        plan,
+        'target: { url: http://target:8080/ }\nexecutor: { type: constant-arrival-rate, ratePerSec: 2k, durationMs: 1m }\nconnections: 40\nrun: { workers: 2 }\n',
+      );
       const { status, stdout, stderr } = salvo('k8s', 'render', plan, '--shards', '4', '--', '--rate', '4k');
       assert.equal(status, 0, stderr);
       const [configMap, job] = parse(stdout);
@@ -72,7 +113,10 @@ describe('salvo k8s render', () => {
       const poisson = parse(salvo('k8s', 'render', plan, '--shards', '2', '--', '--rate', '100', '--arrival', 'poisson').stdout)[0];
       const seed = Number(/\n--seed\n(\d+)\n$/.exec(poisson.data.args)![1]);
       assert.equal(JSON.parse(poisson.data['plan.json']).executor.seed, seed, 'the plan on record draws the schedule the pods draw');
-      writeFileSync(plan, 'target: { url: http://target:8080/ }\nexecutor: { type: constant-arrival-rate, ratePerSec: 10, durationMs: 1s }\nrun: { out: r.json }\n');
+      writeFileSync(
+        plan,
+        'target: { url: http://target:8080/ }\nexecutor: { type: constant-arrival-rate, ratePerSec: 10, durationMs: 1s }\nrun: { out: r.json }\n',
+      );
       assertUsageError(['k8s', 'render', plan, '--shards', '2'], /run arguments: leave out run\.out \(or --out\), the coordinator writes the merged result/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -106,7 +150,11 @@ describe('salvo k8s render', () => {
     const context = spawnSync('kubectl', ['config', 'current-context'], { encoding: 'utf8' });
     if (context.status !== 0) return t.skip('kubectl has no cluster configured (no current context); the schema check above stands');
     const { stdout } = salvo('k8s', 'render', '--shards', '3', '--', 'http://t/', '-r', '30');
-    const applied = spawnSync('kubectl', ['apply', '--dry-run=client', '--request-timeout=5s', '-f', '-'], { input: stdout, encoding: 'utf8', timeout: 30_000 });
+    const applied = spawnSync('kubectl', ['apply', '--dry-run=client', '--request-timeout=5s', '-f', '-'], {
+      input: stdout,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     if (applied.status !== 0 && /connection refused|unable to recognize|no such host|dial tcp|timeout|couldn't get current server/i.test(applied.stderr)) {
       return t.skip(`kubectl found no cluster to ask: ${applied.stderr.trim().split('\n').at(-1)}`);
     }
@@ -119,11 +167,17 @@ describe('salvo k8s render', () => {
     const kubectl = spawnSync('kubectl', ['config', 'current-context'], { encoding: 'utf8' });
     if (kubectl.error) return t.skip('kubectl is not installed');
     if (kubectl.status === 0) return t.skip('kubectl has a cluster configured here');
-    assertUsageError(['k8s', 'run', '--shards', '2', '--', 'http://t/', '-r', '10'], /^salvo: error: kubectl has no cluster configured \(no current context\): .+$/);
+    assertUsageError(
+      ['k8s', 'run', '--shards', '2', '--', 'http://t/', '-r', '10'],
+      /^salvo: error: kubectl has no cluster configured \(no current context\): .+$/,
+    );
   });
 
   test('k8s run without kubectl says so in one line', () => {
-    const { status, stderr } = spawnSync(process.execPath, [MAIN, 'k8s', 'run', '--shards', '2', '--', 'http://t/', '-r', '10'], { encoding: 'utf8', env: { PATH: '/nonexistent' } });
+    const { status, stderr } = spawnSync(process.execPath, [MAIN, 'k8s', 'run', '--shards', '2', '--', 'http://t/', '-r', '10'], {
+      encoding: 'utf8',
+      env: { PATH: '/nonexistent' },
+    });
     assert.equal(status, 2);
     assert.equal(stderr, 'salvo: error: kubectl is not installed (not found on PATH)\n');
   });

@@ -26,9 +26,9 @@ const options: ShardJobOptions = {
 };
 
 /** Parsed YAML, read by path in the assertions. */
-// biome-ignore lint: parsed documents are untyped
 type Json = any;
-const rendered = (overrides: Partial<ShardJobOptions> = {}): Json[] => parseAllDocuments(manifestsYaml(shardJobManifests({ ...options, ...overrides }))).map((document) => document.toJS());
+const rendered = (overrides: Partial<ShardJobOptions> = {}): Json[] =>
+  parseAllDocuments(manifestsYaml(shardJobManifests({ ...options, ...overrides }))).map((document) => document.toJS());
 
 /** Runs a pod's shell for completion index `index` with a fake `salvo` that prints its arguments, one a line. */
 function podArgs(job: Json, configMap: Json, index: number): string[] {
@@ -38,7 +38,10 @@ function podArgs(job: Json, configMap: Json, index: number): string[] {
     writeFileSync(join(dir, 'salvo'), '#!/bin/sh\nfor arg in "$@"; do printf "%s\\n" "$arg"; done\n');
     chmodSync(join(dir, 'salvo'), 0o755);
     const [shell, flag, script] = job.spec.template.spec.containers[0].command as string[];
-    const outcome = spawnSync(shell!, [flag!, script!.replaceAll(CONFIG_DIR, dir)], { encoding: 'utf8', env: { PATH: `${dir}:${process.env.PATH}`, JOB_COMPLETION_INDEX: String(index) } });
+    const outcome = spawnSync(shell!, [flag!, script!.replaceAll(CONFIG_DIR, dir)], {
+      encoding: 'utf8',
+      env: { PATH: `${dir}:${process.env.PATH}`, JOB_COMPLETION_INDEX: String(index) },
+    });
     assert.equal(outcome.status, 0, outcome.stderr);
     return outcome.stdout.split('\n').slice(0, -1);
   } finally {
@@ -47,7 +50,7 @@ function podArgs(job: Json, configMap: Json, index: number): string[] {
 }
 
 describe('k8s manifests', () => {
-  test('a ConfigMap, an Indexed Job and the coordinator\'s Service and Job, all valid Kubernetes objects', () => {
+  test("a ConfigMap, an Indexed Job and the coordinator's Service and Job, all valid Kubernetes objects", () => {
     const [configMap, job, service, coordinator, ...rest] = rendered();
     assert.equal(rest.length, 0);
     new Service(service).validate();
@@ -90,14 +93,28 @@ describe('k8s manifests', () => {
     assert.deepEqual(container.resources, { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '500m', memory: '512Mi' } });
     assert.equal(spec.securityContext.runAsNonRoot, true);
     assert.ok(spec.securityContext.runAsUser > 0);
-    assert.deepEqual(container.securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
+    assert.deepEqual(container.securityContext, {
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ['ALL'] },
+    });
     assert.equal(rendered({ resultsClaim: 'results' })[1].spec.template.spec.volumes[1].persistentVolumeClaim.claimName, 'results');
   });
 
   test('the pod of completion index k runs --shard k+1/N with the arguments intact', () => {
     const [configMap, job] = rendered();
     for (let index = 0; index < 4; index++) {
-      assert.deepEqual(podArgs(job, configMap, index), ['run', ...options.runArgs, '--shard', `${index + 1}/4`, '--coordinator', 'salvo-coordinator:7070', '--out', `/results/shard-${index + 1}-of-4.json`]);
+      assert.deepEqual(podArgs(job, configMap, index), [
+        'run',
+        ...options.runArgs,
+        '--shard',
+        `${index + 1}/4`,
+        '--coordinator',
+        'salvo-coordinator:7070',
+        '--out',
+        `/results/shard-${index + 1}-of-4.json`,
+      ]);
     }
   });
 
@@ -110,7 +127,21 @@ describe('k8s manifests', () => {
   test('the coordinator waits for every shard, reached by its Service, and prints the merged result for k8s run', () => {
     const [, job, service, coordinator] = rendered();
     const { spec } = coordinator.spec.template;
-    assert.deepEqual(spec.containers[0].command, ['salvo', 'coordinate', '--shards', '4', '--host', '0.0.0.0', '--port', '7070', '--timeout', '5m', '--out', '/results/merged.json', '--print-result']);
+    assert.deepEqual(spec.containers[0].command, [
+      'salvo',
+      'coordinate',
+      '--shards',
+      '4',
+      '--host',
+      '0.0.0.0',
+      '--port',
+      '7070',
+      '--timeout',
+      '5m',
+      '--out',
+      '/results/merged.json',
+      '--print-result',
+    ]);
     // The Service picks exactly the coordinator's pod, not the shards'.
     for (const [key, value] of Object.entries(service.spec.selector)) assert.equal(spec.containers && coordinator.spec.template.metadata.labels[key], value);
     assert.notEqual(job.spec.template.metadata.labels['app.kubernetes.io/component'], service.spec.selector['app.kubernetes.io/component']);

@@ -22,7 +22,10 @@ const manifests = shardJobManifests({
 const ok = (stdout = ''): CommandOutcome => ({ status: 0, stdout, stderr: '' });
 
 /** kubectl answering from a script: each call's arguments go to `calls`, its answer comes from `answer`. */
-function fakeKubectl(answer: (args: readonly string[]) => CommandOutcome, logLines: string[] = []): { kubectl: CommandRunner; calls: { args: readonly string[]; input?: string }[] } {
+function fakeKubectl(
+  answer: (args: readonly string[]) => CommandOutcome,
+  logLines: string[] = [],
+): { kubectl: CommandRunner; calls: { args: readonly string[]; input?: string }[] } {
   const calls: { args: readonly string[]; input?: string }[] = [];
   return {
     calls,
@@ -40,7 +43,8 @@ function fakeKubectl(answer: (args: readonly string[]) => CommandOutcome, logLin
   };
 }
 
-const run = (kubectl: CommandRunner, lines: string[] = []) => runOnKubernetes(manifests, { name: 'load1', namespace: 'load', kubectl, podStartTimeoutS: 300, onLine: (line) => lines.push(line) });
+const run = (kubectl: CommandRunner, lines: string[] = []) =>
+  runOnKubernetes(manifests, { name: 'load1', namespace: 'load', kubectl, podStartTimeoutS: 300, onLine: (line) => lines.push(line) });
 
 describe('salvo k8s run, with kubectl scripted', () => {
   test('applies the manifests, follows the coordinator and returns the merged result it prints', async () => {
@@ -51,20 +55,47 @@ describe('salvo k8s run, with kubectl scripted', () => {
     );
     const lines: string[] = [];
     assert.deepEqual(await run(kubectl, lines), merged);
-    assert.deepEqual(calls.map((call) => call.args.join(' ')), [
-      'config current-context',
-      '--namespace load apply --request-timeout=30s -f -',
-      '--namespace load logs -f job/load1-coordinator --pod-running-timeout=300s',
+    assert.deepEqual(
+      calls.map((call) => call.args.join(' ')),
+      [
+        'config current-context',
+        '--namespace load apply --request-timeout=30s -f -',
+        '--namespace load logs -f job/load1-coordinator --pod-running-timeout=300s',
+      ],
+    );
+    assert.deepEqual(
+      parseAllDocuments(calls[1]!.input!).map((document) => document.toJS().kind),
+      ['ConfigMap', 'Job', 'Service', 'Job'],
+    );
+    assert.deepEqual(lines, [
+      'configmap/load1 created',
+      'job.batch/load1 created',
+      'salvo coordinator listening on http://0.0.0.0:7070, waiting for 2 shards',
+      '  shard 1/2 ready',
     ]);
-    assert.deepEqual(parseAllDocuments(calls[1]!.input!).map((document) => document.toJS().kind), ['ConfigMap', 'Job', 'Service', 'Job']);
-    assert.deepEqual(lines, ['configmap/load1 created', 'job.batch/load1 created', 'salvo coordinator listening on http://0.0.0.0:7070, waiting for 2 shards', '  shard 1/2 ready']);
   });
 
   const failures: [string, (args: readonly string[]) => CommandOutcome, RegExp][] = [
-    ['kubectl is missing', () => ({ status: null, stdout: '', stderr: 'spawn kubectl ENOENT', missing: true }), /^kubectl is not installed \(not found on PATH\)$/],
-    ['no cluster is configured', () => ({ status: 1, stdout: '', stderr: 'error: current-context is not set\n' }), /^kubectl has no cluster configured \(no current context\): error: current-context is not set$/],
-    ['apply fails', (args) => (args[2] === 'apply' ? { status: 1, stdout: '', stderr: 'Error from server (Forbidden): jobs.batch is forbidden\n' } : ok()), /^kubectl apply failed: Error from server \(Forbidden\): jobs\.batch is forbidden$/],
-    ['the coordinator ends without a result', (args) => (args[2] === 'logs' ? { status: 1, stdout: '', stderr: 'error: timed out waiting for the condition\n' } : ok()), /^the coordinator ended without a merged result \(error: timed out waiting for the condition\): see kubectl --namespace load logs job\/load1-coordinator$/],
+    [
+      'kubectl is missing',
+      () => ({ status: null, stdout: '', stderr: 'spawn kubectl ENOENT', missing: true }),
+      /^kubectl is not installed \(not found on PATH\)$/,
+    ],
+    [
+      'no cluster is configured',
+      () => ({ status: 1, stdout: '', stderr: 'error: current-context is not set\n' }),
+      /^kubectl has no cluster configured \(no current context\): error: current-context is not set$/,
+    ],
+    [
+      'apply fails',
+      (args) => (args[2] === 'apply' ? { status: 1, stdout: '', stderr: 'Error from server (Forbidden): jobs.batch is forbidden\n' } : ok()),
+      /^kubectl apply failed: Error from server \(Forbidden\): jobs\.batch is forbidden$/,
+    ],
+    [
+      'the coordinator ends without a result',
+      (args) => (args[2] === 'logs' ? { status: 1, stdout: '', stderr: 'error: timed out waiting for the condition\n' } : ok()),
+      /^the coordinator ended without a merged result \(error: timed out waiting for the condition\): see kubectl --namespace load logs job\/load1-coordinator$/,
+    ],
   ];
   for (const [name, answer, pattern] of failures) {
     test(`${name}: one line`, async () => {

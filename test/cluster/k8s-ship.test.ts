@@ -20,7 +20,7 @@ const parse = (text: string) => parseAllDocuments(text).map((document) => docume
 function writeScenario(folder: string, target: string): string {
   mkdirSync(folder, { recursive: true });
   writeFileSync(join(folder, 'accounts.csv'), 'id,name\n1,ada\n2,grace\n');
-  writeFileSync(join(folder, 'paths.ts'), "export const pathOf = (id: unknown): string => `/echo?account=${String(id)}`;\n");
+  writeFileSync(join(folder, 'paths.ts'), 'export const pathOf = (id: unknown): string => `/echo?account=${String(id)}`;\n');
   const file = join(folder, 'shop.ts');
   writeFileSync(
     file,
@@ -54,7 +54,7 @@ describe('salvo k8s render with a TypeScript scenario', () => {
     const planFile = JSON.parse(data['plan-file.json']!);
     assert.equal(planFile.scenario, 'scenario.mjs');
     assert.deepEqual(planFile.data, { accounts: { file: 'data-accounts.csv', mode: 'split' } });
-    assert.doesNotMatch(data['scenario.mjs']!, new RegExp(source.replaceAll('/', '\\/')), 'no path of the author\'s machine');
+    assert.doesNotMatch(data['scenario.mjs']!, new RegExp(source.replaceAll('/', '\\/')), "no path of the author's machine");
     assert.match(data['scenario.mjs']!, /from "salvo"/);
 
     // The author's files are gone; the pod has only its config directory.
@@ -62,7 +62,10 @@ describe('salvo k8s render with a TypeScript scenario', () => {
     const config = join(dir, 'config');
     mkdirSync(config);
     for (const [key, value] of Object.entries(data)) writeFileSync(join(config, key), value);
-    const args = data.args!.trimEnd().split('\n').map((arg) => arg.replace(CONFIG_DIR, config));
+    const args = data
+      .args!.trimEnd()
+      .split('\n')
+      .map((arg) => arg.replace(CONFIG_DIR, config));
     const out = join(dir, 'pod.json');
     const ran = salvoIn(tmpdir(), 'run', ...args, '--shard', '1/1', '--out', out);
     assert.equal(ran.status, 0, ran.stderr);
@@ -75,7 +78,10 @@ describe('salvo k8s render with a TypeScript scenario', () => {
   test('a plan file naming a scenario ships it too; one over 1 MiB is refused in one line', () => {
     const folder = join(dir, 'planned');
     writeScenario(folder, 'http://shop.load:8080/');
-    writeFileSync(join(folder, 'plan.yaml'), 'scenario: shop.ts\ntarget: { url: "http://shop.load:8080/" }\nexecutor: { type: constant-vus, vus: 2, durationMs: 1s }\ndata: { accounts: { file: accounts.csv } }\n');
+    writeFileSync(
+      join(folder, 'plan.yaml'),
+      'scenario: shop.ts\ntarget: { url: "http://shop.load:8080/" }\nexecutor: { type: constant-vus, vus: 2, durationMs: 1s }\ndata: { accounts: { file: accounts.csv } }\n',
+    );
     const rendered = salvo('k8s', 'render', join(folder, 'plan.yaml'), '--shards', '2');
     assert.equal(rendered.status, 0, rendered.stderr);
     assert.equal(rendered.stderr, '', 'no loopback warning for a cluster address');
@@ -84,7 +90,13 @@ describe('salvo k8s render with a TypeScript scenario', () => {
     assert.match(configMap.data['data-accounts.csv'], /^id,name\n/);
 
     writeFileSync(join(folder, 'accounts.csv'), `id,name\n${'1,xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n'.repeat(30_000)}`);
-    assertUsageError(['k8s', 'render', join(folder, 'plan.yaml'), '--shards', '2'], /^salvo: error: the ConfigMap would hold \d+ KiB, over Kubernetes' 1 MiB for one ConfigMap \(data-accounts\.csv \d+ KiB, /);
-    assertUsageError(['k8s', 'render', '--shards', '2', '--', 'http://shop.load/', '--scenario', join(folder, 'shop.ts'), '--vus', '2'], /--scenario .*shop\.ts names a file the pods do not have/);
+    assertUsageError(
+      ['k8s', 'render', join(folder, 'plan.yaml'), '--shards', '2'],
+      /^salvo: error: the ConfigMap would hold \d+ KiB, over Kubernetes' 1 MiB for one ConfigMap \(data-accounts\.csv \d+ KiB, /,
+    );
+    assertUsageError(
+      ['k8s', 'render', '--shards', '2', '--', 'http://shop.load/', '--scenario', join(folder, 'shop.ts'), '--vus', '2'],
+      /--scenario .*shop\.ts names a file the pods do not have/,
+    );
   });
 });

@@ -5,7 +5,6 @@ import { parseAllDocuments } from 'yaml';
 import { assertUsageError, salvo } from '../support/cli.js';
 
 /** The rendered Service, parsed. */
-// biome-ignore lint: parsed documents are untyped
 function rendered(...args: string[]): any {
   const { status, stdout, stderr } = salvo('k8s', 'render-worker', '--knative', ...args);
   assert.equal(status, 0, stderr);
@@ -16,7 +15,24 @@ function rendered(...args: string[]): any {
 
 describe('salvo k8s render-worker --knative', () => {
   test('a Knative Service of salvo serve grpc-worker: h2c port, concurrency, autoscaling annotations, non-root', () => {
-    const service = rendered('--name', 'spin', '--namespace', 'study', '--image', 'registry.example/salvo:1', '--concurrency', '2', '--target', '1', '--min-scale', '1', '--max-scale', '8', '--port', '9000');
+    const service = rendered(
+      '--name',
+      'spin',
+      '--namespace',
+      'study',
+      '--image',
+      'registry.example/salvo:1',
+      '--concurrency',
+      '2',
+      '--target',
+      '1',
+      '--min-scale',
+      '1',
+      '--max-scale',
+      '8',
+      '--port',
+      '9000',
+    );
     assert.equal(service.apiVersion, 'serving.knative.dev/v1');
     assert.equal(service.kind, 'Service');
     assert.deepEqual([service.metadata.name, service.metadata.namespace], ['spin', 'study']);

@@ -32,8 +32,14 @@ describe('merging shards', () => {
     assert.deepEqual(merged.shards, { count: 3, startSpreadMs: 2, maxSkewMs: 3 });
     assert.equal(merged.summary.rate.target, 100);
     assert.equal(merged.summary.requests.sent, 9);
-    assert.deepEqual(merged.sources?.map((source) => source.shard?.index), [2, 3, 1]);
-    assert.deepEqual(merged.sources?.map((source) => source.startAt?.skewMs), [2, 3, 1]);
+    assert.deepEqual(
+      merged.sources?.map((source) => source.shard?.index),
+      [2, 3, 1],
+    );
+    assert.deepEqual(
+      merged.sources?.map((source) => source.startAt?.skewMs),
+      [2, 3, 1],
+    );
   });
 
   test('a single shard of one is a complete set', () => {
@@ -59,7 +65,10 @@ describe('merging shards', () => {
   });
 
   test('refuses shards of different plans', () => {
-    assert.equal(refusal([shard(1, 2), shard(2, 2, { timeoutMs: 5 })], ['a.json', 'b.json']), 'cannot merge: b.json ran a different plan (timeoutMs 5 vs 10000 in a.json)');
+    assert.equal(
+      refusal([shard(1, 2), shard(2, 2, { timeoutMs: 5 })], ['a.json', 'b.json']),
+      'cannot merge: b.json ran a different plan (timeoutMs 5 vs 10000 in a.json)',
+    );
   });
 
   test("shards' seconds line up by run second, even when their starts straddle a wall-clock second", () => {
@@ -69,10 +78,13 @@ describe('merging shards', () => {
     };
     const second = Math.ceil(SYNTHETIC_START_EPOCH_MS / 1000) * 1000;
     const merged = mergeResults([at(second - 1, 1), at(second + 1, 2)]);
-    assert.deepEqual(merged.series.map((sample) => [sample.second, sample.sent, sample.startEpochMs]), [
-      [0, 4, second - 1],
-      [1, 2, second + 999],
-    ]);
+    assert.deepEqual(
+      merged.series.map((sample) => [sample.second, sample.sent, sample.startEpochMs]),
+      [
+        [0, 4, second - 1],
+        [1, 2, second + 999],
+      ],
+    );
   });
 
   test('a merged set merges on with whole runs of its plan, as one', () => {

@@ -34,8 +34,14 @@ describe('executors run their shard', () => {
     test(`3 shares of ${executor.type} send, together, what the whole plan sends`, async () => {
       const whole = (await runShare(plan(executor))).intended;
       const shares = await Promise.all([1, 2, 3].map((index) => runShare(plan(executor), { index, count: 3 })));
-      assert.deepEqual(shares.flatMap((share) => share.intended).sort((a, b) => a - b), whole);
-      assert.deepEqual(shares.map((share) => share.connections), [[4], [3], [3]]);
+      assert.deepEqual(
+        shares.flatMap((share) => share.intended).sort((a, b) => a - b),
+        whole,
+      );
+      assert.deepEqual(
+        shares.map((share) => share.connections),
+        [[4], [3], [3]],
+      );
     });
   }
 
@@ -44,9 +50,15 @@ describe('executors run their shard', () => {
     const shard = { index: 2, count: 4 };
     const ofShard = await runShare(plan(executor), shard);
     const workers = await Promise.all([1, 2].map((index) => runShare(plan(executor), composeShares(shard, { index, count: 2 }))));
-    assert.deepEqual(workers.flatMap((worker) => worker.intended).sort((a, b) => a - b), ofShard.intended);
+    assert.deepEqual(
+      workers.flatMap((worker) => worker.intended).sort((a, b) => a - b),
+      ofShard.intended,
+    );
     assert.ok(ofShard.intended.length > 80);
-    assert.equal(workers.reduce((sum, worker) => sum + worker.connections[0]!, 0), ofShard.connections[0]);
+    assert.equal(
+      workers.reduce((sum, worker) => sum + worker.connections[0]!, 0),
+      ofShard.connections[0],
+    );
   });
 
   test('a max-throughput share opens its share of the connections, a whole run does not touch them', async () => {

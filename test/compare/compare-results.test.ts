@@ -24,7 +24,8 @@ function runOf({ seconds = 10, answers = 100, medianUs = 1000, failedPerSecond =
   return syntheticRunResult({ seconds: Array.from({ length: seconds }, perSecond) });
 }
 
-const byMetric = (comparisons: MetricComparison[]) => Object.fromEntries(comparisons.map((comparison) => [comparison.metric, comparison])) as Record<MetricName, MetricComparison>;
+const byMetric = (comparisons: MetricComparison[]) =>
+  Object.fromEntries(comparisons.map((comparison) => [comparison.metric, comparison])) as Record<MetricName, MetricComparison>;
 
 const isSignificant = (comparison: MetricComparison) => comparison.verdict.tested && comparison.verdict.significant;
 

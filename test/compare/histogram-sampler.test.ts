@@ -16,7 +16,7 @@ const latencies = (count: number, medianUs: number, seed: number): number[] => {
   return Array.from({ length: count }, () => Math.round(medianUs * Math.exp((random() + random() + random() - 1.5) * 1.5)));
 };
 
-test('the value at a percentile\'s rank is exactly what HdrHistogram reports, float noise included (99.9% of 1000)', () => {
+test("the value at a percentile's rank is exactly what HdrHistogram reports, float noise included (99.9% of 1000)", () => {
   for (const count of [1, 2, 3, 10, 999, 1000, 1001, 4321]) {
     const histogram = histogramOf(latencies(count, 5000, count));
     const sampler = new HistogramSampler(histogram);
@@ -38,7 +38,10 @@ test('valueAt draws each recorded value in proportion to its count', () => {
     const value = sampler.valueAt(random());
     drawn.set(value, (drawn.get(value) ?? 0) + 1);
   }
-  assert.deepEqual([...drawn.keys()].sort((a, b) => a - b), [100, 200, 300]);
+  assert.deepEqual(
+    [...drawn.keys()].sort((a, b) => a - b),
+    [100, 200, 300],
+  );
   for (const [value, share] of [
     [100, 0.1],
     [200, 0.3],

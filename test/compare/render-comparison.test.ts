@@ -18,22 +18,57 @@ test('p-values read as p<0.001, p<0.01 or two significant digits', () => {
   for (const [pValue, text] of cases) assert.equal(formatPValue(pValue), text);
 });
 
-const p99 = (relative: number | null, verdict: MetricComparison['verdict']): MetricComparison => ({ metric: 'p99', baseline: 10, candidate: 11.23, difference: 1.23, relative, verdict });
+const p99 = (relative: number | null, verdict: MetricComparison['verdict']): MetricComparison => ({
+  metric: 'p99',
+  baseline: 10,
+  candidate: 11.23,
+  difference: 1.23,
+  relative,
+  verdict,
+});
 
 test('a change reads as metric, signed change and its significance', () => {
   assert.equal(describeChange(p99(0.123, { tested: true, pValue: 0.004, significant: true })), 'p99 +12.3% (significant, p<0.01)');
   assert.equal(describeChange(p99(0.123, { tested: true, pValue: 0.41, significant: false })), 'p99 +12.3% (not significant, p=0.41)');
   assert.equal(describeChange(p99(null, { tested: true, pValue: 0.41, significant: false })), 'p99 +1.23ms (not significant, p=0.41)');
-  const errors: MetricComparison = { metric: 'errors', baseline: 1, candidate: 0.5, difference: -0.5, relative: null, verdict: { tested: false, reason: 'too few seconds to test (3 and 3, 8 needed)' } };
+  const errors: MetricComparison = {
+    metric: 'errors',
+    baseline: 1,
+    candidate: 0.5,
+    difference: -0.5,
+    relative: null,
+    verdict: { tested: false, reason: 'too few seconds to test (3 and 3, 8 needed)' },
+  };
   assert.equal(describeChange(errors), 'errors -0.50pp (too few seconds to test (3 and 3, 8 needed))');
 });
 
 test('the table names both runs, aligns its columns and gives each metric a verdict', () => {
   const baseline = syntheticRunResult({ seconds: [{ latenciesUs: [1000, 1200, 900] }] });
   const comparisons: MetricComparison[] = [
-    { metric: 'rate', baseline: 100, candidate: 99.5, difference: -0.5, relative: -0.005, verdict: { tested: false, reason: 'too few seconds to test (1 and 1, 8 needed)' } },
-    { metric: 'p50', baseline: 1, candidate: 6.2, difference: 5.2, relative: 5.2, verdict: { tested: true, pValue: 0.002, significant: true, interval: [5.01, 5.43] } },
-    { metric: 'p99', baseline: 14.1, candidate: 12.9, difference: -1.2, relative: -0.0851, verdict: { tested: true, pValue: 0.41, significant: false, interval: [-10.9, 8.26] } },
+    {
+      metric: 'rate',
+      baseline: 100,
+      candidate: 99.5,
+      difference: -0.5,
+      relative: -0.005,
+      verdict: { tested: false, reason: 'too few seconds to test (1 and 1, 8 needed)' },
+    },
+    {
+      metric: 'p50',
+      baseline: 1,
+      candidate: 6.2,
+      difference: 5.2,
+      relative: 5.2,
+      verdict: { tested: true, pValue: 0.002, significant: true, interval: [5.01, 5.43] },
+    },
+    {
+      metric: 'p99',
+      baseline: 14.1,
+      candidate: 12.9,
+      difference: -1.2,
+      relative: -0.0851,
+      verdict: { tested: true, pValue: 0.41, significant: false, interval: [-10.9, 8.26] },
+    },
   ];
   const lines = renderComparison({ name: 'main.json', result: baseline }, { name: 'b.json', result: baseline }, comparisons, DEFAULT_COMPARE_OPTIONS);
   assert.equal(lines[0], 'salvo compare');

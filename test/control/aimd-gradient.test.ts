@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createController, GradientController } from '../../src/control/index.js';
+import { createController, type GradientController } from '../../src/control/index.js';
 import { perSecondStats, simulate, type PlantShape } from './plant.js';
 
 const TICK_MS = 250;
@@ -33,7 +33,10 @@ describe('gradient limiter', () => {
     const controller = createController({ controller: 'gradient', tickMs: TICK_MS, minConcurrency: 1, maxConcurrency: 500 }) as GradientController;
     const ticks = simulate({ controller, tickMs: TICK_MS, durationMs: 20_000, setpointAt: () => 1600, plantAt: () => plant(8, 10) });
     const late = ticks.slice(-20);
-    assert.ok(late.every((tick) => tick.concurrency <= 24), `dial: ${late.map((tick) => tick.concurrency)}`);
+    assert.ok(
+      late.every((tick) => tick.concurrency <= 24),
+      `dial: ${late.map((tick) => tick.concurrency)}`,
+    );
     assert.ok(late.filter((tick) => tick.saturated).length >= 15, 'saturated against its ceiling');
     assert.ok(perSecondStats(ticks, 10_000, 20_000).mean > 700, 'still near the capacity of 800 req/s');
   });

@@ -10,7 +10,7 @@ function drive(loop: ControlLoop, untilMs: number, slots: (tMs: number) => numbe
   for (let tMs = TICK_MS; tMs <= untilMs; tMs += TICK_MS) {
     const capacityPerSec = slots(tMs) * 100;
     const latencyMs = Math.max(10, (concurrency / capacityPerSec) * 1000);
-    const completed = Math.round(((concurrency / latencyMs) * TICK_MS));
+    const completed = Math.round((concurrency / latencyMs) * TICK_MS);
     for (let i = 0; i < completed; i++) loop.window.recordCompleted(latencyMs * 1000);
     concurrency = loop.tick(tMs);
   }
@@ -46,14 +46,18 @@ describe('ControlLoop', () => {
       { durationMs: 1000, setpointPerSec: 200 },
       { durationMs: 1000, setpointPerSec: 300 },
     ]);
-    assert.deepEqual([0, 999, 1000, 1999, 5000].map((t) => schedule.at(t)), [200, 200, 300, 300, 300]);
+    assert.deepEqual(
+      [0, 999, 1000, 1999, 5000].map((t) => schedule.at(t)),
+      [200, 200, 300, 300, 300],
+    );
     schedule.set(50);
     assert.equal(schedule.at(500), 50);
     assert.equal(new SetpointSchedule(100).at(10_000), 100);
   });
 
   test('settledAtMs judges the last setpoint only and a one-second mean, and is null when the end is off', () => {
-    const trace = (values: number[], setpoints: number[]) => values.map((measuredPerSec, index) => ({ tMs: (index + 1) * 250, measuredPerSec, setpointPerSec: setpoints[index]! }));
+    const trace = (values: number[], setpoints: number[]) =>
+      values.map((measuredPerSec, index) => ({ tMs: (index + 1) * 250, measuredPerSec, setpointPerSec: setpoints[index]! }));
     const held = trace([0, 50, 100, 100, 60, 100, 100, 100, 100, 100, 100, 100], Array(12).fill(100));
     assert.equal(settledAtMs(held), 2250);
     assert.equal(settledAtMs(trace([100, 100, 100, 100, 100, 100, 100, 50], Array(8).fill(100))), null);

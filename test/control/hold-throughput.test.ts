@@ -23,7 +23,10 @@ const sleeper = (clock: FakeClock, latencyMs: () => number) => () => new Promise
 describe('holdThroughput', () => {
   test('keeps as many calls in flight as the setpoint needs: 400/s of 10 ms work is 4 at once', async () => {
     const clock = new FakeClock();
-    const handle = startHoldThroughput(sleeper(clock, () => 10), { setpointPerSec: 400, durationMs: 6000, clock });
+    const handle = startHoldThroughput(
+      sleeper(clock, () => 10),
+      { setpointPerSec: 400, durationMs: 6000, clock },
+    );
     const result = await runToEnd(clock, handle, 10_000);
     assert.equal(result.control.controller, 'pid');
     assert.ok(Math.abs(result.control.trace.at(-1)!.concurrency - 4) < 0.1);
@@ -38,7 +41,10 @@ describe('holdThroughput', () => {
   test('follows the work when it slows down, and a setpoint changed by hand', async () => {
     const clock = new FakeClock();
     let latencyMs = 10;
-    const handle = startHoldThroughput(sleeper(clock, () => latencyMs), { setpointPerSec: 500, durationMs: 12_000, clock });
+    const handle = startHoldThroughput(
+      sleeper(clock, () => latencyMs),
+      { setpointPerSec: 500, durationMs: 12_000, clock },
+    );
     const result = await runToEnd(clock, handle, 20_000, (tMs) => {
       if (tMs === 4000) latencyMs = 30;
       if (tMs === 8000) handle.setSetpoint(200);
@@ -71,7 +77,10 @@ describe('holdThroughput', () => {
     const work = () => Promise.resolve();
     assert.throws(() => startHoldThroughput(work, { setpointPerSec: 0, durationMs: 1000 }), /holdThroughput: setpointPerSec: must be greater than 0/);
     assert.throws(() => startHoldThroughput(work, { setpointPerSec: 10, durationMs: 1000, controller: 'bang' as never }), /controller/);
-    assert.throws(() => startHoldThroughput(work, { setpointPerSec: 10, durationMs: 1000, minConcurrency: 9, maxConcurrency: 3 }), /minConcurrency: must not exceed maxConcurrency \(3\)/);
+    assert.throws(
+      () => startHoldThroughput(work, { setpointPerSec: 10, durationMs: 1000, minConcurrency: 9, maxConcurrency: 3 }),
+      /minConcurrency: must not exceed maxConcurrency \(3\)/,
+    );
     assert.throws(() => startHoldThroughput(work, { setpointPerSec: 10, durationMs: 1000, tickMs: 1 }), /tickMs: must be at least 10 ms/);
   });
 });

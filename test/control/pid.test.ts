@@ -30,7 +30,13 @@ describe('PID on a simulated first-order plant with counting noise', () => {
   });
 
   test('a setpoint step 500 → 2000 req/s is followed within 5 s, overshooting ≤ 10%, with no derivative kick', () => {
-    const ticks = simulate({ controller: pid(), tickMs: TICK_MS, durationMs: 20_000, setpointAt: (t) => (t <= 8000 ? 500 : 2000), plantAt: () => plant(100, 20) });
+    const ticks = simulate({
+      controller: pid(),
+      tickMs: TICK_MS,
+      durationMs: 20_000,
+      setpointAt: (t) => (t <= 8000 ? 500 : 2000),
+      plantAt: () => plant(100, 20),
+    });
     const settled = settledAfter(ticks, 8000, 20_000);
     assert.ok(settled !== undefined && settled <= 13_000, `settled at ${settled} ms`);
     for (let second = 9; second < 20; second++) assert.ok(perSecondStats(ticks, second * 1000, (second + 1) * 1000).mean <= 2200, `second ${second}`);
@@ -40,7 +46,13 @@ describe('PID on a simulated first-order plant with counting noise', () => {
   });
 
   test('disturbance: latency 10 → 30 ms at 10 s at 1,000 req/s is rejected in 5 s, overshoot ≤ 10%, dial ~10 → ~30', () => {
-    const ticks = simulate({ controller: pid(), tickMs: TICK_MS, durationMs: 25_000, setpointAt: () => 1000, plantAt: (t) => plant(100, t < 10_000 ? 10 : 30) });
+    const ticks = simulate({
+      controller: pid(),
+      tickMs: TICK_MS,
+      durationMs: 25_000,
+      setpointAt: () => 1000,
+      plantAt: (t) => plant(100, t < 10_000 ? 10 : 30),
+    });
     const settled = settledAfter(ticks, 10_000, 25_000);
     assert.ok(settled !== undefined && settled <= 15_000, `settled at ${settled} ms`);
     for (let second = 11; second < 25; second++) assert.ok(perSecondStats(ticks, second * 1000, (second + 1) * 1000).mean <= 1100, `second ${second}`);
@@ -51,9 +63,18 @@ describe('PID on a simulated first-order plant with counting noise', () => {
   });
 
   test('no windup: a setpoint 2× capacity clamps at maxConcurrency, is saturated, and recovers within 5 s when capacity returns', () => {
-    const ticks = simulate({ controller: pid(64), tickMs: TICK_MS, durationMs: 25_000, setpointAt: () => 1600, plantAt: (t) => plant(t < 10_000 ? 8 : 100, 10) });
+    const ticks = simulate({
+      controller: pid(64),
+      tickMs: TICK_MS,
+      durationMs: 25_000,
+      setpointAt: () => 1600,
+      plantAt: (t) => plant(t < 10_000 ? 8 : 100, 10),
+    });
     const held = ticks.filter((tick) => tick.tMs > 3000 && tick.tMs <= 10_000);
-    assert.ok(held.every((tick) => tick.concurrency === 64 && tick.saturated), 'clamped at the ceiling, saturated');
+    assert.ok(
+      held.every((tick) => tick.concurrency === 64 && tick.saturated),
+      'clamped at the ceiling, saturated',
+    );
     const settled = settledAfter(ticks, 10_000, 25_000);
     assert.ok(settled !== undefined && settled <= 15_000, `settled at ${settled} ms`);
     const after = ticks.filter((tick) => tick.tMs > 15_000).map((tick) => tick.concurrency);
@@ -72,7 +93,13 @@ describe('PID on a simulated first-order plant with counting noise', () => {
   test('a fast target at a low setpoint: less than one request in flight on average', () => {
     // 5,000 req/s of 30 µs requests: 0.15 in flight.
     const controller = createController({ controller: 'pid', tickMs: TICK_MS, minConcurrency: 0.01, maxConcurrency: 1000 });
-    const ticks = simulate({ controller, tickMs: TICK_MS, durationMs: 20_000, setpointAt: () => 5000, plantAt: () => ({ slots: 1, serviceMs: 0.03, lagMs: 1, noise: 0.25 }) });
+    const ticks = simulate({
+      controller,
+      tickMs: TICK_MS,
+      durationMs: 20_000,
+      setpointAt: () => 5000,
+      plantAt: () => ({ slots: 1, serviceMs: 0.03, lagMs: 1, noise: 0.25 }),
+    });
     const { mean } = perSecondStats(ticks, 10_000, 20_000);
     assert.ok(Math.abs(mean - 5000) < 250, `mean ${mean}`);
     assert.ok(ticks.at(-1)!.concurrency < 0.3, `dial ${ticks.at(-1)!.concurrency}`);

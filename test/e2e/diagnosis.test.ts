@@ -13,7 +13,13 @@ const rate = (url: string, ratePerSec: number, durationMs: number, extra: Partia
   validatePlan({ target: { url }, executor: { type: 'constant-arrival-rate', ratePerSec, durationMs }, ...extra });
 
 const limitOf = (result: RunResult): string | undefined => result.summary.bottleneck?.limit;
-const describeRun = (result: RunResult): string => JSON.stringify({ bottleneck: result.summary.bottleneck, generator: result.summary.generator, latency: result.summary.latencyMs.uncorrected, series: result.series.map(({ uncorrectedMeanMs, behind }) => ({ uncorrectedMeanMs, behind })) });
+const describeRun = (result: RunResult): string =>
+  JSON.stringify({
+    bottleneck: result.summary.bottleneck,
+    generator: result.summary.generator,
+    latency: result.summary.latencyMs.uncorrected,
+    series: result.series.map(({ uncorrectedMeanMs, behind }) => ({ uncorrectedMeanMs, behind })),
+  });
 
 /** Keeps this thread busy for `ms` of wall time: a feature that costs that much per request. */
 function spin(ms: number): void {
@@ -34,7 +40,10 @@ describe('the limit a run names, each situation created for real', () => {
     const seconds: SecondSample[] = [];
     const burn = (): void => spin(2);
     // A connection for every request, so that none waits for one however slow the target is on a busy machine.
-    const result = await run(rate(target.url, 1000, 1000, { connections: 1000 }), { onExchange: { onResponse: burn, onFailure: burn }, onSecond: (sample) => seconds.push(sample) });
+    const result = await run(rate(target.url, 1000, 1000, { connections: 1000 }), {
+      onExchange: { onResponse: burn, onFailure: burn },
+      onSecond: (sample) => seconds.push(sample),
+    });
     assert.equal(limitOf(result), 'generator', describeRun(result));
     assert.match(result.summary.bottleneck!.remedy, /--workers/);
     assert.doesNotMatch(result.summary.bottleneck!.remedy, /raise --connections/);
@@ -46,7 +55,7 @@ describe('the limit a run names, each situation created for real', () => {
     }
   });
 
-  test('connections: one connection to a target that takes 20 ms, at 200 req/s (four connections\' worth)', async () => {
+  test("connections: one connection to a target that takes 20 ms, at 200 req/s (four connections' worth)", async () => {
     const result = await run(rate(`${target.url}/delay/20`, 200, 1000, { connections: 1 }));
     assert.equal(limitOf(result), 'connections', describeRun(result));
     assert.match(result.summary.bottleneck!.remedy, /raise --connections: at [\d.]+ms a request, 200 req\/s keep about \d+ connections busy/);
@@ -63,7 +72,10 @@ describe('the limit a run names, each situation created for real', () => {
     const refused = await run(rate(`http://127.0.0.1:${await closedPort()}/`, 50, 400));
     assert.equal(limitOf(refused), 'network', describeRun(refused));
     assert.match(refused.summary.bottleneck!.evidence, /20 of 20 requests failed on their connection \(refused 20\)/);
-    const reset = await withRawServer((socket) => socket.once('data', () => socket.resetAndDestroy()), (url) => run(rate(url, 50, 400)));
+    const reset = await withRawServer(
+      (socket) => socket.once('data', () => socket.resetAndDestroy()),
+      (url) => run(rate(url, 50, 400)),
+    );
     assert.equal(limitOf(reset), 'network', describeRun(reset));
   });
 

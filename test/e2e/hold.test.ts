@@ -69,7 +69,10 @@ describe('run --hold against built-in targets of known capacity', () => {
     const result = await run(hold(target.url, 300, 5000, { maxConcurrency: 6 }));
     const control = result.control!;
     assert.equal(control.unreachable, true);
-    assert.ok(control.trace.slice(-4).every((entry) => entry.concurrency === 6 && entry.unreachable), 'clamped and unreachable at the end');
+    assert.ok(
+      control.trace.slice(-4).every((entry) => entry.concurrency === 6 && entry.unreachable),
+      'clamped and unreachable at the end',
+    );
     assert.ok(meanPerSec(control.trace, 2500) < 110, 'no more than the capacity of 100 req/s');
     assert.equal(control.settledAtMs, null);
   });
@@ -90,8 +93,21 @@ describe('run --hold against built-in targets of known capacity', () => {
   });
 
   test('a plan with stages alone takes their total as its duration', () => {
-    const plan = validatePlan({ target: { url: 'http://127.0.0.1:9/' }, executor: { type: 'constant-throughput', setpointPerSec: 10, stages: [{ durationMs: '2s', setpointPerSec: 10 }, { durationMs: 3000, setpointPerSec: 20 }] } });
+    const plan = validatePlan({
+      target: { url: 'http://127.0.0.1:9/' },
+      executor: {
+        type: 'constant-throughput',
+        setpointPerSec: 10,
+        stages: [
+          { durationMs: '2s', setpointPerSec: 10 },
+          { durationMs: 3000, setpointPerSec: 20 },
+        ],
+      },
+    });
     assert.equal(plan.executor.durationMs, 5000);
-    assert.throws(() => validatePlan({ target: { url: 'http://127.0.0.1:9/' }, executor: { type: 'constant-throughput', setpointPerSec: 10 } }), /executor\.durationMs: is required \(or give stages\)/);
+    assert.throws(
+      () => validatePlan({ target: { url: 'http://127.0.0.1:9/' }, executor: { type: 'constant-throughput', setpointPerSec: 10 } }),
+      /executor\.durationMs: is required \(or give stages\)/,
+    );
   });
 });

@@ -56,10 +56,7 @@ describe('against the built-in target over loopback', () => {
   });
 
   test('4xx and 5xx answers are counted by class', async () => {
-    const [serverErrors, clientErrors] = await Promise.all([
-      run(rate(`${target.url}/status/500`, 50, 400)),
-      run(rate(`${target.url}/status/404`, 50, 400)),
-    ]);
+    const [serverErrors, clientErrors] = await Promise.all([run(rate(`${target.url}/status/500`, 50, 400)), run(rate(`${target.url}/status/404`, 50, 400))]);
     assert.deepEqual(serverErrors.summary.errors, { http5xx: 20 });
     assert.deepEqual(serverErrors.summary.statusCodes, { '500': 20 });
     assert.equal(serverErrors.summary.requests.failed, 20);
@@ -75,9 +72,7 @@ describe('against the built-in target over loopback', () => {
 
   test('max throughput keeps every connection busy, with pipelining too', async () => {
     const plain = await run(plan({ target: { url: target.url }, executor: { type: 'max-throughput', durationMs: 500 }, connections: 4 }));
-    const pipelined = await run(
-      plan({ target: { url: target.url }, executor: { type: 'max-throughput', durationMs: 500, pipelining: 4 }, connections: 2 }),
-    );
+    const pipelined = await run(plan({ target: { url: target.url }, executor: { type: 'max-throughput', durationMs: 500, pipelining: 4 }, connections: 2 }));
     for (const result of [plain, pipelined]) {
       assert.ok(result.summary.requests.completed > 100, `completed ${result.summary.requests.completed}`);
       assert.equal(result.summary.requests.failed, 0);
@@ -141,7 +136,10 @@ describe('real faults, each counted under its own cause', () => {
     assert.equal(requests.droppedBy.queueFull, 100 - 2 - 10);
     assert.equal(requests.droppedBy.unsentAtEnd, 10);
     assert.equal(result.summary.errors.dropped, 98);
-    assert.ok(warnings.some((warning) => warning.includes('88 requests dropped because more than --max-queue were waiting for a free connection')), warnings.join('\n'));
+    assert.ok(
+      warnings.some((warning) => warning.includes('88 requests dropped because more than --max-queue were waiting for a free connection')),
+      warnings.join('\n'),
+    );
     assert.equal(result.summary.bottleneck?.limit, 'target', JSON.stringify(result.summary.bottleneck));
   });
 });

@@ -43,7 +43,10 @@ describe('a plan with several scenarios at once', () => {
     assert.equal(result.breakdown!.tasks[0]!.requests, byName.shoppers!.requests.sent);
     assert.equal(result.summary.rate.target, null, 'virtual users have no rate, so the sum has none');
     assert.equal(result.plan.scenarios!.failing!.executor.type, 'constant-arrival-rate');
-    assert.deepEqual(result.thresholds!.map((threshold) => threshold.passed), [true]);
+    assert.deepEqual(
+      result.thresholds!.map((threshold) => threshold.passed),
+      [true],
+    );
     // Live seconds are announced once every scenario has closed them: each holds all three loads.
     assert.ok(seconds.length >= 1);
     assert.ok(seconds[0]!.sent >= 100 + 50, `first second sent ${seconds[0]!.sent}`);

@@ -27,7 +27,24 @@ describe('a fleet of 1,000 servos against the emulator', () => {
   test('runs every application through whole cycles, evenly, without one protocol violation', async () => {
     const out = join(directory, 'fleet.json');
     // 200 ms per report: a cycle is four reports (two per command), long beside the startup spread of the fleet.
-    const { status, stdout, stderr } = await salvoAsync('run', target.url, '--scenario', 'servo-fleet', '--apps', String(APPS), '--token', 't', '--duration', '4s', '--progress-reports', '1', '--progress-interval', '200ms', '--out', out);
+    const { status, stdout, stderr } = await salvoAsync(
+      'run',
+      target.url,
+      '--scenario',
+      'servo-fleet',
+      '--apps',
+      String(APPS),
+      '--token',
+      't',
+      '--duration',
+      '4s',
+      '--progress-reports',
+      '1',
+      '--progress-interval',
+      '200ms',
+      '--out',
+      out,
+    );
     assert.equal(status, 0, stderr);
 
     const statistics = (await (await fetch(`${target.url}/`)).json()) as { n: number; min: number; max: number };
@@ -39,7 +56,7 @@ describe('a fleet of 1,000 servos against the emulator', () => {
     assert.match(metrics, /^salvo_servo_requests_total\{event="GOODBYE",status="200"\} 1000$/m, 'every servo left with GOODBYE');
 
     const result = JSON.parse(readFileSync(out, 'utf8')) as RunResult;
-    assert.deepEqual(result.targetStatistics, statistics, 'the result holds the emulator\'s statistics, read after the last GOODBYE');
+    assert.deepEqual(result.targetStatistics, statistics, "the result holds the emulator's statistics, read after the last GOODBYE");
     assert.deepEqual(result.breakdown!.counters, [], 'no protocol violation counted');
     const requests = Object.fromEntries(result.breakdown!.tasks.map(({ name, requests, failures }) => [name, { requests, failures }]));
     assert.deepEqual(requests['application-overrides'], { requests: 1, failures: 0 }, 'the fleet lists its applications once');
@@ -67,15 +84,26 @@ describe('salvo run --scenario: bad input', () => {
     test(args.join(' '), () => assertUsageError(['run', url, ...args], pattern));
   }
 
-  test('a plan file running builtin:servo-fleet takes the scenario\'s flags over its scenarioOptions', () => {
+  test("a plan file running builtin:servo-fleet takes the scenario's flags over its scenarioOptions", () => {
     const directory = mkdtempSync(join(tmpdir(), 'salvo-fleet-plan-'));
     try {
       const plan = join(directory, 'fleet.json');
-      writeFileSync(plan, JSON.stringify({ target: { url }, executor: { type: 'constant-vus', vus: 3, durationMs: 1000 }, scenario: 'builtin:servo-fleet', scenarioOptions: { apps: 3 } }));
+      writeFileSync(
+        plan,
+        JSON.stringify({
+          target: { url },
+          executor: { type: 'constant-vus', vus: 3, durationMs: 1000 },
+          scenario: 'builtin:servo-fleet',
+          scenarioOptions: { apps: 3 },
+        }),
+      );
       const { status, stderr } = salvo('run', plan, '--apps', '2');
       assert.equal(status, 2, stderr);
       // A plan file's problems are listed one per line under its name.
-      assert.equal(stderr, `salvo: error: invalid plan ${plan}: executor: builtin:servo-fleet runs at most 2 users with these scenarioOptions, and the executor wants 3\n`);
+      assert.equal(
+        stderr,
+        `salvo: error: invalid plan ${plan}: executor: builtin:servo-fleet runs at most 2 users with these scenarioOptions, and the executor wants 3\n`,
+      );
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }

@@ -38,17 +38,43 @@ describe('E2E slowdown', () => {
     const out = join(dir, 'result.json');
     const ndjson = join(dir, 'requests.ndjson');
     // /delay/5 answers after 5 ms and says so in Server-Timing; 8 connections make some requests queue, so slowdowns spread above 1.
-    const outcome = await salvoAsync('run', `${target.url}/delay/5`, '--rate', '300', '--duration', '2s', '--connections', '8', '--ndjson', ndjson, '--out', out);
+    const outcome = await salvoAsync(
+      'run',
+      `${target.url}/delay/5`,
+      '--rate',
+      '300',
+      '--duration',
+      '2s',
+      '--connections',
+      '8',
+      '--ndjson',
+      ndjson,
+      '--out',
+      out,
+    );
     assert.equal(outcome.status, 0, outcome.stderr);
-    const lines = readFileSync(ndjson, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { latencyMs: number; serviceMs?: number; status: number });
+    const lines = readFileSync(ndjson, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { latencyMs: number; serviceMs?: number; status: number });
     const ratios = lines.map((line) => line.latencyMs / line.serviceMs!);
-    assert.ok(lines.every((line) => line.serviceMs !== undefined && line.serviceMs >= 5), 'every answer of /delay/5 carries its service time');
+    assert.ok(
+      lines.every((line) => line.serviceMs !== undefined && line.serviceMs >= 5),
+      'every answer of /delay/5 carries its service time',
+    );
     const { summary } = await readResult(out);
     const { slowdown, serviceTimeMs } = summary;
     assert.ok(slowdown && serviceTimeMs, 'slowdown in the summary');
     assert.equal(slowdown.count, lines.length);
-    for (const [name, percentile] of [['p50', 50], ['p90', 90], ['p99', 99]] as const) {
-      assert.ok(within(slowdown[name], percentileOf(ratios, percentile), 0.01), `${name} ${slowdown[name]} vs ${percentileOf(ratios, percentile)} from the lines`);
+    for (const [name, percentile] of [
+      ['p50', 50],
+      ['p90', 90],
+      ['p99', 99],
+    ] as const) {
+      assert.ok(
+        within(slowdown[name], percentileOf(ratios, percentile), 0.01),
+        `${name} ${slowdown[name]} vs ${percentileOf(ratios, percentile)} from the lines`,
+      );
     }
     const mean = ratios.reduce((sum, ratio) => sum + ratio, 0) / ratios.length;
     assert.ok(within(slowdown.mean, mean, 0.01), `mean ${slowdown.mean} vs ${mean}`);
@@ -57,7 +83,7 @@ describe('E2E slowdown', () => {
     assert.match(outcome.stdout, /slowdown {4}p50 [\d.]+×/);
   });
 
-  test('gRPC: the worker\'s server-timing trailer gives every call its slowdown; merged results add the histograms', async () => {
+  test("gRPC: the worker's server-timing trailer gives every call its slowdown; merged results add the histograms", async () => {
     const worker = await startGrpcWorker();
     try {
       const plan = validatePlan({
@@ -78,7 +104,9 @@ describe('E2E slowdown', () => {
   test('h2c: the Server-Timing header of an HTTP/2 answer gives its slowdown', async () => {
     const h2c = await startTargetProcess('http', ['--h2c']);
     try {
-      const result = await run(validatePlan({ target: { url: `${h2c.url}/delay/2` }, executor: { type: 'constant-arrival-rate', ratePerSec: 50, durationMs: 1000 } }));
+      const result = await run(
+        validatePlan({ target: { url: `${h2c.url}/delay/2` }, executor: { type: 'constant-arrival-rate', ratePerSec: 50, durationMs: 1000 } }),
+      );
       assert.equal(result.summary.slowdown?.count, result.summary.requests.completed);
       assert.ok(result.summary.serviceTimeMs!.p50 >= 2);
     } finally {

@@ -84,7 +84,9 @@ const value = (row: Row | undefined, column: string): number => Number(row![colu
  * 20/40/60 × uniform/poisson × spin 2/5/10 ms, 2 repeats of 4 s cells with 1 s warm-up. It is killed
  * mid-sweep and resumed, then its CSV must show the published findings.
  */
-test('the scaled-down Knative study: 18 rows and the plots, a killed run resumed without redoing a finished cell, and the published findings', { timeout: 600_000 }, async () => {
+test('the scaled-down Knative study: 18 rows and the plots, a killed run resumed without redoing a finished cell, and the published findings', {
+  timeout: 600_000,
+}, async () => {
   // On worker threads, so the service time each call reports is its spin alone, not the wait before it.
   const worker = await startTargetProcess('grpc-worker', ['--replicas', '1']);
   favour(worker.child.pid);
@@ -135,7 +137,8 @@ test('the scaled-down Knative study: 18 rows and the plots, a killed run resumed
       assert.ok(value(row, 'slowdownP50') >= 1, 'latency is never below the service time');
       assert.ok(row.latencyP99LowMs !== '' && value(row, 'latencyP99LowMs') <= value(row, 'latencyP99HighMs'));
     }
-    const cell = (rate: number, arrival: string, spinMs: number): Row | undefined => rows.find((row) => row.rate === String(rate) && row.arrival === arrival && row.spinMs === String(spinMs));
+    const cell = (rate: number, arrival: string, spinMs: number): Row | undefined =>
+      rows.find((row) => row.rate === String(rate) && row.arrival === arrival && row.spinMs === String(spinMs));
 
     // One worker serving s ms calls is busy rate·s/1000 of the time. The findings are checked where
     // queueing theory says they must show, and by margins well above what a busy machine adds: at 60 req/s
@@ -146,7 +149,8 @@ test('the scaled-down Knative study: 18 rows and the plots, a killed run resumed
     const spinMs = Number(busiest.spinMs);
     assert.ok(busy(busiest) >= 0.5 && busy(busiest) < 1, `the grid has a busy cell that is not overloaded (${busy(busiest)})`);
     const quietest = rows.filter((row) => row.spinMs === busiest.spinMs).reduce((least, row) => (busy(row) < busy(least) ? row : least));
-    const describe = (row: Row | undefined): string => `${row!.rate} req/s ${row!.arrival} ${row!.spinMs} ms: mean ${row!.latencyMeanMs} p99 ${row!.latencyP99Ms} slowdown p99 ${row!.slowdownP99}`;
+    const describe = (row: Row | undefined): string =>
+      `${row!.rate} req/s ${row!.arrival} ${row!.spinMs} ms: mean ${row!.latencyMeanMs} p99 ${row!.latencyP99Ms} slowdown p99 ${row!.slowdownP99}`;
 
     // Latency rises with rate: Poisson's p99 at the busiest rate above that at the quietest, same spin.
     const loaded = cell(Number(busiest.rate), 'poisson', spinMs);

@@ -63,7 +63,7 @@ describe('virtual users end to end against the built-in target', () => {
     dir = mkdtempSync(join(tmpdir(), 'salvo-vu-'));
     scenario = join(dir, 'scenario.ts');
     writeFileSync(scenario, SCENARIO);
-    writeFileSync(join(dir, 'accounts.csv'), 'name,plan\n' + Array.from({ length: 6 }, (_, i) => `acct-${i + 1},pro`).join('\n') + '\n');
+    writeFileSync(join(dir, 'accounts.csv'), `name,plan\n${Array.from({ length: 6 }, (_, i) => `acct-${i + 1},pro`).join('\n')}\n`);
   });
   after(async () => {
     await target.stop();
@@ -127,10 +127,16 @@ describe('virtual users end to end against the built-in target', () => {
 
   test('a scenario file with a type error in its shape: one line naming the problem', async () => {
     const broken = join(dir, 'broken.ts');
-    writeFileSync(broken, `export default { userTypes: { A: { weight: 0, tasks: { t: 5 } } }, plan: { target: { url: '${target.url}' }, executor: { type: 'constant-vus', vus: 1, durationMs: 100 } } };\n`);
+    writeFileSync(
+      broken,
+      `export default { userTypes: { A: { weight: 0, tasks: { t: 5 } } }, plan: { target: { url: '${target.url}' }, executor: { type: 'constant-vus', vus: 1, durationMs: 100 } } };\n`,
+    );
     const { status, stderr } = await salvoAsync('run', broken);
     assert.equal(status, 2, stderr);
-    assert.match(stderr.trim(), /^salvo: error: invalid scenario .*broken\.ts: userTypes\.A\.weight: must be a positive integer; userTypes\.A\.tasks\.t: must be a function/);
+    assert.match(
+      stderr.trim(),
+      /^salvo: error: invalid scenario .*broken\.ts: userTypes\.A\.weight: must be a positive integer; userTypes\.A\.tasks\.t: must be a function/,
+    );
     assert.equal(stderr.trim().split('\n').length, 1);
   });
 

@@ -61,7 +61,10 @@ describe('ArrivalRateExecutor: schedule', () => {
     const expected: number[] = [];
     for (let index = 0, due = reference.dueUs(0); due < 500_000; due = reference.dueUs(++index)) expected.push(due);
     assert.ok(expected.length > 900 && expected.length < 1100, `${expected.length} arrivals`);
-    assert.deepEqual(run.transport.sends.map((send) => send.intendedUs), expected.map((due) => START_US + due));
+    assert.deepEqual(
+      run.transport.sends.map((send) => send.intendedUs),
+      expected.map((due) => START_US + due),
+    );
     for (const { intendedUs, atUs } of run.transport.sends) {
       assert.ok(atUs >= intendedUs && atUs < intendedUs + 100, `intended ${intendedUs - START_US}, sent ${atUs - START_US}`);
     }
@@ -226,7 +229,10 @@ describe('ArrivalRateExecutor: bucket-rate', () => {
     assert.equal(run.transport.sends.length, 45);
     assert.deepEqual(totals.droppedBy, { queueFull: 0, lateBatch: 5, unsentAtEnd: 0 });
     assert.equal(totals.sent + totals.dropped, 50);
-    assert.deepEqual(run.transport.sentSince(START_US).slice(10), range(7, 100_000, 300_000).flatMap((us) => new Array(5).fill(us)));
+    assert.deepEqual(
+      run.transport.sentSince(START_US).slice(10),
+      range(7, 100_000, 300_000).flatMap((us) => new Array(5).fill(us)),
+    );
     assert.deepEqual(run.issued, [900_000]);
   });
 
@@ -263,9 +269,25 @@ describe('ArrivalRateExecutor: changes mid-run', () => {
   // Where the first request at the new rate falls is left open (now, or one new gap after the last
   // one); what is pinned is the schedule before the change and the new spacing after it.
   const rateCases = [
-    { name: 'setRate to a higher rate: 10 → 20 req/s at 250 ms', from: 10, to: 20, durationMs: 1000, atUs: 250_000, stepUs: 1000, before: [0, 100_000, 200_000] },
+    {
+      name: 'setRate to a higher rate: 10 → 20 req/s at 250 ms',
+      from: 10,
+      to: 20,
+      durationMs: 1000,
+      atUs: 250_000,
+      stepUs: 1000,
+      before: [0, 100_000, 200_000],
+    },
     { name: 'setRate to a lower rate: 1000 → 100 req/s at 10.5 ms', from: 1000, to: 100, durationMs: 100, atUs: 10_500, stepUs: 100, before: range(11, 1000) },
-    { name: 'setRate at the instant of a send: 1000 → 250 req/s at 5 ms', from: 1000, to: 250, durationMs: 50, atUs: 5_000, stepUs: 100, before: range(6, 1000) },
+    {
+      name: 'setRate at the instant of a send: 1000 → 250 req/s at 5 ms',
+      from: 1000,
+      to: 250,
+      durationMs: 50,
+      atUs: 5_000,
+      stepUs: 100,
+      before: range(6, 1000),
+    },
   ];
   for (const { name, from, to, durationMs, atUs, stepUs, before } of rateCases) {
     test(`${name} changes the spacing from that moment`, () => {
@@ -379,7 +401,11 @@ describe('ArrivalRateExecutor: rates no target can take', () => {
     return counter;
   }
 
-  for (const executor of [constant(1e9, 300), bucket(1e9, 300), { type: 'ramping-arrival-rate', startRatePerSec: 0, stages: [{ targetRatePerSec: 1e9, durationMs: 300 }], durationMs: 300 } as ArrivalExecutor]) {
+  for (const executor of [
+    constant(1e9, 300),
+    bucket(1e9, 300),
+    { type: 'ramping-arrival-rate', startRatePerSec: 0, stages: [{ targetRatePerSec: 1e9, durationMs: 300 }], durationMs: 300 } as ArrivalExecutor,
+  ]) {
     test(`${executor.type} at 1e9 req/s into 1 slot and a queue of 5: every due request counted, the drops at once`, () => {
       const run = setup({ executor, slots: 1, maxQueue: 5 });
       const drops = countDropCalls(run.recorder);

@@ -57,7 +57,10 @@ describe('MaxThroughputExecutor', () => {
       run.transport.complete(1);
       run.executor.onSlotFree();
     }
-    assert.deepEqual(run.transport.sentSince(START_US), Array.from({ length: 10 }, (_, index) => index * 1000));
+    assert.deepEqual(
+      run.transport.sentSince(START_US),
+      Array.from({ length: 10 }, (_, index) => index * 1000),
+    );
     assert.deepEqual(run.issued, []);
   });
 

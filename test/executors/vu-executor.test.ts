@@ -64,10 +64,7 @@ function harness(executorSpec: Record<string, unknown>, types: UserTypeModel[], 
 describe('virtual users on a fake clock', () => {
   test('phases: users spawn at the spawn rate, the mix switches at the boundary, the run ends cleanly', async () => {
     const stopped: string[] = [];
-    const types = [
-      userType('A', () => {}, { onStop: () => void stopped.push('A') }),
-      userType('B', () => {}, { onStop: () => void stopped.push('B') }),
-    ];
+    const types = [userType('A', () => {}, { onStop: () => void stopped.push('A') }), userType('B', () => {}, { onStop: () => void stopped.push('B') })];
     const run = harness(
       {
         type: 'phases',
@@ -158,23 +155,43 @@ describe('virtual users on a fake clock', () => {
   test('a share of the plan (a shard or a worker) runs its users of each type, numbered as in the whole plan, at its share of the spawn rate', async () => {
     const ids: number[][] = [[], [], []];
     for (const index of [1, 2, 3]) {
-      const types = [userType('A', () => {}, { weight: 4, onStart: (ctx) => void ids[index - 1]!.push(ctx.user.id) }), userType('B', () => {}, { onStart: (ctx) => void ids[index - 1]!.push(ctx.user.id) })];
+      const types = [
+        userType('A', () => {}, { weight: 4, onStart: (ctx) => void ids[index - 1]!.push(ctx.user.id) }),
+        userType('B', () => {}, { onStart: (ctx) => void ids[index - 1]!.push(ctx.user.id) }),
+      ];
       const run = harness({ type: 'phases', phases: [{ durationMs: 3000, users: 10, spawnRate: 6 }] }, types, 1000, { index, count: 3 });
       await run.until(50);
-      assert.equal(run.running.counts().reduce((a, b) => a + b, 0), 1, 'one user at once');
+      assert.equal(
+        run.running.counts().reduce((a, b) => a + b, 0),
+        1,
+        'one user at once',
+      );
       await run.until(2900);
-      assert.deepEqual(run.running.counts(), [[3, 1], [3, 0], [2, 1]][index - 1]);
+      assert.deepEqual(
+        run.running.counts(),
+        [
+          [3, 1],
+          [3, 0],
+          [2, 1],
+        ][index - 1],
+      );
     }
-    assert.deepEqual(ids.flat().sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 'ids unique over the shares');
+    assert.deepEqual(
+      ids.flat().sort((a, b) => a - b),
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+      'ids unique over the shares',
+    );
     assert.deepEqual(ids[1], [2, 5, 8]);
   });
 
   test('a task that throws is counted and the user goes on', async () => {
     let calls = 0;
-    const types = [userType('Thrower', () => {
-      calls++;
-      throw new Error('boom');
-    })];
+    const types = [
+      userType('Thrower', () => {
+        calls++;
+        throw new Error('boom');
+      }),
+    ];
     const run = harness({ type: 'constant-vus', vus: 2, durationMs: 1000 }, types);
     await run.until(1000);
     assert.ok(calls >= 18, `${calls} calls`);

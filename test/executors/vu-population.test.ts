@@ -19,7 +19,7 @@ function executorOf(executor: Record<string, unknown>): VuExecutor {
 }
 
 describe('user population over time', () => {
-  test('constant-vus: every user at once, split by the types\' weights', () => {
+  test("constant-vus: every user at once, split by the types' weights", () => {
     const executor = executorOf({ type: 'constant-vus', vus: 10, durationMs: 1000 });
     assert.deepEqual(populationAt(executor, types, 0), { phase: 0, step: 0, restart: false, counts: [8, 2], spawnRate: Infinity });
     assert.deepEqual(populationAt(executor, types, 999).counts, [8, 2]);
@@ -33,7 +33,15 @@ describe('user population over time', () => {
   });
 
   test('ramping-vus: linear within each stage, like k6', () => {
-    const executor = executorOf({ type: 'ramping-vus', startVus: 0, stages: [{ targetVus: 20, durationMs: 2000 }, { targetVus: 20, durationMs: 1000 }, { targetVus: 0, durationMs: 1000 }] });
+    const executor = executorOf({
+      type: 'ramping-vus',
+      startVus: 0,
+      stages: [
+        { targetVus: 20, durationMs: 2000 },
+        { targetVus: 20, durationMs: 1000 },
+        { targetVus: 0, durationMs: 1000 },
+      ],
+    });
     assert.equal(executor.durationMs, 4000);
     const total = (ms: number) => populationAt(executor, types, ms).counts.reduce((a, b) => a + b, 0);
     assert.equal(total(0), 0);
@@ -50,7 +58,15 @@ describe('user population over time', () => {
       type: 'phases',
       phases: [
         { durationMs: '60s', users: 100, spawnRate: 10 },
-        { durationMs: '30s', users: 40, spawnRate: 5, userTypes: [{ name: 'Browser', weight: 1 }, { name: 'Api', weight: 1 }] },
+        {
+          durationMs: '30s',
+          users: 40,
+          spawnRate: 5,
+          userTypes: [
+            { name: 'Browser', weight: 1 },
+            { name: 'Api', weight: 1 },
+          ],
+        },
       ],
     });
     assert.equal(executor.durationMs, 90_000);

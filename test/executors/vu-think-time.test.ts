@@ -13,10 +13,14 @@ const TYPES = [
 const OWN = TYPES.map(({ minWaitMs, maxWaitMs }) => ({ minWaitMs, maxWaitMs }));
 
 const executorOf = (executor: unknown): VuExecutor =>
-  validatePlan({ target: { url: 'http://127.0.0.1:8080/' }, executor, userTypes: TYPES.map((type) => ({ ...type, tasks: [{ name: 't', request: { url: '/' } }] })) }).executor as VuExecutor;
+  validatePlan({
+    target: { url: 'http://127.0.0.1:8080/' },
+    executor,
+    userTypes: TYPES.map((type) => ({ ...type, tasks: [{ name: 't', request: { url: '/' } }] })),
+  }).executor as VuExecutor;
 
 describe('think time per phase', () => {
-  test('a mix entry\'s minWaitMs/maxWaitMs override its type\'s in that phase only; the rest keep their own', () => {
+  test("a mix entry's minWaitMs/maxWaitMs override its type's in that phase only; the rest keep their own", () => {
     const cases: [string, unknown, unknown][] = [
       ['constant-vus, no mix', { type: 'constant-vus', vus: 1, durationMs: 1000 }, [OWN]],
       ['constant-vus, a mix without waits', { type: 'constant-vus', vus: 1, durationMs: 1000, userTypes: [{ name: 'A', weight: 1 }] }, [OWN]],
@@ -30,7 +34,15 @@ describe('think time per phase', () => {
         {
           type: 'phases',
           phases: [
-            { durationMs: 1000, users: 1, spawnRate: 1, userTypes: [{ name: 'A', weight: 1, minWaitMs: 0, maxWaitMs: '1s' }, { name: 'B', weight: 1 }] },
+            {
+              durationMs: 1000,
+              users: 1,
+              spawnRate: 1,
+              userTypes: [
+                { name: 'A', weight: 1, minWaitMs: 0, maxWaitMs: '1s' },
+                { name: 'B', weight: 1 },
+              ],
+            },
             { durationMs: 1000, users: 1, spawnRate: 1, userTypes: [{ name: 'A', weight: 1 }] },
             { durationMs: 1000, users: 1, spawnRate: 1 },
           ],
@@ -49,7 +61,11 @@ describe('think time per phase', () => {
       [{ minWaitMs: 5, maxWaitMs: 4 }, 'executor.userTypes[0].maxWaitMs: must not be less than minWaitMs'],
     ];
     for (const [entry, problem] of cases) {
-      assert.throws(() => executorOf(mix(entry)), (error: unknown) => error instanceof PlanError && error.problems.join('\n') === problem, JSON.stringify(entry));
+      assert.throws(
+        () => executorOf(mix(entry)),
+        (error: unknown) => error instanceof PlanError && error.problems.join('\n') === problem,
+        JSON.stringify(entry),
+      );
     }
   });
 
@@ -60,7 +76,7 @@ describe('think time per phase', () => {
     });
     after(() => target.close());
 
-    test('users wait as the phase they are in says: no wait in phase 1, the type\'s minute-long wait in phase 2', async () => {
+    test("users wait as the phase they are in says: no wait in phase 1, the type's minute-long wait in phase 2", async () => {
       // The type waits a minute after each task, so without the override a user makes one request in a phase.
       const plan: PlanInput = {
         target: { url: target.url },

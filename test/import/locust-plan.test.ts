@@ -30,7 +30,7 @@ const importOf = (configText: string, extra: Partial<LocustImportInput> = {}) =>
   importLocustConfig({ configFile: 'load.pbtxt', configText, scenarioFile: 'scenario.ts', definition: DEFINITION, ...extra });
 
 describe('importLocustConfig', () => {
-  test('the sample config round-trips: import, YAML, loadPlanFile gives the config\'s phases', async () => {
+  test("the sample config round-trips: import, YAML, loadPlanFile gives the config's phases", async () => {
     const file = join(dir, 'plan.yaml');
     const imported = importLocustConfig({
       planFile: file,
@@ -46,8 +46,26 @@ describe('importLocustConfig', () => {
     assert.equal(plan.executor.type, 'phases');
     // The values written in examples/load.pbtxt; think times appear only where they differ from scenario.ts's.
     assert.deepEqual(plan.executor.phases, [
-      { durationMs: 60_000, users: 100, spawnRate: 10, restart: true, userTypes: [{ name: 'Browser', weight: 3 }, { name: 'Buyer', weight: 1 }] },
-      { durationMs: 120_000, users: 200, spawnRate: 20.5, restart: true, userTypes: [{ name: 'Browser', weight: 1 }, { name: 'Buyer', weight: 2, minWaitMs: 200, maxWaitMs: 800 }] },
+      {
+        durationMs: 60_000,
+        users: 100,
+        spawnRate: 10,
+        restart: true,
+        userTypes: [
+          { name: 'Browser', weight: 3 },
+          { name: 'Buyer', weight: 1 },
+        ],
+      },
+      {
+        durationMs: 120_000,
+        users: 200,
+        spawnRate: 20.5,
+        restart: true,
+        userTypes: [
+          { name: 'Browser', weight: 1 },
+          { name: 'Buyer', weight: 2, minWaitMs: 200, maxWaitMs: 800 },
+        ],
+      },
       { durationMs: 30_000, users: 20, spawnRate: 5, restart: true, userTypes: [{ name: 'Browser', weight: 1, minWaitMs: 1000, maxWaitMs: 1000 }] },
     ]);
     assert.equal(plan.executor.durationMs, 210_000);
@@ -56,7 +74,7 @@ describe('importLocustConfig', () => {
     assert.match(imported.yaml, /^# Imported by `salvo import` from examples\/load\.pbtxt \(a Locust load config\), with the user types of .*scenario\.ts\.\n/);
   });
 
-  test('--target replaces the URL of the scenario\'s target and keeps the rest; without either it is an error', () => {
+  test("--target replaces the URL of the scenario's target and keeps the rest; without either it is an error", () => {
     const config = 'phases { duration: 1 num_users: 2 hatch_rate_per_s: 1 }';
     assert.deepEqual(importOf(config, { target: 'http://127.0.0.1:9/x' }).data.target, { url: 'http://127.0.0.1:9/x', headers: [['Accept', 'text/plain']] });
     assert.deepEqual(importOf(config).data.target, DEFINITION.plan.target);
@@ -71,14 +89,16 @@ describe('importLocustConfig', () => {
   });
 
   test('think time: absent waits are 0, as protobuf reads them, and differ from a scenario type that waits', () => {
-    const { data } = importOf('phases { duration: 1 num_users: 2 hatch_rate_per_s: 1 user_types { name: "Weekend" ratio: 1 } user_types { name: "Weekday" ratio: 2 } }');
+    const { data } = importOf(
+      'phases { duration: 1 num_users: 2 hatch_rate_per_s: 1 user_types { name: "Weekend" ratio: 1 } user_types { name: "Weekday" ratio: 2 } }',
+    );
     assert.deepEqual((data.executor as { phases: { userTypes: unknown }[] }).phases[0]!.userTypes, [
       { name: 'Weekend', weight: 1, minWaitMs: 0, maxWaitMs: 0 },
       { name: 'Weekday', weight: 2 },
     ]);
   });
 
-  test('a user type the scenario does not have: one line naming it, where it is, and the scenario\'s types', () => {
+  test("a user type the scenario does not have: one line naming it, where it is, and the scenario's types", () => {
     const config = 'phases {\n  duration: 1 num_users: 2 hatch_rate_per_s: 1\n  user_types { name: "Holiday" ratio: 1 }\n}';
     assert.throws(() => importOf(config), new ImportError('load.pbtxt:3:14: user type "Holiday" is not in scenario.ts (it has: Weekend, Weekday)'));
   });
@@ -88,7 +108,10 @@ describe('importLocustConfig', () => {
       ['phases { duraton: 1 }', 'load.pbtxt:1:10: unknown field "duraton" in LocustPhaseConfig (known: user_types, duration, num_users, hatch_rate_per_s)'],
       ['phases { duration: 1 num_users: 2 }', 'load.pbtxt:1:8: LocustPhaseConfig needs "hatch_rate_per_s"'],
       ['', 'load.pbtxt makes an invalid plan: executor.phases: needs at least one phase'],
-      ['phases { duration: 0 num_users: -1 hatch_rate_per_s: 1 }', 'load.pbtxt makes an invalid plan: executor.phases[0].durationMs: Too small: expected number to be >0; executor.phases[0].users: must be 0 or more'],
+      [
+        'phases { duration: 0 num_users: -1 hatch_rate_per_s: 1 }',
+        'load.pbtxt makes an invalid plan: executor.phases[0].durationMs: Too small: expected number to be >0; executor.phases[0].users: must be 0 or more',
+      ],
       [
         'phases { duration: 1 num_users: 1 hatch_rate_per_s: 1 user_types { name: "Weekday" ratio: 1 min_wait_ms: 9 max_wait_ms: 1 } }',
         'load.pbtxt makes an invalid plan: executor.phases[0].userTypes[0].maxWaitMs: must not be less than minWaitMs',
@@ -98,6 +121,9 @@ describe('importLocustConfig', () => {
   });
 
   test('a scenario that is not one: its problems, as loading it for a run would say', () => {
-    assert.throws(() => importOf('', { definition: { userTypes: {} } }), new ImportError('invalid scenario scenario.ts: userTypes: needs at least one user type'));
+    assert.throws(
+      () => importOf('', { definition: { userTypes: {} } }),
+      new ImportError('invalid scenario scenario.ts: userTypes: needs at least one user type'),
+    );
   });
 });

@@ -16,9 +16,7 @@ const OUTER: MessageSpec = {
 
 /** The parsed message as plain data, positions dropped, for comparing with what a test expects. */
 function plain(message: TextMessage): unknown {
-  return Object.fromEntries(
-    Object.entries(message.fields).map(([name, value]) => [name, Array.isArray(value) ? value.map(plainValue) : plainValue(value)]),
-  );
+  return Object.fromEntries(Object.entries(message.fields).map(([name, value]) => [name, Array.isArray(value) ? value.map(plainValue) : plainValue(value)]));
 }
 const plainValue = (value: unknown): unknown => (typeof value === 'object' && value !== null ? plain(value as TextMessage) : value);
 
@@ -94,7 +92,11 @@ describe('tokenize', () => {
       ['a: 010', '1:4: "010": a number may not start with 0 (octal is not supported)'],
     ];
     for (const [text, message] of cases) {
-      assert.throws(() => tokenize(text), (error: unknown) => error instanceof TextFormatError && error.message === message, text);
+      assert.throws(
+        () => tokenize(text),
+        (error: unknown) => error instanceof TextFormatError && error.message === message,
+        text,
+      );
     }
   });
 });
@@ -148,7 +150,11 @@ describe('parseTextFormat', () => {
       ['inner: [ { label: "a" } ]', '1:8: "inner" is a message of type Inner: expected "{", got "["'],
     ];
     for (const [text, message] of cases) {
-      assert.throws(() => parseTextFormat(text, OUTER), (error: unknown) => error instanceof TextFormatError && error.message === message, `${text} → ${message}`);
+      assert.throws(
+        () => parseTextFormat(text, OUTER),
+        (error: unknown) => error instanceof TextFormatError && error.message === message,
+        `${text} → ${message}`,
+      );
     }
   });
 });

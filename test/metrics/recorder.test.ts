@@ -16,18 +16,21 @@ describe('Recorder', () => {
     assert.equal(seen.length, 0, 'the listener waits for publishClosedSeconds');
     recorder.publishClosedSeconds();
     assert.equal(seen.length, 1);
-    assert.deepEqual({ ...seen[0]!, histogram: undefined }, {
-      second: 0,
-      startEpochMs: EPOCH_MS,
-      sent: 1,
-      completed: 1,
-      failed: 0,
-      dropped: 0,
-      errors: {},
-      latencyMs: { p50: 2, p99: 2, max: 2 },
-      histogram: undefined,
-      uncorrectedMeanMs: 1.9,
-    });
+    assert.deepEqual(
+      { ...seen[0]!, histogram: undefined },
+      {
+        second: 0,
+        startEpochMs: EPOCH_MS,
+        sent: 1,
+        completed: 1,
+        failed: 0,
+        dropped: 0,
+        errors: {},
+        latencyMs: { p50: 2, p99: 2, max: 2 },
+        histogram: undefined,
+        uncorrectedMeanMs: 1.9,
+      },
+    );
     assert.equal(decodeHistogram(seen[0]!.histogram).totalCount, 1);
   });
 

@@ -19,7 +19,7 @@ describe('a plan running a built-in scenario', () => {
     assert.deepEqual(plan.scenarioOptions, { apps: 10, account: 'acme', progressReports: 2, progressIntervalMs: 2000 });
   });
 
-  test('checks the options with the scenario\'s own schema, each problem at its path', () => {
+  test("checks the options with the scenario's own schema, each problem at its path", () => {
     assert.deepEqual(problemsOf(fleet(users(1), { apps: 0, progressReports: 1.5, colour: 'red' })), [
       'scenarioOptions.apps: must be at least 1',
       'scenarioOptions.progressReports: must be a whole number',
@@ -29,14 +29,26 @@ describe('a plan running a built-in scenario', () => {
   });
 
   test('refuses more users at any moment than the scenario is made for', () => {
-    assert.deepEqual(problemsOf(fleet(users(11), { apps: 10 })), ['executor: builtin:servo-fleet runs at most 10 users with these scenarioOptions, and the executor wants 11']);
-    const ramp = { type: 'ramping-vus', stages: [{ targetVus: 12, durationMs: 1000 }, { targetVus: 0, durationMs: 1000 }] };
-    assert.deepEqual(problemsOf(fleet(ramp, { apps: 10 })), ['executor: builtin:servo-fleet runs at most 10 users with these scenarioOptions, and the executor wants 12']);
+    assert.deepEqual(problemsOf(fleet(users(11), { apps: 10 })), [
+      'executor: builtin:servo-fleet runs at most 10 users with these scenarioOptions, and the executor wants 11',
+    ]);
+    const ramp = {
+      type: 'ramping-vus',
+      stages: [
+        { targetVus: 12, durationMs: 1000 },
+        { targetVus: 0, durationMs: 1000 },
+      ],
+    };
+    assert.deepEqual(problemsOf(fleet(ramp, { apps: 10 })), [
+      'executor: builtin:servo-fleet runs at most 10 users with these scenarioOptions, and the executor wants 12',
+    ]);
   });
 
   test('names an unknown built-in, and options without a built-in scenario', () => {
     assert.deepEqual(problemsOf({ target, executor: users(1), scenario: 'builtin:nope' }), ['scenario: no built-in scenario "nope" (built-in: servo-fleet)']);
-    assert.deepEqual(problemsOf({ target, executor: users(1), scenario: 'fleet.ts', scenarioOptions: { apps: 1 } }), ['scenarioOptions: applies to a built-in scenario (scenario: builtin:<name>)']);
+    assert.deepEqual(problemsOf({ target, executor: users(1), scenario: 'fleet.ts', scenarioOptions: { apps: 1 } }), [
+      'scenarioOptions: applies to a built-in scenario (scenario: builtin:<name>)',
+    ]);
     assert.deepEqual(problemsOf({ target, executor: { type: 'max-throughput', durationMs: 1000 }, scenarioOptions: { apps: 1 } }), [
       'scenarioOptions: applies to virtual-user executors (constant-vus, ramping-vus, phases), not max-throughput',
     ]);

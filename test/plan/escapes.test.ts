@@ -25,5 +25,10 @@ test('decodeEscapes names the escape it cannot read', () => {
     ['\\xzz', /\\xzz/],
     ['end\\', /lone "\\"/],
   ];
-  for (const [text, message] of cases) assert.throws(() => decodeEscapes(text), (error: Error) => error instanceof EscapeError && message.test(error.message), text);
+  for (const [text, message] of cases)
+    assert.throws(
+      () => decodeEscapes(text),
+      (error: Error) => error instanceof EscapeError && message.test(error.message),
+      text,
+    );
 });

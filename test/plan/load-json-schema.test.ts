@@ -8,7 +8,14 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 const GOOD_PLAN = {
   target: { url: 'http://127.0.0.1:8080/', headers: [['Accept', 'text/plain']] },
-  executor: { type: 'ramping-arrival-rate', startRatePerSec: 0, stages: [{ targetRatePerSec: 100, durationMs: '10s' }, { targetRatePerSec: 0, durationMs: 5000 }] },
+  executor: {
+    type: 'ramping-arrival-rate',
+    startRatePerSec: 0,
+    stages: [
+      { targetRatePerSec: 100, durationMs: '10s' },
+      { targetRatePerSec: 0, durationMs: 5000 },
+    ],
+  },
   connections: 10,
   thresholds: [{ expression: 'p99<250ms' }],
 };
@@ -53,7 +60,10 @@ describe('the published JSON Schema', () => {
     assert.deepEqual(
       shorthands.map((executor) => [executor.properties.arrival.enum, executor.required]),
       [
-        [['constant', 'uniform'], ['arrival', 'ratePerSec', 'durationMs']],
+        [
+          ['constant', 'uniform'],
+          ['arrival', 'ratePerSec', 'durationMs'],
+        ],
         [['poisson'], ['arrival', 'ratePerSec', 'durationMs', 'seed']],
         [['bucket'], ['arrival', 'ratePerSec', 'durationMs']],
       ],
@@ -62,7 +72,10 @@ describe('the published JSON Schema', () => {
 
   test('a *Ms field takes a number of ms or a duration string', () => {
     const durationMs: Json = schema.properties.timeoutMs;
-    assert.deepEqual(durationMs.anyOf.map((option: Json) => option.type), ['number', 'string']);
+    assert.deepEqual(
+      durationMs.anyOf.map((option: Json) => option.type),
+      ['number', 'string'],
+    );
     const pattern = new RegExp(durationMs.anyOf[1].pattern);
     for (const text of ['500ms', '30s', '1.5m', '2h']) assert.match(text, pattern);
     for (const text of ['30', 'soon', '3 sec']) assert.doesNotMatch(text, pattern);
@@ -84,7 +97,14 @@ describe('the published JSON Schema', () => {
     const usersPlan = {
       target: { url: 'http://127.0.0.1:8080/' },
       executor: { type: 'phases', phases: [{ durationMs: '1m', users: 10, spawnRate: 2, userTypes: [{ name: 'Browser', weight: 1 }] }] },
-      userTypes: [{ name: 'Browser', minWaitMs: '1s', maxWaitMs: '2s', tasks: [{ name: 'set', iterations: 2, tasks: [{ name: 'home', request: { url: '/' }, checks: { status: 200 } }] }] }],
+      userTypes: [
+        {
+          name: 'Browser',
+          minWaitMs: '1s',
+          maxWaitMs: '2s',
+          tasks: [{ name: 'set', iterations: 2, tasks: [{ name: 'home', request: { url: '/' }, checks: { status: 200 } }] }],
+        },
+      ],
       scenarios: { api: { executor: { type: 'constant-arrival-rate', ratePerSec: 5, durationMs: '1m' } } },
     };
     assert.equal(validate(usersPlan), true, `a closed-model plan: ${JSON.stringify(validate.errors)}`);

@@ -66,15 +66,27 @@ describe('plan files', () => {
   });
 
   test('a .yml plan and a JSON plan load the same way', () => {
-    const json = { target: { url: 'http://127.0.0.1:8080/' }, executor: { type: 'poisson-arrival-rate', ratePerSec: 200, durationMs: '10s', seed: 7 }, connections: 8 };
+    const json = {
+      target: { url: 'http://127.0.0.1:8080/' },
+      executor: { type: 'poisson-arrival-rate', ratePerSec: 200, durationMs: '10s', seed: 7 },
+      connections: 8,
+    };
     const fromJson = loadPlanFile(file('good.json', JSON.stringify(json, null, 2)));
-    const fromYml = loadPlanFile(file('good.yml', `target: { url: "http://127.0.0.1:8080/" }\nexecutor: { type: poisson-arrival-rate, ratePerSec: 200, durationMs: 10s, seed: 7 }\nconnections: 8\n`));
+    const fromYml = loadPlanFile(
+      file(
+        'good.yml',
+        `target: { url: "http://127.0.0.1:8080/" }\nexecutor: { type: poisson-arrival-rate, ratePerSec: 200, durationMs: 10s, seed: 7 }\nconnections: 8\n`,
+      ),
+    );
     assert.deepEqual(fromJson, fromYml);
     assert.deepEqual(fromJson.executor, { type: 'poisson-arrival-rate', ratePerSec: 200, durationMs: 10_000, seed: 7 });
   });
 
   test('an invalid plan file lists every problem with its path, and names the file', () => {
-    const path = file('bad.yaml', 'target:\n  url: http://127.0.0.1:8080/\n  metod: GET\nexecutor:\n  type: ramping-arrival-rate\n  stages:\n    - { targetRatePerSec: 10, durationMs: 1s }\n    - { targetRatePerSec: 20, durationMs: 2 minutes }\nconnections: 0\n');
+    const path = file(
+      'bad.yaml',
+      'target:\n  url: http://127.0.0.1:8080/\n  metod: GET\nexecutor:\n  type: ramping-arrival-rate\n  stages:\n    - { targetRatePerSec: 10, durationMs: 1s }\n    - { targetRatePerSec: 20, durationMs: 2 minutes }\nconnections: 0\n',
+    );
     const error = failure(path);
     assert.equal(error.kind, 'invalid');
     assert.equal(error.file, path);
@@ -86,11 +98,36 @@ describe('plan files', () => {
   });
 
   const syntaxCases = [
-    { name: 'a nested mapping on one line', file: 'nested.yaml', text: 'target:\n  url: http://x/\n   bad: 1\n', message: 'nested.yaml:2:8: YAML syntax error: Nested mappings are not allowed in compact mappings' },
-    { name: 'a duplicate key', file: 'duplicate.yaml', text: 'connections: 1\nconnections: 2\n', message: 'duplicate.yaml:2:1: YAML syntax error: Map keys must be unique' },
-    { name: 'an unclosed flow sequence', file: 'flow.yml', text: 'thresholds: [\n', message: 'flow.yml:2:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]' },
-    { name: 'two documents', file: 'two.yaml', text: 'connections: 1\n---\nconnections: 2\n', message: 'two.yaml:2:1: YAML syntax error: Source contains multiple documents; please use YAML.parseAllDocuments()' },
-    { name: 'a trailing comma in JSON', file: 'comma.json', text: '{\n  "target": { "url": "http://x/" },\n}\n', message: 'comma.json:3:1: JSON syntax error: Expected double-quoted property name' },
+    {
+      name: 'a nested mapping on one line',
+      file: 'nested.yaml',
+      text: 'target:\n  url: http://x/\n   bad: 1\n',
+      message: 'nested.yaml:2:8: YAML syntax error: Nested mappings are not allowed in compact mappings',
+    },
+    {
+      name: 'a duplicate key',
+      file: 'duplicate.yaml',
+      text: 'connections: 1\nconnections: 2\n',
+      message: 'duplicate.yaml:2:1: YAML syntax error: Map keys must be unique',
+    },
+    {
+      name: 'an unclosed flow sequence',
+      file: 'flow.yml',
+      text: 'thresholds: [\n',
+      message: 'flow.yml:2:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    },
+    {
+      name: 'two documents',
+      file: 'two.yaml',
+      text: 'connections: 1\n---\nconnections: 2\n',
+      message: 'two.yaml:2:1: YAML syntax error: Source contains multiple documents; please use YAML.parseAllDocuments()',
+    },
+    {
+      name: 'a trailing comma in JSON',
+      file: 'comma.json',
+      text: '{\n  "target": { "url": "http://x/" },\n}\n',
+      message: 'comma.json:3:1: JSON syntax error: Expected double-quoted property name',
+    },
     { name: 'an empty file', file: 'empty.yaml', text: '  \n', message: 'empty.yaml: the file is empty' },
   ];
   for (const { name, file: name_, text, message } of syntaxCases) {
@@ -104,7 +141,10 @@ describe('plan files', () => {
   }
 
   test('a file that cannot be read says so in one line', () => {
-    assert.throws(() => readPlanFile(join(dir, 'missing.yaml')), (error: unknown) => error instanceof PlanFileError && error.kind === 'unreadable' && /cannot read .*missing\.yaml: ENOENT/.test(error.message));
+    assert.throws(
+      () => readPlanFile(join(dir, 'missing.yaml')),
+      (error: unknown) => error instanceof PlanFileError && error.kind === 'unreadable' && /cannot read .*missing\.yaml: ENOENT/.test(error.message),
+    );
   });
 
   test('an argument is a plan file when it ends in .yaml, .yml or .json and exists', () => {

@@ -29,14 +29,25 @@ test('with a run time the phases start over; a phase begun runs to its end, one 
   assert.deepEqual(phaseStepAt(schedule, 9000), { phase: 1, step: 4 });
   assert.deepEqual(phaseTimesMs(schedule, 6500), [2000, 4000, 500]);
   const single = { phases: [{ durationMs: 1000 }], runTimeMs: 2500 };
-  assert.deepEqual([0, 999, 1000, 2000].map((ms) => phaseStepAt(single, ms).step), [0, 0, 1, 2], 'one phase repeating: a new step each time');
+  assert.deepEqual(
+    [0, 999, 1000, 2000].map((ms) => phaseStepAt(single, ms).step),
+    [0, 0, 1, 2],
+    'one phase repeating: a new step each time',
+  );
 });
 
 test('plan: runTimeMs and restart on the phases executor; bad values named', () => {
-  const plan = (executor: Record<string, unknown>) => ({ target: { url: 'http://127.0.0.1:1/' }, executor, userTypes: [{ name: 'A', tasks: [{ name: 't', request: { url: '/' } }] }] });
+  const plan = (executor: Record<string, unknown>) => ({
+    target: { url: 'http://127.0.0.1:1/' },
+    executor,
+    userTypes: [{ name: 'A', tasks: [{ name: 't', request: { url: '/' } }] }],
+  });
   const ok = { type: 'phases', phases: [{ durationMs: '1s', users: 2, spawnRate: 10, restart: true }], runTimeMs: '3.5s' };
   assert.equal(validatePlan(plan(ok)).executor.durationMs, 4000);
   assert.deepEqual(problemsOf(plan({ ...ok, runTimeMs: 0 })), ['executor.runTimeMs: Too small: expected number to be >0']);
   assert.match(problemsOf(plan({ ...ok, runTimeMs: 'soon' })).join(), /executor\.runTimeMs/);
-  assert.match(problemsOf(plan({ ...ok, phases: [{ durationMs: '1s', users: 2, spawnRate: 10, restart: 'yes' }] })).join(), /executor\.phases\[0\]\.restart: .*expected boolean/);
+  assert.match(
+    problemsOf(plan({ ...ok, phases: [{ durationMs: '1s', users: 2, spawnRate: 10, restart: 'yes' }] })).join(),
+    /executor\.phases\[0\]\.restart: .*expected boolean/,
+  );
 });

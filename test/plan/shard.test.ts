@@ -23,21 +23,38 @@ describe('shards', () => {
     for (let total = 1; total <= 40; total++) {
       for (let count = 1; count <= Math.min(total, 8); count++) {
         const shares = Array.from({ length: count }, (_, share) => splitEvenly(total, share, count));
-        assert.equal(shares.reduce((sum, value) => sum + value, 0), total, `C = ${total}, N = ${count}`);
+        assert.equal(
+          shares.reduce((sum, value) => sum + value, 0),
+          total,
+          `C = ${total}, N = ${count}`,
+        );
         assert.ok(Math.max(...shares) - Math.min(...shares) <= 1 && Math.min(...shares) >= 1);
       }
     }
-    assert.deepEqual([0, 1, 2].map((share) => splitEvenly(50, share, 3)), [17, 17, 16]);
+    assert.deepEqual(
+      [0, 1, 2].map((share) => splitEvenly(50, share, 3)),
+      [17, 17, 16],
+    );
   });
 
   test('a plan with more shards than connections is refused', () => {
-    const plan = { target: { url: 'http://127.0.0.1:1/' }, executor: { type: 'max-throughput', durationMs: 1000 }, connections: 2, shard: { index: 1, count: 3 } };
+    const plan = {
+      target: { url: 'http://127.0.0.1:1/' },
+      executor: { type: 'max-throughput', durationMs: 1000 },
+      connections: 2,
+      shard: { index: 1, count: 3 },
+    };
     assert.deepEqual(problemsOf(plan), ['shard: 3 shards need at least 3 connections to share, the plan has 2']);
     assert.deepEqual(problemsOf({ ...plan, connections: 5, shard: { index: 4, count: 3 } }), ['shard: the shard index must be from 1 to count']);
   });
 
   test("a shard's connections and target rate are its share", () => {
-    const plan = validatePlan({ target: { url: 'http://127.0.0.1:1/' }, executor: { type: 'constant-arrival-rate', ratePerSec: 900, durationMs: 1000 }, connections: 10, shard: { index: 3, count: 4 } });
+    const plan = validatePlan({
+      target: { url: 'http://127.0.0.1:1/' },
+      executor: { type: 'constant-arrival-rate', ratePerSec: 900, durationMs: 1000 },
+      connections: 10,
+      shard: { index: 3, count: 4 },
+    });
     assert.equal(connectionsOf(plan), 2);
     assert.equal(targetRateOf(plan), 225);
     assert.equal(targetRateOf({ ...plan, shard: undefined }), 900);
@@ -48,7 +65,11 @@ describe('shards', () => {
     for (let count = 1; count <= 8; count++) {
       for (let total = 0; total <= 50; total++) {
         const shares = Array.from({ length: count }, (_, share) => splitEvenly(total, share, count));
-        assert.equal(shares.reduce((sum, value) => sum + value, 0), total, `${total} over ${count}`);
+        assert.equal(
+          shares.reduce((sum, value) => sum + value, 0),
+          total,
+          `${total} over ${count}`,
+        );
         assert.ok(Math.max(...shares) - Math.min(...shares) <= 1, `${total} over ${count}: ${shares.join(' ')}`);
       }
     }
@@ -71,13 +92,24 @@ describe('shards', () => {
     ['seeded Poisson', () => new PoissonPacer(700, 42)],
   ] as const) {
     test(`the workers of a shard send exactly that shard's ${name} schedule`, () => {
-      for (const [shards, workers] of [[4, 2], [3, 3], [1, 4], [2, 1]] as const) {
+      for (const [shards, workers] of [
+        [4, 2],
+        [3, 3],
+        [1, 4],
+        [2, 1],
+      ] as const) {
         for (let index = 1; index <= shards; index++) {
           const shard = { index, count: shards };
           const ofWorkers = Array.from({ length: workers }, (_, worker) => dues(inner, composeShares(shard, { index: worker + 1, count: workers }), 60)).flat();
-          const window = Math.min(...Array.from({ length: workers }, (_, worker) => dues(inner, composeShares(shard, { index: worker + 1, count: workers }), 60).at(-1)!));
+          const window = Math.min(
+            ...Array.from({ length: workers }, (_, worker) => dues(inner, composeShares(shard, { index: worker + 1, count: workers }), 60).at(-1)!),
+          );
           const expected = dues(inner, shard, 60 * workers).filter((dueUs) => dueUs <= window);
-          assert.deepEqual(ofWorkers.filter((dueUs) => dueUs <= window).sort((a, b) => a - b), expected, `shard ${index}/${shards} × ${workers} workers`);
+          assert.deepEqual(
+            ofWorkers.filter((dueUs) => dueUs <= window).sort((a, b) => a - b),
+            expected,
+            `shard ${index}/${shards} × ${workers} workers`,
+          );
           assert.ok(expected.length >= 50 * workers);
         }
       }
@@ -94,7 +126,11 @@ describe('shards', () => {
               const share = composeShares(shard, { index: worker + 1, count: workers });
               return splitEvenly(total, share.index - 1, share.count);
             });
-            assert.equal(ofWorkers.reduce((sum, value) => sum + value, 0), splitEvenly(total, index - 1, shards), `C ${total}, shard ${index}/${shards}, ${workers} workers`);
+            assert.equal(
+              ofWorkers.reduce((sum, value) => sum + value, 0),
+              splitEvenly(total, index - 1, shards),
+              `C ${total}, shard ${index}/${shards}, ${workers} workers`,
+            );
             assert.ok(Math.min(...ofWorkers) >= 1);
           }
         }
@@ -105,15 +141,28 @@ describe('shards', () => {
 
 describe('virtual users split over shares', () => {
   test('10 users at 8 + 2 over 3 shares: users numbered in type order, every third to each share', () => {
-    assert.deepEqual([1, 2, 3].map((index) => shareOfCounts([8, 2], { index, count: 3 })), [[3, 1], [3, 0], [2, 1]]);
+    assert.deepEqual(
+      [1, 2, 3].map((index) => shareOfCounts([8, 2], { index, count: 3 })),
+      [
+        [3, 1],
+        [3, 0],
+        [2, 1],
+      ],
+    );
   });
 
-  test('for N = 1..8 the shares add up to every type\'s count, none lost, and differ by at most one user', () => {
+  test("for N = 1..8 the shares add up to every type's count, none lost, and differ by at most one user", () => {
     const cases = [[0], [1], [7], [8, 2], [3, 0, 5], [1, 1, 1, 1], [100, 33, 7], [2, 9]];
     for (const counts of cases) {
       for (let count = 1; count <= 8; count++) {
         const shares = Array.from({ length: count }, (_, index) => shareOfCounts(counts, { index: index + 1, count }));
-        counts.forEach((total, type) => assert.equal(shares.reduce((sum, share) => sum + share[type]!, 0), total, `type ${type} of ${counts} over ${count}`));
+        counts.forEach((total, type) =>
+          assert.equal(
+            shares.reduce((sum, share) => sum + share[type]!, 0),
+            total,
+            `type ${type} of ${counts} over ${count}`,
+          ),
+        );
         const totals = shares.map((share) => share.reduce((a, b) => a + b, 0));
         assert.ok(Math.max(...totals) - Math.min(...totals) <= 1, `${counts} over ${count}: ${totals}`);
       }
@@ -129,11 +178,19 @@ describe('virtual users split over shares', () => {
       }
     }
     const all = Array.from({ length: 6 }, (_, index) => shareOfCounts(counts, { index: index + 1, count: 6 }));
-    assert.deepEqual([0, 1].map((type) => all.reduce((sum, share) => sum + share[type]!, 0)), counts);
+    assert.deepEqual(
+      [0, 1].map((type) => all.reduce((sum, share) => sum + share[type]!, 0)),
+      counts,
+    );
   });
 
   test('a sharded virtual-user plan is valid', () => {
-    const plan = validatePlan({ target: { url: 'http://127.0.0.1:1/' }, executor: { type: 'constant-vus', vus: 4, durationMs: 1000 }, userTypes: [{ name: 'A', tasks: [{ name: 'x', request: { url: '/' } }] }], shard: { index: 2, count: 2 } });
+    const plan = validatePlan({
+      target: { url: 'http://127.0.0.1:1/' },
+      executor: { type: 'constant-vus', vus: 4, durationMs: 1000 },
+      userTypes: [{ name: 'A', tasks: [{ name: 'x', request: { url: '/' } }] }],
+      shard: { index: 2, count: 2 },
+    });
     assert.deepEqual(plan.shard, { index: 2, count: 2 });
   });
 });

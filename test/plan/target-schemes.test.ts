@@ -15,7 +15,13 @@ test('http://, https:// and tcp:// targets validate with their own fields', () =
 
 test('each scheme refuses the fields of another, naming each by path', () => {
   const cases: [Record<string, unknown>, string[]][] = [
-    [{ ...tcp, expectBytes: 4, method: 'POST', headers: [['a', 'b']] }, ['target.method: applies only to http://, https:// and h2c:// targets, not tcp://', 'target.headers: applies only to http://, https:// and h2c:// targets, not tcp://']],
+    [
+      { ...tcp, expectBytes: 4, method: 'POST', headers: [['a', 'b']] },
+      [
+        'target.method: applies only to http://, https:// and h2c:// targets, not tcp://',
+        'target.headers: applies only to http://, https:// and h2c:// targets, not tcp://',
+      ],
+    ],
     [{ ...tcp, expectBytes: 4, bodyFile: 'x' }, ['target.bodyFile: applies only to http://, https:// and h2c:// targets, not tcp://']],
     [{ ...tcp, expectBytes: 4, caFile: 'ca.pem' }, ['target.caFile: applies only to https:// targets, not tcp://']],
     [{ url: 'http://127.0.0.1/', insecure: true }, ['target.insecure: applies only to https:// targets, not http://']],
@@ -29,7 +35,10 @@ test('tcp:// needs a port, a payload, and exactly one way to end a reply', () =>
     [{ url: 'tcp://127.0.0.1', payload: 'x', expectBytes: 1 }, ['target.url: tcp:// needs a port: "tcp://127.0.0.1"']],
     [{ url: 'tcp://127.0.0.1:1', expectBytes: 1 }, ['target.payload: tcp:// needs a payload to write for each request']],
     [{ ...tcp }, ['target.expectDelimiter: tcp:// needs exactly one of expectDelimiter and expectBytes, to know where a reply ends']],
-    [{ ...tcp, expectDelimiter: '\\n', expectBytes: 2 }, ['target.expectDelimiter: tcp:// needs exactly one of expectDelimiter and expectBytes, to know where a reply ends']],
+    [
+      { ...tcp, expectDelimiter: '\\n', expectBytes: 2 },
+      ['target.expectDelimiter: tcp:// needs exactly one of expectDelimiter and expectBytes, to know where a reply ends'],
+    ],
     [{ ...tcp, expectDelimiter: '' }, ['target.expectDelimiter: must not be empty']],
     [{ ...tcp, payload: 'bad\\x1', expectBytes: 1 }, ['target.payload: "\\x1" is not an escape: \\x takes two hex digits']],
     [{ ...tcp, expectBytes: 0 }, ['target.expectBytes: Too small: expected number to be >=1']],
@@ -40,7 +49,10 @@ test('tcp:// needs a port, a payload, and exactly one way to end a reply', () =>
 const grpc = { url: 'grpc://127.0.0.1:50051', proto: 'worker.proto', call: 'salvo.worker.Worker/Spin' };
 
 test('grpc:// validates with its own fields, durations included', () => {
-  const plan = validatePlan({ target: { ...grpc, data: '{"ms": {{randomInt 1 9}}}', metadata: [['X-Tenant', 'a']], deadlineMs: '250ms', streams: 8 }, executor });
+  const plan = validatePlan({
+    target: { ...grpc, data: '{"ms": {{randomInt 1 9}}}', metadata: [['X-Tenant', 'a']], deadlineMs: '250ms', streams: 8 },
+    executor,
+  });
   assert.deepEqual(
     [plan.target.data, plan.target.metadata, plan.target.deadlineMs, plan.target.streams],
     ['{"ms": {{randomInt 1 9}}}', [['X-Tenant', 'a']], 250, 8],
@@ -51,16 +63,38 @@ test('grpc:// needs a port, a proto and a call, takes no path, and its fields fi
   const cases: [Record<string, unknown>, string[]][] = [
     [{ url: 'grpc://127.0.0.1', proto: 'p', call: 'a.B/C' }, ['target.url: grpc:// needs a port: "grpc://127.0.0.1"']],
     [{ ...grpc, url: 'grpc://127.0.0.1:1/a.B/C' }, ['target.url: grpc:// takes no path: the method goes in call ("grpc://127.0.0.1:1/a.B/C")']],
-    [{ url: 'grpc://127.0.0.1:1' }, ['target.proto: grpc:// needs the .proto file that declares the method', 'target.call: grpc:// needs the method to call, "package.Service/Method"']],
+    [
+      { url: 'grpc://127.0.0.1:1' },
+      ['target.proto: grpc:// needs the .proto file that declares the method', 'target.call: grpc:// needs the method to call, "package.Service/Method"'],
+    ],
     [{ ...grpc, call: 'Spin' }, ['target.call: must be "package.Service/Method"']],
-    [{ ...grpc, metadata: [['bad name', 'x'], ['grpc-timeout', '1S'], ['ok', 'caf\u00e9']] }, [
-      'target.metadata[0][0]: must be a gRPC metadata name (letters, digits, _ . -)',
-      'target.metadata[1][0]: grpc- names are reserved by gRPC',
-      'target.metadata[2][1]: must hold only visible ASCII and spaces (binary -bin values in base64)',
-    ]],
+    [
+      {
+        ...grpc,
+        metadata: [
+          ['bad name', 'x'],
+          ['grpc-timeout', '1S'],
+          ['ok', 'caf\u00e9'],
+        ],
+      },
+      [
+        'target.metadata[0][0]: must be a gRPC metadata name (letters, digits, _ . -)',
+        'target.metadata[1][0]: grpc- names are reserved by gRPC',
+        'target.metadata[2][1]: must hold only visible ASCII and spaces (binary -bin values in base64)',
+      ],
+    ],
     [{ ...grpc, deadlineMs: 0 }, ['target.deadlineMs: Too small: expected number to be >0']],
-    [{ ...grpc, method: 'POST', body: 'x' }, ['target.method: applies only to http://, https:// and h2c:// targets, not grpc://', 'target.body: applies only to http://, https:// and h2c:// targets, not grpc://']],
-    [{ url: 'h2c://127.0.0.1:1/', data: '{}', deadlineMs: 5 }, ['target.data: applies only to grpc:// targets, not h2c://', 'target.deadlineMs: applies only to grpc:// targets, not h2c://']],
+    [
+      { ...grpc, method: 'POST', body: 'x' },
+      [
+        'target.method: applies only to http://, https:// and h2c:// targets, not grpc://',
+        'target.body: applies only to http://, https:// and h2c:// targets, not grpc://',
+      ],
+    ],
+    [
+      { url: 'h2c://127.0.0.1:1/', data: '{}', deadlineMs: 5 },
+      ['target.data: applies only to grpc:// targets, not h2c://', 'target.deadlineMs: applies only to grpc:// targets, not h2c://'],
+    ],
     [{ ...tcp, expectBytes: 1, proto: 'p' }, ['target.proto: applies only to grpc:// targets, not tcp://']],
   ];
   for (const [target, problems] of cases) assert.deepEqual(problemsOf({ target, executor }), problems, JSON.stringify(target));

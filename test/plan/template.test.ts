@@ -25,7 +25,7 @@ describe('templates', () => {
     assert.equal(template.render(scope()), '/u/7/Browser/3?t=abc&a=acme&d=2');
   });
 
-  test('helpers draw from the scope\'s random source, within their bounds', () => {
+  test("helpers draw from the scope's random source, within their bounds", () => {
     const ints = compileTemplate('{{randomInt 5 7}}');
     const strings = compileTemplate('{{randomString 12}}');
     const picks = compileTemplate('{{pick red green}}');
@@ -59,7 +59,10 @@ describe('templates', () => {
   ];
   for (const [text, message] of bad) {
     test(`refused when compiled: ${text}`, () => {
-      assert.throws(() => compileTemplate(text), (error: unknown) => error instanceof TemplateError && message.test(error.message));
+      assert.throws(
+        () => compileTemplate(text),
+        (error: unknown) => error instanceof TemplateError && message.test(error.message),
+      );
     });
   }
 

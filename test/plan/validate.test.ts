@@ -3,7 +3,6 @@ import { describe, test } from 'node:test';
 import { validatePlan } from '../../src/plan/index.js';
 import { problemsOf } from '../support/plan.js';
 
-
 describe('validatePlan', () => {
   test('fills defaults', () => {
     const plan = validatePlan({ target: { url: 'http://127.0.0.1:8080/' }, executor: { type: 'bucket-rate', ratePerSec: 15, durationMs: 1000 } });
@@ -16,7 +15,15 @@ describe('validatePlan', () => {
 
   test('reports every problem at once, each with its path', () => {
     const problems = problemsOf({
-      target: { url: 'nope', method: 'get', headers: [['Bad Name', 'x'], ['X-Ok', 'line\nbreak'], ['X-Wide', '日本']] },
+      target: {
+        url: 'nope',
+        method: 'get',
+        headers: [
+          ['Bad Name', 'x'],
+          ['X-Ok', 'line\nbreak'],
+          ['X-Wide', '日本'],
+        ],
+      },
       executor: { type: 'constant-arrival-rate', ratePerSec: 0, durationMs: 1.5 },
       connections: 0,
     });

@@ -21,6 +21,18 @@ describe('Server-Timing: the dur of the first metric, in µs', () => {
   ];
   for (const [value, us] of cases) test(`${value} → ${us} µs`, () => assert.ok(Math.abs(of(value) - us) < 1e-6, `${of(value)}`));
 
-  const none: string[] = ['', 'app', 'app;desc=x', 'miss, db;dur=53', 'app;dur', 'app;dur=', 'app;dur=fast', 'app;dur=-1', 'app;dur=1e3', 'app;duration=5', 'app;dur=1.2.3'];
+  const none: string[] = [
+    '',
+    'app',
+    'app;desc=x',
+    'miss, db;dur=53',
+    'app;dur',
+    'app;dur=',
+    'app;dur=fast',
+    'app;dur=-1',
+    'app;dur=1e3',
+    'app;duration=5',
+    'app;dur=1.2.3',
+  ];
   for (const value of none) test(`"${value}" carries none`, () => assert.equal(of(value), NO_SERVICE_TIME));
 });

@@ -35,7 +35,7 @@ const intervalLines = (text: string): string[][] =>
     .map((line) => line.split(','));
 
 describe('seriesHlog', () => {
-  test('HdrHistogram\'s log reader reads back every second with its exact counts and max', () => {
+  test("HdrHistogram's log reader reads back every second with its exact counts and max", () => {
     const run = recordedRun();
     assert.equal(run.series.length, 3);
     const reader = new HistogramLogReader(seriesHlog(run));

@@ -32,13 +32,23 @@ describe('renderHtmlReport', () => {
       ['throughput', 'errors', 'latency-over-time', 'latency-distribution', 'schedule-lag'],
     );
     const byId = new Map(charts.map((chart) => [chart.id, chart]));
-    assert.deepEqual(byId.get('throughput')!.series.map((line) => line.label), ['sent', 'completed', 'target']);
-    assert.deepEqual(byId.get('throughput')!.series[0]!.values, result.series.map((sample) => sample.sent));
+    assert.deepEqual(
+      byId.get('throughput')!.series.map((line) => line.label),
+      ['sent', 'completed', 'target'],
+    );
+    assert.deepEqual(
+      byId.get('throughput')!.series[0]!.values,
+      result.series.map((sample) => sample.sent),
+    );
     assert.deepEqual(byId.get('errors')!.series[0]!.values, [4, 4, 4]);
     const distribution = byId.get('latency-distribution')!;
-    assert.deepEqual(distribution.series.map((line) => line.label), ['corrected', 'uncorrected']);
+    assert.deepEqual(
+      distribution.series.map((line) => line.label),
+      ['corrected', 'uncorrected'],
+    );
     // The curves end at the max, read from the stored histograms to their 3 significant digits.
-    const endsAt = (values: (number | null)[], max: number): void => assert.ok(Math.abs(values.at(-1)! - max) <= max / 1000, `ends at ${values.at(-1)}, max ${max}`);
+    const endsAt = (values: (number | null)[], max: number): void =>
+      assert.ok(Math.abs(values.at(-1)! - max) <= max / 1000, `ends at ${values.at(-1)}, max ${max}`);
     endsAt(distribution.series[0]!.values, result.summary.latencyMs.corrected.max);
     endsAt(distribution.series[1]!.values, result.summary.latencyMs.uncorrected.max);
     endsAt(byId.get('schedule-lag')!.series[0]!.values, result.summary.scheduleLagMs.max);
@@ -74,7 +84,10 @@ describe('renderHtmlReport', () => {
       library,
     );
     assert.match(judged, /<h2>Thresholds <span class="badge fail">1 failed<\/span><\/h2>/);
-    assert.match(judged, /<code>p99 &lt; 1ms<\/code><\/td><td class="number">1\.7ms<\/td><td><span class="badge fail">failed<\/span> in second 2 <span class="badge warn">ended the run<\/span>/);
+    assert.match(
+      judged,
+      /<code>p99 &lt; 1ms<\/code><\/td><td class="number">1\.7ms<\/td><td><span class="badge fail">failed<\/span> in second 2 <span class="badge warn">ended the run<\/span>/,
+    );
     assert.match(judged, /<code>errors &lt; 5%<\/code><\/td><td class="number">2%<\/td><td><span class="badge pass">passed<\/span><\/td>/);
   });
 
@@ -113,7 +126,8 @@ describe('renderHtmlReport for virtual users', () => {
     breakdown.exception('Browser/cart: boom');
     breakdown.count('protocol violation: HELLO in state in-measure', 2);
     const html = renderHtmlReport({ ...syntheticResult(), breakdown: breakdown.result() }, await loadChartLibrary());
-    for (const id of ['by-task', 'by-user-type', 'by-phase', 'checks', 'counters', 'script-errors']) assert.match(html, new RegExp(`<table class="data" id="${id}">`));
+    for (const id of ['by-task', 'by-user-type', 'by-phase', 'checks', 'counters', 'script-errors'])
+      assert.match(html, new RegExp(`<table class="data" id="${id}">`));
     assert.match(html, /<td>phase 2 \(4 users, from 60 s\)<\/td><td class="number">1<\/td><td class="number">1 \(100\.0%\)<\/td>/);
     assert.ok(!html.includes(HOSTILE), 'a task name is escaped');
   });

@@ -17,7 +17,10 @@ describe('percentileAxis', () => {
       assert.equal(axis.x.at(-1), end);
       assert.equal(axis.percentiles.at(-1), 100);
       assert.deepEqual(axis.ticks.labels, labels);
-      assert.deepEqual(axis.ticks.at, labels.map((_, decade) => 10 ** decade));
+      assert.deepEqual(
+        axis.ticks.at,
+        labels.map((_, decade) => 10 ** decade),
+      );
       for (let index = 1; index < axis.x.length; index++) {
         assert.ok(axis.x[index]! > axis.x[index - 1]!, `x rises at ${index}`);
         assert.ok(axis.percentiles[index]! > axis.percentiles[index - 1]!, `percentile rises at ${index}`);
@@ -46,12 +49,18 @@ describe('valuesAtPercentilesMs', () => {
     assert.ok(near(at(50), 500), `p50 ${at(50)}`);
     assert.ok(near(at(99), 990), `p99 ${at(99)}`);
     assert.ok(near(values.at(-1)!, 1000), `max ${values.at(-1)}`);
-    assert.ok(values.every((value, index) => index === 0 || value! >= values[index - 1]!), 'never falls');
+    assert.ok(
+      values.every((value, index) => index === 0 || value! >= values[index - 1]!),
+      'never falls',
+    );
   });
 
   test('an empty histogram has no curve', () => {
     const axis = percentileAxis(0);
-    assert.deepEqual(valuesAtPercentilesMs(createHistogram(), axis), axis.x.map(() => null));
+    assert.deepEqual(
+      valuesAtPercentilesMs(createHistogram(), axis),
+      axis.x.map(() => null),
+    );
   });
 });
 

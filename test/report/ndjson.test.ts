@@ -98,7 +98,19 @@ describe('--ndjson against the built-in target', () => {
     for (const line of lines) assert.deepEqual([line.status, line.error], [500, 'http5xx']);
 
     const port = await closedPort();
-    const refused = await salvo('run', `http://127.0.0.1:${port}/`, '--rate', '20', '--duration', '500ms', '--no-probe', '--ndjson', refusedLog, '--out', refusedOut);
+    const refused = await salvo(
+      'run',
+      `http://127.0.0.1:${port}/`,
+      '--rate',
+      '20',
+      '--duration',
+      '500ms',
+      '--no-probe',
+      '--ndjson',
+      refusedLog,
+      '--out',
+      refusedOut,
+    );
     assert.equal(refused.status, 0, refused.stderr);
     const refusedLines = readLines(refusedLog);
     assert.equal(refusedLines.length, (await readResult(refusedOut)).summary.requests.failed);

@@ -17,7 +17,8 @@ function capture(columns?: number) {
   return { writes, out: { write: (text: string) => writes.push(text), ...(columns ? { columns } : {}) } };
 }
 
-const printer = (isTTY: boolean, out: { write(text: string): unknown }, everySeconds = 1) => new ProgressPrinter({ out, isTTY, everySeconds, plan, cpuPercent: () => 42 });
+const printer = (isTTY: boolean, out: { write(text: string): unknown }, everySeconds = 1) =>
+  new ProgressPrinter({ out, isTTY, everySeconds, plan, cpuPercent: () => 42 });
 
 const frame = (overrides: Partial<ProgressFrame> = {}): ProgressFrame => ({
   elapsedSeconds: 2,
@@ -36,7 +37,10 @@ describe('progress formatting', () => {
   });
 
   test('max throughput has no target, and past the duration the run waits for answers', () => {
-    assert.match(progressLine(frame({ targetRate: null, elapsedSeconds: 7, errors: {} })), /^\[7s of 6s, sending done, waiting for answers\] 19\/s of max .* errors none /);
+    assert.match(
+      progressLine(frame({ targetRate: null, elapsedSeconds: 7, errors: {} })),
+      /^\[7s of 6s, sending done, waiting for answers\] 19\/s of max .* errors none /,
+    );
     assert.match(progressLine(frame({ targetRate: 'users', elapsedSeconds: 2, errors: {} })), /^\[2s of 6s, 4s left\] 19\/s \(virtual users\) /);
   });
 

@@ -56,8 +56,15 @@ describe('terminal summary', () => {
     assert.ok(!renderSummary(old).some((line) => line.includes('thresholds')));
   });
 
-  test('the target\'s own statistics and the scripts\' counters, when the run has them', () => {
-    const breakdown = { tasks: [], userTypes: [], phases: [], checks: [], exceptions: [], counters: [{ name: 'protocol violation: HELLO is not valid in state in-measure', count: 1234 }] };
+  test("the target's own statistics and the scripts' counters, when the run has them", () => {
+    const breakdown = {
+      tasks: [],
+      userTypes: [],
+      phases: [],
+      checks: [],
+      exceptions: [],
+      counters: [{ name: 'protocol violation: HELLO is not valid in state in-measure', count: 1234 }],
+    };
     const lines = renderSummary(resultWith(undefined, { breakdown, targetStatistics: { n: 5000, average: 12.3456, min: 12, max: 13 } }));
     assert.ok(lines.includes("  target's own statistics (since it started)   n 5,000   average 12.35   min 12   max 13"));
     const counter = lines.findIndex((line) => line.startsWith('  counter'));

@@ -46,17 +46,31 @@ describe('mergeResults', () => {
 
       const sum = (pick: (result: RunResult) => number) => results.reduce((total, result) => total + pick(result), 0);
       assert.equal(merged.summary.requests.completed, sampleCount, label);
-      assert.equal(merged.summary.requests.sent, sum((result) => result.summary.requests.sent), label);
-      assert.equal(merged.summary.requests.failed, sum((result) => result.summary.requests.failed), label);
+      assert.equal(
+        merged.summary.requests.sent,
+        sum((result) => result.summary.requests.sent),
+        label,
+      );
+      assert.equal(
+        merged.summary.requests.failed,
+        sum((result) => result.summary.requests.failed),
+        label,
+      );
       assert.equal(merged.summary.errors.timeout, merged.summary.requests.failed || undefined, label);
       assert.equal(merged.summary.statusCodes['200'], sampleCount, label);
-      assert.equal(merged.series.reduce((total, second) => total + decodeHistogram(second.histogram).totalCount, 0), sampleCount, label);
+      assert.equal(
+        merged.series.reduce((total, second) => total + decodeHistogram(second.histogram).totalCount, 0),
+        sampleCount,
+        label,
+      );
     }
   });
 
   test('seconds are aligned by wall-clock second: results started 1 s apart add up where they overlap', () => {
     const a = run([{ latenciesUs: [1000, 1000] }, { latenciesUs: [2000] }, { latenciesUs: [3000, 3000, 3000] }]);
-    const b = run([{ latenciesUs: [10_000] }, { latenciesUs: [20_000, 20_000] }, { latenciesUs: [30_000], failed: 2 }], { startEpochMs: SYNTHETIC_START_EPOCH_MS + 1000 });
+    const b = run([{ latenciesUs: [10_000] }, { latenciesUs: [20_000, 20_000] }, { latenciesUs: [30_000], failed: 2 }], {
+      startEpochMs: SYNTHETIC_START_EPOCH_MS + 1000,
+    });
     const merged = mergeResults([a, b]);
     assert.deepEqual(
       merged.series.map(({ second, startEpochMs, sent, completed, failed }) => ({ second, startEpochMs, sent, completed, failed })),
@@ -105,15 +119,35 @@ describe('mergeResults', () => {
       [[], undefined, 'cannot merge: need at least 2 results, got 0'],
       [[a], undefined, 'cannot merge: need at least 2 results, got 1'],
       [[a, otherSchema], ['a.json', 'b.json'], 'cannot merge: b.json is not a salvo result (schema "salvo.result/v0", expected "salvo.result/v1")'],
-      [[a, run([{ latenciesUs: [1000] }]), halfRate], ['a.json', 'b.json', 'c.json'], 'cannot merge: c.json ran a different plan (executor.ratePerSec 50 vs 100 in a.json)'],
-      [[a, { ...a }], ['a.json', 'copy.json'], `cannot merge: a.json and copy.json hold the same run (run id ${a.runId}): merging it twice would double its counts`],
-      [[a, mergeResults([b(), a])], ['a.json', 'ab.json'], `cannot merge: a.json and ab.json hold the same run (run id ${a.runId}): merging it twice would double its counts`],
-      [[{ ...a, runId: undefined } as RunResult, { ...a, runId: undefined } as RunResult], undefined, 'cannot merge: result 1 and result 2 hold the same run: merging it twice would double its counts'],
+      [
+        [a, run([{ latenciesUs: [1000] }]), halfRate],
+        ['a.json', 'b.json', 'c.json'],
+        'cannot merge: c.json ran a different plan (executor.ratePerSec 50 vs 100 in a.json)',
+      ],
+      [
+        [a, { ...a }],
+        ['a.json', 'copy.json'],
+        `cannot merge: a.json and copy.json hold the same run (run id ${a.runId}): merging it twice would double its counts`,
+      ],
+      [
+        [a, mergeResults([b(), a])],
+        ['a.json', 'ab.json'],
+        `cannot merge: a.json and ab.json hold the same run (run id ${a.runId}): merging it twice would double its counts`,
+      ],
+      [
+        [{ ...a, runId: undefined } as RunResult, { ...a, runId: undefined } as RunResult],
+        undefined,
+        'cannot merge: result 1 and result 2 hold the same run: merging it twice would double its counts',
+      ],
       [[a, poisson], undefined, 'cannot merge: result 2 ran a different plan (executor.type "poisson-arrival-rate" vs "constant-arrival-rate" in result 1)'],
       [[a, otherHeader], undefined, 'cannot merge: result 2 ran a different plan (target.headers[0] ["x-run","2"] vs absent in result 1)'],
     ];
     for (const [results, names, message] of cases) {
-      assert.throws(() => mergeResults(results, names), (error: unknown) => error instanceof MergeError && error.message === message, message);
+      assert.throws(
+        () => mergeResults(results, names),
+        (error: unknown) => error instanceof MergeError && error.message === message,
+        message,
+      );
     }
   });
 
@@ -142,13 +176,22 @@ describe('mergeResults', () => {
     const a = run([{ latenciesUs: [1000], failed: 1, dropped: 2 }]);
     const b = run([{ latenciesUs: [1000, 1000], dropped: 3 }]);
     const merged = mergeResults([a, b]);
-    assert.deepEqual(merged.summary.requests, { sent: 4, completed: 3, failed: 1, dropped: 5, droppedBy: { queueFull: 5, lateBatch: 0, unsentAtEnd: 0 }, interrupted: 0 });
+    assert.deepEqual(merged.summary.requests, {
+      sent: 4,
+      completed: 3,
+      failed: 1,
+      dropped: 5,
+      droppedBy: { queueFull: 5, lateBatch: 0, unsentAtEnd: 0 },
+      interrupted: 0,
+    });
     assert.deepEqual(merged.summary.errors, { timeout: 1, dropped: 5 });
     assert.deepEqual(merged.summary.statusCodes, { 200: 3 });
   });
 
   test('merging in steps gives the same result as merging at once', () => {
-    const results = [0, 1, 2].map((index) => run([{ latenciesUs: [1000 * (index + 1)] }, { latenciesUs: [500], failed: index }], { startEpochMs: SYNTHETIC_START_EPOCH_MS + index * 700 }));
+    const results = [0, 1, 2].map((index) =>
+      run([{ latenciesUs: [1000 * (index + 1)] }, { latenciesUs: [500], failed: index }], { startEpochMs: SYNTHETIC_START_EPOCH_MS + index * 700 }),
+    );
     const atOnce = mergeResults(results);
     const inSteps = mergeResults([mergeResults(results.slice(0, 2)), results[2]!]);
     // Each merge is a run of its own, with its own id.

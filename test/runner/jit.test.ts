@@ -18,9 +18,17 @@ describe('jitFor', () => {
     ['bucket arrivals', { executor: { type: 'bucket-rate', ratePerSec: 2000, durationMs: 1000 } }, 'steady'],
     ['a ramp', { executor: { type: 'ramping-arrival-rate', stages: [{ targetRatePerSec: 40_000, durationMs: 1000 }] } }, 'steady'],
     ['max throughput', { executor: { type: 'max-throughput', durationMs: 1000 } }, 'peak'],
-    ['virtual users', { executor: { type: 'constant-vus', vus: 2, durationMs: 1000 }, userTypes: [{ name: 'u', tasks: [{ name: 't', request: { url: '/' } }] }] }, 'peak'],
+    [
+      'virtual users',
+      { executor: { type: 'constant-vus', vus: 2, durationMs: 1000 }, userTypes: [{ name: 'u', tasks: [{ name: 't', request: { url: '/' } }] }] },
+      'peak',
+    ],
     ['scenarios that all pace their requests', { executor: constant(15_000), scenarios: { other: { executor: constant(10_000) } } }, 'steady'],
-    ['a scenario at max throughput beside a rate', { executor: constant(100), scenarios: { flat: { executor: { type: 'max-throughput', durationMs: 1000 } } } }, 'peak'],
+    [
+      'a scenario at max throughput beside a rate',
+      { executor: constant(100), scenarios: { flat: { executor: { type: 'max-throughput', durationMs: 1000 } } } },
+      'peak',
+    ],
   ];
   for (const [name, fields, expected] of cases) {
     test(`auto starts ${name} as ${expected}`, () => assert.equal(jitFor(plan(fields)), expected));

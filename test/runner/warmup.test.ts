@@ -37,7 +37,13 @@ async function startSlowStartTarget(): Promise<{ url: string; reset(): void; clo
 }
 
 const planOf = (url: string, extra: Partial<PlanInput> = {}) =>
-  validatePlan({ target: { url }, executor: { type: 'constant-arrival-rate', ratePerSec: RATE, durationMs: 2000 }, warmupMs: 1000, thresholds: [{ expression: `p99<${SLOW_MS - 50}ms` }], ...extra });
+  validatePlan({
+    target: { url },
+    executor: { type: 'constant-arrival-rate', ratePerSec: RATE, durationMs: 2000 },
+    warmupMs: 1000,
+    thresholds: [{ expression: `p99<${SLOW_MS - 50}ms` }],
+    ...extra,
+  });
 
 /** The requests of the 1 s warm-up are the slow ones, and only they: the summary holds the other second. */
 function assertWarmupHeldTheSlowSecond(result: RunResult): void {
@@ -50,9 +56,16 @@ function assertWarmupHeldTheSlowSecond(result: RunResult): void {
   assert.ok(summary.latencyMs.corrected.max < SLOW_MS, `summary max ${summary.latencyMs.corrected.max} ms leaves them out`);
   assert.equal(decodeHistogram(result.histograms.warmup!.corrected).totalCount, warmup.requests.completed);
   assert.equal(decodeHistogram(result.histograms.corrected).totalCount, summary.requests.completed);
-  assert.deepEqual(result.thresholds?.map((threshold) => threshold.passed), [true], 'thresholds judge the summary only');
+  assert.deepEqual(
+    result.thresholds?.map((threshold) => threshold.passed),
+    [true],
+    'thresholds judge the summary only',
+  );
   assert.equal(result.series[0]?.warmup, true);
-  assert.ok(result.series.slice(1).every((second) => second.warmup === undefined), 'only the first second is marked');
+  assert.ok(
+    result.series.slice(1).every((second) => second.warmup === undefined),
+    'only the first second is marked',
+  );
 }
 
 describe('warm-up', () => {

@@ -14,14 +14,29 @@ interface Sent {
 /** A user context that records requests and answers each with `status`; `row` fails for a set with no row for this user. */
 function fakeContext(sent: Sent[], checks: [string, boolean][], status = 200): UserContext {
   const rows: Record<string, Record<string, unknown>[]> = { accounts: [], regions: [{ code: 'eu' }] };
-  const respond = (): Response => ({ status, headers: {}, body: Buffer.from('{"ok":true}'), durationMs: 1, text: () => '{"ok":true}', json: <T>() => ({ ok: true }) as T });
+  const respond = (): Response => ({
+    status,
+    headers: {},
+    body: Buffer.from('{"ok":true}'),
+    durationMs: 1,
+    text: () => '{"ok":true}',
+    json: <T>() => ({ ok: true }) as T,
+  });
   const request = async (method: string, url: string, options?: unknown) => {
     sent.push({ method, url, options });
     return respond();
   };
   return {
     user: { id: 4, type: 'Browser' },
-    http: { request, get: (u, o) => request('GET', u, o), head: (u, o) => request('HEAD', u, o), delete: (u, o) => request('DELETE', u, o), post: (u, o) => request('POST', u, o), put: (u, o) => request('PUT', u, o), patch: (u, o) => request('PATCH', u, o) },
+    http: {
+      request,
+      get: (u, o) => request('GET', u, o),
+      head: (u, o) => request('HEAD', u, o),
+      delete: (u, o) => request('DELETE', u, o),
+      post: (u, o) => request('POST', u, o),
+      put: (u, o) => request('PUT', u, o),
+      patch: (u, o) => request('PATCH', u, o),
+    },
     check: (value, named) => {
       let all = true;
       for (const [name, predicate] of Object.entries(named)) {
@@ -46,7 +61,11 @@ function fakeContext(sent: Sent[], checks: [string, boolean][], status = 200): U
 }
 
 function compiled(tasks: unknown[]) {
-  const plan = validatePlan({ target: { url: 'http://127.0.0.1:1/' }, executor: { type: 'constant-vus', vus: 1, durationMs: 1000 }, userTypes: [{ name: 'Browser', tasks }] });
+  const plan = validatePlan({
+    target: { url: 'http://127.0.0.1:1/' },
+    executor: { type: 'constant-vus', vus: 1, durationMs: 1000 },
+    userTypes: [{ name: 'Browser', tasks }],
+  });
   return userTypeFromSpec(plan.userTypes![0]!);
 }
 
@@ -55,7 +74,12 @@ describe('YAML tasks compiled to steps', () => {
     const type = compiled([
       {
         name: 'order',
-        request: { method: 'POST', url: '/orders/{{user.id}}/{{seq}}?region={{data.regions.code}}', headers: [['Authorization', 'Bearer {{vars.token}}']], json: { item: '{{seq}}' } },
+        request: {
+          method: 'POST',
+          url: '/orders/{{user.id}}/{{seq}}?region={{data.regions.code}}',
+          headers: [['Authorization', 'Bearer {{vars.token}}']],
+          json: { item: '{{seq}}' },
+        },
         checks: { status: [200, 201], bodyContains: '"ok"', maxDurationMs: 50 },
       },
     ]);
@@ -64,17 +88,33 @@ describe('YAML tasks compiled to steps', () => {
     const ctx = fakeContext(sent, checks);
     await type.tasks[0]!.run!(ctx);
     await type.tasks[0]!.run!(ctx);
-    assert.deepEqual(sent.map((request) => [request.method, request.url]), [['POST', '/orders/4/1?region=eu'], ['POST', '/orders/4/2?region=eu']]);
+    assert.deepEqual(
+      sent.map((request) => [request.method, request.url]),
+      [
+        ['POST', '/orders/4/1?region=eu'],
+        ['POST', '/orders/4/2?region=eu'],
+      ],
+    );
     assert.deepEqual(sent[1]!.options, { headers: { Authorization: 'Bearer t-4' }, json: { item: '2' }, name: 'order' });
-    assert.deepEqual(checks.slice(0, 3), [['order: status 200 or 201', true], ['order: body contains "\\"ok\\""', true], ['order: within 50 ms', true]]);
+    assert.deepEqual(checks.slice(0, 3), [
+      ['order: status 200 or 201', true],
+      ['order: body contains "\\"ok\\""', true],
+      ['order: within 50 ms', true],
+    ]);
   });
 
   test('a user without a row of some data set still sends the requests that do not use it', async () => {
-    const type = compiled([{ name: 'home', request: { url: '/{{seq}}' } }, { name: 'mine', request: { url: '/accounts/{{data.accounts.name}}' } }]);
+    const type = compiled([
+      { name: 'home', request: { url: '/{{seq}}' } },
+      { name: 'mine', request: { url: '/accounts/{{data.accounts.name}}' } },
+    ]);
     const sent: Sent[] = [];
     const ctx = fakeContext(sent, []);
     await type.tasks[0]!.run!(ctx);
-    assert.deepEqual(sent.map((request) => request.url), ['/1']);
+    assert.deepEqual(
+      sent.map((request) => request.url),
+      ['/1'],
+    );
     await assert.rejects(async () => type.tasks[1]!.run!(ctx), /data set "accounts" has no row for user 4/);
   });
 
@@ -82,10 +122,28 @@ describe('YAML tasks compiled to steps', () => {
     const plan = validatePlan({
       target: { url: 'http://127.0.0.1:1/' },
       executor: { type: 'constant-vus', vus: 1, durationMs: 1000 },
-      userTypes: [{ name: 'Browser', onStart: [{ name: 'login', request: { url: '/login' } }, { name: 'warm', tasks: [{ name: 'a', request: { url: '/a' } }, { name: 'b', request: { url: '/b' } }] }], tasks: [{ name: 'home', request: { url: '/' } }] }],
+      userTypes: [
+        {
+          name: 'Browser',
+          onStart: [
+            { name: 'login', request: { url: '/login' } },
+            {
+              name: 'warm',
+              tasks: [
+                { name: 'a', request: { url: '/a' } },
+                { name: 'b', request: { url: '/b' } },
+              ],
+            },
+          ],
+          tasks: [{ name: 'home', request: { url: '/' } }],
+        },
+      ],
     });
     const sent: Sent[] = [];
     await userTypeFromSpec(plan.userTypes![0]!).onStart!(fakeContext(sent, []));
-    assert.deepEqual(sent.map((request) => request.url), ['/login', '/a', '/b']);
+    assert.deepEqual(
+      sent.map((request) => request.url),
+      ['/login', '/a', '/b'],
+    );
   });
 });

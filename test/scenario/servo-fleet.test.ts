@@ -21,12 +21,26 @@ interface Recording {
 type Reply = { status: number; body: string };
 
 /** A UserContext over fetch (or a canned `answer`), recording what the servo does; `stopAfterSleeps` makes it stopping after that many sleeps. */
-function recordingContext(base: string, id: number, options: { answer?: (path: string, body: unknown) => Reply | undefined; stopAfterSleeps?: number } = {}): { ctx: UserContext; recording: Recording } {
+function recordingContext(
+  base: string,
+  id: number,
+  options: { answer?: (path: string, body: unknown) => Reply | undefined; stopAfterSleeps?: number } = {},
+): { ctx: UserContext; recording: Recording } {
   const recording: Recording = { sent: [], sleepsMs: [], counts: new Map(), checks: new Map() };
   let stopping = false;
-  const request = async (method: string, url: string, requestOptions: { json?: unknown; headers?: Record<string, string>; name?: string } = {}): Promise<Response> => {
+  const request = async (
+    method: string,
+    url: string,
+    requestOptions: { json?: unknown; headers?: Record<string, string>; name?: string } = {},
+  ): Promise<Response> => {
     const json = requestOptions.json as { event?: string; param?: { progress?: number } } | undefined;
-    recording.sent.push(json?.event === undefined ? `${method} ${requestOptions.name}` : json.param?.progress === undefined ? json.event : `${json.event}(${json.param.progress})`);
+    recording.sent.push(
+      json?.event === undefined
+        ? `${method} ${requestOptions.name}`
+        : json.param?.progress === undefined
+          ? json.event
+          : `${json.event}(${json.param.progress})`,
+    );
     const canned = options.answer?.(url, json);
     const reply: Reply =
       canned ??
@@ -35,19 +49,35 @@ function recordingContext(base: string, id: number, options: { answer?: (path: s
         headers: { ...requestOptions.headers, ...(json ? { 'content-type': 'application/json' } : {}) },
         ...(json ? { body: JSON.stringify(json) } : {}),
       }).then(async (res) => ({ status: res.status, body: await res.text() })));
-    return { status: reply.status, headers: {}, body: Buffer.from(reply.body), durationMs: 0, text: () => reply.body, json: <T>() => JSON.parse(reply.body) as T };
+    return {
+      status: reply.status,
+      headers: {},
+      body: Buffer.from(reply.body),
+      durationMs: 0,
+      text: () => reply.body,
+      json: <T>() => JSON.parse(reply.body) as T,
+    };
   };
   const unused = (): never => {
     throw new Error('not used by the servo');
   };
   const ctx: UserContext = {
     user: { id, type: 'servo' },
-    http: { request, get: (url, o) => request('GET', url, o), post: (url, o) => request('POST', url, o), head: unused, delete: unused, put: unused, patch: unused },
-    check: (value, checks) => Object.entries(checks).every(([name, predicate]) => {
-      const passed = predicate(value);
-      recording.checks.set(name, passed);
-      return passed;
-    }),
+    http: {
+      request,
+      get: (url, o) => request('GET', url, o),
+      post: (url, o) => request('POST', url, o),
+      head: unused,
+      delete: unused,
+      put: unused,
+      patch: unused,
+    },
+    check: (value, checks) =>
+      Object.entries(checks).every(([name, predicate]) => {
+        const passed = predicate(value);
+        recording.checks.set(name, passed);
+        return passed;
+      }),
     count: (name, by = 1) => recording.counts.set(name, (recording.counts.get(name) ?? 0) + by),
     sleep: async (ms) => {
       recording.sleepsMs.push(ms);
@@ -64,7 +94,8 @@ function recordingContext(base: string, id: number, options: { answer?: (path: s
   return { ctx, recording };
 }
 
-const servoType = (options: Partial<ServoFleetOptions> & { apps: number }): UserTypeDefinition => servoFleetScenario(servoFleetOptions.options.parse(options)).userTypes.servo!;
+const servoType = (options: Partial<ServoFleetOptions> & { apps: number }): UserTypeDefinition =>
+  servoFleetScenario(servoFleetOptions.options.parse(options)).userTypes.servo!;
 
 /** onStart, `steps` runs of the one task, onStop: the VirtualUser loop without its waits. */
 async function runServo(type: UserTypeDefinition, ctx: UserContext, steps: number): Promise<void> {
@@ -158,7 +189,12 @@ describe('the servo-fleet scenario with a canned backend', () => {
   test('obeys SLEEP for the seconds it says, then asks again', async () => {
     const commands = ['{"cmd":"SLEEP","param":{"duration":5}}', '{"cmd":"DESCRIBE","param":{}}'];
     const { ctx, recording } = recordingContext('http://127.0.0.1:9/', 1, {
-      answer: (path, body) => (path.endsWith('application-overrides') ? { status: 200, body: '{"app00000":{}}' } : (body as { event: string }).event === 'WHATS_NEXT' ? { status: 200, body: commands.shift()! } : ok),
+      answer: (path, body) =>
+        path.endsWith('application-overrides')
+          ? { status: 200, body: '{"app00000":{}}' }
+          : (body as { event: string }).event === 'WHATS_NEXT'
+            ? { status: 200, body: commands.shift()! }
+            : ok,
     });
     await runServo(servoType({ apps: 1 }), ctx, 2);
     assert.deepEqual(recording.sent, ['GET application-overrides', 'HELLO', 'WHATS_NEXT', 'WHATS_NEXT', 'DESCRIPTION', 'GOODBYE']);
@@ -170,7 +206,10 @@ describe('the servo-fleet scenario with a canned backend', () => {
       answer: (path, body) => {
         if (path.endsWith('application-overrides')) return { status: 200, body: '{"app00000":{}}' };
         const event = (body as { event: string }).event;
-        if (event === 'WHATS_NEXT') return recording.sent.filter((sent) => sent === 'WHATS_NEXT').length === 1 ? { status: 400, body: '{"detail":"app00000: WHATS_NEXT in state start-measure: no command is pending"}' } : { status: 200, body: '{"cmd":"DESCRIBE","param":{}}' };
+        if (event === 'WHATS_NEXT')
+          return recording.sent.filter((sent) => sent === 'WHATS_NEXT').length === 1
+            ? { status: 400, body: '{"detail":"app00000: WHATS_NEXT in state start-measure: no command is pending"}' }
+            : { status: 200, body: '{"cmd":"DESCRIBE","param":{}}' };
         return ok;
       },
     });
@@ -181,14 +220,30 @@ describe('the servo-fleet scenario with a canned backend', () => {
 });
 
 describe('violationReason', () => {
-  const reply = (body: string): Response => ({ status: 400, headers: {}, body: Buffer.from(body), durationMs: 0, text: () => body, json: <T>() => JSON.parse(body) as T });
+  const reply = (body: string): Response => ({
+    status: 400,
+    headers: {},
+    body: Buffer.from(body),
+    durationMs: 0,
+    text: () => body,
+    json: <T>() => JSON.parse(body) as T,
+  });
 
   for (const [detail, reason] of [
     ['app00042: WHATS_NEXT in state in-measure: no command is pending', 'WHATS_NEXT in state in-measure: no command is pending'],
-    ['app01234: MEASUREMENT (progress 33) in state in-measure: progress went backwards from 67', 'MEASUREMENT (progress N) in state in-measure: progress went backwards from N'],
+    [
+      'app01234: MEASUREMENT (progress 33) in state in-measure: progress went backwards from 67',
+      'MEASUREMENT (progress N) in state in-measure: progress went backwards from N',
+    ],
     ['app00007: HELLO is not valid in state start-adjust', 'HELLO is not valid in state start-adjust'],
-    ["Sequence error for app00007: Unexpected event event='HELLO' param={'agent': 'in state x'} in state start-adjust", 'HELLO is not valid in state start-adjust'],
-    ["Sequence error for app00007: Unexpected event event='ADJUSTMENT' param={'progress': 7}(7%) in state in-measure", 'ADJUSTMENT is not valid in state in-measure'],
+    [
+      "Sequence error for app00007: Unexpected event event='HELLO' param={'agent': 'in state x'} in state start-adjust",
+      'HELLO is not valid in state start-adjust',
+    ],
+    [
+      "Sequence error for app00007: Unexpected event event='ADJUSTMENT' param={'progress': 7}(7%) in state in-measure",
+      'ADJUSTMENT is not valid in state in-measure',
+    ],
     ['Sequence error for app00042: Unexpected WHATS_NEXT in in-measure', 'Unexpected WHATS_NEXT in in-measure'],
     ['Sequence error for app00042: Progress going backwards: old=67, new=33', 'Progress going backwards: old=N, new=N'],
     ['Received event MEASUREMENT for unknown app app00042', 'Received event MEASUREMENT for an application never greeted'],

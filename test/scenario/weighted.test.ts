@@ -12,8 +12,17 @@ describe('weighted choice', () => {
   test('picks match the weights (chi-square, fixed seed, p = 0.001 critical values)', () => {
     // Critical values of chi-square at p = 0.001 for 1, 2 and 3 degrees of freedom.
     const critical: Record<number, number> = { 1: 10.828, 2: 13.816, 3: 16.266 };
-    for (const weights of [[1, 1], [3, 1], [5, 2, 1], [1, 10, 100, 1000]]) {
-      const picker = new WeightedPicker(weights.map((weight, index) => ({ index, weight })), (item) => item.weight, seededRandom(42));
+    for (const weights of [
+      [1, 1],
+      [3, 1],
+      [5, 2, 1],
+      [1, 10, 100, 1000],
+    ]) {
+      const picker = new WeightedPicker(
+        weights.map((weight, index) => ({ index, weight })),
+        (item) => item.weight,
+        seededRandom(42),
+      );
       const draws = 100_000;
       const observed = weights.map(() => 0);
       for (let i = 0; i < draws; i++) observed[picker.pick().index]!++;
@@ -69,7 +78,10 @@ describe('apportion: user counts that follow the mix exactly', () => {
       const total = Math.floor(random() * 200);
       const shares = apportion(total, weights);
       const sum = weights.reduce((a, b) => a + b, 0);
-      assert.equal(shares.reduce((a, b) => a + b, 0), total);
+      assert.equal(
+        shares.reduce((a, b) => a + b, 0),
+        total,
+      );
       shares.forEach((share, index) => assert.ok(Math.abs(share - (total * weights[index]!) / sum) < 1));
     }
   });

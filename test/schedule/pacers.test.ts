@@ -1,15 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  BucketPacer,
-  ConstantPacer,
-  PoissonPacer,
-  RampingPacer,
-  RebasedPacer,
-  ShardedPacer,
-  seededRandom,
-  type Pacer,
-} from '../../src/schedule/index.js';
+import { BucketPacer, ConstantPacer, PoissonPacer, RampingPacer, RebasedPacer, ShardedPacer, seededRandom, type Pacer } from '../../src/schedule/index.js';
 import { pacerFor } from '../../src/runner/runtimes.js';
 
 const SECOND_US = 1_000_000;
@@ -194,7 +185,10 @@ describe('BucketPacer', () => {
         seen[due / bucketUs]!++;
       }
       assert.equal(index, rate * 10, 'requests due in 10 s');
-      assert.deepEqual(seen, Array.from({ length: buckets }, (_, k) => batch(k)));
+      assert.deepEqual(
+        seen,
+        Array.from({ length: buckets }, (_, k) => batch(k)),
+      );
     });
   }
 
@@ -212,10 +206,26 @@ describe('BucketPacer', () => {
       for (let index = 0, due = pacer.dueUs(0); due !== Infinity; due = pacer.dueUs(++index)) seen.set(due, (seen.get(due) ?? 0) + 1);
       return seen;
     };
-    assert.deepEqual([...batches(new BucketPacer(1000, SECOND_US, 1.5 * SECOND_US))], [[0, 1000], [SECOND_US, 500]]);
+    assert.deepEqual(
+      [...batches(new BucketPacer(1000, SECOND_US, 1.5 * SECOND_US))],
+      [
+        [0, 1000],
+        [SECOND_US, 500],
+      ],
+    );
     assert.deepEqual([...batches(new BucketPacer(50, 3600 * SECOND_US, 300_000))], [[0, 15]]);
-    assert.deepEqual([...batches(new BucketPacer(15, 100_000, SECOND_US))].map(([, count]) => count), [2, 1, 2, 1, 2, 1, 2, 1, 2, 1]);
-    for (const rate of [0.3, 7, 15, 999]) assert.equal(batches(new BucketPacer(rate, 100_000, 10_050_000)).size > 0 ? [...batches(new BucketPacer(rate, 100_000, 10_050_000)).values()].reduce((a, b) => a + b) : 0, Math.ceil(rate * 10.05 - 1e-9), `${rate} req/s for 10.05 s`);
+    assert.deepEqual(
+      [...batches(new BucketPacer(15, 100_000, SECOND_US))].map(([, count]) => count),
+      [2, 1, 2, 1, 2, 1, 2, 1, 2, 1],
+    );
+    for (const rate of [0.3, 7, 15, 999])
+      assert.equal(
+        batches(new BucketPacer(rate, 100_000, 10_050_000)).size > 0
+          ? [...batches(new BucketPacer(rate, 100_000, 10_050_000)).values()].reduce((a, b) => a + b)
+          : 0,
+        Math.ceil(rate * 10.05 - 1e-9),
+        `${rate} req/s for 10.05 s`,
+      );
   });
 
   test('asking for a request of an earlier bucket throws', () => {
@@ -269,7 +279,10 @@ describe('pacerFor', () => {
   for (const { executor, rate, expect } of cases) {
     test(`${executor.type} at the rate it is given (not the plan's)`, () => {
       const pacer = pacerFor(executor, rate);
-      assert.deepEqual(expect.map((_, index) => pacer.dueUs(index)), expect);
+      assert.deepEqual(
+        expect.map((_, index) => pacer.dueUs(index)),
+        expect,
+      );
     });
   }
 
@@ -286,7 +299,15 @@ describe('countDueBefore: what stepping through the schedule would count, at onc
     ['constant 7/s', () => new ConstantPacer(7), 0],
     ['constant 1e6/s', () => new ConstantPacer(1e6), 0],
     ['bucket 15/s in 100 ms, 2.35 s', () => new BucketPacer(15, 100_000, 2_350_000), 0],
-    ['ramp 0 → 50 → 10', () => new RampingPacer(0, [{ targetRatePerSec: 50, durationMs: 1000 }, { targetRatePerSec: 10, durationMs: 1500 }]), 0],
+    [
+      'ramp 0 → 50 → 10',
+      () =>
+        new RampingPacer(0, [
+          { targetRatePerSec: 50, durationMs: 1000 },
+          { targetRatePerSec: 10, durationMs: 1500 },
+        ]),
+      0,
+    ],
     ['rebased constant', () => new RebasedPacer(new ConstantPacer(20), 250_000, 3), 3],
     ['shard 2 of 3 of a bucket', () => new ShardedPacer(new BucketPacer(30, 100_000), 1, 3), 0],
   ];

@@ -32,12 +32,68 @@ describe('RampingPacer', () => {
   const cases: { name: string; start: number; stages: RampStage[]; windows: [number, number][]; counts: number[] }[] = [
     { name: '0 → 100 req/s over 10 s', start: 0, stages: [stage(100, 10)], windows: [[0, 10]], counts: [500] },
     { name: '100 req/s flat for 5 s', start: 100, stages: [stage(100, 5)], windows: [[0, 5]], counts: [500] },
-    { name: 'up, hold, down', start: 0, stages: [stage(100, 10), stage(100, 5), stage(0, 10)], windows: [[0, 10], [10, 15], [15, 25]], counts: [500, 500, 500] },
-    { name: 'halves of a ramp 0 → 100 over 10 s', start: 0, stages: [stage(100, 10)], windows: [[0, 5], [5, 10]], counts: [125, 375] },
-    { name: '50 → 150 over 2 s', start: 50, stages: [stage(150, 2)], windows: [[0, 1], [1, 2]], counts: [75, 125] },
-    { name: 'nothing for 2 s, then 0 → 10 over 2 s', start: 0, stages: [stage(0, 2), stage(10, 2)], windows: [[0, 2], [2, 4]], counts: [0, 10] },
-    { name: '10 → 0 over 4 s', start: 10, stages: [stage(0, 4)], windows: [[0, 2], [2, 4]], counts: [15, 5] },
-    { name: 'a step: 10 flat, then 1000 flat', start: 10, stages: [stage(10, 1), { targetRatePerSec: 1000, durationMs: 1 }, stage(1000, 1)], windows: [[0, 1], [1, 1.001], [1.001, 2.001]], counts: [10, 1, 1000] },
+    {
+      name: 'up, hold, down',
+      start: 0,
+      stages: [stage(100, 10), stage(100, 5), stage(0, 10)],
+      windows: [
+        [0, 10],
+        [10, 15],
+        [15, 25],
+      ],
+      counts: [500, 500, 500],
+    },
+    {
+      name: 'halves of a ramp 0 → 100 over 10 s',
+      start: 0,
+      stages: [stage(100, 10)],
+      windows: [
+        [0, 5],
+        [5, 10],
+      ],
+      counts: [125, 375],
+    },
+    {
+      name: '50 → 150 over 2 s',
+      start: 50,
+      stages: [stage(150, 2)],
+      windows: [
+        [0, 1],
+        [1, 2],
+      ],
+      counts: [75, 125],
+    },
+    {
+      name: 'nothing for 2 s, then 0 → 10 over 2 s',
+      start: 0,
+      stages: [stage(0, 2), stage(10, 2)],
+      windows: [
+        [0, 2],
+        [2, 4],
+      ],
+      counts: [0, 10],
+    },
+    {
+      name: '10 → 0 over 4 s',
+      start: 10,
+      stages: [stage(0, 4)],
+      windows: [
+        [0, 2],
+        [2, 4],
+      ],
+      counts: [15, 5],
+    },
+    {
+      name: 'a step: 10 flat, then 1000 flat',
+      start: 10,
+      stages: [stage(10, 1), { targetRatePerSec: 1000, durationMs: 1 }, stage(1000, 1)],
+      windows: [
+        [0, 1],
+        [1, 1.001],
+        [1.001, 2.001],
+      ],
+      counts: [10, 1, 1000],
+    },
     { name: '0 → 3 over 1 s: 1.5 requests round up', start: 0, stages: [stage(3, 1)], windows: [[0, 1]], counts: [2] },
   ];
   for (const { name, start, stages, windows, counts } of cases) {
@@ -84,7 +140,15 @@ describe('ramping-arrival-rate executor on a fake clock', () => {
   test('sends the ramp’s schedule, each request at its intended time, and ends', () => {
     const plan = validatePlan({
       target: { url: 'http://127.0.0.1:8080/' },
-      executor: { type: 'ramping-arrival-rate', startRatePerSec: 0, stages: [{ targetRatePerSec: 200, durationMs: '1s' }, { targetRatePerSec: 200, durationMs: 500 }, { targetRatePerSec: 0, durationMs: '1s' }] },
+      executor: {
+        type: 'ramping-arrival-rate',
+        startRatePerSec: 0,
+        stages: [
+          { targetRatePerSec: 200, durationMs: '1s' },
+          { targetRatePerSec: 200, durationMs: 500 },
+          { targetRatePerSec: 0, durationMs: '1s' },
+        ],
+      },
     });
     const executor = plan.executor as RampingExecutor;
     assert.equal(executor.durationMs, 2500);
@@ -92,7 +156,11 @@ describe('ramping-arrival-rate executor on a fake clock', () => {
     const clock = new FakeClock(startUs);
     const recorder = new Recorder(startUs, 1_700_000_000_000);
     const transport = new FakeTransport(clock, Infinity, recorder);
-    const running = new ArrivalRateExecutor((ratePerSec, stream) => pacerFor(executor, ratePerSec, stream), { clock, transport, recorder, startUs, durationUs: executor.durationMs * 1000 }, 100_000);
+    const running = new ArrivalRateExecutor(
+      (ratePerSec, stream) => pacerFor(executor, ratePerSec, stream),
+      { clock, transport, recorder, startUs, durationUs: executor.durationMs * 1000 },
+      100_000,
+    );
     let issuedAtUs: number | undefined;
     running.start(() => (issuedAtUs = clock.nowUs() - startUs));
     clock.runUntil(startUs + 3_000_000, 100);

@@ -11,7 +11,15 @@ const executors: ArrivalExecutor[] = [
   { type: 'poisson-arrival-rate', ratePerSec: 1000, durationMs, seed: 42 },
   { type: 'bucket-rate', ratePerSec: 333, durationMs, bucketMs: 100 },
   { type: 'bucket-rate', ratePerSec: 15, durationMs, bucketMs: 100 },
-  { type: 'ramping-arrival-rate', startRatePerSec: 0, stages: [{ targetRatePerSec: 500, durationMs: 2000 }, { targetRatePerSec: 0, durationMs: 1000 }], durationMs },
+  {
+    type: 'ramping-arrival-rate',
+    startRatePerSec: 0,
+    stages: [
+      { targetRatePerSec: 500, durationMs: 2000 },
+      { targetRatePerSec: 0, durationMs: 1000 },
+    ],
+    durationMs,
+  },
 ];
 
 /** Every (due, deadline) of a pacer's schedule inside the duration, in order of index. */
@@ -35,7 +43,9 @@ describe('ShardedPacer', () => {
         const shares = Array.from({ length: count }, (_, index) => schedule(pacerFor(executor, undefined, 0, { index: index + 1, count })));
         assert.deepEqual(sorted(shares.flat()), sorted(whole), `N = ${count}`);
         // Phase-offset, not blocks: every share gets every count-th request, so none lags behind.
-        shares.forEach((share, index) => assert.ok(Math.abs(share.length - whole.length / count) <= 1, `share ${index + 1}/${count} has ${share.length} of ${whole.length}`));
+        shares.forEach((share, index) =>
+          assert.ok(Math.abs(share.length - whole.length / count) <= 1, `share ${index + 1}/${count} has ${share.length} of ${whole.length}`),
+        );
       }
     });
   }
@@ -43,19 +53,34 @@ describe('ShardedPacer', () => {
   test('share i of N takes global requests i, i + N, i + 2N, … (0-based)', () => {
     const global = { dueUs: (index: number) => index * 10, deadlineUs: (index: number) => index * 10 + 5 };
     const pacer = new ShardedPacer(global, 2, 5);
-    assert.deepEqual([0, 1, 2].map((index) => pacer.dueUs(index)), [20, 70, 120]);
-    assert.deepEqual([0, 1, 2].map((index) => pacer.deadlineUs(index)), [25, 75, 125]);
+    assert.deepEqual(
+      [0, 1, 2].map((index) => pacer.dueUs(index)),
+      [20, 70, 120],
+    );
+    assert.deepEqual(
+      [0, 1, 2].map((index) => pacer.deadlineUs(index)),
+      [25, 75, 125],
+    );
   });
 
   test('a rebased share keeps taking its share of the new global schedule', () => {
     const executor: ArrivalExecutor = { type: 'constant-arrival-rate', ratePerSec: 100, durationMs };
     const shares = [1, 2, 3].map((index) => new RebasedPacer(pacerFor(executor, 300, 1, { index, count: 3 }), 1_000_000, 7));
     const dues = shares.flatMap((pacer) => [7, 8, 9, 10].map((index) => pacer.dueUs(index)));
-    assert.deepEqual([...dues].sort((a, b) => a - b), Array.from({ length: 12 }, (_, index) => 1_000_000 + (index * 1_000_000) / 300));
+    assert.deepEqual(
+      [...dues].sort((a, b) => a - b),
+      Array.from({ length: 12 }, (_, index) => 1_000_000 + (index * 1_000_000) / 300),
+    );
   });
 
   test('refuses what is not a share', () => {
     const global = { dueUs: () => 0, deadlineUs: () => Infinity };
-    for (const [share, count] of [[-1, 2], [2, 2], [0, 0], [0.5, 2]] as const) assert.throws(() => new ShardedPacer(global, share, count), RangeError);
+    for (const [share, count] of [
+      [-1, 2],
+      [2, 2],
+      [0, 0],
+      [0.5, 2],
+    ] as const)
+      assert.throws(() => new ShardedPacer(global, share, count), RangeError);
   });
 });

@@ -25,7 +25,16 @@ export async function withOfflinePage<T>(body: (view: OfflinePage) => Promise<T>
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     const view: OfflinePage = { page: context.pages()[0] ?? (await context.newPage()), attempted: [], consoleErrors: [], pageErrors: [] };

@@ -18,7 +18,9 @@ export const salvo = (...args: string[]): CliOutcome => spawnSync(process.execPa
 /** Runs the built CLI without blocking, so several runs can go side by side. */
 export const salvoAsync = (...args: string[]): Promise<CliOutcome> =>
   new Promise((resolve) => {
-    const child = execFile(process.execPath, [MAIN, ...args], { encoding: 'utf8', timeout: CHILD_TIMEOUT_MS }, (_error, stdout, stderr) => resolve({ status: child.exitCode, stdout, stderr }));
+    const child = execFile(process.execPath, [MAIN, ...args], { encoding: 'utf8', timeout: CHILD_TIMEOUT_MS }, (_error, stdout, stderr) =>
+      resolve({ status: child.exitCode, stdout, stderr }),
+    );
   });
 
 /** One line on stderr, exit 2, no stack trace. */
@@ -32,7 +34,8 @@ export function assertUsageError(args: string[], pattern: RegExp): void {
 }
 
 /** Runs the built CLI from another working directory. */
-export const salvoIn = (cwd: string, ...args: string[]): CliOutcome => spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: 'utf8', timeout: CHILD_TIMEOUT_MS });
+export const salvoIn = (cwd: string, ...args: string[]): CliOutcome =>
+  spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: 'utf8', timeout: CHILD_TIMEOUT_MS });
 
 /**
  * How long one salvo process takes to start on this machine right now (its --version, timed): tests

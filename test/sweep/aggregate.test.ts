@@ -6,7 +6,8 @@ import { tInterval95, tQuantile975 } from '../../src/sweep/interval.js';
 import { syntheticRunResult } from '../support/synthetic-run-result.js';
 
 /** A run whose answers took these latencies, ms, all in one second. */
-const runOf = (latenciesMs: number[], extra: { failed?: number; dropped?: number } = {}) => syntheticRunResult({ seconds: [{ latenciesUs: latenciesMs.map((ms) => ms * 1000), ...extra }] });
+const runOf = (latenciesMs: number[], extra: { failed?: number; dropped?: number } = {}) =>
+  syntheticRunResult({ seconds: [{ latenciesUs: latenciesMs.map((ms) => ms * 1000), ...extra }] });
 
 describe('measureCell', () => {
   // 99 fast answers and 1 slow one, then 100 answers at 50 ms: each run's p99 is far from the merged one.

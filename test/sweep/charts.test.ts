@@ -12,9 +12,19 @@ function rows(withSlowdown: boolean): SweepRow[] {
         const latency = spinMs * (1 + rate / 100) * (arrival === 'poisson' ? 1.5 : 1);
         made.push({
           params: { rate, arrival, spinMs },
-          repeats: 1, sent: rate, completed: rate, failed: 0, successRate: 1, achievedRate: rate,
-          latencyMeanMs: latency, latencyP50Ms: latency, latencyP90Ms: latency * 1.2, latencyP99Ms: latency * 2,
-          ...(withSlowdown ? { slowdownMean: latency / spinMs, slowdownP50: latency / spinMs, slowdownP99: (2 * latency) / spinMs, serviceMeanMs: spinMs } : {}),
+          repeats: 1,
+          sent: rate,
+          completed: rate,
+          failed: 0,
+          successRate: 1,
+          achievedRate: rate,
+          latencyMeanMs: latency,
+          latencyP50Ms: latency,
+          latencyP90Ms: latency * 1.2,
+          latencyP99Ms: latency * 2,
+          ...(withSlowdown
+            ? { slowdownMean: latency / spinMs, slowdownP50: latency / spinMs, slowdownP99: (2 * latency) / spinMs, serviceMeanMs: spinMs }
+            : {}),
         });
       }
     }
@@ -25,13 +35,20 @@ function rows(withSlowdown: boolean): SweepRow[] {
 describe('studyCharts', () => {
   test('latency by the first key, success rate by the rate key, slowdown by the spin key, a heatmap of two keys', () => {
     const charts = studyCharts(['rate', 'arrival', 'spinMs'], rows(true));
-    assert.deepEqual(charts.map((chart) => [chart.id, chart.title]), [
-      ['latency', 'Latency by rate'],
-      ['success-rate', 'Success rate by rate'],
-      ['slowdown', 'Slowdown by spinMs'],
-      ['heatmap', 'p99 latency by rate and arrival'],
-    ]);
-    assert.deepEqual(studyCharts(['rate', 'arrival', 'spinMs'], rows(false)).map((chart) => chart.id), ['latency', 'success-rate', 'heatmap'], 'no slowdown plot without slowdown');
+    assert.deepEqual(
+      charts.map((chart) => [chart.id, chart.title]),
+      [
+        ['latency', 'Latency by rate'],
+        ['success-rate', 'Success rate by rate'],
+        ['slowdown', 'Slowdown by spinMs'],
+        ['heatmap', 'p99 latency by rate and arrival'],
+      ],
+    );
+    assert.deepEqual(
+      studyCharts(['rate', 'arrival', 'spinMs'], rows(false)).map((chart) => chart.id),
+      ['latency', 'success-rate', 'heatmap'],
+      'no slowdown plot without slowdown',
+    );
     assert.equal(studyCharts(['rate', 'arrival', 'spinMs'], rows(true), { heatmap: ['spinMs', 'arrival'] }).at(-1)!.title, 'p99 latency by spinMs and arrival');
     assert.throws(() => studyCharts(['rate'], rows(true), { slowdownKey: 'spin' }), /"spin" is not a grid key \(rate\)/);
   });

@@ -15,7 +15,11 @@ describe('sweep() as a library call', () => {
   after(() => target.close());
 
   const study = () => ({
-    plan: { target: { url: `${target.url}/spin/{{grid.spinMs}}` }, executor: { type: 'constant-arrival-rate', ratePerSec: 20, durationMs: 300 }, connections: 2 },
+    plan: {
+      target: { url: `${target.url}/spin/{{grid.spinMs}}` },
+      executor: { type: 'constant-arrival-rate', ratePerSec: 20, durationMs: 300 },
+      connections: 2,
+    },
     grid: { spinMs: [1, 2], arrival: ['uniform', 'poisson'] },
     order: 'fixed' as const,
   });
@@ -27,12 +31,15 @@ describe('sweep() as a library call', () => {
     const events: string[] = [];
     try {
       const rows = await sweep(study(), { onProgress: (progress: SweepProgress) => events.push(`${progress.event} ${progress.position}/${progress.total}`) });
-      assert.deepEqual(rows.map((row) => row.params), [
-        { spinMs: 1, arrival: 'uniform' },
-        { spinMs: 1, arrival: 'poisson' },
-        { spinMs: 2, arrival: 'uniform' },
-        { spinMs: 2, arrival: 'poisson' },
-      ]);
+      assert.deepEqual(
+        rows.map((row) => row.params),
+        [
+          { spinMs: 1, arrival: 'uniform' },
+          { spinMs: 1, arrival: 'poisson' },
+          { spinMs: 2, arrival: 'uniform' },
+          { spinMs: 2, arrival: 'poisson' },
+        ],
+      );
       for (const row of rows) {
         assert.ok(row.completed > 0 && row.latencyP50Ms > 0);
         assert.ok(row.slowdownP50! >= 1 && row.serviceMeanMs! >= 1, 'the target’s Server-Timing gives each answer its service time');
@@ -54,6 +61,9 @@ describe('sweep() as a library call', () => {
     });
     assert.equal(outcome.interrupted, true);
     assert.equal(outcome.ran, 1);
-    assert.deepEqual(outcome.rows.map((row) => row.params), [{ spinMs: 1, arrival: 'uniform' }]);
+    assert.deepEqual(
+      outcome.rows.map((row) => row.params),
+      [{ spinMs: 1, arrival: 'uniform' }],
+    );
   });
 });

@@ -45,11 +45,20 @@ describe('resolveSweep', () => {
 
   test('shuffled order comes from the seed: the same seed gives the same order, another seed another', () => {
     const again = resolveSweep({ ...STUDY, seed: 7 });
-    assert.deepEqual(again.runs.map((run) => run.file), resolved.runs.map((run) => run.file));
+    assert.deepEqual(
+      again.runs.map((run) => run.file),
+      resolved.runs.map((run) => run.file),
+    );
     const other = resolveSweep({ ...STUDY, seed: 8 });
-    assert.notDeepEqual(other.runs.map((run) => run.file), resolved.runs.map((run) => run.file));
+    assert.notDeepEqual(
+      other.runs.map((run) => run.file),
+      resolved.runs.map((run) => run.file),
+    );
     const fixed = resolveSweep({ ...STUDY, order: 'fixed' });
-    assert.deepEqual(fixed.runs.slice(0, 3).map((run) => run.file), ['rate-20_arrival-uniform_spinMs-2.r1.json', 'rate-20_arrival-uniform_spinMs-2.r2.json', 'rate-20_arrival-uniform_spinMs-5.r1.json']);
+    assert.deepEqual(
+      fixed.runs.slice(0, 3).map((run) => run.file),
+      ['rate-20_arrival-uniform_spinMs-2.r1.json', 'rate-20_arrival-uniform_spinMs-2.r2.json', 'rate-20_arrival-uniform_spinMs-5.r1.json'],
+    );
   });
 
   test('a seed is drawn and recorded when the sweep has none, or taken from a study begun before', () => {
@@ -69,7 +78,11 @@ describe('resolveSweep', () => {
     assert.equal((first!.plan.executor as { ratePerSec: number }).ratePerSec, 60);
     const seedOf = (run: { plan: { executor: unknown } } | undefined): number => (run!.plan.executor as { seed: number }).seed;
     assert.notEqual(seedOf(first), seedOf(second), 'repeats draw different schedules');
-    assert.equal(seedOf(first), seedOf(resolveSweep({ ...STUDY, seed: 7, order: 'fixed' }).runs.find((run) => run.file === first!.file)), 'and the same one in any order');
+    assert.equal(
+      seedOf(first),
+      seedOf(resolveSweep({ ...STUDY, seed: 7, order: 'fixed' }).runs.find((run) => run.file === first!.file)),
+      'and the same one in any order',
+    );
   });
 
   test('dotted paths, top-level fields and ranges', () => {
@@ -78,12 +91,15 @@ describe('resolveSweep', () => {
       grid: { 'executor.ratePerSec': { from: 10, to: 30, step: 10 }, connections: [1, 4], 'target.deadlineMs': [500], spinMs: [0.1, 0.3] },
       order: 'fixed',
     });
-    assert.deepEqual(swept.keys.map((key) => [key.key, key.kind.kind, key.values]), [
-      ['executor.ratePerSec', 'path', [10, 20, 30]],
-      ['connections', 'path', [1, 4]],
-      ['target.deadlineMs', 'path', [500]],
-      ['spinMs', 'placeholder', [0.1, 0.3]],
-    ]);
+    assert.deepEqual(
+      swept.keys.map((key) => [key.key, key.kind.kind, key.values]),
+      [
+        ['executor.ratePerSec', 'path', [10, 20, 30]],
+        ['connections', 'path', [1, 4]],
+        ['target.deadlineMs', 'path', [500]],
+        ['spinMs', 'placeholder', [0.1, 0.3]],
+      ],
+    );
     const last = swept.runs.at(-1)!.plan;
     assert.equal(last.connections, 4);
     assert.equal(last.target.deadlineMs, 500);
@@ -116,12 +132,16 @@ describe('bad sweeps: every problem with its path', () => {
   });
 
   test('grid keys: a path the plan schema lacks, a name no string uses, a placeholder the grid lacks, an unknown arrival', () => {
-    assert.deepEqual(problemsOf({ plan: WORKER_PLAN, grid: { 'executor.rate': [1], spinMs: [1] } }), ['grid.executor.rate: the plan has no field executor.rate']);
+    assert.deepEqual(problemsOf({ plan: WORKER_PLAN, grid: { 'executor.rate': [1], spinMs: [1] } }), [
+      'grid.executor.rate: the plan has no field executor.rate',
+    ]);
     assert.deepEqual(problemsOf({ plan: WORKER_PLAN, grid: { spinMS: [1], spinMs: [1] } }), [
       'grid.spinMS: not a plan field, a shortcut (rate, arrival) or a placeholder: no string of the plan uses {{grid.spinMS}}',
     ]);
     assert.deepEqual(problemsOf({ plan: WORKER_PLAN, grid: { rate: [1] } }), ['plan.target.data: uses {{grid.spinMs}}, and the grid has no key spinMs']);
-    assert.deepEqual(problemsOf({ plan: WORKER_PLAN, grid: { arrival: ['uniform', 'burst'], spinMs: [1] } }), ['grid.arrival: "burst" is not an arrival schedule (constant, uniform, poisson, bucket)']);
+    assert.deepEqual(problemsOf({ plan: WORKER_PLAN, grid: { arrival: ['uniform', 'burst'], spinMs: [1] } }), [
+      'grid.arrival: "burst" is not an arrival schedule (constant, uniform, poisson, bucket)',
+    ]);
   });
 
   test('each cell’s plan is validated before anything runs; a problem every cell shares is said once', () => {
@@ -135,7 +155,9 @@ describe('bad sweeps: every problem with its path', () => {
   });
 
   test('a warm-up as long as the cell, and plots naming keys the grid lacks', () => {
-    assert.deepEqual(problemsOf({ ...STUDY, warmupMs: '4s', order: 'fixed' }), ['cell rate=20 arrival=uniform spinMs=2: plan.warmupMs: the warm-up (4000 ms) must be shorter than the run (4000 ms), or nothing would be measured']);
+    assert.deepEqual(problemsOf({ ...STUDY, warmupMs: '4s', order: 'fixed' }), [
+      'cell rate=20 arrival=uniform spinMs=2: plan.warmupMs: the warm-up (4000 ms) must be shorter than the run (4000 ms), or nothing would be measured',
+    ]);
     assert.deepEqual(problemsOf({ ...STUDY, plots: { slowdownBy: 'spin', heatmap: ['rate', 'x'] } }), [
       'plots.slowdownBy: "spin" is not a grid key (rate, arrival, spinMs)',
       'plots.heatmap[1]: "x" is not a grid key (rate, arrival, spinMs)',

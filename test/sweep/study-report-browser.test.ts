@@ -18,7 +18,11 @@ test('the study report shows every plot and the rows in headless Chromium, offli
     const { rows } = await runSweep(
       {
         name: 'browser',
-        plan: { target: { url: `${target.url}/spin/{{grid.spinMs}}` }, executor: { type: 'constant-arrival-rate', ratePerSec: 10, durationMs: 300 }, connections: 2 },
+        plan: {
+          target: { url: `${target.url}/spin/{{grid.spinMs}}` },
+          executor: { type: 'constant-arrival-rate', ratePerSec: 10, durationMs: 300 },
+          connections: 2,
+        },
         grid: { rate: [20, 40], arrival: ['uniform', 'poisson'], spinMs: [1, 2] },
         order: 'fixed',
       },
@@ -37,7 +41,10 @@ test('the study report shows every plot and the rows in headless Chromium, offli
       await page.goto(pathToFileURL(join(dir, 'report.html')).href);
 
       const plots = await page.locator('[data-plot]').evaluateAll((figures) => figures.map((figure) => figure.getAttribute('data-plot')));
-      assert.ok(['latency', 'success-rate', 'heatmap'].every((id) => plots.includes(id)), plots.join(', '));
+      assert.ok(
+        ['latency', 'success-rate', 'heatmap'].every((id) => plots.includes(id)),
+        plots.join(', '),
+      );
       for (const id of plots) {
         const figure = page.locator(`[data-plot="${id}"] svg`);
         const box = await figure.boundingBox();

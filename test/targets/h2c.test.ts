@@ -78,7 +78,9 @@ describe('real peers against salvo serve http --h2c', () => {
   });
 
   const curl = which('curl');
-  test('curl --http2-prior-knowledge gets 200 over HTTP/2 with Server-Timing', { skip: curl ? false : 'curl is not installed (apt-get install curl)' }, async () => {
+  test('curl --http2-prior-knowledge gets 200 over HTTP/2 with Server-Timing', {
+    skip: curl ? false : 'curl is not installed (apt-get install curl)',
+  }, async () => {
     const { stdout } = await execFile(curl!, ['-s', '-i', '--http2-prior-knowledge', `${address}/`]);
     assert.match(stdout, /^HTTP\/2 200/);
     assert.match(stdout, /^server-timing: app;dur=/im);

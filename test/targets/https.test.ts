@@ -37,7 +37,11 @@ describe('built-in target over TLS (serve http --tls): h2 and http/1.1 by ALPN',
   for (const [name, fields] of cases) {
     test(`${name}: every request answered`, async () => {
       const result = await run(
-        validatePlan({ target: { url: `${target.url}/status/201`, insecure: true, ...fields }, executor: { type: 'constant-arrival-rate', ratePerSec: 40, durationMs: 250 }, connections: 2 }),
+        validatePlan({
+          target: { url: `${target.url}/status/201`, insecure: true, ...fields },
+          executor: { type: 'constant-arrival-rate', ratePerSec: 40, durationMs: 250 },
+          connections: 2,
+        }),
       );
       assert.deepEqual(result.summary.errors, {});
       assert.deepEqual(result.summary.statusCodes, { '201': 10 });

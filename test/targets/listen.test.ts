@@ -27,7 +27,11 @@ describe('built-in targets: listening and closing', () => {
           assert.match(error.message, new RegExp(`^port ${busy.port} is in use on 127\\.0\\.0\\.1$`), name);
           return true;
         });
-        await assert.rejects(start({ host: 'no-such-host.invalid', port: 0 }), (error: unknown) => error instanceof SalvoError && error.code === 'ERR_HOST_UNRESOLVED', name);
+        await assert.rejects(
+          start({ host: 'no-such-host.invalid', port: 0 }),
+          (error: unknown) => error instanceof SalvoError && error.code === 'ERR_HOST_UNRESOLVED',
+          name,
+        );
       }
     } finally {
       await busy.close();
@@ -47,8 +51,14 @@ describe('built-in targets: listening and closing', () => {
     const busy = await rawServer(() => {});
     try {
       for (const kind of ['http', 'tcp-echo', 'grpc-worker', 'servo-fleet']) {
-        assertUsageError(['serve', kind, '--port', String(busy.port)], new RegExp(`^salvo: error: port ${busy.port} is in use on 127\\.0\\.0\\.1 \\(choose another --port, or --port 0 for a free one\\)$`));
-        assertUsageError(['serve', kind, '--port', '0', '--host', 'no-such-host.invalid'], /^salvo: error: cannot resolve host "no-such-host\.invalid": E[A-Z_]+$/);
+        assertUsageError(
+          ['serve', kind, '--port', String(busy.port)],
+          new RegExp(`^salvo: error: port ${busy.port} is in use on 127\\.0\\.0\\.1 \\(choose another --port, or --port 0 for a free one\\)$`),
+        );
+        assertUsageError(
+          ['serve', kind, '--port', '0', '--host', 'no-such-host.invalid'],
+          /^salvo: error: cannot resolve host "no-such-host\.invalid": E[A-Z_]+$/,
+        );
       }
     } finally {
       await busy.close();

@@ -82,7 +82,10 @@ describe('salvo serve http --service-time', () => {
     const startMs = performance.now();
     const responses = await Promise.all(Array.from({ length: 6 }, () => fetch(`${target.url}/`)));
     const elapsedMs = performance.now() - startMs;
-    assert.deepEqual(responses.map((response) => response.status), Array(6).fill(200));
+    assert.deepEqual(
+      responses.map((response) => response.status),
+      Array(6).fill(200),
+    );
     assert.equal(await responses[0]!.text(), 'hello\n');
     // At least three rounds of 20 ms: queueing happened (no upper bound: the machine may be busy).
     assert.ok(elapsedMs >= 59, `took ${elapsedMs} ms`);

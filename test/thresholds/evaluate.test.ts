@@ -21,7 +21,10 @@ describe('judging thresholds on a whole run', () => {
     const { corrected, uncorrected } = summary.latencyMs;
     assert.deepEqual([corrected.p99, corrected.max, corrected.mean, uncorrected.p99, uncorrected.max], [1, 2, 1.005, 0.667, 1.334]);
     assert.deepEqual([summary.scheduleLagMs.p99, summary.scheduleLagMs.max], [0.333, 0.666]);
-    assert.deepEqual([summary.requests.sent, summary.requests.failed, summary.requests.dropped, summary.rate.achieved, summary.rate.target], [200, 2, 50, 99, 100]);
+    assert.deepEqual(
+      [summary.requests.sent, summary.requests.failed, summary.requests.dropped, summary.rate.achieved, summary.rate.target],
+      [200, 2, 50, 99, 100],
+    );
   });
 
   const cases: [string, boolean, number, string][] = [
@@ -71,7 +74,9 @@ describe('judging thresholds on a whole run', () => {
   });
 
   test('a target rate is needed to compare with one', () => {
-    const maxThroughput = observeSummary(syntheticRunResult({ seconds: [{ latenciesUs: [1000] }], executor: { type: 'max-throughput', durationMs: 1000 } }).summary);
+    const maxThroughput = observeSummary(
+      syntheticRunResult({ seconds: [{ latenciesUs: [1000] }], executor: { type: 'max-throughput', durationMs: 1000 } }).summary,
+    );
     assert.throws(() => judge(parseThreshold('rate>=target'), maxThroughput), /this run has no target rate/);
   });
 });

@@ -6,11 +6,12 @@ import { problemsOf } from '../support/plan.js';
 const target = { url: 'http://127.0.0.1:8080/' };
 const rated = { type: 'constant-arrival-rate', ratePerSec: 100, durationMs: 1000 } as const;
 
-
 describe('plan thresholds', () => {
   test('default to none, and abortOnFail to false', () => {
     assert.deepEqual(validatePlan({ target, executor: rated }).thresholds, []);
-    assert.deepEqual(validatePlan({ target, executor: rated, thresholds: [{ expression: 'p99<5ms' }] }).thresholds, [{ expression: 'p99<5ms', abortOnFail: false }]);
+    assert.deepEqual(validatePlan({ target, executor: rated, thresholds: [{ expression: 'p99<5ms' }] }).thresholds, [
+      { expression: 'p99<5ms', abortOnFail: false },
+    ]);
   });
 
   test('each expression is checked by the threshold parser, with its path', () => {

@@ -17,7 +17,10 @@ const wholeRun = syntheticRunResult({ seconds: Array.from({ length: 5 }, () => F
 describe('ThresholdWatch', () => {
   test('the first abort-on-fail failure in a second ends the run, and is what its result reports', () => {
     const watch = new ThresholdWatch(planWith([{ expression: 'p99<1.5ms', abortOnFail: true }, { expression: 'errors<1%' }]));
-    assert.deepEqual(secondsOf(FAST, SLOW, SLOW).map((second) => watch.failsSecond(second)), [false, true, false]);
+    assert.deepEqual(
+      secondsOf(FAST, SLOW, SLOW).map((second) => watch.failsSecond(second)),
+      [false, true, false],
+    );
     assert.deepEqual(watch.results(wholeRun, 'threshold'), [
       { expression: 'p99<1.5ms', passed: false, actual: 2, unit: 'ms', second: 1, abortedRun: true },
       { expression: 'errors<1%', passed: true, actual: 0, unit: '%' },
@@ -27,7 +30,10 @@ describe('ThresholdWatch', () => {
   test('seconds with fewer than 10 requests are not judged', () => {
     const watch = new ThresholdWatch(planWith([{ expression: 'p99<1.5ms', abortOnFail: true }]));
     const seconds = secondsOf({ latenciesUs: times(9, 100_000) }, { latenciesUs: times(10, 100_000) });
-    assert.deepEqual(seconds.map((second) => watch.failsSecond(second)), [false, true]);
+    assert.deepEqual(
+      seconds.map((second) => watch.failsSecond(second)),
+      [false, true],
+    );
   });
 
   test('seconds after sending ended are not judged', () => {

@@ -9,7 +9,17 @@ function sample(second: number, latenciesUs: number[], startEpochMs = 1_000_000 
   const histogram = createHistogram();
   for (const latencyUs of latenciesUs) recordUs(histogram, latencyUs);
   const n = latenciesUs.length;
-  return { second, startEpochMs, sent: n, completed: n, failed: 0, dropped: 0, errors: {}, latencyMs: { p50: 0, p99: 0, max: 0 }, histogram: encodeHistogram(histogram) };
+  return {
+    second,
+    startEpochMs,
+    sent: n,
+    completed: n,
+    failed: 0,
+    dropped: 0,
+    errors: {},
+    latencyMs: { p50: 0, p99: 0, max: 0 },
+    histogram: encodeHistogram(histogram),
+  };
 }
 
 function joiner(workers: number): { joined: SecondSample[]; joiner: SecondsJoiner } {
@@ -25,12 +35,18 @@ describe('joining the seconds of workers', () => {
     join.offer(1, sample(1, [4000]));
     assert.equal(joined.length, 0);
     join.offer(2, sample(0, [5000, 6000, 7000], 1_000_003));
-    assert.deepEqual(joined.map((second) => [second.second, second.sent, second.startEpochMs]), [[0, 6, 1_000_001]]);
+    assert.deepEqual(
+      joined.map((second) => [second.second, second.sent, second.startEpochMs]),
+      [[0, 6, 1_000_001]],
+    );
     assert.equal(decodeHistogram(joined[0]!.histogram).totalCount, 6);
     assert.equal(joined[0]!.latencyMs.max, 7.003);
     join.offer(2, sample(1, [1000]));
     join.offer(0, sample(1, [1000]));
-    assert.deepEqual(joined.map((second) => second.sent), [6, 3]);
+    assert.deepEqual(
+      joined.map((second) => second.sent),
+      [6, 3],
+    );
   });
 
   test('a worker that died is no longer waited for, and the seconds it closed still count', () => {
@@ -39,9 +55,19 @@ describe('joining the seconds of workers', () => {
     join.offer(1, sample(0, [1000]));
     join.offer(1, sample(1, [1000, 1000]));
     join.offer(1, sample(2, [1000]));
-    assert.deepEqual(joined.map((second) => second.sent), [2]);
+    assert.deepEqual(
+      joined.map((second) => second.sent),
+      [2],
+    );
     join.offer(0, sample(1, [1000]));
     join.retire(0);
-    assert.deepEqual(joined.map((second) => [second.second, second.sent]), [[0, 2], [1, 3], [2, 1]]);
+    assert.deepEqual(
+      joined.map((second) => [second.second, second.sent]),
+      [
+        [0, 2],
+        [1, 3],
+        [2, 1],
+      ],
+    );
   });
 });

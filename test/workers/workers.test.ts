@@ -20,7 +20,7 @@ describe('runs on worker threads', () => {
   const plan = (ratePerSec: number, durationMs: number, extra: Partial<PlanInput> = {}, path = '') =>
     validatePlan({ target: { url: `${target.url}${path}` }, executor: { type: 'constant-arrival-rate', ratePerSec, durationMs }, connections: 8, ...extra });
 
-  test('3 workers send the whole schedule once, and the result is one run of the plan with each worker\'s health', async () => {
+  test("3 workers send the whole schedule once, and the result is one run of the plan with each worker's health", async () => {
     const seconds: number[] = [];
     const whole = plan(300, 1000);
     const result = await runWorkers(whole, { workers: 3, onSecond: (sample) => seconds.push(sample.sent) });
@@ -31,9 +31,15 @@ describe('runs on worker threads', () => {
     assert.equal(result.summary.rate.target, 300);
     assert.deepEqual(result.workers?.count, 3);
     assert.ok(result.workers!.mainBusyPercent >= 0 && result.workers!.mainBusyPercent < 100);
-    assert.deepEqual(result.sources?.map((source) => source.worker), [1, 2, 3].map((index) => ({ index, count: 3 })));
+    assert.deepEqual(
+      result.sources?.map((source) => source.worker),
+      [1, 2, 3].map((index) => ({ index, count: 3 })),
+    );
     assert.ok(result.sources?.every((source) => source.scheduleLagMs !== undefined && source.shard === undefined));
-    assert.equal(result.series.reduce((sum, second) => sum + second.sent, 0), requests.sent);
+    assert.equal(
+      result.series.reduce((sum, second) => sum + second.sent, 0),
+      requests.sent,
+    );
     assert.equal(decodeHistogram(result.histograms.corrected).totalCount, requests.completed);
     assert.deepEqual(result.summary.latencyMs.corrected, percentilesMs(decodeHistogram(result.histograms.corrected)));
     assert.ok(seconds.every((sent) => sent <= 300));
@@ -41,23 +47,35 @@ describe('runs on worker threads', () => {
     assert.equal(result.partial, undefined);
   });
 
-  test('inside shard 2/4, two workers send the shard\'s share and the result is that shard\'s', async () => {
+  test("inside shard 2/4, two workers send the shard's share and the result is that shard's", async () => {
     const shard = plan(400, 1000, { shard: { index: 2, count: 4 } });
     const result = await runWorkers(shard, { workers: 2 });
     assert.deepEqual(result.plan.shard, { index: 2, count: 4 });
     assert.equal(result.summary.rate.target, 100);
     assert.equal(result.summary.requests.sent + result.summary.requests.dropped, 100);
-    assert.deepEqual(result.sources?.map((source) => [source.shard, source.worker]), [
-      [{ index: 2, count: 4 }, { index: 1, count: 2 }],
-      [{ index: 2, count: 4 }, { index: 2, count: 2 }],
-    ]);
+    assert.deepEqual(
+      result.sources?.map((source) => [source.shard, source.worker]),
+      [
+        [
+          { index: 2, count: 4 },
+          { index: 1, count: 2 },
+        ],
+        [
+          { index: 2, count: 4 },
+          { index: 2, count: 2 },
+        ],
+      ],
+    );
   });
 
   test('an abort-on-fail threshold is judged on the joined seconds and ends every worker', async () => {
     const slow = plan(100, 4000, { thresholds: [{ expression: 'p99<1ms', abortOnFail: true }] }, '/delay/20');
     const result = await runWorkers(slow, { workers: 2 });
     assert.equal(result.interruptReason, 'threshold');
-    assert.deepEqual(result.thresholds?.map(({ passed, second, abortedRun }) => ({ passed, second, abortedRun })), [{ passed: false, second: 0, abortedRun: true }]);
+    assert.deepEqual(
+      result.thresholds?.map(({ passed, second, abortedRun }) => ({ passed, second, abortedRun })),
+      [{ passed: false, second: 0, abortedRun: true }],
+    );
     assert.ok(result.summary.requests.sent < 400, `sent ${result.summary.requests.sent}: the run should have ended early`);
   });
 
@@ -86,7 +104,12 @@ describe('runs on worker threads', () => {
       try {
         const result = await runWorkers(plan(200, 3000), { workers: 2, workerScript: DYING_WORKER });
         assert.equal(result.partial?.length, 1, JSON.stringify(result.summary.warnings));
-        assert.match(result.partial![0]!, how === 'throw' ? /^worker 2\/2 died \(the test worker died on purpose\): what it measured in its first [12](\.\d+)?s is kept$/ : /^worker 2\/2 died \(exited with code 3\)/);
+        assert.match(
+          result.partial![0]!,
+          how === 'throw'
+            ? /^worker 2\/2 died \(the test worker died on purpose\): what it measured in its first [12](\.\d+)?s is kept$/
+            : /^worker 2\/2 died \(exited with code 3\)/,
+        );
         assert.ok(result.summary.warnings.some((warning) => warning.startsWith('partial result: worker 2/2 died')));
         const { sent, dropped } = result.summary.requests;
         // Worker 1 sent its whole half (300); worker 2 its first second at least (100 of its 300).
@@ -119,10 +142,13 @@ describe('runs on worker threads', () => {
   });
 
   test('more workers than connections is refused before any thread starts', async () => {
-    await assert.rejects(runWorkers(plan(10, 100, { connections: 2 }), { workers: 3 }), (error: Error) => error instanceof SetupError && error.message === '3 workers need at least 3 connections to share, the plan has 2');
+    await assert.rejects(
+      runWorkers(plan(10, 100, { connections: 2 }), { workers: 3 }),
+      (error: Error) => error instanceof SetupError && error.message === '3 workers need at least 3 connections to share, the plan has 2',
+    );
   });
 
-  test('the joined histogram is the sum of the workers\' own', async () => {
+  test("the joined histogram is the sum of the workers' own", async () => {
     const result = await runWorkers(plan(200, 1000), { workers: 2 });
     const all = createHistogram();
     for (const second of result.series) all.add(decodeHistogram(second.histogram));

@@ -28,7 +28,10 @@ export function coordinateCommand(): Command {
     .option('--port <port>', 'port to listen on; 0 picks a free one', parsePort, 7070)
     .option('--timeout <duration>', 'how long to wait for every shard to be ready', parseWholeMs, 60_000)
     .option('-q, --quiet', 'print nothing but errors')
-    .option('--print-result', `print the merged result as one JSON line after "${RESULT_LINE_PREFIX.trim()}" (how salvo k8s run collects it from the pod's log)`);
+    .option(
+      '--print-result',
+      `print the merged result as one JSON line after "${RESULT_LINE_PREFIX.trim()}" (how salvo k8s run collects it from the pod's log)`,
+    );
   return addWriterOptions(command).action(async (flags: CoordinateFlags) => {
     process.exitCode = await coordinate(flags);
   });
@@ -39,14 +42,15 @@ async function coordinate(flags: CoordinateFlags): Promise<number> {
   const say = (line: string): void => {
     if (!flags.quiet) process.stdout.write(`${line}\n`);
   };
-  let coordinator;
+  let coordinator: Awaited<ReturnType<typeof startCoordinator>>;
   try {
     coordinator = await startCoordinator({
       shards: flags.shards,
       host: flags.host,
       port: flags.port,
       readyTimeoutMs: flags.timeout,
-      onShard: (event, shard) => say(event === 'ready' ? `  shard ${shard.index}/${shard.count} ready` : `  shard ${shard.index}/${shard.count} sent its result`),
+      onShard: (event, shard) =>
+        say(event === 'ready' ? `  shard ${shard.index}/${shard.count} ready` : `  shard ${shard.index}/${shard.count} sent its result`),
     });
   } catch (error) {
     throw new CliError(`cannot listen on ${flags.host}:${flags.port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
@@ -79,7 +83,10 @@ async function coordinate(flags: CoordinateFlags): Promise<number> {
   if (!flags.quiet) {
     process.stdout.write(`${renderSummary(result, paletteFor(process.stdout)).join('\n')}\n`);
     const { shards } = result;
-    if (shards) say(`  start skew  spread ${formatMs(shards.startSpreadMs)}${shards.maxSkewMs !== undefined ? `, latest ${formatMs(shards.maxSkewMs)} after the start instant` : ''}`);
+    if (shards)
+      say(
+        `  start skew  spread ${formatMs(shards.startSpreadMs)}${shards.maxSkewMs !== undefined ? `, latest ${formatMs(shards.maxSkewMs)} after the start instant` : ''}`,
+      );
     for (const writer of writers) say(`  written: ${writer.path}`);
   }
   if (flags.printResult) process.stdout.write(`${RESULT_LINE_PREFIX}${JSON.stringify(result)}\n`);

@@ -19,7 +19,11 @@ export function importCommand(): Command {
     .requiredOption('--tasks <scenario>', 'the TypeScript scenario whose user types the config names (scenario.ts)')
     .option('-o, --out <file>', 'write the plan to this file instead of stdout')
     .option('--target <url>', "send to this URL (default: the scenario's plan.target)")
-    .option('--run-time <duration>', 'repeat the phases until this much time has passed, as the wrapper\'s --run_time (e.g. 10m); a phase begun runs to its end', parseWholeMs)
+    .option(
+      '--run-time <duration>',
+      "repeat the phases until this much time has passed, as the wrapper's --run_time (e.g. 10m); a phase begun runs to its end",
+      parseWholeMs,
+    )
     .action(async (config: string, flags: ImportFlags) => {
       let configText: string;
       try {

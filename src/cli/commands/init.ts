@@ -13,7 +13,9 @@ function example(name: string): string {
   try {
     return readFileSync(url, 'utf8');
   } catch (error) {
-    throw new CliError(`cannot read the starter ${name} from this installation (${url.pathname}): ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new CliError(
+      `cannot read the starter ${name} from this installation (${url.pathname}): ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
 }
 
@@ -25,7 +27,9 @@ export const starterScenario = (): string => example(STARTER_SCENARIO_FILE);
 
 export function initCommand(): Command {
   return new Command('init')
-    .description(`write a commented starter plan (${STARTER_PLAN_FILE}, arrivals at a rate) and a starter scenario (${STARTER_SCENARIO_FILE}, virtual users), which run as-is against salvo serve http`)
+    .description(
+      `write a commented starter plan (${STARTER_PLAN_FILE}, arrivals at a rate) and a starter scenario (${STARTER_SCENARIO_FILE}, virtual users), which run as-is against salvo serve http`,
+    )
     .option('--dir <dir>', 'where to write them', '.')
     .action((flags: { dir: string }) => {
       const files = [
@@ -41,11 +45,15 @@ export function initCommand(): Command {
           writeFileSync(path, text, { flag: 'wx' });
         } catch (error) {
           const code = (error as NodeJS.ErrnoException).code;
-          throw new CliError(code === 'EEXIST' ? `${path} already exists: remove it or choose another --dir` : `cannot write ${path}: ${code ?? (error as Error).message}`);
+          throw new CliError(
+            code === 'EEXIST' ? `${path} already exists: remove it or choose another --dir` : `cannot write ${path}: ${code ?? (error as Error).message}`,
+          );
         }
         process.stdout.write(`wrote ${path}\n`);
       }
       const [plan, scenario] = files.map(({ path }) => path);
-      process.stdout.write(`start a target with: salvo serve http\nthen run: salvo run ${plan}     (requests arriving at a rate)\n      or: salvo run ${scenario}  (virtual users)\n`);
+      process.stdout.write(
+        `start a target with: salvo serve http\nthen run: salvo run ${plan}     (requests arriving at a rate)\n      or: salvo run ${scenario}  (virtual users)\n`,
+      );
     });
 }

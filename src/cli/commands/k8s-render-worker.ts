@@ -23,9 +23,9 @@ export function renderWorkerCommand(): Command {
     .description('write a Knative Service (serving.knative.dev/v1) running salvo serve grpc-worker, scaled by calls in flight; needs no cluster')
     .option('--knative', 'a Knative Service (the only form so far)')
     .option('--name <name>', 'name of the Service', checked(DNS_LABEL, 'a DNS label (lower-case letters, digits, -)'), 'salvo-worker')
-    .option('--namespace <namespace>', 'namespace of the Service (default: kubectl\'s current)', checked(DNS_LABEL, 'a namespace name'))
+    .option('--namespace <namespace>', "namespace of the Service (default: kubectl's current)", checked(DNS_LABEL, 'a namespace name'))
     .option('--image <image>', 'container image with salvo', 'salvo:0.1.0')
-    .option('--port <port>', 'the container\'s h2c port', (text) => nonZeroPort(text), 8080)
+    .option('--port <port>', "the container's h2c port", (text) => nonZeroPort(text), 8080)
     .option('--concurrency <n>', 'calls one instance takes at once (containerConcurrency); the worker spins one call at a time', (text) => parseCount(text), 1)
     .option('--target <n>', 'calls in flight per instance the autoscaler aims for (default: --concurrency)', (text) => parseCount(text))
     .option('--min-scale <n>', 'fewest instances; 0 lets the Service scale to zero', (text) => parseCount(text, 0), 0)
@@ -35,7 +35,8 @@ export function renderWorkerCommand(): Command {
     .action(async (flags: RenderWorkerFlags) => {
       if (!flags.knative) throw new CliError('render-worker writes a Knative Service: give --knative');
       const target = flags.target ?? flags.concurrency;
-      if (target > flags.concurrency) throw new CliError(`--target ${target} is above --concurrency ${flags.concurrency}: an instance never holds more calls than its concurrency`);
+      if (target > flags.concurrency)
+        throw new CliError(`--target ${target} is above --concurrency ${flags.concurrency}: an instance never holds more calls than its concurrency`);
       if (flags.minScale > flags.maxScale) throw new CliError(`--min-scale ${flags.minScale} is above --max-scale ${flags.maxScale}`);
       // Loaded here: the YAML library would add tens of ms to the start of every other command.
       const { manifestsYaml } = await import('../../cluster/k8s-manifests.js');

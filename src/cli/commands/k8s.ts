@@ -44,7 +44,8 @@ const EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
 /** "dedicatednode=load" */
 export function parseNodeSelector(text: string): NonNullable<ShardJobOptions['nodeSelector']> {
   const [key = '', value, ...rest] = text.split('=');
-  if (value === undefined || rest.length > 0 || !LABEL_KEY.test(key) || !LABEL_VALUE.test(value)) throw new InvalidArgumentError(`"${text}" is not a node label: write key=value, e.g. dedicatednode=load`);
+  if (value === undefined || rest.length > 0 || !LABEL_KEY.test(key) || !LABEL_VALUE.test(value))
+    throw new InvalidArgumentError(`"${text}" is not a node label: write key=value, e.g. dedicatednode=load`);
   return { key, value };
 }
 
@@ -53,7 +54,9 @@ export function parseToleration(text: string): NonNullable<ShardJobOptions['tole
   const match = /^([^=:]+)(?:=([^=:]*))?:([A-Za-z]+)$/.exec(text);
   const effect = EFFECTS.find((candidate) => candidate === match?.[3]);
   if (!match || !effect || !LABEL_KEY.test(match[1]!) || (match[2] !== undefined && !LABEL_VALUE.test(match[2]))) {
-    throw new InvalidArgumentError(`"${text}" is not a taint to tolerate: write key=value:Effect, e.g. dedicated=load:NoSchedule (effects: ${EFFECTS.join(', ')})`);
+    throw new InvalidArgumentError(
+      `"${text}" is not a taint to tolerate: write key=value:Effect, e.g. dedicated=load:NoSchedule (effects: ${EFFECTS.join(', ')})`,
+    );
   }
   return { key: match[1]!, ...(match[2] !== undefined ? { value: match[2] } : {}), effect };
 }
@@ -80,35 +83,49 @@ export function parseRunArgs(args: string[]): { url: string; flags: RunFlags; ex
   return parsed;
 }
 
-
 /**
  * The arguments each shard runs, checked offline: they must make a valid plan split `shards` ways.
  * A plan file (or a scenario file's plan) travels in the ConfigMap (`planFile`) with the files it
  * names (`files`: the bundled scenario, data files), and the pods' arguments name it there.
  */
-export async function shardRunArgs(args: string[], shards: number): Promise<{ runArgs: string[]; plan: Plan; planFile?: unknown; files?: Record<string, string> }> {
+export async function shardRunArgs(
+  args: string[],
+  shards: number,
+): Promise<{ runArgs: string[]; plan: Plan; planFile?: unknown; files?: Record<string, string> }> {
   const { url, flags: typed, explicit } = parseRunArgs(args);
   const scenarioFile = !isPlanFile(url) && isScenarioFile(url);
   const planFile = isPlanFile(url) || scenarioFile;
   const fileData = scenarioFile ? await scenarioPlanData(url) : planFile ? readPlanFile(url) : undefined;
-  const filePlan = (flags: RunFlags, explicitFlags: ReadonlySet<string>): Promise<Plan> => (scenarioFile ? planFromScenario(url, flags, explicitFlags) : Promise.resolve(planFromFile(url, flags, explicitFlags)));
+  const filePlan = (flags: RunFlags, explicitFlags: ReadonlySet<string>): Promise<Plan> =>
+    scenarioFile ? planFromScenario(url, flags, explicitFlags) : Promise.resolve(planFromFile(url, flags, explicitFlags));
   const fileRun = planFile ? (await filePlan(typed, explicit)).run : undefined;
   const flags = fileRun ? flagsWithRunOptions(typed, fileRun, explicit) : typed;
   const source = (flag: string, field: string): string => (explicit.has(field) || !planFile ? flag : `run.${field} (or ${flag})`);
-  if (flags.shard || (planFile && (fileData as { shard?: unknown } | null)?.shard !== undefined)) throw new CliError('run arguments: leave out --shard, each pod adds its own');
+  if (flags.shard || (planFile && (fileData as { shard?: unknown } | null)?.shard !== undefined))
+    throw new CliError('run arguments: leave out --shard, each pod adds its own');
   const writer = RESULT_WRITERS.find((candidate) => typeof (flags as unknown as Record<string, unknown>)[candidate.key] === 'string');
-  if (writer) throw new CliError(`run arguments: leave out ${source(writer.flags.split(/[ ,]+/).find((part) => part.startsWith('--'))!, writer.key)}, the coordinator writes the merged result`);
+  if (writer)
+    throw new CliError(
+      `run arguments: leave out ${source(writer.flags.split(/[ ,]+/).find((part) => part.startsWith('--'))!, writer.key)}, the coordinator writes the merged result`,
+    );
   if (flags.ndjson !== undefined) throw new CliError(`run arguments: ${source('--ndjson', 'ndjson')} is not kept from pods; leave it out`);
-  if (flags.startAt !== undefined || flags.coordinator !== undefined) throw new CliError(`run arguments: leave out ${flags.startAt !== undefined ? source('--start-at', 'startAt') : '--coordinator'}, the coordinator starts the shards together`);
+  if (flags.startAt !== undefined || flags.coordinator !== undefined)
+    throw new CliError(
+      `run arguments: leave out ${flags.startAt !== undefined ? source('--start-at', 'startAt') : '--coordinator'}, the coordinator starts the shards together`,
+    );
   if (flags.bodyFile !== undefined) throw new CliError('run arguments: --body-file names a file the pods do not have; use --body');
-  if (flags.scenario !== undefined && isScenarioFile(flags.scenario)) throw new CliError(`run arguments: --scenario ${flags.scenario} names a file the pods do not have; give the scenario file itself (salvo k8s render ${flags.scenario} ...) or a plan file that names it`);
+  if (flags.scenario !== undefined && isScenarioFile(flags.scenario))
+    throw new CliError(
+      `run arguments: --scenario ${flags.scenario} names a file the pods do not have; give the scenario file itself (salvo k8s render ${flags.scenario} ...) or a plan file that names it`,
+    );
   const bad = args.find((arg) => /[\n\r]/.test(arg));
   if (bad !== undefined) throw new CliError('run arguments: an argument holds a line break, which the pods cannot read back');
   // Every shard must draw the same Poisson schedule: the seed is chosen once, here.
   const withSeed = flags.rate !== undefined && flags.arrival === 'poisson' && flags.seed === undefined ? [...args, '--seed', String(freshSeed())] : [...args];
   const final = parseRunArgs(withSeed);
   const { run: _run, shard: _shard, ...whole } = planFile ? await filePlan(final.flags, final.explicit) : validatePlan(planFromFlags(url, final.flags));
-  if (whole.connections < shards) throw new CliError(`invalid plan: shard: ${shards} shards need at least ${shards} connections to share, the plan has ${whole.connections}`);
+  if (whole.connections < shards)
+    throw new CliError(`invalid plan: shard: ${shards} shards need at least ${shards} connections to share, the plan has ${whole.connections}`);
   if (!planFile) return { runArgs: withSeed, plan: whole };
   const runArgs = withSeed.map((arg) => (arg === url ? `${CONFIG_DIR}/${POD_PLAN_FILE}` : arg));
   try {
@@ -127,11 +144,21 @@ function addManifestOptions(command: Command): Command {
     .argument('<run-args...>', 'after --: the target URL or a plan file, and salvo run options, as for salvo run')
     .requiredOption('--shards <n>', 'how many shards (pods), each running 1/n of the load', (text) => parseCount(text))
     .option('--image <image>', 'container image with salvo on its PATH', 'salvo:0.1.0')
-    .option('--name <name>', 'name of the ConfigMap and the Jobs (the coordinator is <name>-coordinator)', checked(DNS_LABEL, 'a DNS label (lower-case letters, digits, -)'), 'salvo')
-    .option('--namespace <namespace>', 'namespace of the objects (default: kubectl\'s current)', checked(DNS_LABEL, 'a namespace name'))
+    .option(
+      '--name <name>',
+      'name of the ConfigMap and the Jobs (the coordinator is <name>-coordinator)',
+      checked(DNS_LABEL, 'a DNS label (lower-case letters, digits, -)'),
+      'salvo',
+    )
+    .option('--namespace <namespace>', "namespace of the objects (default: kubectl's current)", checked(DNS_LABEL, 'a namespace name'))
     .option('--node-selector <key=value>', 'run only on nodes with this label', parseNodeSelector as (text: string) => unknown, 'dedicatednode=load')
     .option('--no-node-selector', 'run on any node')
-    .option('--toleration <key=value:Effect>', 'tolerate this taint of the dedicated nodes', parseToleration as (text: string) => unknown, 'dedicated=load:NoSchedule')
+    .option(
+      '--toleration <key=value:Effect>',
+      'tolerate this taint of the dedicated nodes',
+      parseToleration as (text: string) => unknown,
+      'dedicated=load:NoSchedule',
+    )
     .option('--no-toleration', 'tolerate no taint')
     .option('--cpu <quantity>', 'CPU of each shard pod, requested and limit', checked(QUANTITY, 'a Kubernetes quantity (1, 500m)'), '1')
     .option('--memory <quantity>', 'memory of each pod, requested and limit', checked(QUANTITY, 'a Kubernetes quantity (512Mi, 1Gi)'), '1Gi')
@@ -143,13 +170,18 @@ function addManifestOptions(command: Command): Command {
 /** The manifests for `args`, every input checked. */
 async function manifestsFor(args: string[], flags: ManifestFlags): Promise<Record<string, unknown>[]> {
   const { runArgs, plan, planFile, files } = await shardRunArgs(args, flags.shards);
-  const loopback = [plan.target.url, ...Object.values(plan.scenarios ?? {}).flatMap((scenario) => (scenario.target ? [scenario.target.url] : []))].find(isLoopbackTarget);
-  if (loopback !== undefined) process.stderr.write(`warning: the target ${loopback} is a loopback address: from a pod it is the pod itself, not this machine\n`);
+  const loopback = [plan.target.url, ...Object.values(plan.scenarios ?? {}).flatMap((scenario) => (scenario.target ? [scenario.target.url] : []))].find(
+    isLoopbackTarget,
+  );
+  if (loopback !== undefined)
+    process.stderr.write(`warning: the target ${loopback} is a loopback address: from a pod it is the pod itself, not this machine\n`);
   // Loaded here: the YAML library would add tens of ms to the start of every other command.
   const { shardJobManifests } = await import('../../cluster/k8s-manifests.js');
   // Commander hands the default through the parser only when given on the command line.
-  const nodeSelector = typeof flags.nodeSelector === 'string' ? parseNodeSelector(flags.nodeSelector) : (flags.nodeSelector as unknown as ShardJobOptions['nodeSelector'] | false);
-  const toleration = typeof flags.toleration === 'string' ? parseToleration(flags.toleration) : (flags.toleration as unknown as ShardJobOptions['toleration'] | false);
+  const nodeSelector =
+    typeof flags.nodeSelector === 'string' ? parseNodeSelector(flags.nodeSelector) : (flags.nodeSelector as unknown as ShardJobOptions['nodeSelector'] | false);
+  const toleration =
+    typeof flags.toleration === 'string' ? parseToleration(flags.toleration) : (flags.toleration as unknown as ShardJobOptions['toleration'] | false);
   const manifests = shardJobManifests({
     name: flags.name,
     ...(flags.namespace ? { namespace: flags.namespace } : {}),
@@ -183,13 +215,14 @@ const RENDER_FILES: [file: string, holds: (manifest: Record<string, unknown>) =>
   ['20-coordinator.yaml', (manifest) => componentOf(manifest) === 'coordinator'],
 ];
 
-const componentOf = (manifest: Record<string, unknown>): unknown => (manifest.metadata as { labels: Record<string, string> }).labels['app.kubernetes.io/component'];
+const componentOf = (manifest: Record<string, unknown>): unknown =>
+  (manifest.metadata as { labels: Record<string, string> }).labels['app.kubernetes.io/component'];
 
 export function k8sCommand(): Command {
   const k8s = new Command('k8s').description('run shards of one load as pods on Kubernetes, started together and merged by a coordinator pod');
   k8s.addCommand(
     addManifestOptions(new Command('render'))
-      .description('write the manifests (a ConfigMap, an Indexed Job with one pod per shard, the coordinator\'s Job and Service) for a run; needs no cluster')
+      .description("write the manifests (a ConfigMap, an Indexed Job with one pod per shard, the coordinator's Job and Service) for a run; needs no cluster")
       .option('--out <dir>', 'write 00-configmap.yaml, 10-job.yaml and 20-coordinator.yaml into this directory instead of stdout')
       .action(async (args: string[], flags: RenderFlags) => {
         const manifests = await manifestsFor(args, flags);

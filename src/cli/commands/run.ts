@@ -53,61 +53,104 @@ function parsePositive(text: string): number {
 /** A fraction in (0, 1]: "0.25", "1". */
 function parseSampleFraction(text: string): number {
   const fraction = Number(text);
-  if (text.trim() === '' || !(fraction > 0 && fraction <= 1)) throw new InvalidArgumentError(`"${text}" is not a fraction above 0 and at most 1 (examples: 0.01, 0.25, 1)`);
+  if (text.trim() === '' || !(fraction > 0 && fraction <= 1))
+    throw new InvalidArgumentError(`"${text}" is not a fraction above 0 and at most 1 (examples: 0.01, 0.25, 1)`);
   return fraction;
 }
 
 export function runCommand(): Command {
   const command = new Command('run')
     .description('send load to a URL: at a fixed arrival rate (--rate), or as fast as the target answers')
-    .argument('<url-or-plan>', 'a plan file (plan.yaml, plan.json; flags given override its values), a TypeScript scenario (scenario.ts) or a target URL: http://127.0.0.1:8080/, https://host/, h2c://127.0.0.1:8080/, tcp://127.0.0.1:9000, grpc://127.0.0.1:50051')
+    .argument(
+      '<url-or-plan>',
+      'a plan file (plan.yaml, plan.json; flags given override its values), a TypeScript scenario (scenario.ts) or a target URL: http://127.0.0.1:8080/, https://host/, h2c://127.0.0.1:8080/, tcp://127.0.0.1:9000, grpc://127.0.0.1:50051',
+    )
     .option('-r, --rate <rate>', 'requests per second (500, 2k, 1.5k); without it, max throughput', parseRate)
     .option('--hold <rate>', 'hold this many completed requests per second by turning the concurrency (a closed loop with a feedback controller)', parseRate)
     .addOption(new Option('--controller <kind>', 'with --hold: pid (default), aimd or gradient').choices(CONTROLLER_KINDS))
-    .option('--min-concurrency <n>', 'with --hold: fewest requests in flight on average; below 1, one request is in flight that share of the time (default 0.01)', parsePositive)
+    .option(
+      '--min-concurrency <n>',
+      'with --hold: fewest requests in flight on average; below 1, one request is in flight that share of the time (default 0.01)',
+      parsePositive,
+    )
     .option('--max-concurrency <n>', 'with --hold: most requests in flight (default 1000)', (text) => parseCount(text))
     .option('--tick <duration>', 'with --hold: how often the throughput is measured and the concurrency turned (default 250ms)', parseWholeMs)
     .option('-d, --duration <duration>', 'how long to send (500ms, 30s, 2m)', parseWholeMs, 10_000)
     .option('--warmup <duration>', 'the first part of --duration: sent as scheduled, measured apart, left out of the summary and thresholds', parseWholeMs)
     .addOption(new Option('-a, --arrival <schedule>', 'arrival schedule with --rate (uniform is constant)').choices(ARRIVAL_NAMES).default('constant'))
     .option('--bucket <duration>', 'batch interval for --arrival bucket', parseDuration)
-    .option('--seed <n>', 'seed for --arrival poisson, or for virtual users\' random choices, to repeat a run', (text) => parseCount(text, 0))
+    .option('--seed <n>', "seed for --arrival poisson, or for virtual users' random choices, to repeat a run", (text) => parseCount(text, 0))
     .option('--vus <n>', 'plan or scenario files: run this many virtual users (constant-vus) for --duration', (text) => parseCount(text))
-    .option('--target <url>', 'plan or scenario files: send to this URL instead of the plan\'s target')
-    .option('--scenario <name-or-file>', 'virtual users\' types: a built-in scenario (servo-fleet) or a TypeScript scenario file; with a URL, runs --vus users (constant-vus) for --duration')
+    .option('--target <url>', "plan or scenario files: send to this URL instead of the plan's target")
+    .option(
+      '--scenario <name-or-file>',
+      "virtual users' types: a built-in scenario (servo-fleet) or a TypeScript scenario file; with a URL, runs --vus users (constant-vus) for --duration",
+    )
     .option('-c, --connections <n>', 'most connections open at once', (text) => parseCount(text), 50)
     .option('-p, --pipelining <n>', 'requests in flight per connection (max throughput only)', (text) => parseCount(text))
     .option('-t, --timeout <duration>', 'per-request timeout', parseWholeMs, 10_000)
     .option('--grace <duration>', 'after --duration, how long requests may still finish', parseWholeMs, 10_000)
     .option('--max-queue <n>', 'requests that may wait for a free connection before being dropped', (text) => parseCount(text, 0), 100_000)
     .option('-m, --method <method>', 'HTTP method', 'GET')
-    .option('-H, --header <header>', 'request header "Name: value" (repeatable)', (text, previous: [string, string][]) => collect(parseHeader(text), previous), [])
+    .option(
+      '-H, --header <header>',
+      'request header "Name: value" (repeatable)',
+      (text, previous: [string, string][]) => collect(parseHeader(text), previous),
+      [],
+    )
     .option('--body <text>', 'request body')
     .option('--body-file <path>', 'request body read from a file')
     .option('-k, --insecure', 'https: accept any certificate, self-signed ones included')
     .option('--ca <file>', 'https: trust the CA certificates in this PEM file instead of the bundled roots')
     .option('--http2', 'https: speak HTTP/2, negotiated by ALPN (h2c://host:port/ is HTTP/2 in cleartext)')
-    .option('--streams <n>', 'HTTP/2 and gRPC: most concurrent streams (calls) per connection (default 100, never above the server\'s limit)', (text) => parseCount(text))
+    .option('--streams <n>', "HTTP/2 and gRPC: most concurrent streams (calls) per connection (default 100, never above the server's limit)", (text) =>
+      parseCount(text),
+    )
     .option('--payload <bytes>', 'tcp: what to write for each request; escapes \\n \\r \\t \\0 \\\\ \\xHH')
     .option('--expect-delimiter <bytes>', 'tcp: a reply ends with these bytes (escapes as in --payload)')
     .option('--expect-bytes <n>', 'tcp: a reply is this many bytes', (text) => parseCount(text))
     .option('--proto <file>', 'grpc: the .proto file that declares the method')
     .option('--call <method>', 'grpc: the unary method to call, package.Service/Method')
     .option('--data <json>', 'grpc: the request message as JSON (default {}); per-request placeholders {{seq}}, {{uuid}}, {{randomInt MIN MAX}}, ...')
-    .option('--metadata <metadata>', 'grpc: metadata "key: value" sent with every call (repeatable)', (text, previous: [string, string][]) => collect(parseHeader(text), previous), [])
+    .option(
+      '--metadata <metadata>',
+      'grpc: metadata "key: value" sent with every call (repeatable)',
+      (text, previous: [string, string][]) => collect(parseHeader(text), previous),
+      [],
+    )
     .option('--deadline <duration>', 'grpc: the call deadline, sent as grpc-timeout; a call unanswered by then counts as grpc_DEADLINE_EXCEEDED', parseWholeMs)
     .option('--no-probe', 'skip the connection check before the run')
     .option('--ndjson <file>', 'write one JSON line per finished request (run only: a result file does not hold them)')
     .option('--ndjson-sample <fraction>', 'keep this fraction of the requests in --ndjson, a repeatable sample (default 1)', parseSampleFraction)
-    .option('--threshold <expression>', 'pass/fail criterion (repeatable): "p99<250ms", "errors<1%", "rate>=0.99*target"; a failure exits 99', (text, previous: string[]) => collect(checkedThreshold(text), previous), [])
+    .option(
+      '--threshold <expression>',
+      'pass/fail criterion (repeatable): "p99<250ms", "errors<1%", "rate>=0.99*target"; a failure exits 99',
+      (text, previous: string[]) => collect(checkedThreshold(text), previous),
+      [],
+    )
     .option('--abort-on-fail', 'judge the thresholds on every second too, and end the run at the first failure')
     .option('--progress <duration>', 'when stdout is not a terminal, print a progress line this often (whole seconds)', parseDuration, 5000)
     .option('-q, --quiet', 'print nothing but errors')
     .option('--shard <index/count>', 'run only this share of the load, 1-based (2/8: the 2nd of 8); merge the shards with salvo merge', flagParser(parseShard))
-    .option('--start-at <ISO time>', 'wait until this wall-clock instant (with a zone: 2026-11-23T08:00:00Z) before time zero, so shards start together', flagParser((text) => parseStartAt(text, Date.now())))
-    .option('--coordinator <host:port>', 'with --shard: wait for salvo coordinate to start every shard together, then send it the result', flagParser(parseHostPort))
+    .option(
+      '--start-at <ISO time>',
+      'wait until this wall-clock instant (with a zone: 2026-11-23T08:00:00Z) before time zero, so shards start together',
+      flagParser((text) => parseStartAt(text, Date.now())),
+    )
+    .option(
+      '--coordinator <host:port>',
+      'with --shard: wait for salvo coordinate to start every shard together, then send it the result',
+      flagParser(parseHostPort),
+    )
     .option('--workers <n|auto>', 'share the load over n worker threads (auto: one per available core); one result, as from one thread', parseWorkers)
-    .addOption(new Option('--jit <mode>', 'V8\'s compilers for the generator: steady leaves out TurboFan, whose compiles stall a schedule on a busy core; peak keeps it for the most req/s; auto: steady for a paced load until the generator falls behind its schedule, then peak').choices(JIT_MODES).default('auto'));
+    .addOption(
+      new Option(
+        '--jit <mode>',
+        "V8's compilers for the generator: steady leaves out TurboFan, whose compiles stall a schedule on a busy core; peak keeps it for the most req/s; auto: steady for a paced load until the generator falls behind its schedule, then peak",
+      )
+        .choices(JIT_MODES)
+        .default('auto'),
+    );
   return addWriterOptions(addScenarioFlags(command)).action(async (url: string, flags: RunFlags, self: Command) => {
     process.exitCode = await runFromFlags(url, flags, self);
   });
@@ -129,7 +172,8 @@ export function planFromFlags(url: string, flags: RunFlags): PlanInput {
   if (flags.seed !== undefined && flags.arrival !== 'poisson') throw new CliError('--seed applies only to --arrival poisson');
   if (flags.bucket !== undefined && flags.arrival !== 'bucket') throw new CliError('--bucket applies only to --arrival bucket');
   // Every shard must draw the same global schedule, which a seed of its own would not.
-  if (flags.shard && flags.arrival === 'poisson' && flags.rate !== undefined && flags.seed === undefined) throw new CliError('--shard with --arrival poisson needs --seed, so that every shard draws the same schedule');
+  if (flags.shard && flags.arrival === 'poisson' && flags.rate !== undefined && flags.seed === undefined)
+    throw new CliError('--shard with --arrival poisson needs --seed, so that every shard draws the same schedule');
   if (flags.abortOnFail && flags.threshold.length === 0) throw new CliError('--abort-on-fail needs at least one --threshold');
   const durationMs = flags.duration;
   const arrival = canonicalArrival(flags.arrival);
@@ -137,12 +181,12 @@ export function planFromFlags(url: string, flags: RunFlags): PlanInput {
     flags.hold !== undefined
       ? holdExecutor(flags.hold, durationMs, flags)
       : flags.rate === undefined
-      ? { type: 'max-throughput', durationMs, pipelining: flags.pipelining ?? 1 }
-      : arrival === 'poisson'
-        ? { type: 'poisson-arrival-rate', ratePerSec: flags.rate, durationMs, seed: flags.seed ?? freshSeed() }
-        : arrival === 'bucket'
-          ? { type: 'bucket-rate', ratePerSec: flags.rate, durationMs, bucketMs: flags.bucket ?? 100 }
-          : { type: 'constant-arrival-rate', ratePerSec: flags.rate, durationMs };
+        ? { type: 'max-throughput', durationMs, pipelining: flags.pipelining ?? 1 }
+        : arrival === 'poisson'
+          ? { type: 'poisson-arrival-rate', ratePerSec: flags.rate, durationMs, seed: flags.seed ?? freshSeed() }
+          : arrival === 'bucket'
+            ? { type: 'bucket-rate', ratePerSec: flags.rate, durationMs, bucketMs: flags.bucket ?? 100 }
+            : { type: 'constant-arrival-rate', ratePerSec: flags.rate, durationMs };
   return {
     target: targetFromFlags(url, flags),
     executor,
@@ -159,12 +203,21 @@ export function planFromFlags(url: string, flags: RunFlags): PlanInput {
 /** --hold's flags alone make sense only with it, and it goes with no other way of sending. */
 function checkHoldFlags(flags: RunFlags): void {
   if (flags.hold === undefined) {
-    for (const [flag, value] of [['controller', flags.controller], ['min-concurrency', flags.minConcurrency], ['max-concurrency', flags.maxConcurrency], ['tick', flags.tick]] as const) {
+    for (const [flag, value] of [
+      ['controller', flags.controller],
+      ['min-concurrency', flags.minConcurrency],
+      ['max-concurrency', flags.maxConcurrency],
+      ['tick', flags.tick],
+    ] as const) {
       if (value !== undefined) throw new CliError(`--${flag} applies only with --hold`);
     }
     return;
   }
-  for (const [flag, value] of [['rate', flags.rate], ['pipelining', flags.pipelining], ['scenario', flags.scenario]] as const) {
+  for (const [flag, value] of [
+    ['rate', flags.rate],
+    ['pipelining', flags.pipelining],
+    ['scenario', flags.scenario],
+  ] as const) {
     if (value !== undefined) throw new CliError(`--hold turns the concurrency to hold a throughput: leave out --${flag}`);
   }
   if (flags.arrival !== 'constant') throw new CliError('--hold turns the concurrency to hold a throughput: leave out --arrival');
@@ -269,7 +322,13 @@ async function runFromFlags(url: string, flags: RunFlags, command: Command): Pro
   const onSecond = (sample: SecondSample): void => progress?.onSecond(sample, handle.inFlight(), handle.dial?.());
   const handle: RunHandle =
     workers > 1
-      ? await startWorkers(plan, { workers, probe: flags.probe, jit: flags.jit, onSecond, ...(flags.startAt !== undefined ? { startAtMs: flags.startAt } : {}) })
+      ? await startWorkers(plan, {
+          workers,
+          probe: flags.probe,
+          jit: flags.jit,
+          onSecond,
+          ...(flags.startAt !== undefined ? { startAtMs: flags.startAt } : {}),
+        })
       : await startRun(plan, { clock: systemClock, probe: flags.probe, jit: flags.jit, onExchange: exchangeLog, onSecond });
   const signals: Record<string, number> = { SIGINT: EXIT.interruptedBySigint, SIGTERM: EXIT.interruptedBySigterm };
   const onSignal = (signal: NodeJS.Signals): void => handle.stop(signal);

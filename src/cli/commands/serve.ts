@@ -25,7 +25,9 @@ export function serveCommand(): Command {
   const serve = new Command('serve').description('run a built-in target to send load to');
   const http = serve
     .command('http')
-    .description('HTTP/1.1 (or, with --h2c, HTTP/2) target: / (hello), /echo, /delay/:ms, /status/:code, /spin/:ms, /bytes/:n; every answer carries Server-Timing; with --service-time, a target of known capacity')
+    .description(
+      'HTTP/1.1 (or, with --h2c, HTTP/2) target: / (hello), /echo, /delay/:ms, /status/:code, /spin/:ms, /bytes/:n; every answer carries Server-Timing; with --service-time, a target of known capacity',
+    )
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port to bind; 0 picks a free one', parsePort, 8080)
     .option('--tls', 'serve HTTPS with a self-signed certificate made at start, HTTP/2 or HTTP/1.1 as ALPN picks (clients need --insecure)')
@@ -34,8 +36,16 @@ export function serveCommand(): Command {
     if (flags.tls && flags.h2c) throw new CliError('--h2c is HTTP/2 in cleartext: give --tls or --h2c, not both');
     const station = stationOf(flags);
     const tls = flags.tls ? await selfSignedCertificate(flags.host) : undefined;
-    const target = await startHttpTarget({ host: flags.host, port: flags.port, ...(tls ? { tls } : {}), ...(flags.h2c ? { h2c: true } : {}), ...(station ? { station } : {}) });
-    const capacity = station ? ` (${station.slots} slots × ${station.serviceTimeMs} ms${station.distribution === 'exp' ? ' exponential' : ''}: ${formatCapacity(station.slots, station.serviceTimeMs)} req/s)` : '';
+    const target = await startHttpTarget({
+      host: flags.host,
+      port: flags.port,
+      ...(tls ? { tls } : {}),
+      ...(flags.h2c ? { h2c: true } : {}),
+      ...(station ? { station } : {}),
+    });
+    const capacity = station
+      ? ` (${station.slots} slots × ${station.serviceTimeMs} ms${station.distribution === 'exp' ? ' exponential' : ''}: ${formatCapacity(station.slots, station.serviceTimeMs)} req/s)`
+      : '';
     process.stdout.write(`salvo http target${capacity} listening on ${target.url}\n`);
     await serveUntilSignal(() => target.close());
   });
@@ -51,10 +61,16 @@ export function serveCommand(): Command {
     });
   serve
     .command('grpc-worker')
-    .description(`gRPC target (cleartext HTTP/2): ${WORKER_CALL} spins the CPU for the requested ms and answers with the service time, also in the trailer server-timing; proto: ${WORKER_PROTO}`)
+    .description(
+      `gRPC target (cleartext HTTP/2): ${WORKER_CALL} spins the CPU for the requested ms and answers with the service time, also in the trailer server-timing; proto: ${WORKER_PROTO}`,
+    )
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port to bind; 0 picks a free one', parsePort, 50051)
-    .option('--replicas <n>', `spin on n worker threads, one call each at a time, the others waiting: a stand-in for a service scaled to n instances (at most ${MAX_REPLICAS})`, parseReplicas)
+    .option(
+      '--replicas <n>',
+      `spin on n worker threads, one call each at a time, the others waiting: a stand-in for a service scaled to n instances (at most ${MAX_REPLICAS})`,
+      parseReplicas,
+    )
     .action(async (flags: { host: string; port: number; replicas?: number }) => {
       const target = await startGrpcWorker({ host: flags.host, port: flags.port, ...(flags.replicas !== undefined ? { replicas: flags.replicas } : {}) });
       process.stdout.write(`salvo grpc-worker target${flags.replicas !== undefined ? ` (${flags.replicas} replicas)` : ''} listening on ${target.url}\n`);
@@ -62,27 +78,37 @@ export function serveCommand(): Command {
     });
   serve
     .command('servo-fleet')
-    .description('emulator of many optimizer backends (servo protocol), one state machine per app, answering as Voracious does; also /, /metrics, /openapi.json, /docs, /redoc')
+    .description(
+      'emulator of many optimizer backends (servo protocol), one state machine per app, answering as Voracious does; also /, /metrics, /openapi.json, /docs, /redoc',
+    )
     .option('--apps <n>', `number of applications, app00000..app(n-1), at most ${MAX_APPS}`, parseApps, 5000)
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port to bind; 0 picks a free one', parsePort, 8080)
     .option('--resync', 'accept servos that continue without HELLO (after a restart): adopt the state their first event implies', false)
     .option('--state-file <file>', 'restore app states from this file on start (if it exists) and write them to it on SIGINT/SIGTERM')
     .option('--adjust-settings <json>', 'settings ADJUST hands out, as {"component": {"setting": value}}', parseAdjustSettings)
-    .option('--strict', "salvo's stricter validation instead of Voracious's answers: only app00000..app(n-1), progress an integer 0..100, 400 with a reason for any bad body", false)
-    .action(async (flags: { apps: number; host: string; port: number; resync: boolean; strict: boolean; stateFile?: string; adjustSettings?: AdjustSettings }) => {
-      const target = await startServoFleet({
-        apps: flags.apps,
-        host: flags.host,
-        port: flags.port,
-        resync: flags.resync,
-        stateFile: flags.stateFile,
-        adjustSettings: flags.adjustSettings,
-        strict: flags.strict,
-      });
-      process.stdout.write(`salvo servo-fleet target (${flags.apps} apps${flags.resync ? ', resync' : ''}${flags.strict ? ', strict' : ''}) listening on ${target.url}\n`);
-      await serveUntilSignal(() => target.close());
-    });
+    .option(
+      '--strict',
+      "salvo's stricter validation instead of Voracious's answers: only app00000..app(n-1), progress an integer 0..100, 400 with a reason for any bad body",
+      false,
+    )
+    .action(
+      async (flags: { apps: number; host: string; port: number; resync: boolean; strict: boolean; stateFile?: string; adjustSettings?: AdjustSettings }) => {
+        const target = await startServoFleet({
+          apps: flags.apps,
+          host: flags.host,
+          port: flags.port,
+          resync: flags.resync,
+          stateFile: flags.stateFile,
+          adjustSettings: flags.adjustSettings,
+          strict: flags.strict,
+        });
+        process.stdout.write(
+          `salvo servo-fleet target (${flags.apps} apps${flags.resync ? ', resync' : ''}${flags.strict ? ', strict' : ''}) listening on ${target.url}\n`,
+        );
+        await serveUntilSignal(() => target.close());
+      },
+    );
   return serve;
 }
 

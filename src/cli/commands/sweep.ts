@@ -28,7 +28,9 @@ export function formatTimeLeft(ms: number): string {
 /** Every problem of a sweep on a line of its own, each with its path; a single one on the error's line. */
 function sweepCliError(error: SweepError, file: string): CliError {
   const [only, ...more] = error.problems;
-  return new CliError(more.length === 0 ? `invalid sweep ${file}: ${only!}` : `invalid sweep ${file}:\n${error.problems.map((problem) => `  ${problem}`).join('\n')}`);
+  return new CliError(
+    more.length === 0 ? `invalid sweep ${file}: ${only!}` : `invalid sweep ${file}:\n${error.problems.map((problem) => `  ${problem}`).join('\n')}`,
+  );
 }
 
 function readSweepFile(file: string): unknown {
@@ -43,7 +45,9 @@ function readSweepFile(file: string): unknown {
 
 export function sweepCommand(): Command {
   const command = new Command('sweep')
-    .description('run a study: every combination of a grid of plan values (rates, arrivals, spin times, ...), repeated, into one directory with results.csv, plots and a report; run it again to resume')
+    .description(
+      'run a study: every combination of a grid of plan values (rates, arrivals, spin times, ...), repeated, into one directory with results.csv, plots and a report; run it again to resume',
+    )
     .argument('<sweep-file>', 'a sweep file (sweep.yaml): a base plan, a grid, repeats, per-cell duration and warm-up (see docs/sweeps.md)')
     .option('-o, --out-dir <dir>', 'the study directory (default: logs/<sweep name>/); finished runs found there are not run again')
     .option('--dry-run', 'print the runs in the order they would go and the total time, and run nothing')
@@ -84,7 +88,7 @@ async function sweepFromFile(file: string, flags: SweepFlags): Promise<number> {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     const printer = new ProgressLines(flags.quiet === true, outDir);
-    let outcome;
+    let outcome: Awaited<ReturnType<typeof runSweep>>;
     try {
       outcome = await runSweep(definition, { ...options, outDir, signal: controller.signal, onProgress: (progress) => printer.onProgress(progress) });
     } finally {
@@ -94,7 +98,9 @@ async function sweepFromFile(file: string, flags: SweepFlags): Promise<number> {
     if (!flags.quiet) {
       const total = outcome.sweep.runs.length;
       const done = outcome.ran + outcome.skipped;
-      process.stdout.write(`${outcome.interrupted ? `interrupted: ${done} of ${total} runs done; run the same command again to resume` : `done: ${total} runs (${outcome.ran} now, ${outcome.skipped} before)`}, ${outcome.rows.length} cells in ${join(outDir, 'results.csv')}\n`);
+      process.stdout.write(
+        `${outcome.interrupted ? `interrupted: ${done} of ${total} runs done; run the same command again to resume` : `done: ${total} runs (${outcome.ran} now, ${outcome.skipped} before)`}, ${outcome.rows.length} cells in ${join(outDir, 'results.csv')}\n`,
+      );
       process.stdout.write(`  written: ${outDir}/ (results.csv, plots/, report.html, manifest.json, a result file per run)\n`);
     }
     return outcome.interrupted ? EXIT.interruptedBySigint : EXIT.ok;
@@ -114,7 +120,10 @@ async function printDryRun(fresh: ResolvedSweep, definition: unknown, options: {
   const left = runs.filter((run) => !done.has(run.file));
   const lines = [
     `sweep ${resolved.name}: ${resolved.cells.length} cells × ${sweep.repeats} repeats = ${runs.length} runs, order ${sweep.order} (seed ${resolved.seed})`,
-    ...runs.map((run, index) => `  ${String(index + 1).padStart(String(runs.length).length)}. ${describeCell(run.cell)} · repeat ${run.repeat} · ${formatMs(run.plan.executor.durationMs)}${done.has(run.file) ? ' · done' : ''}`),
+    ...runs.map(
+      (run, index) =>
+        `  ${String(index + 1).padStart(String(runs.length).length)}. ${describeCell(run.cell)} · repeat ${run.repeat} · ${formatMs(run.plan.executor.durationMs)}${done.has(run.file) ? ' · done' : ''}`,
+    ),
     `total: ${formatTimeLeft(resolved.totalMs)} of sending and pauses${left.length < runs.length ? `; ${left.length} runs left` : ''}; study directory ${outDir}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -140,6 +149,8 @@ class ProgressLines {
       process.stdout.write(`resuming ${this.outDir}: ${this.skipped} runs already done there are skipped\n`);
       this.skipped = 0;
     }
-    process.stdout.write(`[${position}/${total}] cell ${run.cell.index + 1}/${cells} ${describeCell(run.cell)} · repeat ${run.repeat}/${repeats} · ${formatTimeLeft(leftMs)} left\n`);
+    process.stdout.write(
+      `[${position}/${total}] cell ${run.cell.index + 1}/${cells} ${describeCell(run.cell)} · repeat ${run.repeat}/${repeats} · ${formatTimeLeft(leftMs)} left\n`,
+    );
   }
 }

@@ -91,7 +91,9 @@ export class VirtualUserExecutor implements RunningExecutor {
   breakdown(): BreakdownResult {
     const { types, clock, startUs } = this.options;
     const times = groupTimesMs(this.executor, types, (clock.nowUs() - startUs) / 1000);
-    return this.options.breakdown.result(times && { phases: times.phases, userTypes: new Map(types.map((type, index) => [type.name, times.userTypes[index]!])) });
+    return this.options.breakdown.result(
+      times && { phases: times.phases, userTypes: new Map(types.map((type, index) => [type.name, times.userTypes[index]!])) },
+    );
   }
 
   /** The phase requests are counted in now. */

@@ -32,12 +32,16 @@ export type ThinkTime = Pick<UserTypeModel, 'minWaitMs' | 'maxWaitMs'>;
  * phase's think time, as it would in the Locust run a phase stands for.
  */
 export function thinkTimesByPhase(executor: VuExecutor, types: readonly Pick<UserTypeModel, 'name' | 'minWaitMs' | 'maxWaitMs'>[]): ThinkTime[][] {
-  return kindOf(executor).users!.mixes(executor).map(({ mix }) =>
-    types.map((type) => {
-      const entry = mix?.find(({ name }) => name === type.name);
-      return entry?.minWaitMs !== undefined && entry.maxWaitMs !== undefined ? { minWaitMs: entry.minWaitMs, maxWaitMs: entry.maxWaitMs } : { minWaitMs: type.minWaitMs, maxWaitMs: type.maxWaitMs };
-    }),
-  );
+  return kindOf(executor)
+    .users!.mixes(executor)
+    .map(({ mix }) =>
+      types.map((type) => {
+        const entry = mix?.find(({ name }) => name === type.name);
+        return entry?.minWaitMs !== undefined && entry.maxWaitMs !== undefined
+          ? { minWaitMs: entry.minWaitMs, maxWaitMs: entry.maxWaitMs }
+          : { minWaitMs: type.minWaitMs, maxWaitMs: type.maxWaitMs };
+      }),
+    );
 }
 
 /** What `executor` wants at `elapsedMs` into the run, for user types in this order. */
@@ -51,7 +55,11 @@ export function populationAt(executor: VuExecutor, types: readonly { name: strin
  * a type runs in the phases whose mix gives it users. Undefined for kinds without phases, whose
  * groups all run the whole time. Req/s of a group is over its own time.
  */
-export function groupTimesMs(executor: VuExecutor, types: readonly { name: string; weight: number }[], elapsedMs: number): { phases: number[]; userTypes: number[] } | undefined {
+export function groupTimesMs(
+  executor: VuExecutor,
+  types: readonly { name: string; weight: number }[],
+  elapsedMs: number,
+): { phases: number[]; userTypes: number[] } | undefined {
   const users = kindOf(executor).users!;
   if (users.phases === undefined) return undefined;
   const phases = users.phases.timesMs(executor, elapsedMs);

@@ -13,7 +13,8 @@ const schema = z
   .strictObject({ type: z.literal(type), durationMs: durationMs.optional(), ...holdFields })
   .superRefine((shape, ctx) => {
     checkHoldRange(shape, ctx);
-    if (shape.durationMs === undefined && shape.stages === undefined) ctx.addIssue({ code: 'custom', path: ['durationMs'], message: 'is required (or give stages)' });
+    if (shape.durationMs === undefined && shape.stages === undefined)
+      ctx.addIssue({ code: 'custom', path: ['durationMs'], message: 'is required (or give stages)' });
   })
   .transform((shape) => ({ ...shape, durationMs: shape.durationMs ?? summedDurationMs(shape.stages ?? []) }));
 

@@ -16,7 +16,17 @@ export type { ExecutorKind, UsersOfKind } from './kind.js';
 export { meanRateOf, requestsOfRamp, type RampStage, type RampingExecutor } from './ramping-arrival-rate.js';
 
 /** Every kind of executor, in the order the plan's JSON Schema lists them: a new kind is one more entry. */
-export const EXECUTOR_KINDS = [constantArrivalRate, poissonArrivalRate, bucketRate, rampingArrivalRate, maxThroughput, constantThroughput, constantVus, rampingVus, phases] as const;
+export const EXECUTOR_KINDS = [
+  constantArrivalRate,
+  poissonArrivalRate,
+  bucketRate,
+  rampingArrivalRate,
+  maxThroughput,
+  constantThroughput,
+  constantVus,
+  rampingVus,
+  phases,
+] as const;
 
 type Kinds = typeof EXECUTOR_KINDS;
 type SchemasOf<K extends readonly { schema: unknown }[]> = { -readonly [I in keyof K]: K[I]['schema'] };
@@ -63,7 +73,9 @@ export function isVuExecutor(executor: Executor): executor is VuExecutor {
 
 /** Every user mix a virtual-user executor holds, with its path in the plan. */
 export function mixesOf(executor: VuExecutor): { mix: UserMix; path: (string | number)[] }[] {
-  return kindOf(executor).users!.mixes(executor).flatMap(({ mix, path }) => (mix ? [{ mix, path }] : []));
+  return kindOf(executor)
+    .users!.mixes(executor)
+    .flatMap(({ mix, path }) => (mix ? [{ mix, path }] : []));
 }
 
 /** The rate asked for over the whole run, or null: see ExecutorKind.targetRatePerSec. */

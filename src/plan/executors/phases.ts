@@ -32,7 +32,8 @@ type PhasesExecutor = z.output<typeof schema>;
 export const phases = {
   type,
   schema,
-  describe: (executor) => `${executor.type}: ${executor.phases.map((phase) => `${phase.users} users (+${phase.spawnRate}/s) for ${phase.durationMs / 1000}s`).join(', then ')}`,
+  describe: (executor) =>
+    `${executor.type}: ${executor.phases.map((phase) => `${phase.users} users (+${phase.spawnRate}/s) for ${phase.durationMs / 1000}s`).join(', then ')}`,
   targetRatePerSec: () => null,
   peakRatePerSec: () => null,
   users: {

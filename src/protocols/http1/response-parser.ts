@@ -14,7 +14,7 @@ const SERVER_TIMING_NAME = Buffer.from(SERVER_TIMING, 'latin1');
 /** A head larger than this is not an HTTP response worth waiting for. */
 const MAX_HEAD_BYTES = 64 * 1024;
 
-const enum State {
+enum State {
   Head,
   Body,
   ChunkSize,

@@ -2,7 +2,7 @@
 
 export const FRAME_HEADER_BYTES = 9;
 
-export const enum FrameType {
+export enum FrameType {
   Data = 0x0,
   Headers = 0x1,
   Priority = 0x2,
@@ -15,10 +15,11 @@ export const enum FrameType {
   Continuation = 0x9,
 }
 
-export const enum Flag {
+export enum Flag {
   /** DATA, HEADERS */
   EndStream = 0x1,
   /** SETTINGS, PING */
+  // biome-ignore lint/suspicious/noDuplicateEnumValues: flags are per frame type, so END_STREAM and ACK share bit 0x1 (RFC 9113)
   Ack = 0x1,
   /** HEADERS, CONTINUATION */
   EndHeaders = 0x4,
@@ -28,7 +29,7 @@ export const enum Flag {
   Priority = 0x20,
 }
 
-export const enum Setting {
+export enum Setting {
   HeaderTableSize = 0x1,
   EnablePush = 0x2,
   MaxConcurrentStreams = 0x3,
@@ -36,7 +37,7 @@ export const enum Setting {
   MaxFrameSize = 0x5,
 }
 
-export const enum ErrorCode {
+export enum ErrorCode {
   NoError = 0x0,
   ProtocolError = 0x1,
   FlowControlError = 0x3,
@@ -62,7 +63,7 @@ export interface FrameHandler {
   onFrame(type: number, flags: number, streamId: number, payload: Buffer, start: number, end: number): boolean;
 }
 
-const enum ReadState {
+enum ReadState {
   Header,
   Payload,
   /** A DATA payload: counted, never kept (a load generator drops bodies). */
@@ -151,7 +152,8 @@ export class FrameReader {
     this.streamId = bytes.readUInt32BE(at + 5) & MAX_STREAM_ID;
     if (this.length > MAX_FRAME_BYTES) return false;
     // Between HEADERS and its END_HEADERS only CONTINUATION frames of that stream may come (RFC 9113 §6.10).
-    if ((this.blockStreamId !== 0) !== (this.type === FrameType.Continuation) || (this.blockStreamId !== 0 && this.streamId !== this.blockStreamId)) return false;
+    if ((this.blockStreamId !== 0) !== (this.type === FrameType.Continuation) || (this.blockStreamId !== 0 && this.streamId !== this.blockStreamId))
+      return false;
     if (this.type === FrameType.Data) {
       this.state = ReadState.Data;
       this.dataRemaining = this.length;

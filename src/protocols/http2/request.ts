@@ -2,7 +2,13 @@
 export type HeaderField = readonly [name: string, value: string];
 
 /** The request headers of every stream, built once per run: pseudo-headers first, then the user's (names lower-cased, as HTTP/2 requires). */
-export function buildHttp2Headers(url: URL, method: string, headers: readonly (readonly [string, string])[], body: Buffer | undefined, userAgent: string): HeaderField[] {
+export function buildHttp2Headers(
+  url: URL,
+  method: string,
+  headers: readonly (readonly [string, string])[],
+  body: Buffer | undefined,
+  userAgent: string,
+): HeaderField[] {
   const path = `${url.pathname === '' ? '/' : url.pathname}${url.search}`;
   let authority = url.host;
   const fields: HeaderField[] = [];

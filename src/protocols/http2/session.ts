@@ -139,7 +139,9 @@ export class Http2Session implements FrameHandler {
 
   /** True when another stream may start now. */
   canSend(): boolean {
-    return this.socket !== undefined && !this.goaway && this.inFlight < this.limit && this.sentThisTurn < this.turnQuota() && this.nextStreamId <= MAX_STREAM_ID;
+    return (
+      this.socket !== undefined && !this.goaway && this.inFlight < this.limit && this.sentThisTurn < this.turnQuota() && this.nextStreamId <= MAX_STREAM_ID
+    );
   }
 
   /** A new turn of the event loop: the session may open its quota of streams again. */

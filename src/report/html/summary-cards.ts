@@ -18,9 +18,18 @@ function cardsFor(result: RunResult): Card[] {
   const errorCount = Object.values(errors).reduce((sum, count) => sum + count, 0);
   const causes = Object.entries(errors).map(([cause, count]) => `${cause} ${formatCount(count)}`);
   return [
-    { label: 'sent', value: formatCount(requests.sent), note: `${formatRate(rate.sent)}${requests.interrupted ? `, ${formatCount(requests.interrupted)} cut off` : ''}` },
+    {
+      label: 'sent',
+      value: formatCount(requests.sent),
+      note: `${formatRate(rate.sent)}${requests.interrupted ? `, ${formatCount(requests.interrupted)} cut off` : ''}`,
+    },
     { label: 'completed', value: formatCount(requests.completed), note: 'status below 400' },
-    { label: 'failed', value: formatCount(requests.failed), note: `${share(requests.failed, requests.sent)} of sent`, ...(requests.failed ? { tone: 'bad' as const } : {}) },
+    {
+      label: 'failed',
+      value: formatCount(requests.failed),
+      note: `${share(requests.failed, requests.sent)} of sent`,
+      ...(requests.failed ? { tone: 'bad' as const } : {}),
+    },
     { label: 'dropped', value: formatCount(requests.dropped), note: 'due but never sent', ...(requests.dropped ? { tone: 'warn' as const } : {}) },
     {
       label: 'achieved rate',
@@ -34,8 +43,16 @@ function cardsFor(result: RunResult): Card[] {
     { label: 'schedule lag p99', value: formatMs(scheduleLagMs.p99), note: `max ${formatMs(scheduleLagMs.max)}` },
     ...(slowdown && serviceTimeMs
       ? [
-          { label: 'slowdown p50', value: formatRatio(slowdown.p50), note: `p99 ${formatRatio(slowdown.p99)}, mean ${formatRatio(slowdown.mean)}: latency ÷ service time` },
-          { label: 'service time p50', value: formatMs(serviceTimeMs.p50), note: `p99 ${formatMs(serviceTimeMs.p99)}, from ${formatCount(slowdown.count)} answers` },
+          {
+            label: 'slowdown p50',
+            value: formatRatio(slowdown.p50),
+            note: `p99 ${formatRatio(slowdown.p99)}, mean ${formatRatio(slowdown.mean)}: latency ÷ service time`,
+          },
+          {
+            label: 'service time p50',
+            value: formatMs(serviceTimeMs.p50),
+            note: `p99 ${formatMs(serviceTimeMs.p99)}, from ${formatCount(slowdown.count)} answers`,
+          },
         ]
       : []),
     ...warmupCards(result),
@@ -51,7 +68,13 @@ function cardsFor(result: RunResult): Card[] {
 /** The warm-up, which every other card leaves out. */
 function warmupCards({ plan, warmup }: RunResult): Card[] {
   if (!warmup) return [];
-  return [{ label: 'warm-up', value: formatMs(plan.warmupMs ?? 0), note: `${formatCount(warmup.requests.sent)} sent, p99 ${formatMs(warmup.latencyMs.corrected.p99)}: left out of every other card` }];
+  return [
+    {
+      label: 'warm-up',
+      value: formatMs(plan.warmupMs ?? 0),
+      note: `${formatCount(warmup.requests.sent)} sent, p99 ${formatMs(warmup.latencyMs.corrected.p99)}: left out of every other card`,
+    },
+  ];
 }
 
 export function summaryCardsHtml(result: RunResult): string {

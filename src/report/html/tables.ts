@@ -66,16 +66,38 @@ export function breakdownHtml(result: RunResult): string {
   if (!breakdown) return '';
   const numeric = BREAKDOWN_COLUMNS.map((title) => ({ title, numeric: true }));
   const tables = breakdownSections(breakdown).map(({ title, rows }) =>
-    tableHtml(`by-${title.replace(' ', '-')}`, [{ title }, ...numeric], rows.map((stats) => [escapeHtml(stats.name), ...breakdownCells(stats, result.durationMs).map(escapeHtml)])),
+    tableHtml(
+      `by-${title.replace(' ', '-')}`,
+      [{ title }, ...numeric],
+      rows.map((stats) => [escapeHtml(stats.name), ...breakdownCells(stats, result.durationMs).map(escapeHtml)]),
+    ),
   );
   if (breakdown.checks.length > 0) {
-    tables.push(tableHtml('checks', [{ title: 'check' }, { title: 'passed', numeric: true }, { title: 'failed', numeric: true }], breakdown.checks.map((check) => [escapeHtml(check.name), formatCount(check.passes), formatCount(check.fails)])));
+    tables.push(
+      tableHtml(
+        'checks',
+        [{ title: 'check' }, { title: 'passed', numeric: true }, { title: 'failed', numeric: true }],
+        breakdown.checks.map((check) => [escapeHtml(check.name), formatCount(check.passes), formatCount(check.fails)]),
+      ),
+    );
   }
   if (breakdown.counters.length > 0) {
-    tables.push(tableHtml('counters', [{ title: 'counter' }, { title: 'count', numeric: true }], breakdown.counters.map(({ name, count }) => [escapeHtml(name), formatCount(count)])));
+    tables.push(
+      tableHtml(
+        'counters',
+        [{ title: 'counter' }, { title: 'count', numeric: true }],
+        breakdown.counters.map(({ name, count }) => [escapeHtml(name), formatCount(count)]),
+      ),
+    );
   }
   if (breakdown.exceptions.length > 0) {
-    tables.push(tableHtml('script-errors', [{ title: 'script error' }, { title: 'count', numeric: true }], breakdown.exceptions.map(({ message, count }) => [escapeHtml(message), formatCount(count)])));
+    tables.push(
+      tableHtml(
+        'script-errors',
+        [{ title: 'script error' }, { title: 'count', numeric: true }],
+        breakdown.exceptions.map(({ message, count }) => [escapeHtml(message), formatCount(count)]),
+      ),
+    );
   }
   return `<h2>Virtual users</h2>\n<section class="tables">${tables.join('')}</section>`;
 }

@@ -14,8 +14,6 @@ export interface ChartLibrary {
 const require = createRequire(import.meta.url);
 
 export async function loadChartLibrary(): Promise<ChartLibrary> {
-  const [js, css] = await Promise.all(
-    ['uplot/dist/uPlot.iife.min.js', 'uplot/dist/uPlot.min.css'].map((file) => readFile(require.resolve(file), 'utf8')),
-  );
+  const [js, css] = await Promise.all(['uplot/dist/uPlot.iife.min.js', 'uplot/dist/uPlot.min.css'].map((file) => readFile(require.resolve(file), 'utf8')));
   return { js: js!, css: css! };
 }

@@ -229,10 +229,20 @@ export const servoFleet: BuiltinScenario<ServoFleetOptions> = {
   description: 'each virtual user is the servo of one application of a servo backend (salvo serve servo-fleet)',
   scenario: servoFleetScenario,
   flags: [
-    { option: 'apps', flag: '--apps <n>', description: 'applications, app00000..app(n-1): one servo (virtual user) each, all of them unless --vus says fewer', kind: 'count' },
+    {
+      option: 'apps',
+      flag: '--apps <n>',
+      description: 'applications, app00000..app(n-1): one servo (virtual user) each, all of them unless --vus says fewer',
+      kind: 'count',
+    },
     { option: 'account', flag: '--account <name>', description: 'the account in the URLs (default acme)', kind: 'text' },
     { option: 'token', flag: '--token <token>', description: 'sent as Authorization: Bearer <token>', kind: 'text' },
-    { option: 'progressReports', flag: '--progress-reports <n>', description: 'progress reports before each final MEASUREMENT and ADJUSTMENT (default 2)', kind: 'count' },
+    {
+      option: 'progressReports',
+      flag: '--progress-reports <n>',
+      description: 'progress reports before each final MEASUREMENT and ADJUSTMENT (default 2)',
+      kind: 'count',
+    },
     { option: 'progressIntervalMs', flag: '--progress-interval <duration>', description: 'wait before each report (default 500ms)', kind: 'duration' },
   ],
   targetStatistics: emulatorStatistics,

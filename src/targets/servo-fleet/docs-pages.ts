@@ -50,9 +50,15 @@ const redocHtml = `<!DOCTYPE html>
 const PAGES: Record<string, () => Page> = {
   '/docs': () => ({ type: HTML_TYPE, body: Buffer.from(swaggerHtml) }),
   '/docs/swagger-ui.css': () => ({ type: 'text/css; charset=utf-8', body: readFileSync(join(packageDir('swagger-ui-dist'), 'swagger-ui.css')) }),
-  '/docs/swagger-ui-bundle.js': () => ({ type: 'text/javascript; charset=utf-8', body: readFileSync(join(packageDir('swagger-ui-dist'), 'swagger-ui-bundle.js')) }),
+  '/docs/swagger-ui-bundle.js': () => ({
+    type: 'text/javascript; charset=utf-8',
+    body: readFileSync(join(packageDir('swagger-ui-dist'), 'swagger-ui-bundle.js')),
+  }),
   '/redoc': () => ({ type: HTML_TYPE, body: Buffer.from(redocHtml) }),
-  '/redoc/redoc.standalone.js': () => ({ type: 'text/javascript; charset=utf-8', body: readFileSync(join(packageDir('redoc'), 'bundles', 'redoc.standalone.js')) }),
+  '/redoc/redoc.standalone.js': () => ({
+    type: 'text/javascript; charset=utf-8',
+    body: readFileSync(join(packageDir('redoc'), 'bundles', 'redoc.standalone.js')),
+  }),
 };
 
 const loaded = new Map<string, Page>();

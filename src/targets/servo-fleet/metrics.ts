@@ -1,6 +1,6 @@
 // Counters for /metrics, in flat Float64Arrays so counting a request is one increment.
 
-import { Fleet, REJECTION_NAMES } from './fleet.js';
+import { type Fleet, REJECTION_NAMES } from './fleet.js';
 import { EVENT_NAMES, STATE_NAMES } from './protocol.js';
 
 /** Event slots: the six events, then one for bodies with no (valid) event. */

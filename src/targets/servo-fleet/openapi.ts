@@ -8,7 +8,12 @@ const errorResponse = (description: string) => ({ description, content: { 'appli
 const validationError = {
   type: 'object',
   required: ['loc', 'msg', 'type'],
-  properties: { loc: { type: 'array', items: { oneOf: [{ type: 'string' }, { type: 'integer' }] } }, msg: { type: 'string' }, type: { type: 'string' }, ctx: { type: 'object' } },
+  properties: {
+    loc: { type: 'array', items: { oneOf: [{ type: 'string' }, { type: 'integer' }] } },
+    msg: { type: 'string' },
+    type: { type: 'string' },
+    ctx: { type: 'object' },
+  },
 };
 
 /** `strict`: the document of --strict, whose answers differ (see strict-dialect.ts). */
@@ -43,10 +48,16 @@ export function openApiDocument(apps: number, version: string, strict: boolean):
                   '404': errorResponse('No such application'),
                 }
               : {
-                  '400': errorResponse('An event other than HELLO for an application never registered, an event the state machine rejects (state unchanged), or a body that is not UTF-8'),
+                  '400': errorResponse(
+                    'An event other than HELLO for an application never registered, an event the state machine rejects (state unchanged), or a body that is not UTF-8',
+                  ),
                   '422': {
                     description: 'Body that is not JSON or not a ServoEvent',
-                    content: { 'application/json': { schema: { type: 'object', properties: { detail: { type: 'array', items: { $ref: '#/components/schemas/ValidationError' } } } } } },
+                    content: {
+                      'application/json': {
+                        schema: { type: 'object', properties: { detail: { type: 'array', items: { $ref: '#/components/schemas/ValidationError' } } } },
+                      },
+                    },
                   },
                 }),
             '413': errorResponse('Body too large'),
@@ -80,10 +91,22 @@ export function openApiDocument(apps: number, version: string, strict: boolean):
           responses: { '200': { description: 'Metrics', content: { 'text/plain': { schema: { type: 'string' } } } } },
         },
       },
-      '/docs': { get: { operationId: 'swaggerUi', summary: 'Swagger UI over this document', responses: { '200': { description: 'HTML page', content: { 'text/html': {} } } } } },
-      '/redoc': { get: { operationId: 'redoc', summary: 'ReDoc over this document', responses: { '200': { description: 'HTML page', content: { 'text/html': {} } } } } },
+      '/docs': {
+        get: {
+          operationId: 'swaggerUi',
+          summary: 'Swagger UI over this document',
+          responses: { '200': { description: 'HTML page', content: { 'text/html': {} } } },
+        },
+      },
+      '/redoc': {
+        get: { operationId: 'redoc', summary: 'ReDoc over this document', responses: { '200': { description: 'HTML page', content: { 'text/html': {} } } } },
+      },
       '/openapi.json': {
-        get: { operationId: 'openapi', summary: 'This document', responses: { '200': { description: 'OpenAPI 3 document', content: { 'application/json': { schema: { type: 'object' } } } } } },
+        get: {
+          operationId: 'openapi',
+          summary: 'This document',
+          responses: { '200': { description: 'OpenAPI 3 document', content: { 'application/json': { schema: { type: 'object' } } } } },
+        },
       },
     },
     components: {
@@ -99,7 +122,10 @@ export function openApiDocument(apps: number, version: string, strict: boolean):
               properties: {
                 progress: strict
                   ? { type: 'integer', minimum: 0, maximum: 100, description: 'MEASUREMENT/ADJUSTMENT: present on a progress report, absent on the final one' }
-                  : { description: "MEASUREMENT/ADJUSTMENT: present on a progress report, absent on the final one; read with Python's int(), so \"50\" and 10.5 count, \"abc\" is no progress" },
+                  : {
+                      description:
+                        'MEASUREMENT/ADJUSTMENT: present on a progress report, absent on the final one; read with Python\'s int(), so "50" and 10.5 count, "abc" is no progress',
+                    },
               },
               additionalProperties: true,
             },
@@ -108,7 +134,9 @@ export function openApiDocument(apps: number, version: string, strict: boolean):
         Status: {
           type: 'object',
           required: ['status'],
-          properties: strict ? { status: { type: 'string', enum: ['ok'] } } : { status: { type: 'string', enum: ['ok'] }, message: { type: 'string', nullable: true } },
+          properties: strict
+            ? { status: { type: 'string', enum: ['ok'] } }
+            : { status: { type: 'string', enum: ['ok'] }, message: { type: 'string', nullable: true } },
         },
         Command: {
           type: 'object',
@@ -122,7 +150,12 @@ export function openApiDocument(apps: number, version: string, strict: boolean):
         Statistics: {
           type: 'object',
           required: ['n'],
-          properties: { n: { type: 'integer' }, average: { type: 'number', nullable: true }, min: { type: 'integer', nullable: true }, max: { type: 'integer', nullable: true } },
+          properties: {
+            n: { type: 'integer' },
+            average: { type: 'number', nullable: true },
+            min: { type: 'integer', nullable: true },
+            max: { type: 'integer', nullable: true },
+          },
         },
         ValidationError: validationError,
         Error: { ...detail, description: `States: ${STATE_NAMES.join(', ')}` },

@@ -1,7 +1,7 @@
 // --state-file: every seen app's state, written on shutdown and read back on start.
 
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { Fleet, NO_PROGRESS, type AppSnapshot } from './fleet.js';
+import { type Fleet, NO_PROGRESS, type AppSnapshot } from './fleet.js';
 import { commandCode, stateCode } from './protocol.js';
 import { SalvoError, type SalvoErrorOptions } from '../../errors.js';
 

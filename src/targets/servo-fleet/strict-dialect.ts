@@ -4,8 +4,8 @@
 
 import type { ServerResponse } from 'node:http';
 import type { Dialect } from './dialect.js';
-import { Fleet, NO_PROGRESS } from './fleet.js';
-import { FleetMetrics, NO_EVENT } from './metrics.js';
+import { type Fleet, NO_PROGRESS } from './fleet.js';
+import { type FleetMetrics, NO_EVENT } from './metrics.js';
 import { EVENT_NAMES, Event, eventCode, type EventCode } from './protocol.js';
 import { answerAccepted, answerRejected, okReply } from './outcome.js';
 import { sendDetail } from './reply.js';

@@ -10,8 +10,7 @@
 import { isUtf8 } from 'node:buffer';
 import { JsonDecodeError, lineAndColumn, pyJsonLoads } from './python/json-decode.js';
 import { NO_PROGRESS } from './fleet.js';
-import { PyDict, numberStr, pyDict, pyInt, repr, strRepr, type PyValue } from './python/values.js';
-
+import { type PyDict, numberStr, pyDict, pyInt, repr, strRepr, type PyValue } from './python/values.js';
 
 export interface ServoEventBody {
   event: string;
@@ -64,12 +63,15 @@ function validateSlowly(text: string, empty: boolean): SlowResult {
     if (!(error instanceof JsonDecodeError)) throw error;
     const { lineno, colno } = lineAndColumn(text, error.pos);
     const msg = `${error.msg}: line ${lineno} column ${colno} (char ${error.pos})`;
-    return unprocessable([{ loc: ['body', error.pos], msg, type: 'value_error.jsondecode', ctx: { msg: error.msg, doc: text, pos: error.pos, lineno, colno } }]);
+    return unprocessable([
+      { loc: ['body', error.pos], msg, type: 'value_error.jsondecode', ctx: { msg: error.msg, doc: text, pos: error.pos, lineno, colno } },
+    ]);
   }
   if (value === null) return unprocessable([missing(['body'])]);
   const fields = pyDict(value);
   if (fields === undefined) return unprocessable([notADict(['body'])]);
-  if (fields.entries.some(([key]) => typeof key !== 'string')) return unprocessable([{ loc: ['body'], msg: '__init__() keywords must be strings', type: 'type_error' }]);
+  if (fields.entries.some(([key]) => typeof key !== 'string'))
+    return unprocessable([{ loc: ['body'], msg: '__init__() keywords must be strings', type: 'type_error' }]);
 
   const errors: FieldError[] = [];
   const eventValue = fields.get('event');

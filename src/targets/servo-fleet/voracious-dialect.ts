@@ -5,8 +5,8 @@
 
 import type { ServerResponse } from 'node:http';
 import type { Dialect } from './dialect.js';
-import { Fleet, NO_PROGRESS, Rejection } from './fleet.js';
-import { FleetMetrics, NO_EVENT } from './metrics.js';
+import { type Fleet, NO_PROGRESS, Rejection } from './fleet.js';
+import { type FleetMetrics, NO_EVENT } from './metrics.js';
 import { Event, STATE_NAMES, eventCode, type EventCode } from './protocol.js';
 import { answerAccepted, answerRejected, okReply } from './outcome.js';
 import { send, sendDetail } from './reply.js';
@@ -69,7 +69,14 @@ export function voraciousDialect(fleet: Fleet, metrics: FleetMetrics, commands: 
     }
     const oldProgress = fleet.progress[app]!;
     const outcome = fleet.apply(app, event as EventCode, body.progress);
-    if (outcome < 0) answerRejected(res, metrics, event, outcome, outcome === Rejection.notGreeted ? `Received event ${body.event} for unknown app ${name}` : sequenceError(app, body, outcome, oldProgress));
+    if (outcome < 0)
+      answerRejected(
+        res,
+        metrics,
+        event,
+        outcome,
+        outcome === Rejection.notGreeted ? `Received event ${body.event} for unknown app ${name}` : sequenceError(app, body, outcome, oldProgress),
+      );
     else answerAccepted(res, metrics, commands, OK, event, outcome);
   }
 

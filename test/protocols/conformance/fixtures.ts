@@ -28,15 +28,30 @@ function fixture(name: string, framing: () => Promise<Framing>, target: (url: st
 }
 
 export const FIXTURES: ProtocolFixture[] = [
-  fixture('http1', async () => ({ scheme: 'http', requestEnd: '\r\n\r\n', reply: HTTP_REPLY, partialReply: HTTP_PARTIAL }), (url) => ({ url }), true),
+  fixture(
+    'http1',
+    async () => ({ scheme: 'http', requestEnd: '\r\n\r\n', reply: HTTP_REPLY, partialReply: HTTP_PARTIAL }),
+    (url) => ({ url }),
+    true,
+  ),
   fixture(
     'https (--insecure)',
     async () => ({ scheme: 'https', requestEnd: '\r\n\r\n', reply: HTTP_REPLY, partialReply: HTTP_PARTIAL, certificate: await selfSignedCertificate() }),
     (url) => ({ url, insecure: true }),
     true,
   ),
-  fixture('tcp (delimiter)', async () => ({ scheme: 'tcp', requestEnd: '\n', reply: 'PONG\n', partialReply: 'PO' }), (url) => ({ url, payload: 'PING\\n', expectDelimiter: '\\n' }), false),
-  fixture('tcp (fixed size)', async () => ({ scheme: 'tcp', requestEnd: '\n', reply: 'PONG!', partialReply: 'PO' }), (url) => ({ url, payload: 'PING\\n', expectBytes: 5 }), false),
+  fixture(
+    'tcp (delimiter)',
+    async () => ({ scheme: 'tcp', requestEnd: '\n', reply: 'PONG\n', partialReply: 'PO' }),
+    (url) => ({ url, payload: 'PING\\n', expectDelimiter: '\\n' }),
+    false,
+  ),
+  fixture(
+    'tcp (fixed size)',
+    async () => ({ scheme: 'tcp', requestEnd: '\n', reply: 'PONG!', partialReply: 'PO' }),
+    (url) => ({ url, payload: 'PING\\n', expectBytes: 5 }),
+    false,
+  ),
   h2cFixture,
   grpcFixture,
 ];

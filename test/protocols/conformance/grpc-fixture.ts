@@ -27,7 +27,13 @@ export const grpcFixture: ProtocolFixture = {
   name: 'grpc (unary, cleartext HTTP/2)',
   startTarget: (behaviour, delayMs) => startH2cBehaviourServer(GRPC_REPLIES, behaviour, delayMs),
   planFor: (url, rest) => ({
-    target: { url, proto: WORKER_PROTO, call: WORKER_CALL, data: '{"ms": 0}', streams: rest.executor.type === 'max-throughput' ? (rest.executor.pipelining ?? 1) : 1 },
+    target: {
+      url,
+      proto: WORKER_PROTO,
+      call: WORKER_CALL,
+      data: '{"ms": 0}',
+      streams: rest.executor.type === 'max-throughput' ? (rest.executor.pipelining ?? 1) : 1,
+    },
     ...rest,
   }),
   statusCodes: () => ({}),

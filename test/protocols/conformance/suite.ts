@@ -37,7 +37,10 @@ export function conformanceSuite(fixture: ProtocolFixture): void {
 
   describe(`transport conformance: ${fixture.name}`, () => {
     test('a fixed rate sends exactly rate × duration, and every one completes and is in the histograms', async () => {
-      const { result, requests } = await withTarget(fixture, 'answer', async (server) => ({ result: await runOn(server.url, atRate(200, 500)), requests: server.requests }));
+      const { result, requests } = await withTarget(fixture, 'answer', async (server) => ({
+        result: await runOn(server.url, atRate(200, 500)),
+        requests: server.requests,
+      }));
       const { summary } = result;
       assert.equal(summary.requests.sent, 100);
       assert.equal(summary.requests.completed, 100);

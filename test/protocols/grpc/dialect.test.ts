@@ -5,7 +5,17 @@ import { grpcDialect } from '../../../src/protocols/grpc/index.js';
 import { ABSENT, encodeHeaderBlock, HEADER_TABLE_BYTES, HpackDecoder } from '../../../src/protocols/http2/hpack.js';
 
 const message = Buffer.from([0, 0, 0, 0, 0]);
-const dialect = grpcDialect({ authority: '127.0.0.1:50051', path: '/a.B/C', metadata: [['X-Tenant', 'a'], ['x-tenant', 'b']], deadlineMs: 250, nextMessage: () => message, userAgent: 'salvo/test' });
+const dialect = grpcDialect({
+  authority: '127.0.0.1:50051',
+  path: '/a.B/C',
+  metadata: [
+    ['X-Tenant', 'a'],
+    ['x-tenant', 'b'],
+  ],
+  deadlineMs: 250,
+  nextMessage: () => message,
+  userAgent: 'salvo/test',
+});
 
 test('headers are built once: POST, application/grpc, te: trailers, the deadline as grpc-timeout, metadata lower-cased', () => {
   const expected = encodeHeaderBlock([
@@ -23,7 +33,10 @@ test('headers are built once: POST, application/grpc, te: trailers, the deadline
   assert.deepEqual(dialect.headerBlock, expected);
   assert.equal(dialect.nextBody(), message);
   assert.deepEqual(dialect.deadline, { us: 250_000, cause: 'grpc_DEADLINE_EXCEEDED' });
-  assert.equal(grpcDialect({ authority: 'h:1', path: '/a.B/C', metadata: [], deadlineMs: undefined, nextMessage: () => message, userAgent: 'u' }).deadline, undefined);
+  assert.equal(
+    grpcDialect({ authority: 'h:1', path: '/a.B/C', metadata: [], deadlineMs: undefined, nextMessage: () => message, userAgent: 'u' }).deadline,
+    undefined,
+  );
 });
 
 type Fields = Record<string, string>;

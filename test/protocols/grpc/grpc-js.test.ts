@@ -35,7 +35,9 @@ async function startEchoServer(seen: Seen): Promise<{ url: string; close(): void
       else callback(null, call.request);
     },
   });
-  const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))));
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+  );
   return { url: `grpc://127.0.0.1:${port}`, close: () => server.forceShutdown() };
 }
 
@@ -46,11 +48,19 @@ describe('salvo gRPC client against a @grpc/grpc-js server', () => {
   let server: Awaited<ReturnType<typeof startEchoServer>>;
   before(async () => (server = await startEchoServer(seen)));
   after(() => server.close());
-  const target = (data: string, extra: Partial<PlanInput['target']> = {}): PlanInput['target'] => ({ url: server.url, proto: ECHO_PROTO, call: ECHO_CALL, data, ...extra });
+  const target = (data: string, extra: Partial<PlanInput['target']> = {}): PlanInput['target'] => ({
+    url: server.url,
+    proto: ECHO_PROTO,
+    call: ECHO_CALL,
+    data,
+    ...extra,
+  });
 
   test('every call arrives once, with its templated message and the metadata, and completes', async () => {
     seen.seqs.length = seen.tenants.length = seen.deadlines = 0;
-    const result = await run(validatePlan({ target: target('{"text": "hi", "seq": {{seq}}}', { metadata: [['X-Tenant', 'blue']] }), executor: atRate(200, 500), connections: 2 }));
+    const result = await run(
+      validatePlan({ target: target('{"text": "hi", "seq": {{seq}}}', { metadata: [['X-Tenant', 'blue']] }), executor: atRate(200, 500), connections: 2 }),
+    );
     assert.equal(result.summary.requests.completed, 100);
     assert.deepEqual(result.summary.errors, {});
     assert.deepEqual(result.summary.statusCodes, {}, 'a gRPC OK has no status code');
@@ -85,7 +95,9 @@ describe('salvo gRPC client against a @grpc/grpc-js server', () => {
   });
 
   test('max throughput over several streams per connection completes without errors', async () => {
-    const result = await run(validatePlan({ target: target('{"text": "hi"}', { streams: 8 }), executor: { type: 'max-throughput', durationMs: 300 }, connections: 2 }));
+    const result = await run(
+      validatePlan({ target: target('{"text": "hi"}', { streams: 8 }), executor: { type: 'max-throughput', durationMs: 300 }, connections: 2 }),
+    );
     assert.ok(result.summary.requests.completed > 20, `completed ${result.summary.requests.completed}`);
     assert.equal(result.summary.requests.failed, 0);
   });
@@ -94,7 +106,9 @@ describe('salvo gRPC client against a @grpc/grpc-js server', () => {
 test('a server that never answers fails each call as grpc_DEADLINE_EXCEEDED when the deadline is shorter than the timeout', async () => {
   const server = await startH2cBehaviourServer({ scheme: 'grpc', answer: () => {}, partial: () => {} }, 'hang');
   try {
-    const result = await run(validatePlan({ target: { url: server.url, proto: ECHO_PROTO, call: ECHO_CALL, deadlineMs: 100 }, executor: atRate(40, 250), timeoutMs: 5000 }));
+    const result = await run(
+      validatePlan({ target: { url: server.url, proto: ECHO_PROTO, call: ECHO_CALL, deadlineMs: 100 }, executor: atRate(40, 250), timeoutMs: 5000 }),
+    );
     assert.deepEqual(result.summary.errors, { grpc_DEADLINE_EXCEEDED: 10 });
   } finally {
     await server.close();
@@ -116,7 +130,9 @@ describe('a @grpc/grpc-js client against salvo serve grpc-worker', () => {
   const spin = (request: unknown): Promise<{ reply?: { serviceMs: number }; error?: grpc.ServiceError; trailers?: grpc.Metadata }> =>
     new Promise((resolve) => {
       let trailers: grpc.Metadata | undefined;
-      const call = client.Spin(request, (error: grpc.ServiceError | null, reply: { serviceMs: number }) => setImmediate(() => resolve(error ? { error } : { reply, trailers })));
+      const call = client.Spin(request, (error: grpc.ServiceError | null, reply: { serviceMs: number }) =>
+        setImmediate(() => resolve(error ? { error } : { reply, trailers })),
+      );
       call.on('status', (status: grpc.StatusObject) => (trailers = status.metadata));
     });
 
@@ -132,7 +148,13 @@ describe('a @grpc/grpc-js client against salvo serve grpc-worker', () => {
   test('ms above the limit is INVALID_ARGUMENT; an unknown method is UNIMPLEMENTED', async () => {
     assert.equal((await spin({ ms: 60_001 })).error?.code, grpc.status.INVALID_ARGUMENT);
     const unknown = await new Promise<grpc.ServiceError | null>((resolve) =>
-      client.makeUnaryRequest('/salvo.worker.Worker/Nope', (value: Buffer) => value, (value: Buffer) => value, Buffer.alloc(0), (error) => resolve(error)),
+      client.makeUnaryRequest(
+        '/salvo.worker.Worker/Nope',
+        (value: Buffer) => value,
+        (value: Buffer) => value,
+        Buffer.alloc(0),
+        (error) => resolve(error),
+      ),
     );
     assert.equal(unknown?.code, grpc.status.UNIMPLEMENTED);
   });

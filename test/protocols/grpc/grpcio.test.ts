@@ -20,7 +20,9 @@ describe('Python grpcio peers', { skip }, () => {
     const worker = await startTargetProcess('grpc-worker');
     try {
       const stdout = await new Promise<string>((resolve, reject) =>
-        execFile(PYTHON, [`${PEERS}grpcio_client.py`, worker.url.replace('grpc://', ''), '20'], { timeout: 30_000 }, (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out))),
+        execFile(PYTHON, [`${PEERS}grpcio_client.py`, worker.url.replace('grpc://', ''), '20'], { timeout: 30_000 }, (error, out, err) =>
+          error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out),
+        ),
       );
       const seen = JSON.parse(stdout) as { ok: number; serviceMs: number[]; serverTiming: string[]; tooLong: string; unknown: string };
       assert.equal(seen.ok, 20);

@@ -45,7 +45,11 @@ test('data that is not JSON or does not fit the message is a one-line error befo
     ['{"text": "{{nope}}"}', /^data: unknown placeholder \{\{nope\}\}/],
   ];
   for (const [data, pattern] of cases) {
-    assert.throws(() => messageSource(requestType, data), (error: Error) => error instanceof GrpcCallError && pattern.test(error.message) && !error.message.includes('\n'), data);
+    assert.throws(
+      () => messageSource(requestType, data),
+      (error: Error) => error instanceof GrpcCallError && pattern.test(error.message) && !error.message.includes('\n'),
+      data,
+    );
   }
 });
 
@@ -57,5 +61,10 @@ test('a .proto that does not load, or lacks the method, is a one-line error nami
     [ECHO_PROTO, 'salvo.test.Echo/Listen', /^salvo\.test\.Echo\/Listen is a streaming method: salvo calls unary methods only$/],
     [ECHO_PROTO, 'salvo.test.Note/Say', /^no service "salvo\.test\.Note"/],
   ];
-  for (const [proto, call, pattern] of cases) assert.throws(() => loadMethod(proto, call), (error: Error) => error instanceof GrpcCallError && pattern.test(error.message), call);
+  for (const [proto, call, pattern] of cases)
+    assert.throws(
+      () => loadMethod(proto, call),
+      (error: Error) => error instanceof GrpcCallError && pattern.test(error.message),
+      call,
+    );
 });

@@ -15,10 +15,19 @@ describe('gRPC on the HTTP/2 pool', () => {
   after(() => worker.close());
 
   test('a connection opens at most half its streams in one turn, and the rest in the next', async () => {
-    const plan = validatePlan({ target: { url: worker.url, proto: WORKER_PROTO, call: WORKER_CALL, data: '{"ms": 0}', streams: 100 }, executor: { type: 'max-throughput', durationMs: 1000 }, connections: 1 });
+    const plan = validatePlan({
+      target: { url: worker.url, proto: WORKER_PROTO, call: WORKER_CALL, data: '{"ms": 0}', streams: 100 },
+      executor: { type: 'max-throughput', durationMs: 1000 },
+      connections: 1,
+    });
     let answered = 0;
     let slotsFreed = 0;
-    const listener: ExchangeListener = { onSent: () => {}, onResponse: () => answered++, onFailure: () => assert.fail('a call failed'), onSlotFree: () => slotsFreed++ };
+    const listener: ExchangeListener = {
+      onSent: () => {},
+      onResponse: () => answered++,
+      onFailure: () => assert.fail('a call failed'),
+      onSlotFree: () => slotsFreed++,
+    };
     const transport: Transport = createTransport(plan, await resolveTarget(plan.target), { clock: systemClock, listener });
     try {
       // One call first, so the server's SETTINGS (100 streams) have arrived.

@@ -281,12 +281,7 @@ describe('Http1Pool', () => {
         waiting.push(socket);
         if (waiting.length === 4) {
           // All four arrived before any answer: answer them in one write, mixed framings.
-          socket.write(
-            ok(200, 'a') +
-              'HTTP/1.1 201 X\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nbb\r\n0\r\n\r\n' +
-              ok(202, '') +
-              ok(503, 'dddd'),
-          );
+          socket.write(`${ok(200, 'a')}HTTP/1.1 201 X\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nbb\r\n0\r\n\r\n${ok(202, '')}${ok(503, 'dddd')}`);
         }
       },
       { pipelining: 4 },
@@ -359,7 +354,7 @@ describe('Http1Pool', () => {
       (socket, index) => {
         // Dribble the responses out, in order, a few bytes per write.
         const start = outgoing.length === 0;
-        outgoing += ok(200 + index, 'z'.repeat(index * 3), 'X-Index: ' + index + '\r\n');
+        outgoing += ok(200 + index, 'z'.repeat(index * 3), `X-Index: ${index}\r\n`);
         const step = (): void => {
           if (outgoing.length === 0 || socket.destroyed) return;
           socket.write(outgoing.slice(0, 5));
@@ -440,37 +435,33 @@ describe('Http1Pool', () => {
     );
   });
 
-  test(
-    'close-delimited responses with a listener that sends again from onSlotFree (as the executors do)',
-    {
-      ...TEST_TIMEOUT,
-    },
-    async () => {
-      const server = await rawServer((socket) => socket.end('HTTP/1.1 200 OK\r\n\r\nuntil the end'));
-      const events = new Recorder();
-      let transport: Http1Pool | undefined;
-      let next = 1;
-      // An executor-like listener: every freed slot is used at once, up to 5 requests.
-      events.onSlotFree = function (this: Recorder) {
-        this.slotsFreed++;
-        while (next <= 5 && transport!.trySend(next)) next++;
-      };
-      transport = pool(server.port, events);
-      try {
-        assert.equal(transport.trySend(0), true);
-        await events.until(() => events.responses.length + events.failures.length >= 6, 'six outcomes');
-        await sleep(20);
-        assert.deepEqual(events.causes(), []);
-        assert.deepEqual(
-          events.responses.map((r) => [r.intendedUs, r.status]),
-          [0, 1, 2, 3, 4, 5].map((i) => [i, 200]),
-        );
-      } finally {
-        transport.close();
-        await server.close();
-      }
-    },
-  );
+  test('close-delimited responses with a listener that sends again from onSlotFree (as the executors do)', {
+    ...TEST_TIMEOUT,
+  }, async () => {
+    const server = await rawServer((socket) => socket.end('HTTP/1.1 200 OK\r\n\r\nuntil the end'));
+    const events = new Recorder();
+    let transport: Http1Pool | undefined;
+    let next = 1;
+    // An executor-like listener: every freed slot is used at once, up to 5 requests.
+    events.onSlotFree = function (this: Recorder) {
+      this.slotsFreed++;
+      while (next <= 5 && transport!.trySend(next)) next++;
+    };
+    transport = pool(server.port, events);
+    try {
+      assert.equal(transport.trySend(0), true);
+      await events.until(() => events.responses.length + events.failures.length >= 6, 'six outcomes');
+      await sleep(20);
+      assert.deepEqual(events.causes(), []);
+      assert.deepEqual(
+        events.responses.map((r) => [r.intendedUs, r.status]),
+        [0, 1, 2, 3, 4, 5].map((i) => [i, 200]),
+      );
+    } finally {
+      transport.close();
+      await server.close();
+    }
+  });
 
   test('a reset connection fails with cause "reset"', TEST_TIMEOUT, async () => {
     await withPool(

@@ -53,7 +53,13 @@ describe('buildRequest', () => {
   });
 
   test('a user Host header replaces the default (any case)', () => {
-    const request = buildRequest(target('http://127.0.0.1:9000/', 'GET', [['X-First', 'a'], ['host', 'api.example.com']]), undefined);
+    const request = buildRequest(
+      target('http://127.0.0.1:9000/', 'GET', [
+        ['X-First', 'a'],
+        ['host', 'api.example.com'],
+      ]),
+      undefined,
+    );
     assert.equal(text(request), `GET / HTTP/1.1\r\nUser-Agent: ${UA}\r\nX-First: a\r\nhost: api.example.com\r\n\r\n`);
     assert.equal((text(request).match(/host:/gi) ?? []).length, 1);
   });
@@ -81,7 +87,10 @@ describe('buildRequest', () => {
 
   test('POST, PUT and PATCH without a body get Content-Length: 0', () => {
     for (const method of ['POST', 'PUT', 'PATCH']) {
-      assert.equal(text(buildRequest(target('http://h:1/p', method), undefined)), `${method} /p HTTP/1.1\r\nHost: h:1\r\nUser-Agent: ${UA}\r\nContent-Length: 0\r\n\r\n`);
+      assert.equal(
+        text(buildRequest(target('http://h:1/p', method), undefined)),
+        `${method} /p HTTP/1.1\r\nHost: h:1\r\nUser-Agent: ${UA}\r\nContent-Length: 0\r\n\r\n`,
+      );
     }
   });
 
@@ -92,8 +101,14 @@ describe('buildRequest', () => {
   });
 
   test('an empty body still announces Content-Length: 0, a GET body its length', () => {
-    assert.equal(text(buildRequest(target('http://h/', 'POST'), Buffer.alloc(0))), `POST / HTTP/1.1\r\nHost: h\r\nUser-Agent: ${UA}\r\nContent-Length: 0\r\n\r\n`);
-    assert.equal(text(buildRequest(target('http://h/', 'GET'), Buffer.from('q'))), `GET / HTTP/1.1\r\nHost: h\r\nUser-Agent: ${UA}\r\nContent-Length: 1\r\n\r\nq`);
+    assert.equal(
+      text(buildRequest(target('http://h/', 'POST'), Buffer.alloc(0))),
+      `POST / HTTP/1.1\r\nHost: h\r\nUser-Agent: ${UA}\r\nContent-Length: 0\r\n\r\n`,
+    );
+    assert.equal(
+      text(buildRequest(target('http://h/', 'GET'), Buffer.from('q'))),
+      `GET / HTTP/1.1\r\nHost: h\r\nUser-Agent: ${UA}\r\nContent-Length: 1\r\n\r\nq`,
+    );
   });
 
   test('a user Content-Length is not duplicated', () => {

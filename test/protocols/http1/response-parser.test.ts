@@ -30,7 +30,7 @@ const OK_EMPTY = 'HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n';
 const valid: Case[] = [
   {
     name: 'the same Content-Length twice',
-    bytes: 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello' + OK_EMPTY,
+    bytes: `HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello${OK_EMPTY}`,
     expected: [
       [200, true],
       [202, true],
@@ -51,7 +51,7 @@ const valid: Case[] = [
   },
   {
     name: 'Content-Length with surrounding spaces and tabs',
-    bytes: 'HTTP/1.1 200 OK\r\nContent-Length: \t 3 \t\r\n\r\nabc' + OK_EMPTY,
+    bytes: `HTTP/1.1 200 OK\r\nContent-Length: \t 3 \t\r\n\r\nabc${OK_EMPTY}`,
     expected: [
       [200, true],
       [202, true],
@@ -99,7 +99,7 @@ const valid: Case[] = [
   },
   {
     name: 'chunked without trailers, then a pipelined response',
-    bytes: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n' + OK_EMPTY,
+    bytes: `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n${OK_EMPTY}`,
     expected: [
       [200, true],
       [202, true],
@@ -148,7 +148,9 @@ const valid: Case[] = [
   },
   {
     name: 'HTTP/1.0 response with Connection: keep-alive',
-    bytes: 'HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 2\r\n\r\nok' + 'HTTP/1.0 201 Created\r\nconnection: keep-alive\r\nContent-Length: 0\r\n\r\n',
+    bytes:
+      'HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 2\r\n\r\nok' +
+      'HTTP/1.0 201 Created\r\nconnection: keep-alive\r\nContent-Length: 0\r\n\r\n',
     expected: [
       [200, true],
       [201, true],
@@ -214,7 +216,7 @@ const valid: Case[] = [
   {
     name: 'a 60 KiB head is accepted',
     big: true,
-    bytes: 'HTTP/1.1 200 OK\r\nX-Pad: ' + 'a'.repeat(60_000) + '\r\nContent-Length: 2\r\n\r\nok' + OK_EMPTY,
+    bytes: `HTTP/1.1 200 OK\r\nX-Pad: ${'a'.repeat(60_000)}\r\nContent-Length: 2\r\n\r\nok${OK_EMPTY}`,
     expected: [
       [200, true],
       [202, true],
@@ -240,9 +242,24 @@ const invalid: Case[] = [
   { name: 'negative Content-Length', bytes: 'HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n', expected: [], invalid: true },
   { name: 'empty Content-Length', bytes: 'HTTP/1.1 200 OK\r\nContent-Length:\r\n\r\n', expected: [], invalid: true },
   // RFC 9112 §6.3: framing that cannot be known is an error at once, not a wait that ends as a timeout.
-  { name: 'two different Content-Length values', bytes: 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 10\r\n\r\nhello', expected: [], invalid: true },
-  { name: 'Transfer-Encoding and Content-Length together', bytes: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n5\r\nhello\r\n0\r\n\r\n', expected: [], invalid: true },
-  { name: 'Content-Length before Transfer-Encoding', bytes: 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: gzip\r\n\r\nhello', expected: [], invalid: true },
+  {
+    name: 'two different Content-Length values',
+    bytes: 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 10\r\n\r\nhello',
+    expected: [],
+    invalid: true,
+  },
+  {
+    name: 'Transfer-Encoding and Content-Length together',
+    bytes: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n5\r\nhello\r\n0\r\n\r\n',
+    expected: [],
+    invalid: true,
+  },
+  {
+    name: 'Content-Length before Transfer-Encoding',
+    bytes: 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: gzip\r\n\r\nhello',
+    expected: [],
+    invalid: true,
+  },
   { name: 'bad chunk size', bytes: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', expected: [], invalid: true },
   { name: 'empty chunk size', bytes: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\r\nab\r\n0\r\n\r\n', expected: [], invalid: true },
   { name: 'negative chunk size', bytes: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-1\r\n', expected: [], invalid: true },
@@ -254,7 +271,7 @@ const invalid: Case[] = [
   },
   {
     name: 'head over 64 KiB without end',
-    bytes: 'HTTP/1.1 200 OK\r\nX-Pad: ' + 'a'.repeat(70_000),
+    bytes: `HTTP/1.1 200 OK\r\nX-Pad: ${'a'.repeat(70_000)}`,
     expected: [],
     invalid: true,
     big: true,
@@ -365,7 +382,7 @@ for (const [group, cases] of [
 
 describe('ResponseParser: state', () => {
   test('a head of exactly 64 KiB without end still waits; one byte more fails', () => {
-    const bytes = Buffer.from('HTTP/1.1 200 OK\r\nX-Pad: ' + 'a'.repeat(64 * 1024), 'latin1').subarray(0, 64 * 1024 + 1);
+    const bytes = Buffer.from(`HTTP/1.1 200 OK\r\nX-Pad: ${'a'.repeat(64 * 1024)}`, 'latin1').subarray(0, 64 * 1024 + 1);
     const atLimit = feedPieces([bytes.subarray(0, 64 * 1024)], false);
     assert.deepEqual(atLimit.results, [true]);
     const over = feedPieces([bytes.subarray(0, 64 * 1024), bytes.subarray(64 * 1024)], false);

@@ -41,7 +41,7 @@ function connectionsTo(url: string, listener: ExchangeListener): UserConnections
   return new UserConnections(tcpSocketFactory(hostname, Number(port)), systemClock, listener);
 }
 
-describe('a virtual user\'s connection', () => {
+describe("a virtual user's connection", () => {
   test('keeps the status, headers and body of each response, over one keep-alive connection', async () => {
     const connections = { count: 0 };
     const replies = [
@@ -90,19 +90,22 @@ describe('a virtual user\'s connection', () => {
   });
 
   test('a request older than the timeout fails as timeout when the runner expires it', async () => {
-    await withRawServer(() => {}, async (url) => {
-      const { seen, listener } = counter();
-      const hub = connectionsTo(url, listener);
-      const pending = hub.connection().request(GET(), false);
-      hub.expire(0); // sent after time zero: not old enough
-      assert.equal(hub.inFlight(), 1);
-      hub.expire(Infinity);
-      const reply = await pending;
-      assert.deepEqual([reply.status, reply.error], [0, 'timeout']);
-      assert.deepEqual(seen.causes, ['timeout']);
-      assert.equal(hub.inFlight(), 0);
-      hub.close();
-    });
+    await withRawServer(
+      () => {},
+      async (url) => {
+        const { seen, listener } = counter();
+        const hub = connectionsTo(url, listener);
+        const pending = hub.connection().request(GET(), false);
+        hub.expire(0); // sent after time zero: not old enough
+        assert.equal(hub.inFlight(), 1);
+        hub.expire(Infinity);
+        const reply = await pending;
+        assert.deepEqual([reply.status, reply.error], [0, 'timeout']);
+        assert.deepEqual(seen.causes, ['timeout']);
+        assert.equal(hub.inFlight(), 0);
+        hub.close();
+      },
+    );
   });
 
   test('a connection closed mid-response fails the request as closed', async () => {
@@ -130,26 +133,32 @@ describe('a virtual user\'s connection', () => {
 
   test('HEAD responses have no body whatever they announce', async () => {
     const connections = { count: 0 };
-    await withRawServer(scripted(['HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n', 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'], connections), async (url) => {
-      const hub = connectionsTo(url, counter().listener);
-      const user = hub.connection();
-      assert.equal((await user.request(encodeRequest('HEAD', new URL(url), [], undefined), true)).body.length, 0);
-      assert.equal((await user.request(GET(), false)).body.toString(), 'ok');
-      assert.equal(connections.count, 1);
-      hub.close();
-    });
+    await withRawServer(
+      scripted(['HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n', 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'], connections),
+      async (url) => {
+        const hub = connectionsTo(url, counter().listener);
+        const user = hub.connection();
+        assert.equal((await user.request(encodeRequest('HEAD', new URL(url), [], undefined), true)).body.length, 0);
+        assert.equal((await user.request(GET(), false)).body.toString(), 'ok');
+        assert.equal(connections.count, 1);
+        hub.close();
+      },
+    );
   });
 
   test('closing the run resolves a request still in flight without reporting it, and a closed connection refuses new requests', async () => {
-    await withRawServer(() => {}, async (url) => {
-      const { seen, listener } = counter();
-      const hub = connectionsTo(url, listener);
-      const user = hub.connection();
-      const pending = user.request(GET(), false);
-      hub.close();
-      assert.equal((await pending).error, 'closed');
-      assert.deepEqual(seen.causes, []);
-      assert.throws(() => user.request(GET(), false), /stopped/);
-    });
+    await withRawServer(
+      () => {},
+      async (url) => {
+        const { seen, listener } = counter();
+        const hub = connectionsTo(url, listener);
+        const user = hub.connection();
+        const pending = user.request(GET(), false);
+        hub.close();
+        assert.equal((await pending).error, 'closed');
+        assert.deepEqual(seen.causes, []);
+        assert.throws(() => user.request(GET(), false), /stopped/);
+      },
+    );
   });
 });

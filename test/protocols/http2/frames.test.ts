@@ -16,9 +16,11 @@ function recorder(): { handler: FrameHandler; events: string[] } {
   return {
     events,
     handler: {
-      onHeaders: (streamId, endStream, block, start, end) => events.push(`headers ${streamId} end=${endStream} ${block.subarray(start, end).toString('hex')}`) > 0,
+      onHeaders: (streamId, endStream, block, start, end) =>
+        events.push(`headers ${streamId} end=${endStream} ${block.subarray(start, end).toString('hex')}`) > 0,
       onData: (streamId, flowBytes, endStream) => events.push(`data ${streamId} ${flowBytes} end=${endStream}`) > 0,
-      onFrame: (type, flags, streamId, payload, start, end) => events.push(`frame ${type} ${flags} ${streamId} ${payload.subarray(start, end).toString('hex')}`) > 0,
+      onFrame: (type, flags, streamId, payload, start, end) =>
+        events.push(`frame ${type} ${flags} ${streamId} ${payload.subarray(start, end).toString('hex')}`) > 0,
     },
   };
 }
@@ -85,7 +87,10 @@ describe('HTTP/2 frame reader', () => {
 
   const errors: [string, Buffer][] = [
     ['a frame longer than SETTINGS_MAX_FRAME_SIZE (16384)', frame(FrameType.Ping, 0, 0, Buffer.alloc(16385))],
-    ['another frame between HEADERS and its CONTINUATION', Buffer.concat([frame(FrameType.Headers, 0, 1, '82'), frame(FrameType.Ping, 0, 0, '0000000000000000')])],
+    [
+      'another frame between HEADERS and its CONTINUATION',
+      Buffer.concat([frame(FrameType.Headers, 0, 1, '82'), frame(FrameType.Ping, 0, 0, '0000000000000000')]),
+    ],
     ['CONTINUATION of another stream', Buffer.concat([frame(FrameType.Headers, 0, 1, '82'), frame(FrameType.Continuation, Flag.EndHeaders, 3, '82')])],
     ['CONTINUATION without HEADERS', frame(FrameType.Continuation, Flag.EndHeaders, 1, '82')],
     ['HEADERS on stream 0', frame(FrameType.Headers, Flag.EndHeaders, 0, '82')],

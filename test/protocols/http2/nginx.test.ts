@@ -30,14 +30,16 @@ async function listening(port: number): Promise<boolean> {
   });
 }
 
-const nginx = which('nginx') ?? (['/usr/sbin/nginx', '/usr/local/sbin/nginx'].find((path) => {
-  try {
-    execFileSync(path, ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}));
+const nginx =
+  which('nginx') ??
+  ['/usr/sbin/nginx', '/usr/local/sbin/nginx'].find((path) => {
+    try {
+      execFileSync(path, ['-v'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  });
 
 // nginx is a second HTTP/2 implementation (its own, not nghttp2's server): salvo's h2c client must work against it.
 describe('salvo h2c client against nginx (h2c, prior knowledge)', { skip: nginx ? false : 'nginx is not installed (apt-get install nginx-light)' }, () => {
@@ -93,7 +95,13 @@ http {
   });
 
   test('a fixed rate completes exactly, with status codes', async () => {
-    const result = await run(validatePlan({ target: { url: `h2c://127.0.0.1:${port}/` }, executor: { type: 'constant-arrival-rate', ratePerSec: 200, durationMs: 500 }, connections: 2 }));
+    const result = await run(
+      validatePlan({
+        target: { url: `h2c://127.0.0.1:${port}/` },
+        executor: { type: 'constant-arrival-rate', ratePerSec: 200, durationMs: 500 },
+        connections: 2,
+      }),
+    );
     assert.equal(result.summary.requests.sent, 100);
     assert.equal(result.summary.requests.completed, 100);
     assert.deepEqual(result.summary.errors, {});
@@ -101,7 +109,9 @@ http {
   });
 
   test('max throughput with more streams than nginx allows (16): no stream refused, and its GOAWAY (keepalive_requests) only costs streams above the last id', async () => {
-    const result = await run(validatePlan({ target: { url: `h2c://127.0.0.1:${port}/missing`, streams: 64 }, executor: { type: 'max-throughput', durationMs: 300 }, connections: 2 }));
+    const result = await run(
+      validatePlan({ target: { url: `h2c://127.0.0.1:${port}/missing`, streams: 64 }, executor: { type: 'max-throughput', durationMs: 300 }, connections: 2 }),
+    );
     const { sent, failed, interrupted } = result.summary.requests;
     const { http4xx = 0, goaway = 0, ...others } = result.summary.errors;
     assert.ok(http4xx > 600, `answered ${http4xx}: more than two connections' worth`);

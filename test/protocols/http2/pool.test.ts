@@ -30,7 +30,11 @@ interface TestServer {
 }
 
 /** An h2c (or, given a certificate, h2 over TLS) server whose streams `onStream` handles; it counts sessions and concurrent streams. */
-async function h2Server(onStream: (stream: ServerHttp2Stream, index: number) => void, settings: { maxConcurrentStreams?: number } = {}, certificate?: Certificate): Promise<TestServer> {
+async function h2Server(
+  onStream: (stream: ServerHttp2Stream, index: number) => void,
+  settings: { maxConcurrentStreams?: number } = {},
+  certificate?: Certificate,
+): Promise<TestServer> {
   const server: Http2Server = certificate ? (createSecureServer({ ...certificate, settings }) as unknown as Http2Server) : createServer({ settings });
   const open = new Set<ServerHttp2Session>();
   const state: TestServer = {
@@ -91,7 +95,9 @@ describe('HTTP/2 transport', () => {
     await withServer(
       h2Server((stream) => setTimeout(() => answer(stream), 20)),
       async (server) => {
-        const result = await run(validatePlan({ target: { url: server.url, streams: 8 }, executor: { type: 'max-throughput', durationMs: 300 }, connections: 1 }));
+        const result = await run(
+          validatePlan({ target: { url: server.url, streams: 8 }, executor: { type: 'max-throughput', durationMs: 300 }, connections: 1 }),
+        );
         assert.equal(server.sessions, 1);
         assert.equal(server.maxStreams, 8);
         assert.deepEqual(result.summary.errors, {});
@@ -104,7 +110,9 @@ describe('HTTP/2 transport', () => {
     await withServer(
       h2Server((stream) => setTimeout(() => answer(stream), 10), { maxConcurrentStreams: 3 }),
       async (server) => {
-        const result = await run(validatePlan({ target: { url: server.url, streams: 100 }, executor: { type: 'max-throughput', durationMs: 300 }, connections: 2 }));
+        const result = await run(
+          validatePlan({ target: { url: server.url, streams: 100 }, executor: { type: 'max-throughput', durationMs: 300 }, connections: 2 }),
+        );
         assert.ok(server.maxStreams <= 3, `the server saw ${server.maxStreams} streams at once`);
         assert.deepEqual(result.summary.errors, {});
         assert.ok(result.summary.requests.completed > 20);
@@ -115,7 +123,13 @@ describe('HTTP/2 transport', () => {
   test('bucket arrivals over h2c send exactly rate × duration', async () => {
     const target = await startHttpTarget({ h2c: true });
     try {
-      const result = await run(validatePlan({ target: { url: `${target.url}/` }, executor: { type: 'bucket-rate', ratePerSec: 400, durationMs: 1000, bucketMs: 100 }, connections: 2 }));
+      const result = await run(
+        validatePlan({
+          target: { url: `${target.url}/` },
+          executor: { type: 'bucket-rate', ratePerSec: 400, durationMs: 1000, bucketMs: 100 },
+          connections: 2,
+        }),
+      );
       assert.equal(result.summary.requests.sent, 400);
       assert.equal(result.summary.requests.completed, 400);
       assert.deepEqual(result.summary.errors, {});
@@ -128,13 +142,27 @@ describe('HTTP/2 transport', () => {
   test('method, path, query, headers and body reach the built-in target', async () => {
     const target = await startHttpTarget({ h2c: true });
     try {
-      const headers = buildHttp2Headers(new URL(`${target.url}/echo?x=1`), 'POST', [['X-Test', 'yes'], ['Connection', 'keep-alive']], Buffer.from('hi'), 'salvo/test');
+      const headers = buildHttp2Headers(
+        new URL(`${target.url}/echo?x=1`),
+        'POST',
+        [
+          ['X-Test', 'yes'],
+          ['Connection', 'keep-alive'],
+        ],
+        Buffer.from('hi'),
+        'salvo/test',
+      );
       const field = (name: string): string | undefined => headers.find(([n]) => n === name)?.[1];
       assert.equal(field(':path'), '/echo?x=1');
       assert.equal(field('x-test'), 'yes');
       assert.equal(field('content-length'), '2');
       assert.equal(field('connection'), undefined, 'connection-specific headers are not sent over HTTP/2');
-      const result = await run(validatePlan({ target: { url: `${target.url}/status/201`, method: 'POST', body: 'hi', headers: [['X-Test', 'yes']] }, executor: { type: 'constant-arrival-rate', ratePerSec: 40, durationMs: 250 } }));
+      const result = await run(
+        validatePlan({
+          target: { url: `${target.url}/status/201`, method: 'POST', body: 'hi', headers: [['X-Test', 'yes']] },
+          executor: { type: 'constant-arrival-rate', ratePerSec: 40, durationMs: 250 },
+        }),
+      );
       assert.deepEqual(result.summary.statusCodes, { '201': 10 });
     } finally {
       await target.close();
@@ -153,7 +181,7 @@ describe('HTTP/2 transport', () => {
     );
   });
 
-  test('streams above GOAWAY\'s last stream id count as goaway, and the client reconnects', async () => {
+  test("streams above GOAWAY's last stream id count as goaway, and the client reconnects", async () => {
     let first: ServerHttp2Stream | undefined;
     let held: ServerHttp2Stream[] = [];
     await withServer(
@@ -169,7 +197,13 @@ describe('HTTP/2 transport', () => {
       }),
       async (server) => {
         // Buckets of 10 on one connection of 5 streams: the first five are held, the next five wait for a free stream.
-        const result = await run(validatePlan({ target: { url: server.url, streams: 5 }, executor: { type: 'bucket-rate', ratePerSec: 100, durationMs: 300, bucketMs: 100 }, connections: 1 }));
+        const result = await run(
+          validatePlan({
+            target: { url: server.url, streams: 5 },
+            executor: { type: 'bucket-rate', ratePerSec: 100, durationMs: 300, bucketMs: 100 },
+            connections: 1,
+          }),
+        );
         assert.deepEqual(result.summary.errors, { goaway: 4 });
         assert.equal(result.summary.requests.sent, 30);
         assert.equal(result.summary.requests.completed, 26);
@@ -193,7 +227,13 @@ describe('HTTP/2 transport', () => {
       async (server) => {
         // 200 kB per request against the default 64 kB windows: the client must wait for WINDOW_UPDATEs.
         const body = 'x'.repeat(200_000);
-        const result = await run(validatePlan({ target: { url: server.url, method: 'POST', body, streams: 4 }, executor: { type: 'constant-arrival-rate', ratePerSec: 40, durationMs: 250 }, connections: 1 }));
+        const result = await run(
+          validatePlan({
+            target: { url: server.url, method: 'POST', body, streams: 4 },
+            executor: { type: 'constant-arrival-rate', ratePerSec: 40, durationMs: 250 },
+            connections: 1,
+          }),
+        );
         assert.deepEqual(result.summary.errors, {});
         assert.deepEqual(result.summary.statusCodes, { '200': 10 });
         assert.deepEqual(received, Array(10).fill(200_000));
@@ -209,7 +249,14 @@ describe('HTTP/2 transport', () => {
         stream.end(big);
       }),
       async (server) => {
-        const result = await run(validatePlan({ target: { url: server.url }, executor: { type: 'constant-arrival-rate', ratePerSec: 4, durationMs: 500 }, connections: 1, timeoutMs: 10_000 }));
+        const result = await run(
+          validatePlan({
+            target: { url: server.url },
+            executor: { type: 'constant-arrival-rate', ratePerSec: 4, durationMs: 500 },
+            connections: 1,
+            timeoutMs: 10_000,
+          }),
+        );
         assert.deepEqual(result.summary.errors, {});
         assert.deepEqual(result.summary.statusCodes, { '200': 2 });
       },

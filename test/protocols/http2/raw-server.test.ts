@@ -23,7 +23,15 @@ function frame(type: FrameType, flags: number, streamId: number, payloadHex = ''
  */
 async function rawServer(answer: (streamId: number) => Buffer): Promise<{ url: string; connections: number; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
-  const state = { url: '', connections: 0, close: () => new Promise<void>((resolve) => { for (const socket of sockets) socket.destroy(); server.close(() => resolve()); }) };
+  const state = {
+    url: '',
+    connections: 0,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
   const server: Server = createServer((socket) => {
     state.connections++;
     sockets.add(socket);
@@ -53,7 +61,8 @@ async function rawServer(answer: (streamId: number) => Buffer): Promise<{ url: s
   return state;
 }
 
-const atRate = (url: string) => validatePlan({ target: { url }, executor: { type: 'constant-arrival-rate', ratePerSec: 40, durationMs: 250 }, connections: 1, timeoutMs: 1000 });
+const atRate = (url: string) =>
+  validatePlan({ target: { url }, executor: { type: 'constant-arrival-rate', ratePerSec: 40, durationMs: 250 }, connections: 1, timeoutMs: 1000 });
 
 // Header blocks (HPACK): 0x88 is :status 200 from the static table; 0x08 0x03 "103" a literal :status 103; 0x5f... a content-type.
 const STATUS_200 = '88';
@@ -64,7 +73,8 @@ describe('HTTP/2 client against a hand-written server', () => {
   const cases: [string, (id: number) => Buffer, Record<string, number>, Record<string, number>][] = [
     [
       'an informational 103 is skipped; the final 200 counts',
-      (id) => Buffer.concat([frame(FrameType.Headers, Flag.EndHeaders, id, STATUS_103), frame(FrameType.Headers, Flag.EndHeaders | Flag.EndStream, id, STATUS_200)]),
+      (id) =>
+        Buffer.concat([frame(FrameType.Headers, Flag.EndHeaders, id, STATUS_103), frame(FrameType.Headers, Flag.EndHeaders | Flag.EndStream, id, STATUS_200)]),
       { '200': 10 },
       {},
     ],
@@ -74,12 +84,7 @@ describe('HTTP/2 client against a hand-written server', () => {
       {},
       { protocol: 10 },
     ],
-    [
-      'DATA before the response headers counts as protocol',
-      (id) => frame(FrameType.Data, Flag.EndStream, id, '6f6b'),
-      {},
-      { protocol: 10 },
-    ],
+    ['DATA before the response headers counts as protocol', (id) => frame(FrameType.Data, Flag.EndStream, id, '6f6b'), {}, { protocol: 10 }],
     [
       'a header block that is not HPACK fails the connection as protocol',
       (id) => frame(FrameType.Headers, Flag.EndHeaders | Flag.EndStream, id, '80'),

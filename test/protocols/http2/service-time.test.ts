@@ -44,7 +44,14 @@ test('the service time comes from the server-timing trailer of a gRPC answer', a
   const worker = await startGrpcWorker();
   try {
     const method = loadMethod(WORKER_PROTO, WORKER_CALL);
-    const dialect = grpcDialect({ authority: `${worker.host}:${worker.port}`, path: method.path, metadata: [], deadlineMs: undefined, nextMessage: messageSource(method.requestType, '{"ms": 5}'), userAgent: 'salvo/test' });
+    const dialect = grpcDialect({
+      authority: `${worker.host}:${worker.port}`,
+      path: method.path,
+      metadata: [],
+      deadlineMs: undefined,
+      nextMessage: messageSource(method.requestType, '{"ms": 5}'),
+      userAgent: 'salvo/test',
+    });
     // The worker spins 5 ms and reports what it measured; the second call reads the trailer's name from the HPACK table.
     for (const serviceUs of await serviceTimes(worker, dialect, 2)) assert.ok(serviceUs >= 5000 && serviceUs < 5_000_000, `${serviceUs} µs`);
   } finally {
@@ -55,7 +62,10 @@ test('the service time comes from the server-timing trailer of a gRPC answer', a
 test('the service time comes from the Server-Timing header of an HTTP/2 answer, and is NO_SERVICE_TIME without one', async () => {
   const target = await startHttpTarget({ h2c: true });
   try {
-    const spinning = httpDialect(encodeHeaderBlock(buildHttp2Headers(new URL(`http://${target.host}:${target.port}/spin/3`), 'GET', [], undefined, 'salvo/test')), undefined);
+    const spinning = httpDialect(
+      encodeHeaderBlock(buildHttp2Headers(new URL(`http://${target.host}:${target.port}/spin/3`), 'GET', [], undefined, 'salvo/test')),
+      undefined,
+    );
     for (const serviceUs of await serviceTimes(target, spinning, 2)) assert.ok(serviceUs >= 3000 && serviceUs < 3_000_000, `${serviceUs} µs`);
   } finally {
     await target.close();
@@ -63,7 +73,10 @@ test('the service time comes from the Server-Timing header of an HTTP/2 answer, 
   const worker = await startGrpcWorker();
   try {
     // The worker answers an unknown method trailers-only, without server-timing.
-    const dialect = httpDialect(encodeHeaderBlock(buildHttp2Headers(new URL(`http://${worker.host}:${worker.port}/no.Such/Method`), 'GET', [], undefined, 'salvo/test')), undefined);
+    const dialect = httpDialect(
+      encodeHeaderBlock(buildHttp2Headers(new URL(`http://${worker.host}:${worker.port}/no.Such/Method`), 'GET', [], undefined, 'salvo/test')),
+      undefined,
+    );
     assert.deepEqual(await serviceTimes(worker, dialect, 1), [NO_SERVICE_TIME]);
   } finally {
     await worker.close();

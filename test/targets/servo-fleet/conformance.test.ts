@@ -26,11 +26,15 @@ function send(base: string, c: Case): Promise<{ status: number; body: string }> 
   const body = c.bodyBase64 !== undefined ? Buffer.from(c.bodyBase64, 'base64') : c.body !== undefined ? Buffer.from(c.body) : undefined;
   return new Promise((resolve, reject) => {
     // curl -d's content type, as the original's README sends events: the original reads any body as JSON.
-    const req = request(new URL(c.path, base), { method: c.method, headers: body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = request(
+      new URL(c.path, base),
+      { method: c.method, headers: body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });

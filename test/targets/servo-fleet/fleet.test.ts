@@ -16,7 +16,7 @@ function fleetAt(stateName: string, resync = false): Fleet {
 }
 
 describe('servo-fleet state machine (in-process)', () => {
-  test('the table has exactly the issue\'s lines', () => {
+  test("the table has exactly the issue's lines", () => {
     const lines = TRANSITIONS.map((t) => `${STATE_NAMES[t.from]} ${EVENT_NAMES[t.event]}${t.progress ? '+p' : ''} → ${STATE_NAMES[t.to]}`);
     assert.deepEqual(lines, [
       'initial HELLO → hello-received',
@@ -101,7 +101,10 @@ describe('servo-fleet state machine (in-process)', () => {
     const before = fleet.snapshotOf(0);
     assert.equal(fleet.apply(0, Event.MEASUREMENT, 54), Rejection.progressBackwards);
     assert.deepEqual(fleet.snapshotOf(0), before);
-    assert.match(fleet.reason(0, Event.MEASUREMENT, 54, Rejection.progressBackwards), /app00000: MEASUREMENT \(progress 54\) in state in-measure: progress went backwards from 55/);
+    assert.match(
+      fleet.reason(0, Event.MEASUREMENT, 54, Rejection.progressBackwards),
+      /app00000: MEASUREMENT \(progress 54\) in state in-measure: progress went backwards from 55/,
+    );
     assert.equal(fleet.apply(0, Event.MEASUREMENT, NO_PROGRESS), Command.none);
     assert.equal(fleet.apply(0, Event.ADJUSTMENT, 0), Command.none, 'ADJUST starts from 0 again');
     assert.equal(fleet.apply(0, Event.ADJUSTMENT, 100), Command.none);
@@ -115,7 +118,12 @@ describe('servo-fleet state machine (in-process)', () => {
     const fleet = new Fleet(4);
     assert.deepEqual(fleet.statistics(), { n: 0, average: null, min: null, max: null });
     const cycle = (app: number): void => {
-      for (const [e, p] of [[Event.MEASUREMENT, 10], [Event.MEASUREMENT, NO_PROGRESS], [Event.ADJUSTMENT, 10], [Event.ADJUSTMENT, NO_PROGRESS]] as const) {
+      for (const [e, p] of [
+        [Event.MEASUREMENT, 10],
+        [Event.MEASUREMENT, NO_PROGRESS],
+        [Event.ADJUSTMENT, 10],
+        [Event.ADJUSTMENT, NO_PROGRESS],
+      ] as const) {
         assert.ok(fleet.apply(app, e, p) >= 0);
       }
     };

@@ -76,7 +76,8 @@ export class Client {
   async walk(app: number | string, steps: Step[]): Promise<void> {
     for (const step of steps) {
       const reply = await this.send(app, step);
-      if (reply.status !== 200) throw new Error(`${typeof app === 'number' ? appName(app) : app} ${label(step)} → ${reply.status} ${JSON.stringify(reply.body)}`);
+      if (reply.status !== 200)
+        throw new Error(`${typeof app === 'number' ? appName(app) : app} ${label(step)} → ${reply.status} ${JSON.stringify(reply.body)}`);
     }
   }
 

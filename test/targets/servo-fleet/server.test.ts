@@ -9,19 +9,7 @@ import { SnapshotError } from '../../../src/targets/servo-fleet/snapshot.js';
 import { STATE_NAMES } from '../../../src/targets/servo-fleet/protocol.js';
 import { TRANSITIONS } from '../../../src/targets/servo-fleet/transitions.js';
 import { EVENT_NAMES } from '../../../src/targets/servo-fleet/protocol.js';
-import {
-  ACCEPTED_NEXT,
-  Client,
-  REACH,
-  adjustment,
-  description,
-  goodbye,
-  hello,
-  label,
-  measurement,
-  whatsNext,
-  type Step,
-} from './helpers.js';
+import { ACCEPTED_NEXT, Client, REACH, adjustment, description, goodbye, hello, label, measurement, whatsNext, type Step } from './helpers.js';
 
 const APPS = 1000;
 let nextApp = 0;
@@ -58,7 +46,9 @@ describe('servo-fleet emulator over HTTP, --strict', () => {
     const variants: Step[] = [hello, description, measurement(), measurement(30), adjustment(), adjustment(30), goodbye];
     for (const from of STATE_NAMES) {
       for (const step of variants) {
-        const valid = TRANSITIONS.some((t) => STATE_NAMES[t.from] === from && EVENT_NAMES[t.event] === step.event && t.progress === (step.progress !== undefined));
+        const valid = TRANSITIONS.some(
+          (t) => STATE_NAMES[t.from] === from && EVENT_NAMES[t.event] === step.event && t.progress === (step.progress !== undefined),
+        );
         if (valid) continue;
         test(`${from} + ${label(step)}`, async () => {
           const app = freshApp();
@@ -299,7 +289,10 @@ describe('servo-fleet --state-file', () => {
     const lines: string[] = [];
     const second = await startServoFleet({ apps: 20, stateFile: file, log: (line) => lines.push(line) });
     try {
-      assert.deepEqual([0, 7, 9].map((app) => second.fleet.snapshotOf(app)), before);
+      assert.deepEqual(
+        [0, 7, 9].map((app) => second.fleet.snapshotOf(app)),
+        before,
+      );
       assert.deepEqual(lines, [`restored 3 application state(s) from ${file}`]);
       const again = new Client(second.url);
       assert.equal((await again.send(0, adjustment(69))).status, 400, 'progress survives the restart');
@@ -322,9 +315,15 @@ describe('servo-fleet --state-file', () => {
     const cases: [string, RegExp][] = [
       ['{not json', /not JSON/],
       ['{"format": "other", "apps": {}}', /not a salvo-servo-fleet\/1 snapshot/],
-      ['{"format": "salvo-servo-fleet/1", "apps": {"app00099": {"state": "initial", "pending": null, "progress": null, "cycles": 0}}}', /app00099 is not an application of a fleet of 5/],
+      [
+        '{"format": "salvo-servo-fleet/1", "apps": {"app00099": {"state": "initial", "pending": null, "progress": null, "cycles": 0}}}',
+        /app00099 is not an application of a fleet of 5/,
+      ],
       ['{"format": "salvo-servo-fleet/1", "apps": {"app00001": {"state": "sleeping", "pending": null, "progress": null, "cycles": 0}}}', /app00001: bad entry/],
-      ['{"format": "salvo-servo-fleet/1", "apps": {"app00001": {"state": "in-measure", "pending": null, "progress": 1.5, "cycles": 0}}}', /app00001: bad entry/],
+      [
+        '{"format": "salvo-servo-fleet/1", "apps": {"app00001": {"state": "in-measure", "pending": null, "progress": 1.5, "cycles": 0}}}',
+        /app00001: bad entry/,
+      ],
     ];
     for (const [text, why] of cases) {
       const file = join(dir, 'corrupt.json');

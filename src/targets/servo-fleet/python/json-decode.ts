@@ -99,9 +99,9 @@ class Scanner {
       if (s[next] === '"') return [out, next + 1];
       next++; // past the backslash
       if (next >= s.length) throw new JsonDecodeError('Unterminated string starting at', begin);
-      const escape = s[next]!;
-      if (escape !== 'u') {
-        const decoded = ESCAPES[escape];
+      const escaped = s[next]!;
+      if (escaped !== 'u') {
+        const decoded = ESCAPES[escaped];
         if (decoded === undefined) throw new JsonDecodeError('Invalid \\escape', next - 1);
         out += decoded;
         end = next + 1;

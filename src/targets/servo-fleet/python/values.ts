@@ -39,7 +39,7 @@ function numericValue(value: PyValue): number | bigint | undefined {
 function pyKeyEquals(a: PyValue, b: PyValue): boolean {
   const x = numericValue(a);
   const y = numericValue(b);
-  if (x !== undefined && y !== undefined) return x == y; // eslint-disable-line eqeqeq -- bigint vs number compares by value
+  if (x !== undefined && y !== undefined) return x === y; // eslint-disable-line eqeqeq -- bigint vs number compares by value
   return a === b;
 }
 

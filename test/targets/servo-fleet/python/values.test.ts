@@ -7,21 +7,47 @@ import { JsonDecodeError, pyJsonLoads } from '../../../../src/targets/servo-flee
 
 test('repr(float) as Python prints it', () => {
   const cases: [number, string][] = [
-    [1, '1.0'], [2.5, '2.5'], [1e16, '1e+16'], [1e15, '1000000000000000.0'], [1e-5, '1e-05'], [0.0001, '0.0001'],
-    [0.1 + 0.2, '0.30000000000000004'], [-0, '-0.0'], [123456789.123, '123456789.123'], [1e22, '1e+22'], [NaN, 'nan'], [-Infinity, '-inf'],
+    [1, '1.0'],
+    [2.5, '2.5'],
+    [1e16, '1e+16'],
+    [1e15, '1000000000000000.0'],
+    [1e-5, '1e-05'],
+    [0.0001, '0.0001'],
+    [0.1 + 0.2, '0.30000000000000004'],
+    [-0, '-0.0'],
+    [123456789.123, '123456789.123'],
+    [1e22, '1e+22'],
+    [NaN, 'nan'],
+    [-Infinity, '-inf'],
   ];
   for (const [value, text] of cases) assert.equal(floatRepr(value), text, String(value));
 });
 
 test('repr of JSON values: quotes, escapes, dicts, lists', () => {
-  assert.equal(repr(pyJsonLoads('{"a": [1, 2.0, true, null], "b": "it\'s", "c": "x\\"y\'", "d": "\\u0007\\t\\u00a0é"}')), `{'a': [1, 2.0, True, None], 'b': "it's", 'c': 'x"y\\'', 'd': '\\x07\\t\\xa0é'}`);
+  assert.equal(
+    repr(pyJsonLoads('{"a": [1, 2.0, true, null], "b": "it\'s", "c": "x\\"y\'", "d": "\\u0007\\t\\u00a0é"}')),
+    `{'a': [1, 2.0, True, None], 'b': "it's", 'c': 'x"y\\'', 'd': '\\x07\\t\\xa0é'}`,
+  );
   assert.equal(repr(pyJsonLoads('123456789012345678901234')), '123456789012345678901234');
 });
 
-test("int() as the original reads progress: numbers truncate, digit strings parse, anything else is no progress", () => {
+test('int() as the original reads progress: numbers truncate, digit strings parse, anything else is no progress', () => {
   const cases: [string, bigint | undefined][] = [
-    ['50', 50n], ['"50"', 50n], ['" -7 "', -7n], ['"1_000"', 1000n], ['10.9', 10n], ['-10.9', -10n], ['true', 1n],
-    ['"abc"', undefined], ['"10.5"', undefined], ['"1__0"', undefined], ['""', undefined], ['NaN', undefined], ['Infinity', undefined], ['null', undefined], ['[1]', undefined],
+    ['50', 50n],
+    ['"50"', 50n],
+    ['" -7 "', -7n],
+    ['"1_000"', 1000n],
+    ['10.9', 10n],
+    ['-10.9', -10n],
+    ['true', 1n],
+    ['"abc"', undefined],
+    ['"10.5"', undefined],
+    ['"1__0"', undefined],
+    ['""', undefined],
+    ['NaN', undefined],
+    ['Infinity', undefined],
+    ['null', undefined],
+    ['[1]', undefined],
   ];
   for (const [json, expected] of cases) assert.equal(pyInt(pyJsonLoads(json)), expected, json);
 });
@@ -48,6 +74,10 @@ test("json.loads's errors: message and position in characters", () => {
     ['"a\u0001"', 'Invalid control character at', 2],
   ];
   for (const [text, msg, pos] of cases) {
-    assert.throws(() => pyJsonLoads(text), (error: unknown) => error instanceof JsonDecodeError && error.msg === msg && error.pos === pos, text);
+    assert.throws(
+      () => pyJsonLoads(text),
+      (error: unknown) => error instanceof JsonDecodeError && error.msg === msg && error.pos === pos,
+      text,
+    );
   }
 });
