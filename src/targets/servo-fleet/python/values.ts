@@ -39,7 +39,8 @@ function numericValue(value: PyValue): number | bigint | undefined {
 function pyKeyEquals(a: PyValue, b: PyValue): boolean {
   const x = numericValue(a);
   const y = numericValue(b);
-  if (x !== undefined && y !== undefined) return x === y; // eslint-disable-line eqeqeq -- bigint vs number compares by value
+  // biome-ignore lint/suspicious/noDoubleEquals: a bigint and a number compare by value only with ==, as Python compares 1 and 1.0
+  if (x !== undefined && y !== undefined) return x == y;
   return a === b;
 }
 
