@@ -41,6 +41,7 @@ export function createTransport(plan: Plan, target: ResolvedTarget, { clock, lis
         deadlineMs: plan.target.deadlineMs,
         nextMessage: target.grpc!.nextMessage,
         userAgent: USER_AGENT,
+        replyServiceUs: target.grpc!.replyServiceUs,
       }),
       streams: plan.target.streams ?? DEFAULT_HTTP2_STREAMS,
       maxConnections: plan.connections,

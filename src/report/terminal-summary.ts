@@ -104,7 +104,7 @@ function slowdownLines({ summary: { slowdown, serviceTimeMs } }: RunResult): str
   if (!slowdown || !serviceTimeMs) return [];
   return [
     `  slowdown    p50 ${formatRatio(slowdown.p50)}   p90 ${formatRatio(slowdown.p90)}   p99 ${formatRatio(slowdown.p99)}   mean ${formatRatio(slowdown.mean)}   (latency ÷ service time, ${formatCount(slowdown.count)} answers)`,
-    `  service time   p50 ${formatMs(serviceTimeMs.p50)}   p99 ${formatMs(serviceTimeMs.p99)}   mean ${formatMs(serviceTimeMs.mean)}   (the target's own Server-Timing)`,
+    `  service time   p50 ${formatMs(serviceTimeMs.p50)}   p99 ${formatMs(serviceTimeMs.p99)}   mean ${formatMs(serviceTimeMs.mean)}   (as the target reported it)`,
   ];
 }
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { lookup } from 'node:dns/promises';
 import { connect } from 'node:net';
 import type { Target } from '../plan/schema.js';
-import { loadMethod, messageSource } from '../protocols/grpc/index.js';
+import { loadMethod, messageSource, replyServiceReader } from '../protocols/grpc/index.js';
 import type { GrpcCall, ResolvedTarget } from '../protocols/resolved-target.js';
 import { SetupError } from './setup-error.js';
 
@@ -34,7 +34,7 @@ export async function resolveTarget(target: Target): Promise<ResolvedTarget> {
 function grpcCall({ proto, call, data }: Target): GrpcCall {
   // The plan schema requires proto and call for grpc://.
   const method = loadMethod(proto!, call!);
-  return { path: method.path, nextMessage: messageSource(method.requestType, data ?? '{}') };
+  return { path: method.path, nextMessage: messageSource(method.requestType, data ?? '{}'), replyServiceUs: replyServiceReader(method.responseType) };
 }
 
 /** Reads a file the run needs before it starts; failing to is a SetupError naming the file. */

@@ -101,6 +101,50 @@ describe('E2E slowdown', () => {
     }
   });
 
+  test("gRPC without the trailer (serve grpc-worker --no-server-timing): the reply's serviceMs field gives every call its slowdown, exactly", async () => {
+    const worker = await startTargetProcess('grpc-worker', ['--no-server-timing']);
+    try {
+      const out = join(dir, 'grpc-field.json');
+      const ndjson = join(dir, 'grpc-field.ndjson');
+      const outcome = await salvoAsync(
+        'run',
+        worker.url,
+        '--proto',
+        WORKER_PROTO,
+        '--call',
+        WORKER_CALL,
+        '--data',
+        '{"ms": 3}',
+        '--rate',
+        '100',
+        '--duration',
+        '1s',
+        '--ndjson',
+        ndjson,
+        '--out',
+        out,
+      );
+      assert.equal(outcome.status, 0, outcome.stderr);
+      const lines = readFileSync(ndjson, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { latencyMs: number; serviceMs?: number });
+      assert.ok(
+        lines.every((line) => line.serviceMs !== undefined && line.serviceMs >= 3),
+        'every reply carries the ms it spun',
+      );
+      const { slowdown } = (await readResult(out)).summary;
+      assert.equal(slowdown?.count, lines.length);
+      const ratioP50 = percentileOf(
+        lines.map((line) => line.latencyMs / line.serviceMs!),
+        50,
+      );
+      assert.ok(within(slowdown.p50, ratioP50, 0.01), `p50 ${slowdown.p50} vs ${ratioP50} from the lines`);
+    } finally {
+      await worker.stop();
+    }
+  });
+
   test('h2c: the Server-Timing header of an HTTP/2 answer gives its slowdown', async () => {
     const h2c = await startTargetProcess('http', ['--h2c']);
     try {
