@@ -10,7 +10,7 @@ export const SERVICE_FIELD = 'serviceMs';
 /** The service time in µs from a framed reply message in `bytes[start, end)`, or NO_SERVICE_TIME. */
 export type ReplyServiceUs = (bytes: Buffer, start: number, end: number) => number;
 
-const enum Wire {
+enum Wire {
   Varint = 0,
   Fixed64 = 1,
   Delimited = 2,
