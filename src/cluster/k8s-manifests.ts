@@ -80,16 +80,7 @@ export function shardJobManifests(options: ShardJobOptions): Record<string, unkn
         metadata: { labels },
         spec: {
           restartPolicy: 'Never',
-          ...(options.nodeSelector ? { nodeSelector: { [options.nodeSelector.key]: options.nodeSelector.value } } : {}),
-          ...(options.toleration
-            ? {
-                tolerations: [
-                  options.toleration.value === undefined
-                    ? { key: options.toleration.key, operator: 'Exists', effect: options.toleration.effect }
-                    : { key: options.toleration.key, operator: 'Equal', value: options.toleration.value, effect: options.toleration.effect },
-                ],
-              }
-            : {}),
+          ...placementOf(options),
           // Two shards on one node share its CPU and network, and the node, not the target, sets the pace.
           ...(options.allowColocated
             ? {}
@@ -114,11 +105,7 @@ export function shardJobManifests(options: ShardJobOptions): Record<string, unkn
               // Requests equal to limits: the Guaranteed class, so a shard's CPU is not taken away mid-run.
               resources: { requests: resources, limits: resources },
               securityContext: CONTAINER_SECURITY,
-              volumeMounts: [
-                { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
-                { name: 'results', mountPath: RESULTS_DIR },
-                { name: 'tmp', mountPath: '/tmp' },
-              ],
+              volumeMounts: LOAD_VOLUME_MOUNTS,
             },
           ],
           volumes: volumesOf(options),
@@ -129,10 +116,39 @@ export function shardJobManifests(options: ShardJobOptions): Record<string, unkn
   return [configMap, job, ...coordinatorManifests(options)];
 }
 
-const POD_SECURITY = { runAsNonRoot: true, runAsUser: RUN_AS_USER, runAsGroup: RUN_AS_USER, fsGroup: RUN_AS_USER, seccompProfile: { type: 'RuntimeDefault' } };
+/** A load pod's place: the nodes it may run on (a label), and the taint of theirs it tolerates. */
+export function placementOf({ nodeSelector, toleration }: Pick<ShardJobOptions, 'nodeSelector' | 'toleration'>): Record<string, unknown> {
+  return {
+    ...(nodeSelector ? { nodeSelector: { [nodeSelector.key]: nodeSelector.value } } : {}),
+    ...(toleration
+      ? {
+          tolerations: [
+            toleration.value === undefined
+              ? { key: toleration.key, operator: 'Exists', effect: toleration.effect }
+              : { key: toleration.key, operator: 'Equal', value: toleration.value, effect: toleration.effect },
+          ],
+        }
+      : {}),
+  };
+}
+
+export const POD_SECURITY = {
+  runAsNonRoot: true,
+  runAsUser: RUN_AS_USER,
+  runAsGroup: RUN_AS_USER,
+  fsGroup: RUN_AS_USER,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
 export const CONTAINER_SECURITY = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } };
 
-const volumesOf = (options: ShardJobOptions): Record<string, unknown>[] => [
+export const LOAD_VOLUME_MOUNTS = [
+  { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+  { name: 'results', mountPath: RESULTS_DIR },
+  { name: 'tmp', mountPath: '/tmp' },
+];
+
+/** A load pod's volumes: the ConfigMap, the results (a claim or an emptyDir) and a writable /tmp (the root filesystem is read-only). */
+export const volumesOf = (options: Pick<ShardJobOptions, 'name' | 'resultsClaim'>): Record<string, unknown>[] => [
   { name: 'config', configMap: { name: options.name } },
   options.resultsClaim ? { name: 'results', persistentVolumeClaim: { claimName: options.resultsClaim } } : { name: 'results', emptyDir: {} },
   { name: 'tmp', emptyDir: {} },
