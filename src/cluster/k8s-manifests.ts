@@ -51,8 +51,7 @@ export function shardScript(name: string, shards: number): string {
  * coordinator that starts them together and merges their results: a Job of one pod and its Service.
  */
 export function shardJobManifests(options: ShardJobOptions): Record<string, unknown>[] {
-  const labels = { 'app.kubernetes.io/name': 'salvo', 'app.kubernetes.io/instance': options.name, 'app.kubernetes.io/component': 'shard' };
-  const metadata = { name: options.name, ...(options.namespace ? { namespace: options.namespace } : {}), labels };
+  const { labels, metadata } = objectMeta(options.name, options, 'shard');
   const configMap = {
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -116,6 +115,12 @@ export function shardJobManifests(options: ShardJobOptions): Record<string, unkn
   return [configMap, job, ...coordinatorManifests(options)];
 }
 
+/** The labels of one part (`component`) of the salvo objects named `instance`, and the metadata of the one named `name`. */
+export function objectMeta(name: string, { name: instance, namespace }: Pick<ShardJobOptions, 'name' | 'namespace'>, component: string) {
+  const labels = { 'app.kubernetes.io/name': 'salvo', 'app.kubernetes.io/instance': instance, 'app.kubernetes.io/component': component };
+  return { labels, metadata: { name, ...(namespace ? { namespace } : {}), labels } };
+}
+
 /** A load pod's place: the nodes it may run on (a label), and the taint of theirs it tolerates. */
 export function placementOf({ nodeSelector, toleration }: Pick<ShardJobOptions, 'nodeSelector' | 'toleration'>): Record<string, unknown> {
   return {
@@ -161,8 +166,7 @@ export const volumesOf = (options: Pick<ShardJobOptions, 'name' | 'resultsClaim'
  */
 function coordinatorManifests(options: ShardJobOptions): Record<string, unknown>[] {
   const name = coordinatorName(options.name);
-  const labels = { 'app.kubernetes.io/name': 'salvo', 'app.kubernetes.io/instance': options.name, 'app.kubernetes.io/component': 'coordinator' };
-  const metadata = { name, ...(options.namespace ? { namespace: options.namespace } : {}), labels };
+  const { labels, metadata } = objectMeta(name, options, 'coordinator');
   const service = {
     apiVersion: 'v1',
     kind: 'Service',

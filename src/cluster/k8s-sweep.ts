@@ -2,6 +2,7 @@ import {
   CONFIG_DIR,
   CONTAINER_SECURITY,
   LOAD_VOLUME_MOUNTS,
+  objectMeta,
   placementOf,
   POD_SECURITY,
   RESULTS_DIR,
@@ -65,8 +66,7 @@ export function sweepScript(study: string, keepS: number): string {
  * resumes the study there (finished runs are skipped); an emptyDir keeps it while the pod waits.
  */
 export function sweepJobManifests(options: SweepJobOptions): Record<string, unknown>[] {
-  const labels = { 'app.kubernetes.io/name': 'salvo', 'app.kubernetes.io/instance': options.name, 'app.kubernetes.io/component': 'sweep' };
-  const metadata = { name: options.name, ...(options.namespace ? { namespace: options.namespace } : {}), labels };
+  const { labels, metadata } = objectMeta(options.name, options, 'sweep');
   const configMap = {
     apiVersion: 'v1',
     kind: 'ConfigMap',

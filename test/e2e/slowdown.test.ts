@@ -20,6 +20,13 @@ function percentileOf(values: number[], percentile: number): number {
   return sorted[Math.max(0, Math.ceil((percentile / 100) * sorted.length) - 1)]!;
 }
 
+/** The --ndjson lines of a run: each answer's latency and the service time it carried. */
+const ndjsonLines = (file: string): { latencyMs: number; serviceMs?: number }[] =>
+  readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { latencyMs: number; serviceMs?: number });
+
 const within = (actual: number, expected: number, fraction: number): boolean => Math.abs(actual - expected) <= fraction * expected;
 
 describe('E2E slowdown', () => {
@@ -53,10 +60,7 @@ describe('E2E slowdown', () => {
       out,
     );
     assert.equal(outcome.status, 0, outcome.stderr);
-    const lines = readFileSync(ndjson, 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { latencyMs: number; serviceMs?: number; status: number });
+    const lines = ndjsonLines(ndjson);
     const ratios = lines.map((line) => line.latencyMs / line.serviceMs!);
     assert.ok(
       lines.every((line) => line.serviceMs !== undefined && line.serviceMs >= 5),
@@ -125,10 +129,7 @@ describe('E2E slowdown', () => {
         out,
       );
       assert.equal(outcome.status, 0, outcome.stderr);
-      const lines = readFileSync(ndjson, 'utf8')
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line) as { latencyMs: number; serviceMs?: number });
+      const lines = ndjsonLines(ndjson);
       assert.ok(
         lines.every((line) => line.serviceMs !== undefined && line.serviceMs >= 3),
         'every reply carries the ms it spun',

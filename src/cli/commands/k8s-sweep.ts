@@ -1,7 +1,8 @@
 import { resolve as resolvePath } from 'node:path';
 import { POD_PLAN_FILE } from '../../cluster/k8s-names.js';
 import type { ShardJobOptions } from '../../cluster/k8s-manifests.js';
-import { assertFitsConfigMap, isLoopbackTarget, ShipError, shipPlanFiles } from '../../cluster/k8s-ship.js';
+import { isLoopbackTarget, ShipError, shipPlanFiles } from '../../cluster/k8s-ship.js';
+import { withFittingConfigMap } from '../k8s-checks.js';
 import { isPlanFile, readPlanFile } from '../../plan/index.js';
 import { withPathsFromFile } from '../../plan/paths.js';
 import { ScenarioError } from '../../scenario/from-definition.js';
@@ -72,11 +73,5 @@ export async function sweepManifestsFor(
     study: resolved.name,
     keepS: Math.ceil((flags.keep ?? DEFAULT_KEEP_MS) / 1000),
   });
-  try {
-    assertFitsConfigMap(manifests.find((manifest) => manifest.kind === 'ConfigMap')!.data as Record<string, string>);
-  } catch (error) {
-    if (error instanceof ShipError) throw new CliError(error.message);
-    throw error;
-  }
-  return manifests;
+  return withFittingConfigMap(manifests);
 }

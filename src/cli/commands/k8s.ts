@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import type { ShardJobOptions } from '../../cluster/k8s-manifests.js';
 import { CONFIG_DIR, POD_PLAN_FILE } from '../../cluster/k8s-names.js';
-import { assertFitsConfigMap, isLoopbackTarget, shipPlanFiles, ShipError } from '../../cluster/k8s-ship.js';
+import { isLoopbackTarget, shipPlanFiles, ShipError } from '../../cluster/k8s-ship.js';
 import { isPlanFile, isScenarioFile, readPlanFile, validatePlan, type Plan } from '../../plan/index.js';
 import { paletteFor } from '../../report/color.js';
 import { renderSummary } from '../../report/terminal-summary.js';
@@ -12,7 +12,7 @@ import { freshSeed } from '../../schedule/random.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { ScenarioError } from '../../scenario/from-definition.js';
 import { explicitFlags, flagsWithRunOptions, planFromFile, planFromScenario, scenarioPlanData } from '../plan-file-flags.js';
-import { checked, DNS_LABEL, QUANTITY } from '../k8s-checks.js';
+import { checked, DNS_LABEL, QUANTITY, withFittingConfigMap } from '../k8s-checks.js';
 import { parseCount, parseWholeMs } from '../units.js';
 import { addWriterOptions, requestedWriters } from '../writer-options.js';
 import type { RunFlags } from '../run-flags.js';
@@ -197,13 +197,7 @@ async function manifestsFor(args: string[], flags: ManifestFlags): Promise<Recor
     ...(flags.resultsClaim ? { resultsClaim: flags.resultsClaim } : {}),
     readyTimeout: `${flags.readyTimeout}ms`,
   });
-  try {
-    assertFitsConfigMap(manifests.find((manifest) => manifest.kind === 'ConfigMap')!.data as Record<string, string>);
-  } catch (error) {
-    if (error instanceof ShipError) throw new CliError(error.message);
-    throw error;
-  }
-  return manifests;
+  return withFittingConfigMap(manifests);
 }
 
 /** The pods' node selector and toleration; commander hands a default through its parser only when given on the command line. */
