@@ -59,11 +59,11 @@ class CreepingClock implements Clock {
 
 const TICK_MS = 250;
 
-/** Slots whose requests each take `latencyMs` (answered on time; read late if the clock stalls); counts starts. */
-function slotsOn(clock: CreepingClock, concurrency: number, latencyMs: number) {
-  const counts = { started: 0 };
+/** Runs slots whose requests each take `latencyMs` (answered on time; read late if the clock stalls) until `untilUs`; returns how many started. */
+function startedBy(clock: CreepingClock, concurrency: number, latencyMs: number, untilUs: number): number {
+  let started = 0;
   const slots: PacedSlots = new PacedSlots(clock, concurrency, TICK_MS, () => {
-    counts.started++;
+    started++;
     const sentUs = clock.nowUs();
     clock.setTimer(() => {
       slots.ended(clock.nowUs() - sentUs);
@@ -71,7 +71,10 @@ function slotsOn(clock: CreepingClock, concurrency: number, latencyMs: number) {
     }, latencyMs);
     return true;
   });
-  return { slots, counts };
+  slots.fill();
+  clock.drain(untilUs);
+  slots.close();
+  return started;
 }
 
 const assertNear = (actual: number, expected: number, what: string) =>
@@ -80,34 +83,21 @@ const assertNear = (actual: number, expected: number, what: string) =>
 describe('PacedSlots', () => {
   for (const readUs of [0.5, 1, 3]) {
     test(`a fraction of a request in flight keeps its duty cycle while the clock moves between readings (${readUs} µs a reading)`, () => {
-      const clock = new CreepingClock(readUs);
-      const { slots, counts } = slotsOn(clock, 0.25, 1);
-      slots.fill();
-      clock.drain(200_000);
-      slots.close();
-      assertNear(counts.started, (0.25 * 200_000) / 1000, 'requests started');
+      assertNear(startedBy(new CreepingClock(readUs), 0.25, 1, 200_000), (0.25 * 200_000) / 1000, 'requests started');
     });
   }
 
   test('sending time lost to a stall shorter than a tick is made up', () => {
     const clock = new CreepingClock(1);
-    const { slots, counts } = slotsOn(clock, 0.25, 1);
     clock.stall(50_000, 100_000);
-    slots.fill();
-    clock.drain(200_000);
-    slots.close();
-    assertNear(counts.started, (0.25 * 200_000) / 1000, 'requests started');
+    assertNear(startedBy(clock, 0.25, 1, 200_000), (0.25 * 200_000) / 1000, 'requests started');
   });
 
   test('a request read late after a stall is not waited out (1 − c) / c times over', () => {
     const clock = new CreepingClock(1);
-    const { slots, counts } = slotsOn(clock, 0.1, 1);
     // 30 ms stalled with a request in flight: its 31 ms would otherwise owe a pause of 279 ms.
     clock.stall(50_500, 80_000);
-    slots.fill();
-    clock.drain(300_000);
-    slots.close();
     const lostToStall = (0.1 * 30_000) / 1000;
-    assertNear(counts.started, (0.1 * 300_000) / 1000 - lostToStall, 'requests started');
+    assertNear(startedBy(clock, 0.1, 1, 300_000), (0.1 * 300_000) / 1000 - lostToStall, 'requests started');
   });
 });
