@@ -83,6 +83,8 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
   const transport = runtime.connect(plan, target, { clock, listener });
   executor = runtime.create(plan, prepared, { clock, transport, recorder, startUs, durationUs });
   tap = executor.tap;
+  const running = executor;
+  if (running.usersByType) recorder.sampleUsersFrom(() => running.usersByType!());
 
   function finishIfDrained(): void {
     if (executor!.queued() === 0 && transport.inFlight() === 0) finish(undefined);
