@@ -13,7 +13,7 @@ import { CliError, EXIT } from '../exit-codes.js';
 import { ScenarioError } from '../../scenario/from-definition.js';
 import { explicitFlags, flagsWithRunOptions, planFromFile, planFromScenario, scenarioPlanData } from '../plan-file-flags.js';
 import { checked, DNS_LABEL, QUANTITY } from '../k8s-checks.js';
-import { parseCount, parseWholeMs } from '../units.js';
+import { durationOption, parseCount, parseWholeMs } from '../units.js';
 import { addWriterOptions, requestedWriters } from '../writer-options.js';
 import type { RunFlags } from '../run-flags.js';
 import { renderWorkerCommand } from './k8s-render-worker.js';
@@ -164,7 +164,7 @@ function addManifestOptions(command: Command): Command {
     .option('--memory <quantity>', 'memory of each pod, requested and limit', checked(QUANTITY, 'a Kubernetes quantity (512Mi, 1Gi)'), '1Gi')
     .option('--allow-colocated', 'let two shards share a node (no pod anti-affinity)')
     .option('--results-claim <claim>', 'PersistentVolumeClaim (ReadWriteMany) for the results; default an emptyDir per pod', checked(DNS_LABEL, 'a claim name'))
-    .option('--ready-timeout <duration>', 'how long the coordinator waits for every shard pod (scheduling and image pulls included)', parseWholeMs, 300_000);
+    .addOption(durationOption('--ready-timeout <duration>', 'how long the coordinator waits for every shard pod (scheduling and image pulls included)', parseWholeMs, 300_000));
 }
 
 /** The manifests for `args`, every input checked. */

@@ -24,7 +24,7 @@ import { flagParser } from '../flag-parser.js';
 import { assertPlanFileExists, explicitFlags, flagsWithRunOptions, planFromFile, planFromScenario } from '../plan-file-flags.js';
 import { builtinOf } from '../../scenario/builtin/index.js';
 import { addScenarioFlags, scenarioFromFlag, scenarioOptionsFromFlags } from '../scenario-flags.js';
-import { parseCount, parseDuration, parseHeader, parseRate, parseWholeMs } from '../units.js';
+import { durationOption, parseCount, parseDuration, parseHeader, parseRate, parseWholeMs } from '../units.js';
 import type { RunFlags } from '../run-flags.js';
 import { addWriterOptions, requestedWriters } from '../writer-options.js';
 
@@ -75,7 +75,7 @@ export function runCommand(): Command {
     )
     .option('--max-concurrency <n>', 'with --hold: most requests in flight (default 1000)', (text) => parseCount(text))
     .option('--tick <duration>', 'with --hold: how often the throughput is measured and the concurrency turned (default 250ms)', parseWholeMs)
-    .option('-d, --duration <duration>', 'how long to send (500ms, 30s, 2m)', parseWholeMs, 10_000)
+    .addOption(durationOption('-d, --duration <duration>', 'how long to send (500ms, 30s, 2m)', parseWholeMs, 10_000))
     .option('--warmup <duration>', 'the first part of --duration: sent as scheduled, measured apart, left out of the summary and thresholds', parseWholeMs)
     .addOption(new Option('-a, --arrival <schedule>', 'arrival schedule with --rate (uniform is constant)').choices(ARRIVAL_NAMES).default('constant'))
     .option('--bucket <duration>', 'batch interval for --arrival bucket', parseDuration)
@@ -88,8 +88,8 @@ export function runCommand(): Command {
     )
     .option('-c, --connections <n>', 'most connections open at once', (text) => parseCount(text), 50)
     .option('-p, --pipelining <n>', 'requests in flight per connection (max throughput only)', (text) => parseCount(text))
-    .option('-t, --timeout <duration>', 'per-request timeout', parseWholeMs, 10_000)
-    .option('--grace <duration>', 'after --duration, how long requests may still finish', parseWholeMs, 10_000)
+    .addOption(durationOption('-t, --timeout <duration>', 'per-request timeout', parseWholeMs, 10_000))
+    .addOption(durationOption('--grace <duration>', 'after --duration, how long requests may still finish', parseWholeMs, 10_000))
     .option('--max-queue <n>', 'requests that may wait for a free connection before being dropped', (text) => parseCount(text, 0), 100_000)
     .option('-m, --method <method>', 'HTTP method', 'GET')
     .option(
@@ -129,7 +129,7 @@ export function runCommand(): Command {
       [],
     )
     .option('--abort-on-fail', 'judge the thresholds on every second too, and end the run at the first failure')
-    .option('--progress <duration>', 'when stdout is not a terminal, print a progress line this often (whole seconds)', parseDuration, 5000)
+    .addOption(durationOption('--progress <duration>', 'when stdout is not a terminal, print a progress line this often (whole seconds)', parseDuration, 5000))
     .option('-q, --quiet', 'print nothing but errors')
     .option('--shard <index/count>', 'run only this share of the load, 1-based (2/8: the 2nd of 8); merge the shards with salvo merge', flagParser(parseShard))
     .option(
