@@ -104,6 +104,29 @@ describe('salvo CLI: https:// and tcp:// targets', () => {
     }
   });
 
+  test('http:// against an HTTP/2-only (h2c) server: the pre-run check names the protocol mismatch; without it, the summary does', async () => {
+    const h2c = await startTargetProcess('http', ['--h2c']);
+    try {
+      const { port } = new URL(h2c.url);
+      const http = `http://127.0.0.1:${port}/echo?x=1`;
+      const checked = salvo('run', http, '--rate', '20', '--duration', '500ms');
+      assert.equal(checked.status, 2, checked.stderr);
+      assert.equal(
+        checked.stderr.trim(),
+        `salvo: error: 127.0.0.1:${port} answered an HTTP/1.1 request in HTTP/2: it looks like an HTTP/2-only (h2c) server, a protocol mismatch; use h2c://127.0.0.1:${port}/echo?x=1`,
+      );
+      const unchecked = salvo('run', http, '--rate', '20', '--duration', '500ms', '--no-probe');
+      assert.equal(unchecked.status, 0, unchecked.stderr);
+      assert.match(unchecked.stdout, /errors {6}closed 10/);
+      assert.match(unchecked.stdout, /warning: every request failed as closed .*protocol mismatch.*\(use h2c:\/\/\)/);
+      const right = salvo('run', `h2c://127.0.0.1:${port}/`, '--rate', '20', '--duration', '500ms');
+      assert.equal(right.status, 0, right.stderr);
+      assert.match(right.stdout, /errors {6}none/);
+    } finally {
+      await h2c.stop();
+    }
+  });
+
   test('salvo serve http --tls serves HTTPS; run needs --insecure (or counts tls errors)', async () => {
     const server = spawnPiped(['serve', 'http', '--tls', '--port', '0']);
     try {
