@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import type { Target } from '../plan/schema.js';
 import { loadMethod, messageSource } from '../protocols/grpc/index.js';
 import type { GrpcCall, ResolvedTarget } from '../protocols/resolved-target.js';
+import { decodeEscapes } from '../plan/escapes.js';
 import { SetupError } from './setup-error.js';
 
 const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443, 'h2c:': 80 };
@@ -23,9 +24,13 @@ export async function resolveTarget(target: Target): Promise<ResolvedTarget> {
   const body =
     target.bodyFile !== undefined
       ? await readSetupFile('body file', target.bodyFile)
-      : target.body !== undefined
-        ? Buffer.from(target.body, 'utf8')
-        : undefined;
+      : target.payloadFile !== undefined
+        ? await readSetupFile('payload file', target.payloadFile)
+        : target.body !== undefined
+          ? Buffer.from(target.body, 'utf8')
+          : target.payload !== undefined
+            ? decodeEscapes(target.payload)
+            : undefined;
   const ca = target.caFile !== undefined ? await readSetupFile('CA file', target.caFile) : undefined;
   const grpc = url.protocol === 'grpc:' ? grpcCall(target) : undefined;
   return { address, port, body, hostname, ...(ca !== undefined ? { ca } : {}), ...(grpc !== undefined ? { grpc } : {}) };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,9 @@ describe('salvo CLI: https:// and tcp:// targets', () => {
     const cases: [string[], RegExp][] = [
       [['run', `https://127.0.0.1:${port}/`, '--ca', '/nonexistent/ca.pem'], /cannot read CA file "\/nonexistent\/ca\.pem": ENOENT/],
       [['run', tcp, '--expect-delimiter', '\\n'], /target\.payload: tcp:\/\/ needs a payload/],
+      [['run', tcp, '--payload', 'PING', '--payload-file', 'p.bin', '--expect-bytes', '4'], /target\.payloadFile: give payload or payloadFile, not both/],
+      [['run', tcp, '--payload-file', '/nonexistent/p.bin', '--expect-bytes', '4'], /cannot read payload file "\/nonexistent\/p\.bin": ENOENT/],
+      [['run', `http://127.0.0.1:${port}/`, '--payload-file', 'p.bin'], /target\.payloadFile: applies only to tcp:\/\//],
       [['run', tcp, '--payload', 'PING'], /target\.expectDelimiter: tcp:\/\/ needs exactly one of expectDelimiter and expectBytes/],
       [['run', tcp, '--payload', 'PING', '--expect-delimiter', '\\n', '--expect-bytes', '4'], /needs exactly one of expectDelimiter and expectBytes/],
       [['run', tcp, '--payload', 'PING\\q', '--expect-bytes', '4'], /target\.payload: "\\q" is not an escape/],
@@ -98,6 +101,14 @@ describe('salvo CLI: https:// and tcp:// targets', () => {
       const pipelined = await readResult(out);
       assert.ok(pipelined.summary.requests.completed > 100, `completed ${pipelined.summary.requests.completed}`);
       assert.equal(pipelined.summary.requests.failed, 0);
+      // --payload-file: the file's bytes as they are, binary included, each echoed back whole.
+      const payloadFile = join(dir, 'payload.bin');
+      writeFileSync(payloadFile, Buffer.from([0x00, 0xff, 0x0a, 0x5c, 0x78]));
+      const fromFile = salvo('run', echo.url, '--payload-file', payloadFile, '--expect-bytes', '5', '--rate', '100', '--duration', '500ms', '--out', out);
+      assert.equal(fromFile.status, 0, fromFile.stderr);
+      const filed = await readResult(out);
+      assert.equal(filed.summary.requests.completed, 50);
+      assert.equal(filed.plan.target.payloadFile, payloadFile);
     } finally {
       await echo.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -114,6 +114,7 @@ export async function shardRunArgs(
       `run arguments: leave out ${flags.startAt !== undefined ? source('--start-at', 'startAt') : '--coordinator'}, the coordinator starts the shards together`,
     );
   if (flags.bodyFile !== undefined) throw new CliError('run arguments: --body-file names a file the pods do not have; use --body');
+  if (flags.payloadFile !== undefined) throw new CliError('run arguments: --payload-file names a file the pods do not have; use --payload');
   if (flags.scenario !== undefined && isScenarioFile(flags.scenario))
     throw new CliError(
       `run arguments: --scenario ${flags.scenario} names a file the pods do not have; give the scenario file itself (salvo k8s render ${flags.scenario} ...) or a plan file that names it`,

@@ -107,6 +107,7 @@ export function runCommand(): Command {
       parseCount(text),
     )
     .option('--payload <bytes>', 'tcp: what to write for each request; escapes \\n \\r \\t \\0 \\\\ \\xHH')
+    .option('--payload-file <file>', 'tcp: write the bytes of this file for each request, as they are (binary included)')
     .option('--expect-delimiter <bytes>', 'tcp: a reply ends with these bytes (escapes as in --payload)')
     .option('--expect-bytes <n>', 'tcp: a reply is this many bytes', (text) => parseCount(text))
     .option('--proto <file>', 'grpc: the .proto file that declares the method')
@@ -283,6 +284,7 @@ function targetFromFlags(url: string, flags: RunFlags): PlanInput['target'] {
     ...(flags.http2 ? { http2: true } : {}),
     ...(flags.streams !== undefined ? { streams: flags.streams } : {}),
     ...(flags.payload !== undefined ? { payload: flags.payload } : {}),
+    ...(flags.payloadFile !== undefined ? { payloadFile: flags.payloadFile } : {}),
     ...(flags.expectDelimiter !== undefined ? { expectDelimiter: flags.expectDelimiter } : {}),
     ...(flags.expectBytes !== undefined ? { expectBytes: flags.expectBytes } : {}),
     ...(flags.proto !== undefined ? { proto: flags.proto } : {}),
