@@ -10,6 +10,7 @@ import { ThresholdWatch } from '../thresholds/watch.js';
 import { systemClock, type Timer } from '../time/clock.js';
 import type { LocalRunHandle, RunHandle, RunOptions } from './handle.js';
 import { JitGovernor, jitFor } from './jit.js';
+import { probeGrpcMethod } from './grpc-probe.js';
 import { http1Check, probeTarget, resolveTarget } from './resolve-target.js';
 import { runtimeOf } from './runtimes.js';
 import { startScenarios } from './scenarios.js';
@@ -35,7 +36,10 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
   const jit = new JitGovernor(plan, options.jit);
   const target = await resolveTarget(plan.target);
   const url = new URL(plan.target.url);
-  if (options.probe) await probeTarget(target.address, target.port, undefined, url.protocol === 'http:' ? http1Check(url) : undefined);
+  if (options.probe) {
+    await probeTarget(target.address, target.port, undefined, url.protocol === 'http:' ? http1Check(url) : undefined);
+    if (target.grpc) await probeGrpcMethod(target.address, target.port, target.grpc.path);
+  }
   const runtime = runtimeOf(plan.executor);
   const prepared = await runtime.prepare(plan);
   const monitor = new GeneratorMonitor();

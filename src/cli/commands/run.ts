@@ -311,7 +311,7 @@ async function runFromFlags(url: string, flags: RunFlags, command: Command): Pro
   const workers = workerCount(flags.workers ?? 1);
   if (workers > 1 && plan.executor.type === 'constant-throughput') throw new CliError('--hold is one control loop: leave out --workers');
   if (workers > 1 && flags.ndjson !== undefined) throw new CliError('--ndjson logs each request from one thread: leave out --workers');
-  const exchangeLog = exchangeLogFromFlags(flags);
+  const exchangeLog = exchangeLogFromFlags(flags, plan);
   const progress = flags.quiet
     ? undefined
     : new ProgressPrinter({ out: process.stdout, isTTY: process.stdout.isTTY === true, everySeconds: Math.ceil(flags.progress / 1000), plan });
@@ -390,11 +390,11 @@ async function coordinatorRefusal(address: { host: string; port: number }, resul
 }
 
 /** The --ndjson log, its path checked before the run like every other file a run writes. */
-function exchangeLogFromFlags(flags: RunFlags): NdjsonExchangeLog | undefined {
+function exchangeLogFromFlags(flags: RunFlags, plan: Plan): NdjsonExchangeLog | undefined {
   if (flags.ndjson === undefined) {
     if (flags.ndjsonSample !== undefined) throw new CliError('--ndjson-sample applies only with --ndjson');
     return undefined;
   }
   assertWritable(flags.ndjson, '--ndjson');
-  return new NdjsonExchangeLog(flags.ndjson, flags.ndjsonSample ?? 1, systemClock);
+  return new NdjsonExchangeLog(flags.ndjson, flags.ndjsonSample ?? 1, systemClock, new URL(plan.target.url).protocol === 'grpc:');
 }
