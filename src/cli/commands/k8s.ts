@@ -13,7 +13,7 @@ import { CliError, EXIT } from '../exit-codes.js';
 import { ScenarioError } from '../../scenario/from-definition.js';
 import { explicitFlags, flagsWithRunOptions, planFromFile, planFromScenario, scenarioPlanData } from '../plan-file-flags.js';
 import { checked, DNS_LABEL, QUANTITY, withFittingConfigMap } from '../k8s-checks.js';
-import { parseCount, parseWholeMs } from '../units.js';
+import { durationOption, parseCount, parseWholeMs } from '../units.js';
 import { addWriterOptions, requestedWriters } from '../writer-options.js';
 import type { RunFlags } from '../run-flags.js';
 import { renderWorkerCommand } from './k8s-render-worker.js';
@@ -116,6 +116,7 @@ export async function shardRunArgs(
       `run arguments: leave out ${flags.startAt !== undefined ? source('--start-at', 'startAt') : '--coordinator'}, the coordinator starts the shards together`,
     );
   if (flags.bodyFile !== undefined) throw new CliError('run arguments: --body-file names a file the pods do not have; use --body');
+  if (flags.payloadFile !== undefined) throw new CliError('run arguments: --payload-file names a file the pods do not have; use --payload');
   if (flags.scenario !== undefined && isScenarioFile(flags.scenario))
     throw new CliError(
       `run arguments: --scenario ${flags.scenario} names a file the pods do not have; give the scenario file itself (salvo k8s render ${flags.scenario} ...) or a plan file that names it`,
@@ -166,7 +167,7 @@ function addManifestOptions(command: Command): Command {
     .option('--memory <quantity>', 'memory of each pod, requested and limit', checked(QUANTITY, 'a Kubernetes quantity (512Mi, 1Gi)'), '1Gi')
     .option('--allow-colocated', 'let two shards share a node (no pod anti-affinity)')
     .option('--results-claim <claim>', 'PersistentVolumeClaim (ReadWriteMany) for the results; default an emptyDir per pod', checked(DNS_LABEL, 'a claim name'))
-    .option('--ready-timeout <duration>', 'how long the coordinator waits for every shard pod (scheduling and image pulls included)', parseWholeMs, 300_000);
+    .addOption(durationOption('--ready-timeout <duration>', 'how long the coordinator waits for every shard pod (scheduling and image pulls included)', parseWholeMs, 300_000));
 }
 
 /** The manifests for `args`, every input checked. */
