@@ -7,7 +7,7 @@ import { EVENT_NAMES, STATE_NAMES } from './protocol.js';
 /** Event slots: the six events, then one for bodies with no (valid) event. */
 const EVENT_LABELS = [...EVENT_NAMES, 'none'];
 export const NO_EVENT = EVENT_NAMES.length;
-const STATUSES = [200, 400, 404, 405, 413, 415, 422];
+const STATUSES = [200, 400, 404, 405, 413, 415, 422, 431];
 const OTHER_STATUS = STATUSES.length;
 
 function statusSlot(status: number): number {
@@ -26,6 +26,8 @@ function statusSlot(status: number): number {
       return 5;
     case 422:
       return 6;
+    case 431:
+      return 7;
     default:
       return OTHER_STATUS;
   }
@@ -36,6 +38,13 @@ export class FleetMetrics {
   /** By event × rejection kind. */
   private readonly sequenceErrors = new Float64Array(EVENT_NAMES.length * REJECTION_NAMES.length);
   resyncAdoptions = 0;
+  /** Requests Node's HTTP parser refused, by its code (HPE_HEADER_OVERFLOW...): rare, so a map is cheap enough. */
+  private readonly malformed = new Map<string, number>();
+
+  countMalformed(code: string, status: number): void {
+    this.countRequest(NO_EVENT, status);
+    this.malformed.set(code, (this.malformed.get(code) ?? 0) + 1);
+  }
 
   countRequest(event: number, status: number): void {
     this.requests[event * (STATUSES.length + 1) + statusSlot(status)]!++;
@@ -87,6 +96,16 @@ export class FleetMetrics {
             if (n > 0) this.inc({ event, reason }, n);
           });
         });
+      },
+    });
+    new Counter({
+      name: 'salvo_servo_malformed_requests_total',
+      help: 'Requests the HTTP parser refused before routing (too long, bad bytes), by parser code.',
+      labelNames: ['code'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [code, n] of counts.malformed) this.inc({ code }, n);
       },
     });
     new Counter({
