@@ -10,6 +10,7 @@ import type { RunOptions } from '../plan/run-options.js';
 import { freshSeed } from '../schedule/random.js';
 import type { RunFlags } from './run-flags.js';
 import { CliError } from './exit-codes.js';
+import { metricsFlagsOfRunOptions } from './metrics-flags.js';
 import { scenarioFromFlag, scenarioOptionsFromFlags } from './scenario-flags.js';
 
 type Data = Record<string, unknown>;
@@ -188,6 +189,7 @@ export function flagsWithRunOptions(flags: RunFlags, options: RunOptions, explic
   };
   for (const key of ['out', 'html', 'csv', 'hlog', 'ndjson', 'ndjsonSample', 'quiet', 'probe', 'workers', 'jit'] as const) fill(key, options[key]);
   fill('progress', options.progressMs);
+  for (const [key, value] of Object.entries(metricsFlagsOfRunOptions(options))) fill(key, value);
   if (options.startAt !== undefined && !explicit.has('startAt')) {
     try {
       merged.startAt = parseStartAt(options.startAt, Date.now());

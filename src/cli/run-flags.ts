@@ -54,4 +54,7 @@ export interface RunFlags {
   workers?: number | 'auto';
   jit: JitMode;
   coordinator?: { host: string; port: number };
+  /** --metrics: true for the default address. */
+  metrics?: true | { host: string; port: number };
+  metricsLinger?: number;
 }

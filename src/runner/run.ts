@@ -2,7 +2,7 @@ import type { ExchangeTap, RunningExecutor } from '../executors/index.js';
 import type { ErrorCause } from '../metrics/causes.js';
 import { GeneratorMonitor } from '../metrics/generator-monitor.js';
 import { Recorder, type SecondSample } from '../metrics/recorder.js';
-import type { Plan } from '../plan/schema.js';
+import { MAIN_SCENARIO, type Plan } from '../plan/schema.js';
 import type { ExchangeListener } from '../protocols/transport.js';
 import { checkpointOf, resultFromRecorder } from '../result/from-recorder.js';
 import type { RunResult } from '../result/types.js';
@@ -15,7 +15,7 @@ import { http1Check, probeTarget, resolveTarget } from './resolve-target.js';
 import { runtimeOf } from './runtimes.js';
 import { startScenarios } from './scenarios.js';
 
-export type { RunOptions, ExchangeObserver, RunHandle, LocalRunHandle } from './handle.js';
+export type { RunOptions, ExchangeObserver, RunHandle, LocalRunHandle, MeasuredPart } from './handle.js';
 
 /** How often seconds are closed and timeouts looked for, and so the grain of `timeout`. */
 const HOUSEKEEPING_MS = 20;
@@ -169,6 +169,7 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
     stop: (reason = 'stopped') => finish(reason),
     inFlight: () => transport.inFlight(),
     ...(executor.dial ? { dial: () => executor!.dial!() } : {}),
+    measuredSoFar: () => [{ scenario: MAIN_SCENARIO, state: recorder }],
     checkpoint: () => checkpointOf(recorder, (clock.nowUs() - startUs) / 1000, transport.inFlight()),
   };
 }

@@ -27,6 +27,7 @@ import { addScenarioFlags, scenarioFromFlag, scenarioOptionsFromFlags } from '..
 import { durationOption, parseCount, parseDuration, parseHeader, parseRate, parseWholeMs } from '../units.js';
 import type { RunFlags } from '../run-flags.js';
 import { addWriterOptions, requestedWriters } from '../writer-options.js';
+import { addMetricsFlags, finishLiveMetrics, liveMetricsFromFlags } from '../metrics-flags.js';
 
 const collect = <T>(value: T, previous: T[]): T[] => [...previous, value];
 
@@ -152,7 +153,7 @@ export function runCommand(): Command {
         .choices(JIT_MODES)
         .default('auto'),
     );
-  return addWriterOptions(addScenarioFlags(command)).action(async (url: string, flags: RunFlags, self: Command) => {
+  return addMetricsFlags(addWriterOptions(addScenarioFlags(command))).action(async (url: string, flags: RunFlags, self: Command) => {
     process.exitCode = await runFromFlags(url, flags, self);
   });
 }
@@ -315,6 +316,7 @@ async function runFromFlags(url: string, flags: RunFlags, command: Command): Pro
   const progress = flags.quiet
     ? undefined
     : new ProgressPrinter({ out: process.stdout, isTTY: process.stdout.isTTY === true, everySeconds: Math.ceil(flags.progress / 1000), plan });
+  const liveMetrics = await liveMetricsFromFlags(flags, plan);
   if (flags.coordinator !== undefined) flags = { ...flags, startAt: await startOfCoordinator(flags.coordinator, plan, flags) };
   if (flags.startAt !== undefined) {
     if (!flags.quiet) process.stdout.write(`waiting until ${new Date(flags.startAt).toISOString()} to start\n`);
@@ -332,6 +334,7 @@ async function runFromFlags(url: string, flags: RunFlags, command: Command): Pro
           ...(flags.startAt !== undefined ? { startAtMs: flags.startAt } : {}),
         })
       : await startRun(plan, { clock: systemClock, probe: flags.probe, jit: flags.jit, onExchange: exchangeLog, onSecond });
+  liveMetrics?.attach(handle);
   const signals: Record<string, number> = { SIGINT: EXIT.interruptedBySigint, SIGTERM: EXIT.interruptedBySigterm };
   const onSignal = (signal: NodeJS.Signals): void => handle.stop(signal);
   for (const signal of Object.keys(signals)) process.once(signal, onSignal);
@@ -343,6 +346,7 @@ async function runFromFlags(url: string, flags: RunFlags, command: Command): Pro
     for (const signal of Object.keys(signals)) process.removeListener(signal, onSignal);
   }
   if (flags.startAt !== undefined) result = { ...result, startAt: startAtRecord(flags.startAt, result.startedAt) };
+  if (liveMetrics) result = { ...result, runId: liveMetrics.runId };
   for (const writer of writers) await writer.write(result);
   const unsent = flags.coordinator === undefined ? undefined : await coordinatorRefusal(flags.coordinator, result);
   if (exchangeLog !== undefined) {
@@ -357,6 +361,7 @@ async function runFromFlags(url: string, flags: RunFlags, command: Command): Pro
     for (const writer of writers) process.stdout.write(`  written: ${writer.path}\n`);
     if (exchangeLog !== undefined) process.stdout.write(`  written: ${exchangeLog.path}\n`);
   }
+  if (liveMetrics) await finishLiveMetrics(liveMetrics, flags.quiet === true);
   if (unsent !== undefined) {
     process.stderr.write(`salvo: error: ${unsent}\n`);
     return EXIT.internal;
