@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { msField } from './duration.js';
+import { ListenAddressError, parseListenAddress } from './listen-address.js';
 
 const path = z.string().min(1);
 
@@ -39,6 +40,20 @@ export const runOptionsSchema = z.strictObject({
     .optional(),
   /** --jit: which of V8's compilers the generator may use (src/runner/jit.ts). */
   jit: z.enum(JIT_MODES).optional(),
+  /** --dashboard: serve the live dashboard, at host:port or (true) at 127.0.0.1:5665. */
+  dashboard: z
+    .union([
+      z.boolean(),
+      z.string().superRefine((text, ctx) => {
+        try {
+          parseListenAddress(text);
+        } catch (error) {
+          if (!(error instanceof ListenAddressError)) throw error;
+          ctx.addIssue({ code: 'custom', message: error.message });
+        }
+      }),
+    ])
+    .optional(),
 });
 
 export type RunOptions = z.output<typeof runOptionsSchema>;
