@@ -3,7 +3,9 @@
  * it is kept as text, plain ES2017, no template strings). It listens to /stream: `hello` (the run and its
  * controls), `frame` (one second), `events` (every change so far, drawn as marks on the charts) and `end`
  * (the final summary). Each chart says how many seconds it drew in `data-points` and the body says
- * `data-state` (connecting, live, ended), so a test reads the page without comparing pixels.
+ * `data-state` (connecting, live, ended), when it connected and when its first second arrived
+ * (`data-connected-at-ms`, `data-first-frame-at-ms`, epoch ms), so a test reads the page without
+ * comparing pixels.
  */
 export const DASHBOARD_SCRIPT = String.raw`
 (function () {
@@ -66,7 +68,7 @@ export const DASHBOARD_SCRIPT = String.raw`
       height: 220,
       scales: scales,
       axes: axes,
-      series: [{ label: 's' }].concat(definitions.map(seriesOf)),
+      series: [{ label: 'second' }].concat(definitions.map(seriesOf)),
       plugins: [markers()],
     };
     var data = [[]].concat(definitions.map(function () { return []; }));
@@ -138,14 +140,17 @@ export const DASHBOARD_SCRIPT = String.raw`
 
   function canSteer() { return hello && (!hello.tokenRequired || token !== null) && !ended; }
 
+  function showValues(values) {
+    Object.keys(values).forEach(function (control) {
+      $('form-' + control).hidden = false;
+      if (values[control] !== null && values[control] !== undefined) $('input-' + control).value = String(values[control]);
+    });
+  }
+
   function showControls() {
     var controls = $('controls');
     controls.dataset.steer = canSteer() ? 'yes' : 'no';
-    Object.keys(hello.controls).forEach(function (control) {
-      $('form-' + control).hidden = false;
-      var value = hello.controls[control];
-      if (value !== null && value !== undefined) $('input-' + control).value = String(value);
-    });
+    showValues(hello.controls);
     if (/vus|phases/.test(hello.executor)) $('concurrency-label').textContent = 'virtual users';
     Array.prototype.forEach.call(controls.querySelectorAll('input, button'), function (element) { element.disabled = !canSteer(); });
     if (hello.tokenRequired && token === null) say('watching only: open the address printed at the start (with its #token) to steer', false);
@@ -162,7 +167,10 @@ export const DASHBOARD_SCRIPT = String.raw`
     if (token !== null) headers['x-salvo-token'] = token;
     return fetch('/control', { method: 'POST', headers: headers, body: JSON.stringify({ what: what, value: value }) })
       .then(function (response) { return response.json().then(function (answer) { return { ok: response.ok, answer: answer }; }); })
-      .then(function (reply) { say(reply.ok ? (what === 'stop' ? 'stopping' : what + ' set to ' + value) : reply.answer.error, !reply.ok); })
+      .then(function (reply) {
+        if (reply.ok && reply.answer.controls) showValues(reply.answer.controls);
+        say(reply.ok ? (what === 'stop' ? 'stopping' : what + ' set to ' + value) : reply.answer.error, !reply.ok);
+      })
       .catch(function (error) { say(String(error), true); });
   }
 
@@ -180,6 +188,7 @@ export const DASHBOARD_SCRIPT = String.raw`
     body.dataset.state = 'ended';
     $('state').textContent = end.interrupted ? 'ended early (' + end.interruptReason + ')' : 'finished';
     showControls();
+    say('the run is over', false);
     var corrected = end.latencyMs.corrected;
     var uncorrected = end.latencyMs.uncorrected;
     var rows = [
@@ -218,7 +227,10 @@ export const DASHBOARD_SCRIPT = String.raw`
   source.addEventListener('hello', function (message) {
     var first = hello === null;
     hello = JSON.parse(message.data);
-    if (first) setUp();
+    if (first) {
+      body.dataset.connectedAtMs = String(Date.now());
+      setUp();
+    }
     showControls();
     body.dataset.state = 'live';
     $('state').textContent = 'live';
@@ -226,6 +238,7 @@ export const DASHBOARD_SCRIPT = String.raw`
   source.addEventListener('frame', function (message) {
     var frame = JSON.parse(message.data);
     if (charts.rate.data[0].length && frame.elapsedSeconds <= charts.rate.data[0][charts.rate.data[0].length - 1]) return; // a reconnect sends the history again
+    if (!body.dataset.firstFrameAtMs) body.dataset.firstFrameAtMs = String(Date.now());
     addCauses(frame);
     Object.keys(charts).forEach(function (id) { push(id, frame); });
     showThresholds(frame);

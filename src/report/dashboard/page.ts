@@ -14,6 +14,7 @@ h1 { font-size: 20px; margin: 0 0 4px; }
 .bar { display: flex; flex-wrap: wrap; gap: 12px; align-items: center; margin-bottom: 12px; }
 .panel { background: #fff; border: 1px solid #dde1e8; border-radius: 6px; padding: 10px 12px; }
 .controls form { display: inline-flex; gap: 4px; align-items: center; margin-right: 12px; }
+.controls form[hidden] { display: none; }
 .controls input { width: 90px; }
 .controls[data-steer="no"] form, .controls[data-steer="no"] button { opacity: 0.5; }
 #control-status { color: #5b6475; margin-left: 8px; }
@@ -39,9 +40,9 @@ export function renderDashboardPage(plan: Plan, library: ChartLibrary): string {
 <div class="sub">${escapeHtml(plan.executor.type)} → <code>${escapeHtml(plan.target.url)}</code> · <span id="clock"></span></div>
 <div class="bar">
   <div class="panel controls" id="controls" data-steer="no">
-    <form id="form-rate" data-control="rate" hidden>rate <input id="input-rate" type="number" min="0" step="any"> /s <button>set</button></form>
-    <form id="form-setpoint" data-control="setpoint" hidden>setpoint <input id="input-setpoint" type="number" min="0" step="any"> /s <button>set</button></form>
-    <form id="form-concurrency" data-control="concurrency" hidden><span id="concurrency-label">connections</span> <input id="input-concurrency" type="number" min="1" step="1"> <button>set</button></form>
+    <form novalidate id="form-rate" data-control="rate" hidden>rate <input id="input-rate" type="number" min="0" step="any"> /s <button>set</button></form>
+    <form novalidate id="form-setpoint" data-control="setpoint" hidden>setpoint <input id="input-setpoint" type="number" min="0" step="any"> /s <button>set</button></form>
+    <form novalidate id="form-concurrency" data-control="concurrency" hidden><span id="concurrency-label">connections</span> <input id="input-concurrency" type="number" min="1" step="1"> <button>set</button></form>
     <button id="stop" type="button">stop the run</button>
     <span id="control-status"></span>
   </div>
