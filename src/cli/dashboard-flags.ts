@@ -30,7 +30,9 @@ export function dashboardAddressOf(flags: RunFlags): ListenAddress | undefined {
   if (flags.dashboardToken !== undefined && flags.dashboardToken.trim().length < 8)
     throw new CliError('--dashboard-token must be at least 8 characters, not blank: it is all that stands between the page and the run');
   if (!isLoopbackHost(address.host) && flags.dashboardToken === undefined)
-    throw new CliError(`--dashboard ${address.host} can be reached from other machines: give --dashboard-token too, so that only those who have it can steer the run`);
+    throw new CliError(
+      `--dashboard ${address.host} can be reached from other machines: give --dashboard-token too, so that only those who have it can steer the run`,
+    );
   return address;
 }
 

@@ -114,7 +114,7 @@ test('the dashboard in Chromium: live charts, a rate change that reaches the run
       await page.locator('#input-rate').fill('-5');
       await page.locator('#form-rate button').click();
       await page.locator('#control-status.bad').waitFor({ timeout: WAIT_MS });
-      assert.match(await page.locator('#control-status').innerText(), /rate must be above 0/);
+      assert.match((await page.locator('#control-status').textContent())!, /rate must be above 0/);
 
       await untilSecondsDrawn(page, 3);
       await page.locator('#input-rate').fill(String(NEW_RATE));
@@ -126,8 +126,8 @@ test('the dashboard in Chromium: live charts, a rate change that reaches the run
       await untilSecondsDrawn(page, secondsAtChange + 5);
       await page.locator('#stop').click();
       await page.locator('body[data-state="ended"]').waitFor({ state: 'attached', timeout: WAIT_MS });
-      assert.match(await page.locator('#state').innerText(), /ended early \(dashboard\)/);
-      assert.match(await page.locator('#summary').innerText(), /changes made\s+2/);
+      assert.match((await page.locator('#state').textContent())!, /ended early \(dashboard\)/);
+      assert.match((await page.locator('#summary').textContent())!, /changes made\s*2/);
       assert.match((await page.locator('#report-link').getAttribute('href'))!, /^file:\/\/.*report\.html$/);
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
       assert.deepEqual(attempted, [], 'the page loads nothing from elsewhere');

@@ -9,6 +9,7 @@ import { Steering, SteeringError } from '../../src/report/dashboard/steering.js'
 import type { RunResult } from '../../src/result/types.js';
 import type { RunHandle } from '../../src/runner/handle.js';
 import { assertUsageError, salvo } from '../support/cli.js';
+import { readDashboardStream, sendControl } from '../support/dashboard-stream.js';
 import { syntheticRunResult } from '../support/synthetic-run-result.js';
 
 const TARGET = { url: 'http://127.0.0.1:9/' };
@@ -94,37 +95,6 @@ describe('Steering', () => {
   });
 });
 
-/** A POST /control as a page sends it. */
-async function control(dashboard: Dashboard, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: { error?: string } }> {
-  const response = await fetch(new URL('/control', dashboard.url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as { error?: string } };
-}
-
-/**
- * The server-sent events of /stream until it ends, by name; `onCaughtUp` is called once the history
- * sent on connecting (which ends with `events`) has been read, so the test acts on an open stream.
- */
-async function streamUntilEnd(dashboard: Dashboard, onCaughtUp: () => void): Promise<{ event: string; data: unknown }[]> {
-  const response = await fetch(new URL('/stream', dashboard.url));
-  const decoder = new TextDecoder();
-  const events: { event: string; data: unknown }[] = [];
-  let text = '';
-  for await (const chunk of response.body!) {
-    text += decoder.decode(chunk, { stream: true });
-    for (let end = text.indexOf('\n\n'); end >= 0; end = text.indexOf('\n\n')) {
-      const [eventLine, dataLine] = text.slice(0, end).split('\n');
-      text = text.slice(end + 2);
-      events.push({ event: eventLine!.slice('event: '.length), data: JSON.parse(dataLine!.slice('data: '.length)) });
-      if (events.at(-1)!.event === 'events') onCaughtUp();
-    }
-  }
-  return events;
-}
-
 /** GET / with a Host header of our choosing (fetch does not let a caller set it). */
 function statusWithHost(dashboard: Dashboard, host: string): Promise<number | undefined> {
   return new Promise((resolve, reject) => {
@@ -160,27 +130,27 @@ describe('the dashboard server', () => {
   });
 
   test('a control without the token, or with a wrong one, is refused and changes nothing', async () => {
-    assert.deepEqual(await control(dashboard, { what: 'rate', value: 200 }), {
+    assert.deepEqual(await sendControl(dashboard.url, { what: 'rate', value: 200 }), {
       status: 403,
       body: { error: 'this dashboard needs its token to steer the run' },
     });
-    assert.equal((await control(dashboard, { what: 'stop' }, { 'x-salvo-token': 'wrong-token' })).status, 403);
+    assert.equal((await sendControl(dashboard.url, { what: 'stop' }, { 'x-salvo-token': 'wrong-token' })).status, 403);
     assert.deepEqual(handle.calls, []);
   });
 
   test('bad controls get 400 with the reason; requests from other sites and other content types are refused', async () => {
     const auth = { 'x-salvo-token': TOKEN };
-    assert.deepEqual(await control(dashboard, { what: 'rate', value: -3 }, auth), {
+    assert.deepEqual(await sendControl(dashboard.url, { what: 'rate', value: -3 }, auth), {
       status: 400,
       body: { error: 'rate must be above 0 and at most 1000000000 per second, got -3' },
     });
-    assert.equal((await control(dashboard, { what: 'warp', value: 9 }, auth)).status, 400);
-    assert.match((await control(dashboard, 'not an object', auth)).body.error!, /"what" must be one of rate, concurrency, setpoint, stop/);
+    assert.equal((await sendControl(dashboard.url, { what: 'warp', value: 9 }, auth)).status, 400);
+    assert.match((await sendControl(dashboard.url, 'not an object', auth)).body.error!, /"what" must be one of rate, concurrency, setpoint, stop/);
     const notJson = await fetch(new URL('/control', dashboard.url), { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: '{' });
     assert.equal(notJson.status, 400);
     const form = await fetch(new URL('/control', dashboard.url), { method: 'POST', headers: { 'content-type': 'text/plain', ...auth }, body: '{}' });
     assert.equal(form.status, 415);
-    assert.equal((await control(dashboard, { what: 'stop' }, { ...auth, origin: 'http://evil.example' })).status, 403);
+    assert.equal((await sendControl(dashboard.url, { what: 'stop' }, { ...auth, origin: 'http://evil.example' })).status, 403);
     assert.equal(await statusWithHost(dashboard, 'evil.example'), 403, 'a name rebound to this address');
     assert.equal(await statusWithHost(dashboard, 'localhost'), 200);
     assert.deepEqual(handle.calls, []);
@@ -190,14 +160,15 @@ describe('the dashboard server', () => {
     const frames = new ProgressFrames(RATE_PLAN, () => 12.5);
     const seconds = syntheticRunResult({ seconds: [{ latenciesUs: [1000, 2000, 3000] }, { latenciesUs: [4000], failed: 2 }] }).series;
     dashboard.publish(frames.next(seconds[0]!, 3));
-    assert.equal((await control(dashboard, { what: 'rate', value: 150 }, { 'x-salvo-token': TOKEN })).status, 200);
+    assert.equal((await sendControl(dashboard.url, { what: 'rate', value: 150 }, { 'x-salvo-token': TOKEN })).status, 200);
     assert.deepEqual(handle.calls, ['rate 150']);
     dashboard.publish(frames.next(seconds[1]!, 1));
     const result = syntheticRunResult({ seconds: [{}] });
     // The end closes every open stream, this one included.
-    const events = await streamUntilEnd(dashboard, () =>
-      dashboard.finish({ ...result, events: [{ tMs: 1200, what: 'rate', from: 100, to: 150 }] }, '/tmp/report.html'),
-    );
+    // Once the history sent on connecting (which ends with `events`) is read, the run ends.
+    const events = await readDashboardStream(dashboard.url, ({ event }) => {
+      if (event === 'events') dashboard.finish({ ...result, events: [{ tMs: 1200, what: 'rate', from: 100, to: 150 }] }, '/tmp/report.html');
+    });
     assert.deepEqual(
       events.map(({ event }) => event),
       ['hello', 'frame', 'frame', 'events', 'end'],
@@ -213,13 +184,16 @@ describe('the dashboard server', () => {
     assert.equal(first!.cpuPercent, 12.5);
     assert.equal((changes as unknown as unknown[]).length, 1);
     assert.equal(end!.report, 'file:///tmp/report.html');
-    assert.equal((await control(dashboard, { what: 'rate', value: 10 }, { 'x-salvo-token': TOKEN })).status, 409);
+    assert.equal((await sendControl(dashboard.url, { what: 'rate', value: 10 }, { 'x-salvo-token': TOKEN })).status, 409);
   });
 });
 
 describe('salvo run --dashboard: bad input', () => {
   test('a non-loopback address needs a token; the token needs the dashboard and some length', () => {
-    assertUsageError(['run', 'http://127.0.0.1:9/', '--dashboard', '0.0.0.0:0'], /--dashboard 0\.0\.0\.0 can be reached from other machines: give --dashboard-token/);
+    assertUsageError(
+      ['run', 'http://127.0.0.1:9/', '--dashboard', '0.0.0.0:0'],
+      /--dashboard 0\.0\.0\.0 can be reached from other machines: give --dashboard-token/,
+    );
     assertUsageError(['run', 'http://127.0.0.1:9/', '--dashboard-token', TOKEN], /--dashboard-token applies only with --dashboard/);
     assertUsageError(['run', 'http://127.0.0.1:9/', '--dashboard', '127.0.0.1:0', '--dashboard-token', 'short'], /at least 8 characters/);
     assertUsageError(['run', 'http://127.0.0.1:9/', '--dashboard', 'nowhere'], /"nowhere" is not host:port/);

@@ -7,7 +7,7 @@
  * (`data-connected-at-ms`, `data-first-frame-at-ms`, epoch ms), so a test reads the page without
  * comparing pixels.
  */
-export const DASHBOARD_SCRIPT = String.raw`
+export const DASHBOARD_SCRIPT = `
 (function () {
   'use strict';
   var COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];

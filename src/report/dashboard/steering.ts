@@ -21,7 +21,9 @@ const MAX_CONCURRENCY = 1_000_000;
 function problemOf(control: Control, value: unknown): string | undefined {
   if (typeof value !== 'number' || !Number.isFinite(value)) return `${control} must be a number, got ${JSON.stringify(value) ?? 'nothing'}`;
   if (control === 'concurrency')
-    return Number.isInteger(value) && value >= 1 && value <= MAX_CONCURRENCY ? undefined : `concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, got ${value}`;
+    return Number.isInteger(value) && value >= 1 && value <= MAX_CONCURRENCY
+      ? undefined
+      : `concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, got ${value}`;
   return value > 0 && value <= MAX_RATE_PER_SEC ? undefined : `${control} must be above 0 and at most ${MAX_RATE_PER_SEC} per second, got ${value}`;
 }
 
