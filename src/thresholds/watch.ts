@@ -45,6 +45,7 @@ export class ThresholdWatch {
 
   /** Every threshold on one closed second, for live displays: no outcome while the second has too few requests or lacks the metric. */
   secondStatus(sample: SecondSample): { expression: string; outcome?: Outcome }[] {
+    if (this.thresholds.length === 0) return [];
     const observed = observeSecond(sample, this.targetRate);
     return this.thresholds.map(({ threshold }) => {
       const outcome = sampleSize(threshold, observed) < MIN_REQUESTS_PER_SECOND ? undefined : judge(threshold, observed);

@@ -1,5 +1,5 @@
 import type { ErrorCause } from '../../metrics/causes.js';
-import { decodeHistogram } from '../../metrics/histogram.js';
+import { encodedPercentilesMs } from '../../metrics/histogram.js';
 import type { ThresholdWatch } from '../../thresholds/watch.js';
 import type { ProgressFrame } from '../progress.js';
 import type { Control } from './steering.js';
@@ -38,8 +38,7 @@ export interface LiveFrame {
 /** What the page needs of a progress frame, with the controls' values now and the thresholds judged on the second. */
 export function liveFrameOf(frame: ProgressFrame, controls: Partial<Record<Control, number | null>>, thresholds: ThresholdWatch): LiveFrame {
   const { last } = frame;
-  const histogram = decodeHistogram(last.histogram);
-  const atMs = (percentile: number): number => (histogram.totalCount === 0 ? 0 : histogram.getValueAtPercentile(percentile) / 1000);
+  const [p50, p90, p99] = encodedPercentilesMs(last.histogram, [50, 90, 99]);
   const targetPerSec = controls.setpoint ?? controls.rate ?? (typeof frame.targetRate === 'number' ? frame.targetRate : null);
   return {
     elapsedSeconds: frame.elapsedSeconds,
@@ -49,7 +48,7 @@ export function liveFrameOf(frame: ProgressFrame, controls: Partial<Record<Contr
     completed: last.completed,
     failed: last.failed,
     dropped: last.dropped,
-    latencyMs: { p50: atMs(50), p90: atMs(90), p99: atMs(99) },
+    latencyMs: { p50: p50!, p90: p90!, p99: p99! },
     uncorrectedMeanMs: last.uncorrectedMeanMs ?? null,
     errors: last.errors,
     errorsTotal: frame.errors,
