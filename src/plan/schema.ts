@@ -23,6 +23,8 @@ const targetUrl = z.string().superRefine((value, ctx) => {
     ctx.addIssue({ code: 'custom', message: `${url.protocol}// needs a port: "${value}"` });
   } else if (url.protocol === 'grpc:' && url.pathname !== '' && url.pathname !== '/') {
     ctx.addIssue({ code: 'custom', message: `grpc:// takes no path: the method goes in call ("${value}")` });
+  } else if (url.protocol === 'tcp:' && ((url.pathname !== '' && url.pathname !== '/') || url.search !== '' || url.hash !== '')) {
+    ctx.addIssue({ code: 'custom', message: `tcp:// takes no path or query: what is sent goes in payload ("${value}")` });
   }
 });
 

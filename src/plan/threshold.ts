@@ -94,7 +94,11 @@ export function parseThreshold(expression: string): Threshold {
     const unit = take(/%|[A-Za-zµ]+/);
     if (metric === 'errors' || metric === 'dropped') {
       if (unit === undefined) return { unit: 'count', value: Number(digits) };
-      if (unit === '%') return { unit: '%', value: Number(digits) };
+      if (unit === '%') {
+        const value = Number(digits);
+        if (value > 100) fail(`${metric} is a share of the requests: ${digits}% is more than all of them (give 0–100%)`);
+        return { unit: '%', value };
+      }
       return fail(`${metric} takes a count (5) or a percentage (1%), not "${unit}"`);
     }
     if (unit === '%') return fail(`${metric} is a latency: give it in ms, s or us, not %`);

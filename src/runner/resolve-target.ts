@@ -3,6 +3,7 @@ import { lookup } from 'node:dns/promises';
 import { connect } from 'node:net';
 import type { Target } from '../plan/schema.js';
 import { loadMethod, messageSource } from '../protocols/grpc/index.js';
+import { checkCaBundle } from '../protocols/tls/ca-bundle.js';
 import type { GrpcCall, ResolvedTarget } from '../protocols/resolved-target.js';
 import { SetupError } from './setup-error.js';
 
@@ -27,6 +28,7 @@ export async function resolveTarget(target: Target): Promise<ResolvedTarget> {
         ? Buffer.from(target.body, 'utf8')
         : undefined;
   const ca = target.caFile !== undefined ? await readSetupFile('CA file', target.caFile) : undefined;
+  if (ca !== undefined) checkCaBundle(ca, target.caFile!);
   const grpc = url.protocol === 'grpc:' ? grpcCall(target) : undefined;
   return { address, port, body, hostname, ...(ca !== undefined ? { ca } : {}), ...(grpc !== undefined ? { grpc } : {}) };
 }

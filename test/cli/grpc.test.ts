@@ -39,6 +39,11 @@ describe('salvo CLI: grpc:// targets and salvo serve grpc-worker', () => {
       [['run', url, ...call, '--data', '{"seconds": 1}'], /data does not fit salvo\.worker\.SpinRequest: data has no field "seconds" \(fields: ms\)/],
       [['run', url, ...call, '--data', '{"ms": {{randomInt 1}}}'], /data: {{randomInt 1}}: expected randomInt <min> <max>/],
       [['run', url, ...call, '--data', '{"ms": '], /data is not JSON/],
+      [
+        ['run', url, ...call, '--data', '{"ms": -5}'],
+        /data does not fit salvo\.worker\.SpinRequest: data\.ms: -5 is outside the range of a uint32 \(0 to 4294967295\)/,
+      ],
+      [['run', url, ...call, '--data', '{"ms": 1e20}'], /data\.ms: 100000000000000000000 is outside the range of a uint32/],
       [['run', url, '--call', WORKER_CALL], /target\.proto: grpc:\/\/ needs the \.proto file/],
       [['run', url, '--proto', WORKER_PROTO], /target\.call: grpc:\/\/ needs the method to call/],
       [['run', url, '--proto', WORKER_PROTO, '--call', 'Spin'], /target\.call: must be "package\.Service\/Method"/],

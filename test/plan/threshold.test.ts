@@ -46,6 +46,8 @@ describe('parseThreshold', () => {
     ['p99<250ms and more', 'unexpected "and more" after "p99<250ms"'],
     ['p99<3.5.5', 'unexpected ".5" after "p99<3.5"'],
     ['errors<1%%', 'unexpected "%" after "errors<1%"'],
+    ['errors<150%', 'errors is a share of the requests: 150% is more than all of them (give 0–100%)'],
+    ['dropped<=100.5%', 'dropped is a share of the requests: 100.5% is more than all of them (give 0–100%)'],
     ['errors<5ms', 'errors takes a count (5) or a percentage (1%), not "ms"'],
     ['dropped>=1s', 'dropped takes a count (5) or a percentage (1%), not "s"'],
     ['rate>=', 'expected a number or "target" after ">="'],

@@ -1,6 +1,7 @@
 import protobuf from 'protobufjs';
 import { GrpcCallError } from './call-error.js';
 import { frameMessage } from './frame.js';
+import { scalarRangeProblem } from './scalar-range.js';
 import { compileTemplate, TemplateError, type Template } from '../../plan/template.js';
 
 /**
@@ -62,6 +63,11 @@ function problemOf(type: protobuf.Type, value: unknown, path: string): string | 
   for (const [name, field] of Object.entries(value)) {
     const spec = type.fields[name];
     if (spec === undefined) return `${path} has no field "${name}" (fields: ${Object.keys(type.fields).join(', ') || 'none'})`;
+    if (spec.resolvedType === null && !spec.map) {
+      const items: unknown[] = spec.repeated && Array.isArray(field) ? field : [field];
+      const outOfRange = items.map((item) => scalarRangeProblem(spec.type, item)).find((problem) => problem !== undefined);
+      if (outOfRange !== undefined) return `${path}.${name}: ${outOfRange}`;
+    }
     if (!(spec.resolvedType instanceof protobuf.Type) || spec.map || field === null) continue;
     const items: unknown[] = spec.repeated && Array.isArray(field) ? field : [field];
     for (const item of items) {

@@ -6,7 +6,7 @@ import { EVENT_NAMES, STATE_NAMES } from './protocol.js';
 /** Event slots: the six events, then one for bodies with no (valid) event. */
 const EVENT_LABELS = [...EVENT_NAMES, 'none'];
 export const NO_EVENT = EVENT_NAMES.length;
-const STATUSES = [200, 400, 404, 405, 413, 415, 422];
+const STATUSES = [200, 400, 404, 405, 413, 415, 422, 431];
 const OTHER_STATUS = STATUSES.length;
 
 function statusSlot(status: number): number {
@@ -25,6 +25,8 @@ function statusSlot(status: number): number {
       return 5;
     case 422:
       return 6;
+    case 431:
+      return 7;
     default:
       return OTHER_STATUS;
   }
@@ -35,6 +37,13 @@ export class FleetMetrics {
   /** By event × rejection kind. */
   private readonly sequenceErrors = new Float64Array(EVENT_NAMES.length * REJECTION_NAMES.length);
   resyncAdoptions = 0;
+  /** Requests Node's HTTP parser refused, by its code (HPE_HEADER_OVERFLOW...): rare, so a map is cheap enough. */
+  private readonly malformed = new Map<string, number>();
+
+  countMalformed(code: string, status: number): void {
+    this.countRequest(NO_EVENT, status);
+    this.malformed.set(code, (this.malformed.get(code) ?? 0) + 1);
+  }
 
   countRequest(event: number, status: number): void {
     this.requests[event * (STATUSES.length + 1) + statusSlot(status)]!++;
@@ -64,6 +73,9 @@ export class FleetMetrics {
         if (n > 0) lines.push(`salvo_servo_sequence_errors_total{event="${EVENT_NAMES[e]}",reason="${REJECTION_NAMES[r]}"} ${n}`);
       }
     }
+    lines.push('# HELP salvo_servo_malformed_requests_total Requests the HTTP parser refused before routing (too long, bad bytes), by parser code.');
+    lines.push('# TYPE salvo_servo_malformed_requests_total counter');
+    for (const [code, n] of this.malformed) lines.push(`salvo_servo_malformed_requests_total{code="${code}"} ${n}`);
     let cycles = 0;
     const byState = new Array<number>(STATE_NAMES.length).fill(0);
     for (let i = 0; i < fleet.count; i++) {

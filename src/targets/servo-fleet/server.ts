@@ -17,6 +17,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { closeOnce, keepLoadConnectionsOpen, listen, targetUrl } from '../listen.js';
+import { answerParserRejections } from '../parser-rejections.js';
 import { VERSION } from '../../version.js';
 import { appName } from './app-name.js';
 import { DEFAULT_ADJUST_SETTINGS, commandBodies, type AdjustSettings } from './commands.js';
@@ -147,6 +148,7 @@ export async function startServoFleet(options: ServoFleetOptions = {}): Promise<
 
   const server = createServer({ keepAlive: true, noDelay: true }, onRequest);
   keepLoadConnectionsOpen(server);
+  answerParserRejections(server, ({ code, status }) => metrics.countMalformed(code, status));
   const host = options.host ?? '127.0.0.1';
   const port = await listen(server, options.port ?? 0, host);
   const url = targetUrl('http', host, port);

@@ -21,6 +21,14 @@ test('constant data is encoded once: every call sends the same buffer', () => {
   assert.deepEqual(decode(first), { text: 'hi', inner: { id: 'a' }, items: [{ id: 'b' }] });
 });
 
+test("the ends of an integer field's range are accepted", () => {
+  const next = messageSource(requestType, '{"number": 4294967295, "seq": -9223372036854775808}');
+  assert.deepEqual(requestType.toObject(requestType.decode(unframeMessage(next())!), { longs: String }), {
+    number: 4294967295,
+    seq: '-9223372036854775808',
+  });
+});
+
 test('templated data is rendered and encoded per call', () => {
   const next = messageSource(requestType, '{"seq": {{seq}}, "number": {{randomInt 5 6}}, "text": "{{uuid}}"}');
   const calls = [next(), next(), next()].map(decode);
@@ -40,6 +48,9 @@ test('data that is not JSON or does not fit the message is a one-line error befo
     ['{"inner": {"di": "x"}}', /^data does not fit salvo\.test\.Note: data\.inner has no field "di" \(fields: id\)$/],
     ['{"items": [{"id": "a"}, {"x": 1}]}', /data\.items has no field "x"/],
     ['{"number": "many"}', /^data does not fit salvo\.test\.Note: data: number: integer expected$/],
+    ['{"number": -5}', /^data does not fit salvo\.test\.Note: data\.number: -5 is outside the range of a uint32 \(0 to 4294967295\)$/],
+    ['{"number": 1e20}', /data\.number: 100000000000000000000 is outside the range of a uint32/],
+    ['{"seq": 9223372036854775808}', /data\.seq: 9223372036854776000 is outside the range of a int64/],
     ['{"text": {{seq}}}', /text: string expected/],
     ['{"text": "{{user.id}}"}', /^data: \{\{user\.id\}\} has no value here$/],
     ['{"text": "{{nope}}"}', /^data: unknown placeholder \{\{nope\}\}/],

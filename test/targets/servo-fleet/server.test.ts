@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { startServoFleet, type RunningServoFleet } from '../../../src/targets/servo-fleet/server.js';
 import { SnapshotError } from '../../../src/targets/servo-fleet/snapshot.js';
@@ -213,6 +214,42 @@ describe('servo-fleet statistics and metrics', () => {
       await target.close();
     }
   });
+});
+
+describe('servo-fleet: requests the HTTP parser refuses', () => {
+  /** Writes raw bytes on a fresh connection and reads until the server closes it. */
+  const rawExchange = (url: string, request: string): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const { hostname, port } = new URL(url);
+      const socket = connect({ host: hostname, port: Number(port) }, () => socket.write(request));
+      let answer = '';
+      socket.setEncoding('latin1');
+      socket.on('data', (chunk: string) => (answer += chunk));
+      socket.on('end', () => resolve(answer));
+      socket.on('error', reject);
+    });
+
+  for (const strict of [false, true]) {
+    test(`a URL too long (431) and bad bytes in the URL (400) get a reason and are counted${strict ? ', --strict' : ''}`, async () => {
+      const target = await startServoFleet({ apps: 10, strict, log: () => {} });
+      try {
+        const tooLong = await rawExchange(target.url, `GET /${'a'.repeat(20_000)} HTTP/1.1\r\nhost: x\r\n\r\n`);
+        assert.match(tooLong, /^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+        assert.match(tooLong, /\{"detail":"the request line and headers are larger than \d+ bytes"\}$/);
+        const badBytes = await rawExchange(target.url, 'GET /servo\x01app HTTP/1.1\r\nhost: x\r\n\r\n');
+        assert.match(badBytes, /^HTTP\/1\.1 400 Bad Request\r\n/);
+        assert.match(badBytes, /\{"detail":"malformed request: [^"]+"\}$/);
+
+        const metrics = (await new Client(target.url).get('/metrics')).text;
+        assert.match(metrics, /^salvo_servo_requests_total\{event="none",status="431"\} 1$/m);
+        assert.match(metrics, /^salvo_servo_requests_total\{event="none",status="400"\} 1$/m);
+        assert.match(metrics, /^salvo_servo_malformed_requests_total\{code="HPE_HEADER_OVERFLOW"\} 1$/m);
+        assert.match(metrics, /^salvo_servo_malformed_requests_total\{code="HPE_[A-Z_]+"\} 1$/m);
+      } finally {
+        await target.close();
+      }
+    });
+  }
 });
 
 describe('servo-fleet under concurrent servos', () => {
