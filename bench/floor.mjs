@@ -10,10 +10,9 @@
 // measuring its own lateness, (3) salvo at the same rate. Lag figures are stated as ratios to (2).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pinned } from './machine.mjs';
+import { answering, pinned } from './machine.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CLI = path.join(HERE, '..', 'dist/src/cli/main.js');
@@ -23,7 +22,6 @@ const LAG_RATE = Number(process.env.BENCH_FLOOR_RATE ?? 5000);
 const HIGH_RATE = Number(process.env.BENCH_JIT_RATE ?? 20000);
 const PORT = 18190;
 const log = (line) => process.stderr.write(`${line}\n`);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // A busy loop that notes every gap between two readings of the clock longer than 50 µs: the time
 // the process was not running (descheduled, interrupts, another process on the core).
@@ -96,23 +94,6 @@ function salvo(url, rate, jit) {
 
 /** Starts argv pinned as given, output ignored. */
 const startPinned = (argv) => spawn(argv[0], argv.slice(1), { stdio: 'ignore' });
-
-/** Resolves once something accepts connections on the port. */
-async function answering(port) {
-  for (;;) {
-    const ok = await new Promise((resolve) =>
-      net
-        .connect(port, '127.0.0.1')
-        .once('connect', function () {
-          this.destroy();
-          resolve(true);
-        })
-        .once('error', () => resolve(false)),
-    );
-    if (ok) return;
-    await sleep(100);
-  }
-}
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const fixed = (value, digits = 3) => (value === undefined ? '–' : Number(value).toFixed(digits));

@@ -2,6 +2,7 @@
 // pinning to a CPU, reading CPU time from /proc, and waiting for the machine to be quiet.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 
 const CLK_TCK = 100;
@@ -31,6 +32,23 @@ function busySeconds() {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Resolves once something accepts connections on the port (a target or a server a script started). */
+export async function answering(port) {
+  for (;;) {
+    const ok = await new Promise((resolve) =>
+      net
+        .connect(port, '127.0.0.1')
+        .once('connect', function () {
+          this.destroy();
+          resolve(true);
+        })
+        .once('error', () => resolve(false)),
+    );
+    if (ok) return;
+    await sleep(50);
+  }
+}
 
 /**
  * Waits (up to `waitS`) for an idle machine, < 10% of one CPU over 0.5 s, as bench/run.mjs does;

@@ -7,6 +7,7 @@ import { VU_EXECUTOR_TYPES } from '../plan/executors/index.js';
 import { loadScenarioModule } from '../scenario/load-scenario.js';
 import { ARRIVAL_EXECUTOR_TYPES, canonicalArrival } from '../plan/arrival.js';
 import type { RunOptions } from '../plan/run-options.js';
+import { parseListenAddress } from '../plan/listen-address.js';
 import { freshSeed } from '../schedule/random.js';
 import type { RunFlags } from './run-flags.js';
 import { CliError } from './exit-codes.js';
@@ -190,6 +191,9 @@ export function flagsWithRunOptions(flags: RunFlags, options: RunOptions, explic
   for (const key of ['out', 'html', 'csv', 'hlog', 'ndjson', 'ndjsonSample', 'quiet', 'probe', 'workers', 'jit'] as const) fill(key, options[key]);
   fill('progress', options.progressMs);
   for (const [key, value] of Object.entries(metricsFlagsOfRunOptions(options))) fill(key, value);
+  // Validated with the plan: true is the default address, false none.
+  if (typeof options.dashboard === 'string') fill('dashboard', parseListenAddress(options.dashboard));
+  else if (options.dashboard === true) fill('dashboard', true);
   if (options.startAt !== undefined && !explicit.has('startAt')) {
     try {
       merged.startAt = parseStartAt(options.startAt, Date.now());

@@ -1,6 +1,7 @@
 import type { ControllerKind } from '../plan/hold.js';
 import type { ArrivalName } from '../plan/arrival.js';
 import type { JitMode } from '../plan/run-options.js';
+import type { ListenAddress } from '../plan/listen-address.js';
 import type { Shard } from '../plan/shard.js';
 
 /** `salvo run`'s flags as commander parses them. */
@@ -57,4 +58,7 @@ export interface RunFlags {
   /** --metrics: true for the default address. */
   metrics?: true | { host: string; port: number };
   metricsLinger?: number;
+  /** --dashboard [host:port]: true without a value (the default address). */
+  dashboard?: true | ListenAddress;
+  dashboardToken?: string;
 }

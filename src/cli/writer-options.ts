@@ -10,11 +10,11 @@ export function addWriterOptions(command: Command): Command {
 }
 
 /** The writers the user asked for, with their paths, checked writable before any work starts. */
-export function requestedWriters(flags: Record<string, unknown>): { path: string; write: (result: RunResult) => Promise<void> }[] {
+export function requestedWriters(flags: Record<string, unknown>): { key: string; path: string; write: (result: RunResult) => Promise<void> }[] {
   return RESULT_WRITERS.filter((writer) => typeof flags[writer.key] === 'string').map((writer) => {
     const path = flags[writer.key] as string;
     const flag = writer.flags.split(/[ ,]+/).find((part) => part.startsWith('--'))!;
     assertWritable(path, flag);
-    return { path, write: (result: RunResult) => writer.write(result, path) };
+    return { key: writer.key, path, write: (result: RunResult) => writer.write(result, path) };
   });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { msField } from './duration.js';
+import { ListenAddressError, parseListenAddress } from './listen-address.js';
 
 const path = z.string().min(1);
 
@@ -43,6 +44,20 @@ export const runOptionsSchema = z.strictObject({
   metrics: z.union([z.boolean(), z.string().min(1)]).optional(),
   /** --metrics-linger: how long the endpoint waits after the run for a last scrape. */
   metricsLingerMs: msField(z.number().nonnegative()).optional(),
+  /** --dashboard: serve the live dashboard, at host:port or (true) at 127.0.0.1:5665. */
+  dashboard: z
+    .union([
+      z.boolean(),
+      z.string().superRefine((text, ctx) => {
+        try {
+          parseListenAddress(text);
+        } catch (error) {
+          if (!(error instanceof ListenAddressError)) throw error;
+          ctx.addIssue({ code: 'custom', message: error.message });
+        }
+      }),
+    ])
+    .optional(),
 });
 
 export type RunOptions = z.output<typeof runOptionsSchema>;

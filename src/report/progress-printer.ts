@@ -1,9 +1,3 @@
-import { targetRateOf } from '../plan/shard.js';
-import type { ErrorCause } from '../metrics/causes.js';
-import type { SecondSample } from '../metrics/recorder.js';
-import { isVuExecutor } from '../plan/executors/index.js';
-import { longestDurationMs, scenarioPlans, type Plan } from '../plan/schema.js';
-import { cpuMeter } from './progress-cpu.js';
 import { progressBlock, progressLine, type ProgressFrame } from './progress.js';
 
 export interface ProgressOutput {
@@ -17,44 +11,25 @@ export interface ProgressOptions {
   /** A terminal gets a block redrawn every second; anything else a plain line every `everySeconds`. */
   isTTY: boolean;
   everySeconds: number;
-  plan: Plan;
-  /** The generator's CPU % since the last call. */
-  cpuPercent?: () => number;
 }
 
 const CURSOR_UP = (lines: number): string => `\x1b[${lines}A`;
 const CLEAR_TO_END = '\x1b[0J';
 
-/** Live progress of a run, fed with each closed second. */
+/** Live progress of a run, fed with each second's frame (see ProgressFrames). */
 export class ProgressPrinter {
-  private readonly errors: Partial<Record<ErrorCause, number>> = {};
-  private readonly cpuPercent: () => number;
   private drawnLines = 0;
   /** Whether the last second was behind schedule: a line says so at once when it starts, not at the next interval. */
   private wasBehind = false;
 
-  constructor(private readonly options: ProgressOptions) {
-    this.cpuPercent = options.cpuPercent ?? cpuMeter();
-  }
+  constructor(private readonly options: ProgressOptions) {}
 
-  onSecond(last: SecondSample, inFlight: number, dial?: ProgressFrame['dial']): void {
-    for (const [cause, count] of Object.entries(last.errors) as [ErrorCause, number][]) this.errors[cause] = (this.errors[cause] ?? 0) + count;
-    const { out, isTTY, everySeconds, plan } = this.options;
-    const elapsedSeconds = last.second + 1;
-    const cpuPercent = this.cpuPercent(); // read every second, so it covers the last second only
+  print(frame: ProgressFrame): void {
+    const { out, isTTY, everySeconds } = this.options;
+    const { last, elapsedSeconds } = frame;
     const startsBehind = last.behind !== undefined && !this.wasBehind;
     this.wasBehind = last.behind !== undefined;
     if (!isTTY && elapsedSeconds % everySeconds !== 0 && !startsBehind) return;
-    const frame: ProgressFrame = {
-      elapsedSeconds,
-      durationMs: longestDurationMs(plan),
-      targetRate: targetRateOf(plan) ?? (scenarioPlans(plan).some((load) => isVuExecutor(load.plan.executor)) ? 'users' : null),
-      last,
-      errors: this.errors,
-      inFlight,
-      cpuPercent,
-      ...(dial ? { dial } : {}),
-    };
     if (!isTTY) {
       out.write(`${progressLine(frame)}\n`);
       return;

@@ -11,7 +11,7 @@ import { bottleneckWarnings, nameOfSource, type NamedSource } from './bottleneck
 import { sumCounts, sumHistograms } from './merge-parts.js';
 import { mergeSeries } from './merge-series.js';
 import { summarize, type SummaryInput } from './summarize.js';
-import { RESULT_SCHEMA, type EncodedHistograms, type RunResult, type RunSource, type Summary } from './types.js';
+import { RESULT_SCHEMA, type EncodedHistograms, type RunEvent, type RunResult, type RunSource, type Summary } from './types.js';
 import { splitDurationMs } from './warmup.js';
 import { SalvoError } from '../errors.js';
 
@@ -90,6 +90,7 @@ export function mergeResults(
     ? results.map((result, index) => workerSource(result, { index: index + 1, count: results.length }, workersOf.shard))
     : results.flatMap((result, index) => (result.sources ?? [sourceOf(result)]).map((source) => ({ name: mergedName(source, names[index]!), source })));
   const partial = [...new Set(results.flatMap((result) => result.partial ?? []))];
+  const events = mergedEvents(results, startedMs);
   summary.warnings.push(...partial.map((line) => `partial result: ${line}`), ...bottleneckWarnings(named));
   // Judged thresholds describe each input run, not the merge, so they are not carried over.
   return {
@@ -110,7 +111,15 @@ export function mergeResults(
     sources: named.map(({ source }) => source),
     ...(shardCount !== undefined ? { shards: shardsRecord(results, shardCount, startedMs) } : {}),
     ...(partial.length > 0 ? { partial } : {}),
+    ...(events.length > 0 ? { events } : {}),
   };
+}
+
+/** Every input's changes, timed from the merged run's time zero (the earliest start), in order. */
+function mergedEvents(results: readonly RunResult[], startedMs: number): RunEvent[] {
+  return results
+    .flatMap((result) => (result.events ?? []).map((event) => ({ ...event, tMs: event.tMs + Date.parse(result.startedAt) - startedMs })))
+    .sort((a, b) => a.tMs - b.tMs);
 }
 
 /** A summary with the histograms it is derived from: a run's own, or its warm-up's. */

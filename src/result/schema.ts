@@ -95,4 +95,5 @@ export const runResultSchema = z.looseObject({
   shards: z.looseObject({ count, startSpreadMs: ms, maxSkewMs: z.number().optional() }).optional(),
   workers: z.looseObject({ count, mainBusyPercent: ms, mergeMs: ms }).optional(),
   partial: z.array(z.string()).optional(),
+  events: z.array(z.looseObject({ tMs: z.number(), what: z.string(), from: z.number().nullable(), to: z.number().nullable() })).optional(),
 });

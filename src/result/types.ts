@@ -152,4 +152,18 @@ export interface RunResult {
    * to their last report is kept; what they would have sent after is missing.
    */
   partial?: string[];
+  /** Changes made to the load while it ran (from the live dashboard), in order; absent when nothing was changed. */
+  events?: RunEvent[];
+}
+
+/** What a change while the run went on set: the arrival rate, the connections or virtual users, a held throughput's setpoint, or the run's end. */
+export const RUN_EVENT_KINDS = ['rate', 'concurrency', 'setpoint', 'stop'] as const;
+export type RunEventKind = (typeof RUN_EVENT_KINDS)[number];
+
+/** One change made to a running load: when (ms since time zero), what, and its value before and after (null for stop). */
+export interface RunEvent {
+  tMs: number;
+  what: RunEventKind;
+  from: number | null;
+  to: number | null;
 }

@@ -115,9 +115,7 @@ export function http1Check(url: URL): ProtocolCheck {
     judge(firstBytes) {
       const frameType = firstBytes[3];
       const looksLikeHttp2 =
-        firstBytes.length >= HTTP2_FRAME_HEADER_BYTES &&
-        (frameType === HTTP2_SETTINGS || frameType === HTTP2_GOAWAY) &&
-        firstBytes.readUInt32BE(5) === 0;
+        firstBytes.length >= HTTP2_FRAME_HEADER_BYTES && (frameType === HTTP2_SETTINGS || frameType === HTTP2_GOAWAY) && firstBytes.readUInt32BE(5) === 0;
       if (!looksLikeHttp2) return undefined;
       // URL's protocol setter cannot turn http: (a special scheme) into h2c:, so the URL is written out.
       const h2c = `h2c://${url.host}${url.pathname}${url.search}`;

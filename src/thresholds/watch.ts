@@ -43,6 +43,16 @@ export class ThresholdWatch {
     return false;
   }
 
+  /** Every threshold on one closed second, for live displays: no outcome while the second has too few requests or lacks the metric. */
+  secondStatus(sample: SecondSample): { expression: string; outcome?: Outcome }[] {
+    if (this.thresholds.length === 0) return [];
+    const observed = observeSecond(sample, this.targetRate);
+    return this.thresholds.map(({ threshold }) => {
+      const outcome = sampleSize(threshold, observed) < MIN_REQUESTS_PER_SECOND ? undefined : judge(threshold, observed);
+      return { expression: threshold.expression, ...(outcome ? { outcome } : {}) };
+    });
+  }
+
   /** Every threshold judged; undefined when there are none, or when a signal or code cut the run short (it is not judged). */
   results(summary: Summary, interruptReason: string | undefined): ThresholdResult[] | undefined {
     const endedByThreshold = interruptReason === 'threshold';

@@ -64,7 +64,20 @@ describe('salvo CLI: grpc:// targets and salvo serve grpc-worker', () => {
       'syntax = "proto3";\npackage salvo.worker;\nservice Worker { rpc Sleep (SleepRequest) returns (SleepReply); }\nmessage SleepRequest { uint32 duration_seconds = 1; }\nmessage SleepReply {}\n',
     );
     const { port } = new URL(workers[0]!.url.replace('grpc:', 'http:'));
-    const wrong = await salvoAsync('run', workers[0]!.url, '--proto', other, '--call', 'salvo.worker.Worker/Sleep', '--data', '{"duration_seconds": 1}', '--rate', '10', '--duration', '300ms');
+    const wrong = await salvoAsync(
+      'run',
+      workers[0]!.url,
+      '--proto',
+      other,
+      '--call',
+      'salvo.worker.Worker/Sleep',
+      '--data',
+      '{"duration_seconds": 1}',
+      '--rate',
+      '10',
+      '--duration',
+      '300ms',
+    );
     assert.equal(wrong.status, 2, wrong.stderr);
     assert.equal(
       wrong.stderr.trim(),
@@ -73,7 +86,10 @@ describe('salvo CLI: grpc:// targets and salvo serve grpc-worker', () => {
     const log = path('calls.ndjson');
     const served = await salvoAsync('run', workers[0]!.url, ...call, '--rate', '20', '--duration', '500ms', '--ndjson', log, '--quiet');
     assert.equal(served.status, 0, served.stderr);
-    const lines = readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     assert.equal(lines.length, 10);
     for (const line of lines) {
       assert.equal(line.grpc, 'OK');

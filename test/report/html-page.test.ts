@@ -71,6 +71,24 @@ describe('renderHtmlReport', () => {
     assert.match(html, /<pre class="plan" id="plan">\{\n {2}&quot;version&quot;: 1,/);
   });
 
+  test('lists the changes made while it ran only when there were some', () => {
+    assert.ok(!html.includes('id="events"'));
+    const steered = renderHtmlReport(
+      {
+        ...result,
+        events: [
+          { tMs: 1500, what: 'rate', from: 100, to: 2000 },
+          { tMs: 2500, what: 'stop', from: null, to: null },
+        ],
+      },
+      library,
+    );
+    assert.match(
+      steered,
+      /<table class="data" id="events">.*<td class="number">1\.5s<\/td><td>rate<\/td><td class="number">100<\/td><td class="number">2,000<\/td>.*<td>stop<\/td><td class="number">–<\/td>/,
+    );
+  });
+
   test('shows thresholds only when the result has them', () => {
     assert.ok(!html.includes('id="thresholds"'));
     const judged = renderHtmlReport(

@@ -162,7 +162,9 @@ describe('NdjsonExchangeLog', () => {
       log.onResponse(0, 0, 1000, NO_STATUS);
       log.onFailure(0, 0, 2000, 'grpc_UNAVAILABLE');
       await log.close();
-      const [ok, failed] = readFileSync(path, 'utf8').split('\n').map((line) => (line ? (JSON.parse(line) as Record<string, unknown>) : undefined));
+      const [ok, failed] = readFileSync(path, 'utf8')
+        .split('\n')
+        .map((line) => (line ? (JSON.parse(line) as Record<string, unknown>) : undefined));
       assert.equal(ok!.grpc, 'OK');
       assert.equal('status' in ok!, false);
       assert.equal(failed!.error, 'grpc_UNAVAILABLE');

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { SecondSample } from '../../src/metrics/recorder.js';
 import { validatePlan } from '../../src/plan/index.js';
 import { progressBlock, progressLine, type ProgressFrame } from '../../src/report/progress.js';
+import { ProgressFrames } from '../../src/report/progress-frames.js';
 import { ProgressPrinter } from '../../src/report/progress-printer.js';
 import { syntheticRunResult, type SyntheticSecond } from '../support/synthetic-run-result.js';
 
@@ -17,8 +19,15 @@ function capture(columns?: number) {
   return { writes, out: { write: (text: string) => writes.push(text), ...(columns ? { columns } : {}) } };
 }
 
-const printer = (isTTY: boolean, out: { write(text: string): unknown }, everySeconds = 1) =>
-  new ProgressPrinter({ out, isTTY, everySeconds, plan, cpuPercent: () => 42 });
+/** A printer fed as the CLI feeds it: each second made into a frame first. */
+function printer(isTTY: boolean, out: { write(text: string): unknown }, everySeconds = 1) {
+  const frames = new ProgressFrames(plan, () => 42);
+  const progress = new ProgressPrinter({ out, isTTY, everySeconds });
+  return {
+    onSecond: (second: SecondSample, inFlight: number) => progress.print(frames.next(second, inFlight)),
+    stop: () => progress.stop(),
+  };
+}
 
 const frame = (overrides: Partial<ProgressFrame> = {}): ProgressFrame => ({
   elapsedSeconds: 2,

@@ -215,4 +215,17 @@ describe('mergeResults', () => {
     assert.equal(merged.interrupted, true);
     assert.equal(merged.interruptReason, 'SIGINT');
   });
+
+  test('changes made while the inputs ran are kept, timed from the merged start; none, no field', () => {
+    const first = { ...run([{ latenciesUs: [1000] }, { latenciesUs: [1000] }]), events: [{ tMs: 1500, what: 'rate' as const, from: 100, to: 200 }] };
+    const later = {
+      ...run([{ latenciesUs: [1000] }, { latenciesUs: [1000] }], { startEpochMs: SYNTHETIC_START_EPOCH_MS + 1000 }),
+      events: [{ tMs: 200, what: 'stop' as const, from: null, to: null }],
+    };
+    assert.deepEqual(mergeResults([first, later]).events, [
+      { tMs: 1200, what: 'stop', from: null, to: null },
+      { tMs: 1500, what: 'rate', from: 100, to: 200 },
+    ]);
+    assert.equal('events' in mergeResults([run([{ latenciesUs: [1000] }]), run([{ latenciesUs: [1000] }])]), false);
+  });
 });

@@ -44,6 +44,7 @@ const DAMAGES: { name: string; path: string[]; key: string; value: unknown; fiel
     value: 'AAAA',
     field: /series\[0\]\.histogram: not an encoded histogram/,
   },
+  { name: 'changes that are not a list', path: [], key: 'events', value: 'rate', field: /events: Invalid input: expected array, received string/ },
   { name: 'a start that is not a time', path: [], key: 'startedAt', value: 'yesterday', field: /startedAt: Invalid ISO datetime/ },
   {
     name: 'a percentile that is null',
@@ -106,6 +107,13 @@ describe('reading a result file checks it against the salvo.result/v1 schema', (
 
   test('a file salvo wrote reads back as it was', async () => {
     assert.deepEqual(await readResult(good), original);
+  });
+
+  test('with the changes made while it ran (events), too', async () => {
+    const steered: RunResult = { ...original, events: [{ tMs: 1200, what: 'rate', from: 100, to: 150 }] };
+    const file = join(dir, 'steered.json');
+    await writeResult(file, steered);
+    assert.deepEqual(await readResult(file), steered);
   });
 
   for (const { name, path, key, value, field } of DAMAGES) {

@@ -18,8 +18,8 @@ export interface OfflinePage {
   pageErrors: string[];
 }
 
-/** Runs `body` with a fresh offline page (its own profile, removed after). */
-export async function withOfflinePage<T>(body: (view: OfflinePage) => Promise<T>): Promise<T> {
+/** Runs `body` with a fresh offline page (its own profile, removed after); `allowed` lets through other URLs it accepts (a local server's). */
+export async function withOfflinePage<T>(body: (view: OfflinePage) => Promise<T>, allowed: (url: string) => boolean = () => false): Promise<T> {
   const userDataDir = await mkdtemp(join(tmpdir(), 'salvo-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
@@ -40,7 +40,7 @@ export async function withOfflinePage<T>(body: (view: OfflinePage) => Promise<T>
     const view: OfflinePage = { page: context.pages()[0] ?? (await context.newPage()), attempted: [], consoleErrors: [], pageErrors: [] };
     await context.route('**/*', (route) => {
       const url = route.request().url();
-      if (url.startsWith('file:')) return route.continue();
+      if (url.startsWith('file:') || allowed(url)) return route.continue();
       view.attempted.push(url);
       return route.abort();
     });

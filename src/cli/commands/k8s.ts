@@ -167,7 +167,14 @@ function addManifestOptions(command: Command): Command {
     .option('--memory <quantity>', 'memory of each pod, requested and limit', checked(QUANTITY, 'a Kubernetes quantity (512Mi, 1Gi)'), '1Gi')
     .option('--allow-colocated', 'let two shards share a node (no pod anti-affinity)')
     .option('--results-claim <claim>', 'PersistentVolumeClaim (ReadWriteMany) for the results; default an emptyDir per pod', checked(DNS_LABEL, 'a claim name'))
-    .addOption(durationOption('--ready-timeout <duration>', 'how long the coordinator waits for every shard pod (scheduling and image pulls included)', parseWholeMs, 300_000));
+    .addOption(
+      durationOption(
+        '--ready-timeout <duration>',
+        'how long the coordinator waits for every shard pod (scheduling and image pulls included)',
+        parseWholeMs,
+        300_000,
+      ),
+    );
 }
 
 /** The manifests for `args`, every input checked. */

@@ -10,6 +10,7 @@ import { isVuExecutor } from '../../plan/executors/index.js';
 import { CONTROLLER_KINDS } from '../../plan/hold.js';
 import { paletteFor } from '../../report/color.js';
 import { NdjsonExchangeLog } from '../../report/ndjson.js';
+import { ProgressFrames } from '../../report/progress-frames.js';
 import { ProgressPrinter } from '../../report/progress-printer.js';
 import { renderSummary } from '../../report/terminal-summary.js';
 import { assertWritable } from '../../result/io.js';
@@ -19,6 +20,7 @@ import { freshSeed } from '../../schedule/random.js';
 import { parseThreshold } from '../../plan/threshold.js';
 import { systemClock } from '../../time/clock.js';
 import { startWorkers, workerCount } from '../../workers/index.js';
+import { addDashboardFlags, dashboardAddressOf, openDashboard } from '../dashboard-flags.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { flagParser } from '../flag-parser.js';
 import { assertPlanFileExists, explicitFlags, flagsWithRunOptions, planFromFile, planFromScenario } from '../plan-file-flags.js';
@@ -153,7 +155,7 @@ export function runCommand(): Command {
         .choices(JIT_MODES)
         .default('auto'),
     );
-  return addMetricsFlags(addWriterOptions(addScenarioFlags(command))).action(async (url: string, flags: RunFlags, self: Command) => {
+  return addDashboardFlags(addMetricsFlags(addWriterOptions(addScenarioFlags(command)))).action(async (url: string, flags: RunFlags, self: Command) => {
     process.exitCode = await runFromFlags(url, flags, self);
   });
 }
@@ -313,27 +315,54 @@ async function runFromFlags(url: string, flags: RunFlags, command: Command): Pro
   if (workers > 1 && plan.executor.type === 'constant-throughput') throw new CliError('--hold is one control loop: leave out --workers');
   if (workers > 1 && flags.ndjson !== undefined) throw new CliError('--ndjson logs each request from one thread: leave out --workers');
   const exchangeLog = exchangeLogFromFlags(flags, plan);
+  const dashboardAddress = dashboardAddressOf(flags);
   const progress = flags.quiet
     ? undefined
-    : new ProgressPrinter({ out: process.stdout, isTTY: process.stdout.isTTY === true, everySeconds: Math.ceil(flags.progress / 1000), plan });
+    : new ProgressPrinter({ out: process.stdout, isTTY: process.stdout.isTTY === true, everySeconds: Math.ceil(flags.progress / 1000) });
   const liveMetrics = await liveMetricsFromFlags(flags, plan);
+  const live = dashboardAddress ? await openDashboard(dashboardAddress, flags.dashboardToken, plan) : undefined;
+  if (live && !flags.quiet) process.stdout.write(`dashboard: ${live.dashboard.url}\n`);
+  try {
+    return await runWithDisplays(plan, flags, workers, exchangeLog, progress, { live, liveMetrics }, writers);
+  } finally {
+    await live?.dashboard.close();
+  }
+}
+
+/** The run itself, shown as it goes by the progress printer, the dashboard and the metrics endpoint (any may be off). */
+async function runWithDisplays(
+  plan: Plan,
+  flags: RunFlags,
+  workers: number,
+  exchangeLog: NdjsonExchangeLog | undefined,
+  progress: ProgressPrinter | undefined,
+  { live, liveMetrics }: { live: Awaited<ReturnType<typeof openDashboard>> | undefined; liveMetrics: Awaited<ReturnType<typeof liveMetricsFromFlags>> },
+  writers: ReturnType<typeof requestedWriters>,
+): Promise<number> {
   if (flags.coordinator !== undefined) flags = { ...flags, startAt: await startOfCoordinator(flags.coordinator, plan, flags) };
   if (flags.startAt !== undefined) {
     if (!flags.quiet) process.stdout.write(`waiting until ${new Date(flags.startAt).toISOString()} to start\n`);
     // Worker threads wait themselves, once loaded, so that loading them does not make the start late.
     if (workers === 1) await waitUntil(flags.startAt);
   }
-  const onSecond = (sample: SecondSample): void => progress?.onSecond(sample, handle.inFlight(), handle.dial?.());
+  // One frame a second for every display, built only when one is on.
+  const frames = progress || live ? new ProgressFrames(plan) : undefined;
+  const onSecond = (sample: SecondSample): void => {
+    const frame = frames!.next(sample, handle.inFlight(), handle.dial?.());
+    progress?.print(frame);
+    live?.dashboard.publish(frame);
+  };
   const handle: RunHandle =
     workers > 1
       ? await startWorkers(plan, {
           workers,
           probe: flags.probe,
           jit: flags.jit,
-          onSecond,
+          ...(frames ? { onSecond } : {}),
           ...(flags.startAt !== undefined ? { startAtMs: flags.startAt } : {}),
         })
-      : await startRun(plan, { clock: systemClock, probe: flags.probe, jit: flags.jit, onExchange: exchangeLog, onSecond });
+      : await startRun(plan, { clock: systemClock, probe: flags.probe, jit: flags.jit, onExchange: exchangeLog, ...(frames ? { onSecond } : {}) });
+  live?.steering.attach(handle);
   liveMetrics?.attach(handle);
   const signals: Record<string, number> = { SIGINT: EXIT.interruptedBySigint, SIGTERM: EXIT.interruptedBySigterm };
   const onSignal = (signal: NodeJS.Signals): void => handle.stop(signal);
@@ -345,9 +374,11 @@ async function runFromFlags(url: string, flags: RunFlags, command: Command): Pro
     progress?.stop();
     for (const signal of Object.keys(signals)) process.removeListener(signal, onSignal);
   }
+  if (live) result = live.steering.withEvents(result);
   if (flags.startAt !== undefined) result = { ...result, startAt: startAtRecord(flags.startAt, result.startedAt) };
   if (liveMetrics) result = { ...result, runId: liveMetrics.runId };
   for (const writer of writers) await writer.write(result);
+  live?.dashboard.finish(result, writers.find((writer) => writer.key === 'html')?.path);
   const unsent = flags.coordinator === undefined ? undefined : await coordinatorRefusal(flags.coordinator, result);
   if (exchangeLog !== undefined) {
     try {
@@ -373,6 +404,8 @@ async function runFromFlags(url: string, flags: RunFlags, command: Command): Pro
   }
   // A run cut short by a signal carries no judged thresholds, so Ctrl-C stays 130.
   if (result.thresholds?.some((threshold) => !threshold.passed)) return EXIT.thresholds;
+  // Stopped from the dashboard: ended as its user asked, with what it measured.
+  if (result.interruptReason === 'dashboard') return EXIT.ok;
   return result.interrupted ? (signals[result.interruptReason ?? ''] ?? EXIT.internal) : EXIT.ok;
 }
 

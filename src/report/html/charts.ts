@@ -26,7 +26,15 @@ const USER_TYPE_COLORS = ['#2563eb', '#16a34a', '#9333ea', '#ea580c', '#0891b2',
 /** Every chart of the report, in page order. */
 export function chartsFor(result: RunResult): ChartSpec[] {
   const control = result.control ? controlCharts(result.control) : [];
-  return [throughputChart(result), ...activeUsersChart(result), ...control, errorsChart(result), latencyOverTimeChart(result), latencyDistributionChart(result), scheduleLagChart(result)];
+  return [
+    throughputChart(result),
+    ...activeUsersChart(result),
+    ...control,
+    errorsChart(result),
+    latencyOverTimeChart(result),
+    latencyDistributionChart(result),
+    scheduleLagChart(result),
+  ];
 }
 
 type Described = Pick<ChartSpec, 'id' | 'title' | 'caption' | 'unit'>;

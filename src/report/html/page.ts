@@ -8,7 +8,7 @@ import { htmlHead } from './document.js';
 import { escapeHtml, jsonForScript, scriptForInline } from './escape.js';
 import { REPORT_CSS } from './styles.js';
 import { summaryCardsHtml } from './summary-cards.js';
-import { breakdownHtml, errorCausesHtml, statusCodesHtml, thresholdsHtml } from './tables.js';
+import { breakdownHtml, errorCausesHtml, eventsHtml, statusCodesHtml, thresholdsHtml } from './tables.js';
 import type { ChartLibrary } from './vendor.js';
 
 const DATA_ELEMENT_ID = 'salvo-report-data';
@@ -73,6 +73,7 @@ ${thresholdsSectionHtml(result)}
 <section class="charts">${charts.map(chartFigureHtml).join('')}</section>
 <h2>Errors and status codes</h2>
 <section class="tables">${errorCausesHtml(result)}${statusCodesHtml(result)}</section>
+${eventsHtml(result)}
 ${breakdownHtml(result)}
 <h2>Plan</h2>
 <pre class="plan" id="plan">${escapeHtml(JSON.stringify(result.plan, null, 2))}</pre>

@@ -1,6 +1,6 @@
 import type { RunResult, ThresholdResult } from '../../result/types.js';
 import { BREAKDOWN_COLUMNS, breakdownCells, breakdownSections } from '../breakdown-table.js';
-import { formatCount } from '../../units/format.js';
+import { formatCount, formatMs } from '../../units/format.js';
 import { formatThresholdValue } from '../threshold-value.js';
 import { escapeHtml } from './escape.js';
 
@@ -58,6 +58,18 @@ export function thresholdsHtml(thresholds: readonly ThresholdResult[]): string {
       thresholdOutcomeHtml(threshold),
     ]),
   );
+}
+
+/** The changes made to the load while it ran (from the live dashboard); empty when there were none. */
+export function eventsHtml(result: RunResult): string {
+  const { events } = result;
+  if (!events || events.length === 0) return '';
+  const value = (count: number | null): string => (count === null ? '–' : escapeHtml(formatCount(count)));
+  return `<h2>Changes made while it ran</h2>${tableHtml(
+    'events',
+    [{ title: 'at', numeric: true }, { title: 'what' }, { title: 'from', numeric: true }, { title: 'to', numeric: true }],
+    events.map((event) => [escapeHtml(formatMs(event.tMs)), escapeHtml(event.what), value(event.from), value(event.to)]),
+  )}`;
 }
 
 /** Virtual users' tables (Locust's): by task, user type and phase, then checks and script errors; empty for open-model runs. */

@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { parseListenAddress, type ListenAddress } from '../plan/listen-address.js';
+import type { Plan } from '../plan/schema.js';
+import { DEFAULT_DASHBOARD_HOST, DEFAULT_DASHBOARD_PORT, isLoopbackHost } from '../report/dashboard/address.js';
+import { startDashboard, type Dashboard } from '../report/dashboard/server.js';
+import { Steering } from '../report/dashboard/steering.js';
+import { reasonOf } from '../errors.js';
+import { CliError } from './exit-codes.js';
+import { flagParser } from './flag-parser.js';
+import type { RunFlags } from './run-flags.js';
+
+/** The live dashboard's flags, one block so that `salvo run --help` lists them together. */
+export function addDashboardFlags(command: Command): Command {
+  return command
+    .option(
+      '--dashboard [host:port]',
+      `serve a live page of the run, with controls to change its rate, connections or setpoint and to stop it (default ${DEFAULT_DASHBOARD_HOST}:${DEFAULT_DASHBOARD_PORT})`,
+      flagParser(parseListenAddress),
+    )
+    .option('--dashboard-token <token>', 'with --dashboard: every change made from the page must carry this token (required to listen beyond loopback)');
+}
+
+/** Where the dashboard listens, or undefined without --dashboard; refuses a non-loopback address without a token. */
+export function dashboardAddressOf(flags: RunFlags): ListenAddress | undefined {
+  if (flags.dashboard === undefined) {
+    if (flags.dashboardToken !== undefined) throw new CliError('--dashboard-token applies only with --dashboard');
+    return undefined;
+  }
+  const address = flags.dashboard === true ? { host: DEFAULT_DASHBOARD_HOST, port: DEFAULT_DASHBOARD_PORT } : flags.dashboard;
+  if (flags.dashboardToken !== undefined && flags.dashboardToken.trim().length < 8)
+    throw new CliError('--dashboard-token must be at least 8 characters, not blank: it is all that stands between the page and the run');
+  if (!isLoopbackHost(address.host) && flags.dashboardToken === undefined)
+    throw new CliError(
+      `--dashboard ${address.host} can be reached from other machines: give --dashboard-token too, so that only those who have it can steer the run`,
+    );
+  return address;
+}
+
+/** Starts the dashboard before the run, so that an address in use fails the command before any load is sent. */
+export async function openDashboard(address: ListenAddress, token: string | undefined, plan: Plan): Promise<{ dashboard: Dashboard; steering: Steering }> {
+  const steering = new Steering(plan);
+  try {
+    const dashboard = await startDashboard({ ...address, ...(token !== undefined ? { token } : {}), plan, steering });
+    return { dashboard, steering };
+  } catch (error) {
+    throw new CliError(`--dashboard: cannot listen on ${address.host}:${address.port} (${reasonOf(error)})`);
+  }
+}

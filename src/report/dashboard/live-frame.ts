@@ -1,0 +1,68 @@
+import type { ErrorCause } from '../../metrics/causes.js';
+import { encodedPercentilesMs } from '../../metrics/histogram.js';
+import type { ThresholdWatch } from '../../thresholds/watch.js';
+import type { ProgressFrame } from '../progress.js';
+import type { Control } from './steering.js';
+
+/** One second as the dashboard page draws it: the progress frame, with what only the page shows. */
+export interface LiveFrame {
+  /** Seconds since time zero at the end of this second. */
+  elapsedSeconds: number;
+  durationMs: number;
+  /** The rate asked for in this second (null: max throughput or virtual users). */
+  targetPerSec: number | null;
+  sent: number;
+  completed: number;
+  failed: number;
+  dropped: number;
+  /** Corrected latency (from the intended send time) of this second's answers. */
+  latencyMs: { p50: number; p90: number; p99: number };
+  /** From the actual send time: the target's own pace, without the generator's queueing. */
+  uncorrectedMeanMs: number | null;
+  /** This second's failures by cause, and the run's so far. */
+  errors: Partial<Record<ErrorCause, number>>;
+  errorsTotal: Partial<Record<ErrorCause, number>>;
+  inFlight: number;
+  /** Connections, virtual users or a held throughput's concurrency, as set now (null while the plan's stages set it). */
+  concurrency: number | null;
+  cpuPercent: number;
+  /** How far behind its schedule the generator was at worst in this second, and what held it back. */
+  behindMs: number;
+  behindLimit: string | null;
+  /** A held throughput: its setpoint and the concurrency its controller chose. */
+  dial: { setpointPerSec: number; concurrency: number } | null;
+  thresholds: { expression: string; passed: boolean | null; actual: number | null }[];
+  warmup: boolean;
+}
+
+/** What the page needs of a progress frame, with the controls' values now and the thresholds judged on the second. */
+export function liveFrameOf(frame: ProgressFrame, controls: Partial<Record<Control, number | null>>, thresholds: ThresholdWatch): LiveFrame {
+  const { last } = frame;
+  const [p50, p90, p99] = encodedPercentilesMs(last.histogram, [50, 90, 99]);
+  const targetPerSec = controls.setpoint ?? controls.rate ?? (typeof frame.targetRate === 'number' ? frame.targetRate : null);
+  return {
+    elapsedSeconds: frame.elapsedSeconds,
+    durationMs: frame.durationMs,
+    targetPerSec,
+    sent: last.sent,
+    completed: last.completed,
+    failed: last.failed,
+    dropped: last.dropped,
+    latencyMs: { p50: p50!, p90: p90!, p99: p99! },
+    uncorrectedMeanMs: last.uncorrectedMeanMs ?? null,
+    errors: last.errors,
+    errorsTotal: frame.errors,
+    inFlight: frame.inFlight,
+    concurrency: frame.dial?.concurrency ?? controls.concurrency ?? null,
+    cpuPercent: Math.round(frame.cpuPercent * 10) / 10,
+    behindMs: last.behind?.ms ?? 0,
+    behindLimit: last.behind?.limit ?? null,
+    dial: frame.dial ?? null,
+    thresholds: thresholds.secondStatus(last).map(({ expression, outcome }) => ({
+      expression,
+      passed: outcome?.passed ?? null,
+      actual: outcome?.actual ?? null,
+    })),
+    warmup: last.warmup === true,
+  };
+}

@@ -1,0 +1,40 @@
+import type { ErrorCause } from '../metrics/causes.js';
+import type { SecondSample } from '../metrics/recorder.js';
+import { isVuExecutor } from '../plan/executors/index.js';
+import { longestDurationMs, scenarioPlans, type Plan } from '../plan/schema.js';
+import { targetRateOf } from '../plan/shard.js';
+import { cpuMeter } from './progress-cpu.js';
+import type { ProgressFrame } from './progress.js';
+
+/**
+ * Turns each closed second of a run into the frame every live display shows (the progress printer,
+ * the dashboard): built once a second, whoever reads it, so the displays agree.
+ */
+export class ProgressFrames {
+  private readonly errors: Partial<Record<ErrorCause, number>> = {};
+  private readonly durationMs: number;
+  private readonly targetRate: ProgressFrame['targetRate'];
+
+  /** `cpuPercent`: the generator's CPU % since its previous call (read once a frame). */
+  constructor(
+    plan: Plan,
+    private readonly cpuPercent: () => number = cpuMeter(),
+  ) {
+    this.durationMs = longestDurationMs(plan);
+    this.targetRate = targetRateOf(plan) ?? (scenarioPlans(plan).some((load) => isVuExecutor(load.plan.executor)) ? 'users' : null);
+  }
+
+  next(last: SecondSample, inFlight: number, dial?: ProgressFrame['dial']): ProgressFrame {
+    for (const [cause, count] of Object.entries(last.errors) as [ErrorCause, number][]) this.errors[cause] = (this.errors[cause] ?? 0) + count;
+    return {
+      elapsedSeconds: last.second + 1,
+      durationMs: this.durationMs,
+      targetRate: this.targetRate,
+      last,
+      errors: { ...this.errors },
+      inFlight,
+      cpuPercent: this.cpuPercent(),
+      ...(dial ? { dial } : {}),
+    };
+  }
+}

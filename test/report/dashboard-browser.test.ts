@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import type { RunResult } from '../../src/result/types.js';
+import { startTargetProcess } from '../../src/targets/target-process.js';
+import { skipWithoutChromium, withOfflinePage, type OfflinePage } from '../support/chromium.js';
+import { processStartMs } from '../support/cli.js';
+import { startSalvo } from '../support/salvo-process.js';
+
+const SCREENSHOT = fileURLToPath(new URL('../../../docs/images/dashboard.png', import.meta.url));
+const TOKEN = 'dashboard-test-token';
+const START_RATE = 200;
+const NEW_RATE = 400;
+/** Only a safety net against a hung run: the test stops it long before, from the page. */
+const RUN_DURATION = '120s';
+/** Generous: Chromium and two node processes share a busy machine. */
+const WAIT_MS = 60_000;
+
+const secondsDrawn = (page: Page, chart: string): Promise<number> =>
+  page.locator(`#chart-${chart}`).evaluate((element) => Number((element as unknown as { dataset: { points: string } }).dataset.points));
+
+/** Waits until the page has drawn at least `count` seconds. */
+async function untilSecondsDrawn(page: Page, count: number): Promise<void> {
+  // Runs in the page (the project compiles without the DOM library, hence the cast).
+  const drawn = (wanted: number): boolean => {
+    const { document } = globalThis as unknown as { document: { querySelector(selector: string): { getAttribute(name: string): string } } };
+    return Number(document.querySelector('#chart-rate').getAttribute('data-points')) >= wanted;
+  };
+  await page.waitForFunction(drawn, count, { timeout: WAIT_MS, polling: 100 });
+}
+
+const mean = (values: number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
+
+test('the dashboard in Chromium: live charts, a rate change that reaches the run, a watch-only page without the token, stop', {
+  skip: skipWithoutChromium,
+}, async () => {
+  const target = await startTargetProcess();
+  const dir = await mkdtemp(join(tmpdir(), 'salvo-dashboard-'));
+  try {
+    // Chromium first, and a start far enough ahead for salvo to load and the page to connect before time
+    // zero (sized from how slowly processes start right now), so the first second is seen live.
+    await withOfflinePage(
+      async (view) => {
+        const startAtMs = Date.now() + 3000 + 6 * processStartMs();
+        await dashboardRun(view, dir, startAtMs);
+      },
+      (url) => url.startsWith('http://127.0.0.1:'),
+    );
+  } finally {
+    await target.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+
+  async function dashboardRun({ page, attempted, pageErrors }: OfflinePage, dir: string, startAtMs: number): Promise<void> {
+    const outPath = join(dir, 'result.json');
+    const run = startSalvo(
+      'run',
+      `${target.url}/`,
+      '-r',
+      String(START_RATE),
+      '-d',
+      RUN_DURATION,
+      '-c',
+      '20',
+      '--threshold',
+      'p99<500ms',
+      '--threshold',
+      'errors<1%',
+      '--dashboard',
+      '127.0.0.1:0',
+      '--dashboard-token',
+      TOKEN,
+      '--out',
+      outPath,
+      '--html',
+      join(dir, 'report.html'),
+      '--start-at',
+      new Date(startAtMs).toISOString(),
+    );
+    try {
+      const [, address] = await run.line(/^dashboard: (http:\/\/127\.0\.0\.1:\d+\/)#token=(\S+)\n/m);
+      await page.goto(`${address}#token=${TOKEN}`);
+      await page.locator('body[data-state="live"]').waitFor({ state: 'attached', timeout: WAIT_MS });
+      const connectedAtMs = Number(await page.locator('body').getAttribute('data-connected-at-ms'));
+      await untilSecondsDrawn(page, 1);
+      const firstFrameAtMs = Number(await page.locator('body').getAttribute('data-first-frame-at-ms'));
+      for (const chart of ['rate', 'latency', 'errors', 'concurrency', 'generator']) {
+        assert.ok((await secondsDrawn(page, chart)) >= 1, `chart ${chart} drew`);
+        assert.equal(await page.locator(`#chart-${chart} canvas`).count(), 1, `chart ${chart} has its canvas`);
+      }
+      assert.equal(await page.locator('#chart-control').isHidden(), true, 'no controller chart without --hold');
+      assert.equal(await page.locator('#controls').getAttribute('data-steer'), 'yes');
+      assert.equal(await page.locator('#input-rate').inputValue(), String(START_RATE));
+      await page.locator('#thresholds [data-threshold="p99<500ms"]').waitFor({ timeout: WAIT_MS });
+
+      // A page opened without the token watches the same run but cannot steer it, not even by hand.
+      const watcher = await page.context().newPage();
+      await watcher.goto(address!);
+      await watcher.locator('body[data-state="live"]').waitFor({ timeout: WAIT_MS });
+      assert.equal(await watcher.locator('#controls').getAttribute('data-steer'), 'no');
+      assert.equal(await watcher.locator('#stop').isDisabled(), true);
+      const refused = await watcher.evaluate(async () => {
+        const response = await fetch('/control', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ what: 'stop' }) });
+        return { status: response.status, body: await response.json() };
+      });
+      assert.deepEqual(refused, { status: 403, body: { error: 'this dashboard needs its token to steer the run' } });
+      await watcher.close();
+
+      // A bad value is answered on the page and changes nothing.
+      await page.locator('#input-rate').fill('-5');
+      await page.locator('#form-rate button').click();
+      await page.locator('#control-status.bad').waitFor({ timeout: WAIT_MS });
+      assert.match((await page.locator('#control-status').textContent())!, /rate must be above 0/);
+
+      await untilSecondsDrawn(page, 3);
+      await page.locator('#input-rate').fill(String(NEW_RATE));
+      await page.locator('#form-rate button').click();
+      await page.locator('#control-status:not(.bad)', { hasText: `rate set to ${NEW_RATE}` }).waitFor({ timeout: WAIT_MS });
+      await page.locator('body[data-events="1"]').waitFor({ state: 'attached', timeout: WAIT_MS });
+      const secondsAtChange = await secondsDrawn(page, 'rate');
+      // Four whole seconds at the new rate, then stop.
+      await untilSecondsDrawn(page, secondsAtChange + 5);
+      await page.locator('#stop').click();
+      await page.locator('body[data-state="ended"]').waitFor({ state: 'attached', timeout: WAIT_MS });
+      assert.match((await page.locator('#state').textContent())!, /ended early \(dashboard\)/);
+      assert.match((await page.locator('#summary').textContent())!, /changes made\s*2/);
+      assert.match((await page.locator('#report-link').getAttribute('href'))!, /^file:\/\/.*report\.html$/);
+      await page.screenshot({ path: SCREENSHOT, fullPage: true });
+      assert.deepEqual(attempted, [], 'the page loads nothing from elsewhere');
+      assert.deepEqual(pageErrors, []);
+
+      assert.equal(await run.exited, 0, run.output().stderr);
+      const result = JSON.parse(await readFile(outPath, 'utf8')) as RunResult;
+      const startedMs = Date.parse(result.startedAt);
+      assert.ok(connectedAtMs < startedMs, `the page connected ${startedMs - connectedAtMs} ms before the start`);
+      assert.ok(firstFrameAtMs - startedMs <= 2000, `the first second was drawn ${firstFrameAtMs - startedMs} ms after the start`);
+      assert.equal(result.interrupted, true);
+      assert.equal(result.interruptReason, 'dashboard');
+      const [change, stop] = result.events!;
+      assert.deepEqual({ ...change, tMs: 0 }, { tMs: 0, what: 'rate', from: START_RATE, to: NEW_RATE });
+      assert.deepEqual({ ...stop, tMs: 0 }, { tMs: 0, what: 'stop', from: null, to: null });
+      // Whole seconds only: the one the change fell in is part old rate, part new, and so is the one the stop cut.
+      const changeSecond = Math.floor(change!.tMs / 1000);
+      const stopSecond = Math.floor(stop!.tMs / 1000);
+      const sentIn = (from: number, to: number): number[] => result.series.filter((s) => s.second >= from && s.second < to).map((s) => s.sent);
+      const before = sentIn(0, changeSecond);
+      const after = sentIn(changeSecond + 1, stopSecond);
+      assert.ok(before.length >= 2 && after.length >= 3, `seconds before ${before.length}, after ${after.length}`);
+      assert.ok(Math.abs(mean(before) / START_RATE - 1) <= 0.01, `sent per second before the change: ${before}`);
+      assert.ok(Math.abs(mean(after) / NEW_RATE - 1) <= 0.01, `sent per second from the change on: ${after}`);
+    } finally {
+      await run.kill();
+    }
+  }
+});
