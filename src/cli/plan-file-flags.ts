@@ -10,6 +10,7 @@ import type { RunOptions } from '../plan/run-options.js';
 import { freshSeed } from '../schedule/random.js';
 import type { RunFlags } from './run-flags.js';
 import { CliError } from './exit-codes.js';
+import { metricsFlagsOfRunOptions } from './metrics-flags.js';
 import { scenarioFromFlag, scenarioOptionsFromFlags } from './scenario-flags.js';
 
 type Data = Record<string, unknown>;
@@ -25,6 +26,7 @@ const TARGET_FIELDS: Partial<Record<keyof RunFlags, [field: string, value: (flag
   http2: ['http2', (flags) => flags.http2 === true],
   streams: ['streams', (flags) => flags.streams],
   payload: ['payload', (flags) => flags.payload],
+  payloadFile: ['payloadFile', (flags) => flags.payloadFile],
   expectDelimiter: ['expectDelimiter', (flags) => flags.expectDelimiter],
   expectBytes: ['expectBytes', (flags) => flags.expectBytes],
   proto: ['proto', (flags) => flags.proto],
@@ -76,6 +78,8 @@ export function withFlags(data: Data, flags: RunFlags, explicit: ReadonlySet<str
     // The flag replaces the plan's body, whichever way the plan gave it.
     if (key === 'body') delete target.bodyFile;
     if (key === 'bodyFile') delete target.body;
+    if (key === 'payload') delete target.payloadFile;
+    if (key === 'payloadFile') delete target.payload;
   }
   if (set('target')) target.url = flags.target;
   if (isData(plan.target) || Object.keys(target).length > 0) plan.target = target;
@@ -185,6 +189,7 @@ export function flagsWithRunOptions(flags: RunFlags, options: RunOptions, explic
   };
   for (const key of ['out', 'html', 'csv', 'hlog', 'ndjson', 'ndjsonSample', 'quiet', 'probe', 'workers', 'jit'] as const) fill(key, options[key]);
   fill('progress', options.progressMs);
+  for (const [key, value] of Object.entries(metricsFlagsOfRunOptions(options))) fill(key, value);
   if (options.startAt !== undefined && !explicit.has('startAt')) {
     try {
       merged.startAt = parseStartAt(options.startAt, Date.now());

@@ -37,6 +37,7 @@ export interface RunFlags {
   http2?: boolean;
   streams?: number;
   payload?: string;
+  payloadFile?: string;
   expectDelimiter?: string;
   expectBytes?: number;
   proto?: string;
@@ -53,4 +54,7 @@ export interface RunFlags {
   workers?: number | 'auto';
   jit: JitMode;
   coordinator?: { host: string; port: number };
+  /** --metrics: true for the default address. */
+  metrics?: true | { host: string; port: number };
+  metricsLinger?: number;
 }
