@@ -13,12 +13,13 @@ const REQUEST_TIME_CLIP = 2;
  * single requests. 0.15 in flight is one request in flight 15% of the time: a pause after each.
  *
  * The account is bounded either way. Behind, the sender could not send when it should have (a stalled
- * event loop, a descheduled process): up to `catchUpUs` of that is made up at once, by keeping the
- * last slot busy back to back, so the throughput over a tick does not depend on how busy the machine
- * was; a longer stall is the controller's to see. Ahead by more than one typical request's time in
- * flight, a request took far longer than usual (most often the generator, not the target, was
- * stalled and read the answer late): waiting that out in full would pause for (1 − c) / c times the
- * stall, ten times it at 0.1 in flight.
+ * event loop, a descheduled process): that is made up at once, by keeping the last slot busy back to
+ * back, until the dial is next set, so a tick's throughput does not depend on how busy the machine
+ * was. What is still owed then is let go: the controller has seen it in the tick's throughput and
+ * answers it itself, and making it up as well would answer it twice. Ahead by more than one typical
+ * request's time in flight, a request took far longer than usual (most often the generator, not the
+ * target, was stalled and read the answer late): waiting that out in full would pause for
+ * (1 − c) / c times the stall, ten times it at 0.1 in flight.
  */
 export class DutyCycle {
   private balanceRequestUs = 0;
@@ -30,14 +31,13 @@ export class DutyCycle {
   constructor(
     private concurrency: number,
     nowUs: number,
-    /** How much lost sending time is made up (the control loop's tick). */
-    private readonly catchUpUs: number,
   ) {
     this.lastUs = nowUs;
   }
 
   setConcurrency(concurrency: number, nowUs: number): void {
     this.advance(nowUs);
+    this.balanceRequestUs = Math.max(0, this.balanceRequestUs);
     this.concurrency = concurrency;
   }
 
@@ -73,8 +73,7 @@ export class DutyCycle {
   private advance(nowUs: number): void {
     const elapsedUs = nowUs - this.lastUs;
     this.lastUs = nowUs;
-    const balance = this.balanceRequestUs + (this.inFlight - this.concurrency) * elapsedUs;
     // The excess is bounded when a request ends (its time is known then), so a request still in flight keeps counting.
-    this.balanceRequestUs = Math.max(-this.concurrency * this.catchUpUs, balance);
+    this.balanceRequestUs += (this.inFlight - this.concurrency) * elapsedUs;
   }
 }

@@ -68,7 +68,7 @@ export function startHoldThroughput(work: () => Promise<unknown>, options: HoldT
     );
     return true;
   };
-  const slots = new PacedSlots(clock, loop.concurrency, hold.tickMs, startOne);
+  const slots = new PacedSlots(clock, loop.concurrency, startOne);
   let resolveResult: (result: HoldThroughputResult) => void = () => {};
   const result = new Promise<HoldThroughputResult>((resolve) => (resolveResult = resolve));
 

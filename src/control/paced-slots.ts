@@ -17,12 +17,10 @@ export class PacedSlots {
   constructor(
     private readonly clock: Clock,
     concurrency: number,
-    /** The control loop's tick: sending time lost to a stall shorter than this is made up (see DutyCycle). */
-    tickMs: number,
     /** Starts one request; false when it could not (no free connection). */
     private readonly tryStart: () => boolean,
   ) {
-    this.duty = new DutyCycle(concurrency, clock.nowUs(), tickMs * 1000);
+    this.duty = new DutyCycle(concurrency, clock.nowUs());
   }
 
   setConcurrency(concurrency: number): void {

@@ -42,7 +42,7 @@ export class ConstantThroughputExecutor implements RunningExecutor {
   ) {
     this.loop = new ControlLoop(createController(plan), plan);
     this.concurrency = this.loop.concurrency;
-    this.slots = new PacedSlots(context.clock, this.concurrency, plan.tickMs, () => context.transport.trySend(context.clock.nowUs()));
+    this.slots = new PacedSlots(context.clock, this.concurrency, () => context.transport.trySend(context.clock.nowUs()));
   }
 
   start(onIssued: () => void): void {

@@ -57,12 +57,13 @@ class CreepingClock implements Clock {
   }
 }
 
-const TICK_MS = 250;
-
-/** Runs slots whose requests each take `latencyMs` (answered on time; read late if the clock stalls) until `untilUs`; returns how many started. */
-function startedBy(clock: CreepingClock, concurrency: number, latencyMs: number, untilUs: number): number {
+/**
+ * Runs slots whose requests each take `latencyMs` (answered on time; read late if the clock stalls)
+ * until `untilUs`, the dial set again (to the same value) at `dialSetAtUs`; returns how many started.
+ */
+function startedBy(clock: CreepingClock, concurrency: number, latencyMs: number, untilUs: number, dialSetAtUs?: number): number {
   let started = 0;
-  const slots: PacedSlots = new PacedSlots(clock, concurrency, TICK_MS, () => {
+  const slots: PacedSlots = new PacedSlots(clock, concurrency, () => {
     started++;
     const sentUs = clock.nowUs();
     clock.setTimer(() => {
@@ -71,6 +72,7 @@ function startedBy(clock: CreepingClock, concurrency: number, latencyMs: number,
     }, latencyMs);
     return true;
   });
+  if (dialSetAtUs !== undefined) clock.setTimer(() => slots.setConcurrency(concurrency), dialSetAtUs / 1000);
   slots.fill();
   clock.drain(untilUs);
   slots.close();
@@ -87,10 +89,17 @@ describe('PacedSlots', () => {
     });
   }
 
-  test('sending time lost to a stall shorter than a tick is made up', () => {
+  test('sending time lost to a stall is made up until the dial is next set', () => {
     const clock = new CreepingClock(1);
     clock.stall(50_000, 100_000);
     assertNear(startedBy(clock, 0.25, 1, 200_000), (0.25 * 200_000) / 1000, 'requests started');
+  });
+
+  test('what a stall left owed is let go when the dial is next set: the controller answers it', () => {
+    const clock = new CreepingClock(1);
+    clock.stall(50_000, 100_000);
+    const lostToStall = (0.25 * 50_000) / 1000;
+    assertNear(startedBy(clock, 0.25, 1, 200_000, 100_000), (0.25 * 200_000) / 1000 - lostToStall, 'requests started');
   });
 
   test('a request read late after a stall is not waited out (1 − c) / c times over', () => {

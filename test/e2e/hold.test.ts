@@ -57,13 +57,14 @@ describe('run --hold against built-in targets of known capacity', () => {
     // machine too busy to give the generator its turns in time is named in the result, and then the
     // throughput is the machine's, not the loop's.
     const held = meanPerSec(control.trace, 3000);
+    const dial = control.trace.at(-1)!.concurrency;
     const { generator } = result.summary;
-    if (generator.saturated) {
-      t.skip(`the machine left the generator's event loop late by ${generator.eventLoopDelayMs.p99} ms (p99): held ${held} req/s`);
+    if (generator.saturated && !(Math.abs(held - 5000) < 0.3 * 5000 && dial < 1)) {
+      t.skip(`the machine left the generator's event loop late by ${generator.eventLoopDelayMs.p99} ms (p99): held ${held} req/s at ${dial} in flight`);
       return;
     }
     assert.ok(Math.abs(held - 5000) < 0.3 * 5000, `held ${held} req/s, event loop p99 ${generator.eventLoopDelayMs.p99} ms`);
-    assert.ok(control.trace.at(-1)!.concurrency < 1, `dial ${control.trace.at(-1)!.concurrency}`);
+    assert.ok(dial < 1, `dial ${dial}`);
   });
 
   test('h2c: held the same way over HTTP/2 streams', async () => {
