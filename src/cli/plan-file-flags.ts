@@ -26,6 +26,7 @@ const TARGET_FIELDS: Partial<Record<keyof RunFlags, [field: string, value: (flag
   http2: ['http2', (flags) => flags.http2 === true],
   streams: ['streams', (flags) => flags.streams],
   payload: ['payload', (flags) => flags.payload],
+  payloadFile: ['payloadFile', (flags) => flags.payloadFile],
   expectDelimiter: ['expectDelimiter', (flags) => flags.expectDelimiter],
   expectBytes: ['expectBytes', (flags) => flags.expectBytes],
   proto: ['proto', (flags) => flags.proto],
@@ -77,6 +78,8 @@ export function withFlags(data: Data, flags: RunFlags, explicit: ReadonlySet<str
     // The flag replaces the plan's body, whichever way the plan gave it.
     if (key === 'body') delete target.bodyFile;
     if (key === 'bodyFile') delete target.body;
+    if (key === 'payload') delete target.payloadFile;
+    if (key === 'payloadFile') delete target.payload;
   }
   if (set('target')) target.url = flags.target;
   if (isData(plan.target) || Object.keys(target).length > 0) plan.target = target;

@@ -37,6 +37,7 @@ export interface RunFlags {
   http2?: boolean;
   streams?: number;
   payload?: string;
+  payloadFile?: string;
   expectDelimiter?: string;
   expectBytes?: number;
   proto?: string;

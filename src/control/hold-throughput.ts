@@ -68,7 +68,7 @@ export function startHoldThroughput(work: () => Promise<unknown>, options: HoldT
     );
     return true;
   };
-  const slots = new PacedSlots(clock, loop.concurrency, startOne);
+  const slots = new PacedSlots(clock, loop.concurrency, hold.tickMs, startOne);
   let resolveResult: (result: HoldThroughputResult) => void = () => {};
   const result = new Promise<HoldThroughputResult>((resolve) => (resolveResult = resolve));
 
@@ -83,10 +83,11 @@ export function startHoldThroughput(work: () => Promise<unknown>, options: HoldT
   };
   const settle = (sentUs: number, ok: boolean): void => {
     inFlight--;
-    slots.ended();
+    const requestUs = clock.nowUs() - sentUs;
+    slots.ended(requestUs);
     if (ok) {
       completed++;
-      loop.window.recordCompleted(clock.nowUs() - sentUs);
+      loop.window.recordCompleted(requestUs);
     } else {
       failed++;
       loop.window.recordFailed();

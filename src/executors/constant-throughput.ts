@@ -26,12 +26,12 @@ export class ConstantThroughputExecutor implements RunningExecutor {
   /** Completed requests and their latency feed the controller; failures are counted apart. */
   readonly tap: ExchangeTap = {
     onResponse: (_intendedUs, sentUs, doneUs, status) => {
-      this.slots.ended();
+      this.slots.ended(doneUs - sentUs);
       if (causeOfStatus(status) === undefined) this.loop.window.recordCompleted(doneUs - sentUs);
       else this.loop.window.recordFailed();
     },
-    onFailure: () => {
-      this.slots.ended();
+    onFailure: (_intendedUs, sentUs, doneUs) => {
+      this.slots.ended(doneUs - sentUs);
       this.loop.window.recordFailed();
     },
   };
@@ -42,7 +42,7 @@ export class ConstantThroughputExecutor implements RunningExecutor {
   ) {
     this.loop = new ControlLoop(createController(plan), plan);
     this.concurrency = this.loop.concurrency;
-    this.slots = new PacedSlots(context.clock, this.concurrency, () => context.transport.trySend(context.clock.nowUs()));
+    this.slots = new PacedSlots(context.clock, this.concurrency, plan.tickMs, () => context.transport.trySend(context.clock.nowUs()));
   }
 
   start(onIssued: () => void): void {

@@ -10,7 +10,8 @@ import { ThresholdWatch } from '../thresholds/watch.js';
 import { systemClock, type Timer } from '../time/clock.js';
 import type { LocalRunHandle, RunHandle, RunOptions } from './handle.js';
 import { JitGovernor, jitFor } from './jit.js';
-import { probeTarget, resolveTarget } from './resolve-target.js';
+import { probeGrpcMethod } from './grpc-probe.js';
+import { http1Check, probeTarget, resolveTarget } from './resolve-target.js';
 import { runtimeOf } from './runtimes.js';
 import { startScenarios } from './scenarios.js';
 
@@ -34,7 +35,11 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
   const clock = options.clock ?? systemClock;
   const jit = new JitGovernor(plan, options.jit);
   const target = await resolveTarget(plan.target);
-  if (options.probe) await probeTarget(target.address, target.port);
+  const url = new URL(plan.target.url);
+  if (options.probe) {
+    await probeTarget(target.address, target.port, undefined, url.protocol === 'http:' ? http1Check(url) : undefined);
+    if (target.grpc) await probeGrpcMethod(target.address, target.port, target.grpc.path);
+  }
   const runtime = runtimeOf(plan.executor);
   const prepared = await runtime.prepare(plan);
   const monitor = new GeneratorMonitor();
@@ -83,6 +88,8 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
   const transport = runtime.connect(plan, target, { clock, listener });
   executor = runtime.create(plan, prepared, { clock, transport, recorder, startUs, durationUs });
   tap = executor.tap;
+  const running = executor;
+  if (running.usersByType) recorder.sampleUsersFrom(() => running.usersByType!());
 
   function finishIfDrained(): void {
     if (executor!.queued() === 0 && transport.inFlight() === 0) finish(undefined);
