@@ -47,11 +47,11 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
   const startEpochMs = clock.epochMsAt(startUs);
   const thresholds = new ThresholdWatch(plan);
   const onSecond = (sample: SecondSample): void => {
-    // Seconds closed as the run ends (the last one partial) are for the result only: live listeners are done by then.
-    if (finished) return;
+    // Every second is announced, the last, partial one too: a load that ends before the others (a scenario)
+    // still counts in its last second live, and the live seconds add up to the result's.
     options.onSecond?.(sample);
     // Deferred: finishing publishes the remaining seconds itself, which must not happen in the middle of this publication.
-    if (thresholds.failsSecond(sample)) clock.setImmediate(() => finish('threshold'));
+    if (!finished && thresholds.failsSecond(sample)) clock.setImmediate(() => finish('threshold'));
   };
   const recorder = new Recorder(startUs, startEpochMs, onSecond, plan.warmupMs);
   const durationUs = plan.executor.durationMs * 1000;

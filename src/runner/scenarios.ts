@@ -1,7 +1,7 @@
 import type { SecondSample } from '../metrics/recorder.js';
 import { scenarioPlans, type Plan } from '../plan/schema.js';
 import { mergeResults } from '../result/merge.js';
-import { mergeSeries } from '../result/merge-series.js';
+import { addSeconds } from '../result/merge-series.js';
 import type { RunResult } from '../result/types.js';
 import { ThresholdWatch } from '../thresholds/watch.js';
 import type { RunHandle, RunOptions } from './handle.js';
@@ -26,11 +26,8 @@ export async function startScenarios(plan: Plan, options: RunOptions, startOne: 
     for (const [second, samples] of [...pending].sort(([a], [b]) => a - b)) {
       if (![...running].every((index) => samples.has(index))) return;
       pending.delete(second);
-      const [merged] = mergeSeries(
-        [...samples.values()].map((sample) => [sample]),
-        'run',
-      );
-      if (!merged) continue;
+      const parts = [...samples.values()];
+      const merged = addSeconds(second, Math.min(...parts.map((sample) => sample.startEpochMs)), parts);
       options.onSecond?.(merged);
       if (abortedBy === undefined && thresholds.failsSecond(merged)) {
         abortedBy = 'threshold';

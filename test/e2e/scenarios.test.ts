@@ -49,7 +49,16 @@ describe('a plan with several scenarios at once', () => {
     );
     // Live seconds are announced once every scenario has closed them: each holds all three loads.
     assert.ok(seconds.length >= 1);
-    assert.ok(seconds[0]!.sent >= 100 + 50, `first second sent ${seconds[0]!.sent}`);
+    // A second announced live is the result's second: all three loads in it, not the first scenario's alone
+    // (a request due in one second may be sent in the next on a busy machine, so no count is fixed here).
+    assert.deepEqual(
+      seconds.map((second) => second.sent),
+      result.series.slice(0, seconds.length).map((second) => second.sent),
+    );
+    assert.equal(
+      result.series.reduce((sum, second) => sum + second.sent, 0),
+      sent,
+    );
   });
 
   test('what each scenario has measured is told apart by its name (live metrics label by it): after the run, the counts of its summary', async () => {
