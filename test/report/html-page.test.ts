@@ -83,7 +83,10 @@ describe('renderHtmlReport', () => {
       },
       library,
     );
-    assert.match(steered, /<table class="data" id="events">.*<td class="number">1\.5s<\/td><td>rate<\/td><td class="number">100<\/td><td class="number">2,000<\/td>.*<td>stop<\/td><td class="number">–<\/td>/);
+    assert.match(
+      steered,
+      /<table class="data" id="events">.*<td class="number">1\.5s<\/td><td>rate<\/td><td class="number">100<\/td><td class="number">2,000<\/td>.*<td>stop<\/td><td class="number">–<\/td>/,
+    );
   });
 
   test('shows thresholds only when the result has them', () => {
