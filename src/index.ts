@@ -61,6 +61,7 @@ export {
   type UserContext,
   type HttpClient,
   type RequestOptions,
+  type FormValue,
   type Response,
   type RandomHelpers,
 } from './scenario/api.js';

@@ -11,6 +11,7 @@ import { parseListenAddress } from '../plan/listen-address.js';
 import { freshSeed } from '../schedule/random.js';
 import type { RunFlags } from './run-flags.js';
 import { CliError } from './exit-codes.js';
+import { metricsFlagsOfRunOptions } from './metrics-flags.js';
 import { scenarioFromFlag, scenarioOptionsFromFlags } from './scenario-flags.js';
 
 type Data = Record<string, unknown>;
@@ -26,6 +27,7 @@ const TARGET_FIELDS: Partial<Record<keyof RunFlags, [field: string, value: (flag
   http2: ['http2', (flags) => flags.http2 === true],
   streams: ['streams', (flags) => flags.streams],
   payload: ['payload', (flags) => flags.payload],
+  payloadFile: ['payloadFile', (flags) => flags.payloadFile],
   expectDelimiter: ['expectDelimiter', (flags) => flags.expectDelimiter],
   expectBytes: ['expectBytes', (flags) => flags.expectBytes],
   proto: ['proto', (flags) => flags.proto],
@@ -77,6 +79,8 @@ export function withFlags(data: Data, flags: RunFlags, explicit: ReadonlySet<str
     // The flag replaces the plan's body, whichever way the plan gave it.
     if (key === 'body') delete target.bodyFile;
     if (key === 'bodyFile') delete target.body;
+    if (key === 'payload') delete target.payloadFile;
+    if (key === 'payloadFile') delete target.payload;
   }
   if (set('target')) target.url = flags.target;
   if (isData(plan.target) || Object.keys(target).length > 0) plan.target = target;
@@ -186,6 +190,7 @@ export function flagsWithRunOptions(flags: RunFlags, options: RunOptions, explic
   };
   for (const key of ['out', 'html', 'csv', 'hlog', 'ndjson', 'ndjsonSample', 'quiet', 'probe', 'workers', 'jit'] as const) fill(key, options[key]);
   fill('progress', options.progressMs);
+  for (const [key, value] of Object.entries(metricsFlagsOfRunOptions(options))) fill(key, value);
   // Validated with the plan: true is the default address, false none.
   if (typeof options.dashboard === 'string') fill('dashboard', parseListenAddress(options.dashboard));
   else if (options.dashboard === true) fill('dashboard', true);

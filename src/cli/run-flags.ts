@@ -38,6 +38,7 @@ export interface RunFlags {
   http2?: boolean;
   streams?: number;
   payload?: string;
+  payloadFile?: string;
   expectDelimiter?: string;
   expectBytes?: number;
   proto?: string;
@@ -54,6 +55,9 @@ export interface RunFlags {
   workers?: number | 'auto';
   jit: JitMode;
   coordinator?: { host: string; port: number };
+  /** --metrics: true for the default address. */
+  metrics?: true | { host: string; port: number };
+  metricsLinger?: number;
   /** --dashboard [host:port]: true without a value (the default address). */
   dashboard?: true | ListenAddress;
   dashboardToken?: string;

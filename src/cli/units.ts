@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 
 const DURATION_UNITS_MS: Record<string, number> = { us: 0.001, µs: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const SUFFIX_EXPONENTS: Record<string, number> = { '': 0, k: 3, K: 3, m: 6, M: 6 };
@@ -13,6 +13,20 @@ export function parseDuration(text: string): number {
   const ms = Number(match[1]) * DURATION_UNITS_MS[match[2] ?? 's']!;
   if (!(ms > 0)) throw new InvalidArgumentError(`"${text}" must be longer than zero`);
   return ms;
+}
+
+/** Milliseconds as a flag takes them, in the largest unit that is exact: 5m, 10s, 250ms. */
+export function formatDurationFlag(ms: number): string {
+  for (const unit of ['h', 'm', 's'] as const) {
+    const count = ms / DURATION_UNITS_MS[unit]!;
+    if (Number.isInteger(count) && count > 0) return `${count}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+/** A duration flag with a default in ms, shown by --help as the flag takes it (`30s`, not 30000). */
+export function durationOption(flags: string, description: string, parse: (text: string) => number, defaultMs: number): Option {
+  return new Option(flags, description).argParser(parse).default(defaultMs, formatDurationFlag(defaultMs));
 }
 
 /** A whole number of milliseconds, at least 1. */

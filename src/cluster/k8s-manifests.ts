@@ -51,8 +51,7 @@ export function shardScript(name: string, shards: number): string {
  * coordinator that starts them together and merges their results: a Job of one pod and its Service.
  */
 export function shardJobManifests(options: ShardJobOptions): Record<string, unknown>[] {
-  const labels = { 'app.kubernetes.io/name': 'salvo', 'app.kubernetes.io/instance': options.name, 'app.kubernetes.io/component': 'shard' };
-  const metadata = { name: options.name, ...(options.namespace ? { namespace: options.namespace } : {}), labels };
+  const { labels, metadata } = objectMeta(options.name, options, 'shard');
   const configMap = {
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -80,16 +79,7 @@ export function shardJobManifests(options: ShardJobOptions): Record<string, unkn
         metadata: { labels },
         spec: {
           restartPolicy: 'Never',
-          ...(options.nodeSelector ? { nodeSelector: { [options.nodeSelector.key]: options.nodeSelector.value } } : {}),
-          ...(options.toleration
-            ? {
-                tolerations: [
-                  options.toleration.value === undefined
-                    ? { key: options.toleration.key, operator: 'Exists', effect: options.toleration.effect }
-                    : { key: options.toleration.key, operator: 'Equal', value: options.toleration.value, effect: options.toleration.effect },
-                ],
-              }
-            : {}),
+          ...placementOf(options),
           // Two shards on one node share its CPU and network, and the node, not the target, sets the pace.
           ...(options.allowColocated
             ? {}
@@ -114,11 +104,7 @@ export function shardJobManifests(options: ShardJobOptions): Record<string, unkn
               // Requests equal to limits: the Guaranteed class, so a shard's CPU is not taken away mid-run.
               resources: { requests: resources, limits: resources },
               securityContext: CONTAINER_SECURITY,
-              volumeMounts: [
-                { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
-                { name: 'results', mountPath: RESULTS_DIR },
-                { name: 'tmp', mountPath: '/tmp' },
-              ],
+              volumeMounts: LOAD_VOLUME_MOUNTS,
             },
           ],
           volumes: volumesOf(options),
@@ -129,10 +115,45 @@ export function shardJobManifests(options: ShardJobOptions): Record<string, unkn
   return [configMap, job, ...coordinatorManifests(options)];
 }
 
-const POD_SECURITY = { runAsNonRoot: true, runAsUser: RUN_AS_USER, runAsGroup: RUN_AS_USER, fsGroup: RUN_AS_USER, seccompProfile: { type: 'RuntimeDefault' } };
+/** The labels of one part (`component`) of the salvo objects named `instance`, and the metadata of the one named `name`. */
+export function objectMeta(name: string, { name: instance, namespace }: Pick<ShardJobOptions, 'name' | 'namespace'>, component: string) {
+  const labels = { 'app.kubernetes.io/name': 'salvo', 'app.kubernetes.io/instance': instance, 'app.kubernetes.io/component': component };
+  return { labels, metadata: { name, ...(namespace ? { namespace } : {}), labels } };
+}
+
+/** A load pod's place: the nodes it may run on (a label), and the taint of theirs it tolerates. */
+export function placementOf({ nodeSelector, toleration }: Pick<ShardJobOptions, 'nodeSelector' | 'toleration'>): Record<string, unknown> {
+  return {
+    ...(nodeSelector ? { nodeSelector: { [nodeSelector.key]: nodeSelector.value } } : {}),
+    ...(toleration
+      ? {
+          tolerations: [
+            toleration.value === undefined
+              ? { key: toleration.key, operator: 'Exists', effect: toleration.effect }
+              : { key: toleration.key, operator: 'Equal', value: toleration.value, effect: toleration.effect },
+          ],
+        }
+      : {}),
+  };
+}
+
+export const POD_SECURITY = {
+  runAsNonRoot: true,
+  runAsUser: RUN_AS_USER,
+  runAsGroup: RUN_AS_USER,
+  fsGroup: RUN_AS_USER,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
 export const CONTAINER_SECURITY = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } };
 
-const volumesOf = (options: ShardJobOptions): Record<string, unknown>[] => [
+export const LOAD_VOLUME_MOUNTS = [
+  { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+  { name: 'results', mountPath: RESULTS_DIR },
+  { name: 'tmp', mountPath: '/tmp' },
+];
+
+/** A load pod's volumes: the ConfigMap, the results (a claim or an emptyDir) and a writable /tmp (the root filesystem is read-only). */
+export const volumesOf = (options: Pick<ShardJobOptions, 'name' | 'resultsClaim'>): Record<string, unknown>[] => [
   { name: 'config', configMap: { name: options.name } },
   options.resultsClaim ? { name: 'results', persistentVolumeClaim: { claimName: options.resultsClaim } } : { name: 'results', emptyDir: {} },
   { name: 'tmp', emptyDir: {} },
@@ -145,8 +166,7 @@ const volumesOf = (options: ShardJobOptions): Record<string, unknown>[] => [
  */
 function coordinatorManifests(options: ShardJobOptions): Record<string, unknown>[] {
   const name = coordinatorName(options.name);
-  const labels = { 'app.kubernetes.io/name': 'salvo', 'app.kubernetes.io/instance': options.name, 'app.kubernetes.io/component': 'coordinator' };
-  const metadata = { name, ...(options.namespace ? { namespace: options.namespace } : {}), labels };
+  const { labels, metadata } = objectMeta(name, options, 'coordinator');
   const service = {
     apiVersion: 'v1',
     kind: 'Service',

@@ -1,12 +1,12 @@
 // What a plan needs besides itself, carried to the pods in the ConfigMap: its TypeScript scenario,
-// bundled into one module with every package it imports (salvo aside, which the image has), and its
-// data files. The plan file in the ConfigMap names them relative to itself, so a pod finds them in
+// bundled into one module with every package it imports (salvo aside, which the image has), its
+// data files and its gRPC .proto. The plan file in the ConfigMap names them relative to itself, so a pod finds them in
 // the config directory, and so does anyone running the ConfigMap's contents from a folder.
 
 import { SalvoError } from '../errors.js';
 import { readFileSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
-import { extname } from 'node:path';
+import { basename, extname } from 'node:path';
 import { bundleScenario } from '../scenario/load-scenario.js';
 
 /** A ConfigMap is stored whole in etcd, which refuses one over 1 MiB. */
@@ -37,8 +37,8 @@ function readText(file: string, what: string): string {
 }
 
 /**
- * Plan file data (its paths absolute, as readPlanFile gives them) with its scenario file and data
- * files taken in: `files` holds their contents by ConfigMap key, the plan names those keys.
+ * Plan file data (its paths absolute, as readPlanFile gives them) with its scenario file, data files and
+ * .proto taken in: `files` holds their contents by ConfigMap key, the plan names those keys.
  */
 export async function shipPlanFiles(planData: Data): Promise<{ planFile: Data; files: Record<string, string> }> {
   const files: Record<string, string> = {};
@@ -56,6 +56,18 @@ export async function shipPlanFiles(planData: Data): Promise<{ planFile: Data; f
         return [name, { ...set, file: key }];
       }),
     );
+  }
+  const target = planFile.target;
+  if (isData(target) && typeof target.proto === 'string') {
+    const text = readText(target.proto, 'proto file');
+    const imported = /^\s*import\s+(?:public\s+|weak\s+)?"([^"]+)"/m.exec(text);
+    if (imported)
+      throw new ShipError(
+        `proto file ${target.proto} imports ${imported[1]}, which the pods would not have: give one .proto that declares every message the call uses`,
+      );
+    const key = `proto-${basename(target.proto)}`;
+    files[key] = text;
+    planFile.target = { ...target, proto: key };
   }
   return { planFile, files };
 }

@@ -1,20 +1,32 @@
+/** Weight of each request's time in flight in the running estimate of a typical one. */
+const REQUEST_TIME_WEIGHT = 1 / 8;
 /**
- * How far the occupancy account may run behind, in request-µs: a deficit builds only while the
- * sender could not send (a stalled event loop), and repaying it would be a burst.
+ * A request's time counts toward that estimate up to this multiple of it: a stall (a descheduled
+ * process, a garbage collection) moves it little, while latency that really rose is followed within
+ * a few requests (each may raise the estimate by an eighth).
  */
-const MAX_DEFICIT_REQUEST_US = 1000;
-/** How far ahead: a slow request's excess is waited out in full, up to this. */
-const MAX_EXCESS_REQUEST_US = 10_000_000;
+const REQUEST_TIME_CLIP = 2;
 
 /**
  * Keeps a fractional mean number of requests in flight: floor(c) requests always, and one more
  * while the time-integral of (in flight − c) is not ahead, a sigma-delta modulator at the scale of
  * single requests. 0.15 in flight is one request in flight 15% of the time: a pause after each.
+ *
+ * The account is bounded either way. Behind, the sender could not send when it should have (a stalled
+ * event loop, a descheduled process): that is made up at once, by keeping the last slot busy back to
+ * back, until the dial is next set, so a tick's throughput does not depend on how busy the machine
+ * was. What is still owed then is let go: the controller has seen it in the tick's throughput and
+ * answers it itself, and making it up as well would answer it twice. Ahead by more than one typical
+ * request's time in flight, a request took far longer than usual (most often the generator, not the
+ * target, was stalled and read the answer late): waiting that out in full would pause for
+ * (1 − c) / c times the stall, ten times it at 0.1 in flight.
  */
 export class DutyCycle {
   private balanceRequestUs = 0;
   private lastUs: number;
   private inFlight = 0;
+  /** A typical request's time in flight, µs; 0 until one has ended. */
+  private requestUs = 0;
 
   constructor(
     private concurrency: number,
@@ -25,6 +37,7 @@ export class DutyCycle {
 
   setConcurrency(concurrency: number, nowUs: number): void {
     this.advance(nowUs);
+    this.balanceRequestUs = Math.max(0, this.balanceRequestUs);
     this.concurrency = concurrency;
   }
 
@@ -33,9 +46,13 @@ export class DutyCycle {
     this.inFlight++;
   }
 
-  ended(nowUs: number): void {
+  /** A request ended after `requestUs` in flight. */
+  ended(nowUs: number, requestUs: number): void {
     this.advance(nowUs);
     this.inFlight--;
+    const typicalUs = this.requestUs;
+    this.requestUs = typicalUs === 0 ? requestUs : typicalUs + REQUEST_TIME_WEIGHT * (Math.min(requestUs, REQUEST_TIME_CLIP * typicalUs) - typicalUs);
+    this.balanceRequestUs = Math.min(this.balanceRequestUs, this.requestUs);
   }
 
   /** Whether one more request may start now. */
@@ -56,7 +73,7 @@ export class DutyCycle {
   private advance(nowUs: number): void {
     const elapsedUs = nowUs - this.lastUs;
     this.lastUs = nowUs;
-    const balance = this.balanceRequestUs + (this.inFlight - this.concurrency) * elapsedUs;
-    this.balanceRequestUs = Math.max(-MAX_DEFICIT_REQUEST_US, Math.min(MAX_EXCESS_REQUEST_US, balance));
+    // The excess is bounded when a request ends (its time is known then), so a request still in flight keeps counting.
+    this.balanceRequestUs += (this.inFlight - this.concurrency) * elapsedUs;
   }
 }

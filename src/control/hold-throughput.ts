@@ -83,10 +83,11 @@ export function startHoldThroughput(work: () => Promise<unknown>, options: HoldT
   };
   const settle = (sentUs: number, ok: boolean): void => {
     inFlight--;
-    slots.ended();
+    const requestUs = clock.nowUs() - sentUs;
+    slots.ended(requestUs);
     if (ok) {
       completed++;
-      loop.window.recordCompleted(clock.nowUs() - sentUs);
+      loop.window.recordCompleted(requestUs);
     } else {
       failed++;
       loop.window.recordFailed();

@@ -28,16 +28,25 @@ export class PacedSlots {
     this.fill();
   }
 
-  /** A request ended. */
-  ended(): void {
-    this.duty.ended(this.clock.nowUs());
+  /** A request ended after `requestUs` in flight. */
+  ended(requestUs: number): void {
+    this.duty.ended(this.clock.nowUs(), requestUs);
   }
 
   /** Starts every request allowed now, and arranges to come back when the next one will be. */
   fill(): void {
     if (!this.open) return;
-    while (this.duty.mayStart(this.clock.nowUs()) && this.tryStart()) this.duty.started(this.clock.nowUs());
-    const waitUs = this.duty.waitUs(this.clock.nowUs());
+    // A request is in flight from before it is written, as its latency is timed: a write can take longer
+    // than a fast target's answer. The wait is judged at the instant of the last refusal: read anew, the
+    // clock could pass the moment the next request comes due, and a wait of 0 arms nothing, so the
+    // sender would stall until the next tick.
+    let nowUs = this.clock.nowUs();
+    while (this.duty.mayStart(nowUs) && this.tryStart()) {
+      this.duty.started(nowUs);
+      nowUs = this.clock.nowUs();
+    }
+    // 0 now means no connection was free: the transport's next free slot calls fill again.
+    const waitUs = this.duty.waitUs(nowUs);
     if (this.wake || waitUs === 0 || waitUs === Infinity) return;
     const onWake = (): void => {
       this.wake = undefined;

@@ -26,12 +26,12 @@ export class ConstantThroughputExecutor implements RunningExecutor {
   /** Completed requests and their latency feed the controller; failures are counted apart. */
   readonly tap: ExchangeTap = {
     onResponse: (_intendedUs, sentUs, doneUs, status) => {
-      this.slots.ended();
+      this.slots.ended(doneUs - sentUs);
       if (causeOfStatus(status) === undefined) this.loop.window.recordCompleted(doneUs - sentUs);
       else this.loop.window.recordFailed();
     },
-    onFailure: () => {
-      this.slots.ended();
+    onFailure: (_intendedUs, sentUs, doneUs) => {
+      this.slots.ended(doneUs - sentUs);
       this.loop.window.recordFailed();
     },
   };

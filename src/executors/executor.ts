@@ -40,6 +40,8 @@ export interface RunningExecutor {
   dial?(): { setpointPerSec: number; concurrency: number };
   /** What the controller did, for the result, for an executor that holds a throughput. */
   controlResult?(): ControlResult;
+  /** Virtual users running now, by user type (executors that run users). */
+  usersByType?(): Record<string, number>;
   /** The oldest request due but not sent yet (executors that keep a schedule); undefined when none is. */
   backlog?(nowUs: number): Backlog | undefined;
 }

@@ -27,6 +27,8 @@ export interface SecondSample {
   uncorrectedMeanMs?: number;
   /** Set when the run stayed behind its schedule in this second: how far at most, and what held it back. */
   behind?: { ms: number; limit: Limit };
+  /** Virtual users running as the second closed, by user type (closed-model runs only). */
+  users?: Record<string, number>;
 }
 
 /** A second whose counting is over; its histogram is summarized later, off the send and receive path. */
@@ -41,6 +43,7 @@ interface ClosedSecond {
   responses: number;
   uncorrectedUs: number;
   behind: { ms: number; limit: Limit } | undefined;
+  users: Record<string, number> | undefined;
 }
 
 /**
@@ -72,6 +75,7 @@ export class Recorder {
   private secondIndex = 0;
   private nextSecondUs: number;
   private readonly samples: SecondSample[] = [];
+  private usersByType: (() => Record<string, number>) | undefined;
 
   constructor(
     private readonly startUs: number,
@@ -121,6 +125,11 @@ export class Recorder {
     if (limit && behindMs > (this.secondBehind?.ms ?? 0)) this.secondBehind = { ms: Math.round(behindMs), limit };
   }
 
+  /** Has each second note the users running as it closes: the executor that runs them exists only after the recorder. */
+  sampleUsersFrom(usersByType: () => Record<string, number>): void {
+    this.usersByType = usersByType;
+  }
+
   /** Closes every whole second that ended before `nowUs`, even ones in which nothing happened. */
   closeSecondsBefore(nowUs: number): void {
     while (nowUs >= this.nextSecondUs) this.closeSecond();
@@ -143,6 +152,7 @@ export class Recorder {
         ...(closed.second * 1000 < this.warmupMs ? { warmup: true as const } : {}),
         ...(closed.responses > 0 ? { uncorrectedMeanMs: Math.round(closed.uncorrectedUs / closed.responses) / 1000 } : {}),
         ...(closed.behind ? { behind: closed.behind } : {}),
+        ...(closed.users ? { users: closed.users } : {}),
       };
       latency.reset();
       this.spareHistograms.push(latency);
@@ -181,6 +191,7 @@ export class Recorder {
       responses: this.secondResponses,
       uncorrectedUs: this.secondUncorrectedUs,
       behind: this.secondBehind,
+      users: this.usersByType?.(),
     });
     this.secondResponses = this.secondUncorrectedUs = 0;
     this.secondBehind = undefined;

@@ -8,7 +8,7 @@ type Data = Record<string, unknown>;
 const isData = (value: unknown): value is Data => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A target's fields that name a file. */
-const TARGET_FILE_FIELDS = ['bodyFile', 'caFile', 'proto'] as const;
+const TARGET_FILE_FIELDS = ['bodyFile', 'payloadFile', 'caFile', 'proto'] as const;
 
 /** A built-in scenario is named, not a file (the same prefix as scenario/builtin's). */
 const BUILTIN_PREFIX = 'builtin:';

@@ -40,6 +40,10 @@ export const runOptionsSchema = z.strictObject({
     .optional(),
   /** --jit: which of V8's compilers the generator may use (src/runner/jit.ts). */
   jit: z.enum(JIT_MODES).optional(),
+  /** --metrics: true for the default address, or "host:port" (checked when the run starts). */
+  metrics: z.union([z.boolean(), z.string().min(1)]).optional(),
+  /** --metrics-linger: how long the endpoint waits after the run for a last scrape. */
+  metricsLingerMs: msField(z.number().nonnegative()).optional(),
   /** --dashboard: serve the live dashboard, at host:port or (true) at 127.0.0.1:5665. */
   dashboard: z
     .union([

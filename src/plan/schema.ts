@@ -42,7 +42,7 @@ const FIELDS_OF_SCHEME: Record<string, { fields: readonly string[]; schemes: rea
   http: { fields: ['method', 'headers', 'body', 'bodyFile'], schemes: ['http:', 'https:', 'h2c:'] },
   tls: { fields: ['insecure', 'caFile', 'http2'], schemes: ['https:'] },
   http2: { fields: ['streams'], schemes: ['https:', 'h2c:', 'grpc:'] },
-  tcp: { fields: ['payload', 'expectDelimiter', 'expectBytes'], schemes: ['tcp:'] },
+  tcp: { fields: ['payload', 'payloadFile', 'expectDelimiter', 'expectBytes'], schemes: ['tcp:'] },
   grpc: { fields: ['proto', 'call', 'data', 'metadata', 'deadlineMs'], schemes: ['grpc:'] },
 };
 
@@ -93,6 +93,8 @@ const targetFields = z
     streams: z.number().int().min(1).max(10_000).optional(),
     /** tcp: the bytes written for each request, with escapes (\n \r \t \0 \\ \xHH). */
     payload: escapedBytes.optional(),
+    /** tcp: a file whose bytes are written for each request, as they are (binary included). */
+    payloadFile: z.string().min(1).optional(),
     /** tcp: a reply ends with these bytes (escapes as in payload)... */
     expectDelimiter: escapedBytes.optional(),
     /** tcp: ...or is this many bytes long. */
@@ -123,7 +125,10 @@ const targetFields = z
       if (target.call === undefined) ctx.addIssue({ code: 'custom', path: ['call'], message: 'grpc:// needs the method to call, "package.Service/Method"' });
     }
     if (schemeOf(target.url) !== 'tcp:') return;
-    if (target.payload === undefined) ctx.addIssue({ code: 'custom', path: ['payload'], message: 'tcp:// needs a payload to write for each request' });
+    if (target.payload === undefined && target.payloadFile === undefined)
+      ctx.addIssue({ code: 'custom', path: ['payload'], message: 'tcp:// needs a payload (or payloadFile) to write for each request' });
+    if (target.payload !== undefined && target.payloadFile !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['payloadFile'], message: 'give payload or payloadFile, not both' });
     if ((target.expectDelimiter === undefined) === (target.expectBytes === undefined)) {
       ctx.addIssue({
         code: 'custom',

@@ -41,6 +41,7 @@ export function createTransport(plan: Plan, target: ResolvedTarget, { clock, lis
         deadlineMs: plan.target.deadlineMs,
         nextMessage: target.grpc!.nextMessage,
         userAgent: USER_AGENT,
+        replyServiceUs: target.grpc!.replyServiceUs,
       }),
       streams: plan.target.streams ?? DEFAULT_HTTP2_STREAMS,
       maxConnections: plan.connections,
@@ -71,12 +72,12 @@ export function createTransport(plan: Plan, target: ResolvedTarget, { clock, lis
         connect: http1SocketFactory(plan, target),
       });
     case 'tcp:': {
-      const { payload, expectDelimiter, expectBytes } = plan.target;
+      const { expectDelimiter, expectBytes } = plan.target;
       const delimiter = expectDelimiter === undefined ? undefined : decodeEscapes(expectDelimiter);
       return new SocketPool({
         ...common,
         connect: plainSocket,
-        request: decodeEscapes(payload ?? ''),
+        request: target.body ?? Buffer.alloc(0),
         reader: (onReply) => (delimiter !== undefined ? new DelimitedReplyReader(onReply, delimiter) : new FixedSizeReplyReader(onReply, expectBytes ?? 1)),
       });
     }

@@ -1,6 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
-import { causeOfStatus, type ErrorCause } from '../metrics/causes.js';
+import { causeOfStatus, NO_STATUS, type ErrorCause } from '../metrics/causes.js';
 import { NO_SERVICE_TIME } from '../metrics/slowdown.js';
 import type { ExchangeObserver } from '../runner/run.js';
 import { seededRandom } from '../schedule/random.js';
@@ -20,7 +20,8 @@ const latencyMs = (fromUs: number, toUs: number): number => Math.round(toUs - fr
  * One JSON line per finished request, written as the run goes:
  * `{"t":<epoch ms done>,"intendedMs":<epoch ms>,"latencyMs":<corrected>,"uncorrectedMs":<...>,"status":200}`;
  * a failed request carries `"error":"<cause>"`, next to its status when an answer came (4xx/5xx); an
- * answer that carried its service time (Server-Timing) has `"serviceMs":<ms>`.
+ * answer that carried its service time (Server-Timing) has `"serviceMs":<ms>`. A gRPC call that ended OK has
+ * `"grpc":"OK"` in place of a status (it has no HTTP status of its own; other gRPC statuses are errors).
  * Dropped requests were never sent and have no line (the per-second series counts them), nor do
  * requests still in flight when a run is cut short.
  */
@@ -36,6 +37,7 @@ export class NdjsonExchangeLog implements ExchangeObserver {
     readonly path: string,
     sampleFraction: number,
     private readonly clock: Clock,
+    private readonly grpc = false,
   ) {
     const random = seededRandom(SAMPLE_SEED);
     this.keep = sampleFraction >= 1 ? () => true : () => random() < sampleFraction;
@@ -45,7 +47,8 @@ export class NdjsonExchangeLog implements ExchangeObserver {
     if (!this.keep()) return;
     const cause = causeOfStatus(status);
     const service = serviceUs === NO_SERVICE_TIME ? '' : `,"serviceMs":${Math.round(serviceUs) / 1000}`;
-    this.append(`${this.timing(intendedUs, sentUs, doneUs)},"status":${status}${service}${cause === undefined ? '' : `,"error":"${cause}"`}}\n`);
+    const outcome = this.grpc && status === NO_STATUS ? '"grpc":"OK"' : `"status":${status}`;
+    this.append(`${this.timing(intendedUs, sentUs, doneUs)},${outcome}${service}${cause === undefined ? '' : `,"error":"${cause}"`}}\n`);
   }
 
   onFailure(intendedUs: number, sentUs: number, doneUs: number, cause: ErrorCause): void {

@@ -6,7 +6,7 @@ import { splitDurationMs } from '../result/warmup.js';
 import { NO_COLORS, type Palette } from './color.js';
 import { breakdownLines } from './breakdown-table.js';
 import { scenarioLines } from './scenario-table.js';
-import { formatCount, formatMs, formatRate, formatRatio, table } from '../units/format.js';
+import { formatCount, formatMs, formatRate, formatRatio, formatShare, table } from '../units/format.js';
 import { formatThresholdValue } from './threshold-value.js';
 
 export function describeExecutor(executor: Executor): string {
@@ -43,7 +43,8 @@ export function renderSummary(result: RunResult, palette: Palette = NO_COLORS): 
         '',
         formatCount(requests.sent),
         formatCount(requests.completed),
-        formatCount(requests.failed),
+        // The error rate beside the count, of requests sent: what an `errors<1%` threshold judges.
+        `${formatCount(requests.failed)} (${formatShare(requests.failed, requests.sent)})`,
         formatCount(requests.dropped),
         ...(requests.interrupted ? [formatCount(requests.interrupted)] : []),
       ],
@@ -70,7 +71,9 @@ export function renderSummary(result: RunResult, palette: Palette = NO_COLORS): 
   lines.push(...slowdownLines(result));
   const errors = Object.entries(summary.errors);
   lines.push('');
-  lines.push(`  errors      ${errors.length === 0 ? 'none' : errors.map(([cause, count]) => `${cause} ${formatCount(count)}`).join('   ')}`);
+  lines.push(
+    `  errors      ${errors.length === 0 ? 'none' : `${errors.map(([cause, count]) => `${cause} ${formatCount(count)}`).join('   ')}   (${formatShare(requests.failed, requests.sent)} of sent failed)`}`,
+  );
   const codes = Object.entries(summary.statusCodes);
   if (codes.length > 0) lines.push(`  status      ${codes.map(([code, count]) => `${code} ${formatCount(count)}`).join('   ')}`);
   lines.push(
@@ -104,7 +107,7 @@ function slowdownLines({ summary: { slowdown, serviceTimeMs } }: RunResult): str
   if (!slowdown || !serviceTimeMs) return [];
   return [
     `  slowdown    p50 ${formatRatio(slowdown.p50)}   p90 ${formatRatio(slowdown.p90)}   p99 ${formatRatio(slowdown.p99)}   mean ${formatRatio(slowdown.mean)}   (latency ÷ service time, ${formatCount(slowdown.count)} answers)`,
-    `  service time   p50 ${formatMs(serviceTimeMs.p50)}   p99 ${formatMs(serviceTimeMs.p99)}   mean ${formatMs(serviceTimeMs.mean)}   (the target's own Server-Timing)`,
+    `  service time   p50 ${formatMs(serviceTimeMs.p50)}   p99 ${formatMs(serviceTimeMs.p99)}   mean ${formatMs(serviceTimeMs.mean)}   (as the target reported it)`,
   ];
 }
 

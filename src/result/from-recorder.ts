@@ -7,7 +7,7 @@ import type { RecorderTotals, TallyState } from '../metrics/tally.js';
 import type { Plan } from '../plan/schema.js';
 import { VERSION } from '../version.js';
 import { summarize } from './summarize.js';
-import { RESULT_SCHEMA, type EncodedHistograms, type RunResult } from './types.js';
+import { RESULT_SCHEMA, type EncodedHistograms, type RunResult, type Summary } from './types.js';
 import { splitDurationMs } from './warmup.js';
 
 /** What a result is made of: a Recorder, or one rebuilt from a checkpoint. */
@@ -43,6 +43,25 @@ export function checkpointOf(state: RecordedState, elapsedMs: number, inFlight: 
 export function stateOfCheckpoint(checkpoint: RunCheckpoint): RecordedState {
   return { measured: decodedTally(checkpoint.measured), warmup: checkpoint.warmup ? decodedTally(checkpoint.warmup) : undefined };
 }
+
+/** What a finished result counted, as a state to read like a live one (its summary's counts, its histograms decoded). */
+export function stateOfResult({ summary, warmup, histograms }: RunResult): RecordedState {
+  const { warmup: warmupHistograms, ...measured } = histograms;
+  return {
+    measured: decodedTally({ totals: totalsOfSummary(summary), histograms: measured }),
+    warmup: warmup && warmupHistograms ? decodedTally({ totals: totalsOfSummary(warmup), histograms: warmupHistograms }) : undefined,
+  };
+}
+
+const totalsOfSummary = ({ requests, errors, statusCodes }: Summary): RecorderTotals => ({
+  sent: requests.sent,
+  completed: requests.completed,
+  failed: requests.failed,
+  dropped: requests.dropped,
+  droppedBy: requests.droppedBy,
+  errors,
+  statusCodes,
+});
 
 const encodedTally = (tally: TallyState): EncodedTally => ({ totals: tally.totals(), histograms: encodedHistograms(tally) });
 

@@ -44,6 +44,7 @@ export function addSeconds(second: number, startEpochMs: number, samples: readon
     ...(samples.some((sample) => sample.warmup) ? { warmup: true as const } : {}),
     ...uncorrectedMean(samples),
     ...worstBehind(samples),
+    ...usersOf(samples),
   };
 }
 
@@ -57,6 +58,12 @@ function uncorrectedMean(samples: readonly SecondSample[]): Pick<SecondSample, '
     responses += completed + failed;
   }
   return responses > 0 ? { uncorrectedMeanMs: Math.round((weightedMs / responses) * 1000) / 1000 } : {};
+}
+
+/** Users of runs side by side add up, type by type. */
+function usersOf(samples: readonly SecondSample[]): Pick<SecondSample, 'users'> {
+  const running = samples.flatMap((sample) => (sample.users ? [sample.users] : []));
+  return running.length > 0 ? { users: sumCounts(running) } : {};
 }
 
 function worstBehind(samples: readonly SecondSample[]): Pick<SecondSample, 'behind'> {

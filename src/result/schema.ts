@@ -45,6 +45,7 @@ const second = z.looseObject({
   errors: counts,
   latencyMs: lag,
   histogram,
+  users: counts.optional(),
 });
 
 const shard = z.looseObject({ index: count, count });

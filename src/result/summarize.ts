@@ -80,5 +80,12 @@ function warningsFor(totals: RecorderTotals, generator: GeneratorHealth, saturat
       `the generator was saturated (event-loop delay p99 ${generator.eventLoopDelayMs.p99} ms, CPU ${generator.cpuPercent}%): latencies include the generator's own delay`,
     );
   }
+  const closed = totals.errors.closed ?? 0;
+  if (closed > 0 && closed === totals.sent) {
+    // A target that closes every connection without a word is most often speaking another protocol than the URL's.
+    warnings.push(
+      `every request failed as closed (the target closed the connection without answering): this looks like a protocol mismatch, such as http:// against an HTTP/2-only (h2c) server (use h2c://)`,
+    );
+  }
   return warnings;
 }

@@ -1,7 +1,7 @@
 import type { SecondSample } from '../metrics/recorder.js';
 import type { JitMode } from '../plan/run-options.js';
 import type { ExchangeListener } from '../protocols/transport.js';
-import type { RunCheckpoint } from '../result/from-recorder.js';
+import type { RecordedState, RunCheckpoint } from '../result/from-recorder.js';
 import type { RunResult } from '../result/types.js';
 import type { Clock } from '../time/clock.js';
 
@@ -33,6 +33,18 @@ export interface RunHandle {
   inFlight(): number;
   /** A held throughput's setpoint and dial now (constant-throughput only), for progress displays. */
   dial?(): { setpointPerSec: number; concurrency: number };
+  /**
+   * Everything counted so far, cumulative, read only when asked (a metrics scrape), so the send and
+   * receive path does no extra work; after the run ends, everything the result counts.
+   */
+  measuredSoFar(): MeasuredPart[];
+}
+
+/** What one part of a run (a worker thread, a scenario) has counted so far. */
+export interface MeasuredPart {
+  /** The scenario it belongs to (MAIN_SCENARIO for a plan without scenarios). */
+  scenario: string;
+  state: RecordedState;
 }
 
 /** A run on this thread, which can also hand over everything measured so far. */

@@ -2,7 +2,7 @@ import type { ExchangeTap, RunningExecutor } from '../executors/index.js';
 import type { ErrorCause } from '../metrics/causes.js';
 import { GeneratorMonitor } from '../metrics/generator-monitor.js';
 import { Recorder, type SecondSample } from '../metrics/recorder.js';
-import type { Plan } from '../plan/schema.js';
+import { MAIN_SCENARIO, type Plan } from '../plan/schema.js';
 import type { ExchangeListener } from '../protocols/transport.js';
 import { checkpointOf, resultFromRecorder } from '../result/from-recorder.js';
 import type { RunResult } from '../result/types.js';
@@ -10,11 +10,12 @@ import { ThresholdWatch } from '../thresholds/watch.js';
 import { systemClock, type Timer } from '../time/clock.js';
 import type { LocalRunHandle, RunHandle, RunOptions } from './handle.js';
 import { JitGovernor, jitFor } from './jit.js';
-import { probeTarget, resolveTarget } from './resolve-target.js';
+import { probeGrpcMethod } from './grpc-probe.js';
+import { http1Check, probeTarget, resolveTarget } from './resolve-target.js';
 import { runtimeOf } from './runtimes.js';
 import { startScenarios } from './scenarios.js';
 
-export type { RunOptions, ExchangeObserver, RunHandle, LocalRunHandle } from './handle.js';
+export type { RunOptions, ExchangeObserver, RunHandle, LocalRunHandle, MeasuredPart } from './handle.js';
 
 /** How often seconds are closed and timeouts looked for, and so the grain of `timeout`. */
 const HOUSEKEEPING_MS = 20;
@@ -34,7 +35,11 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
   const clock = options.clock ?? systemClock;
   const jit = new JitGovernor(plan, options.jit);
   const target = await resolveTarget(plan.target);
-  if (options.probe) await probeTarget(target.address, target.port);
+  const url = new URL(plan.target.url);
+  if (options.probe) {
+    await probeTarget(target.address, target.port, undefined, url.protocol === 'http:' ? http1Check(url) : undefined);
+    if (target.grpc) await probeGrpcMethod(target.address, target.port, target.grpc.path);
+  }
   const runtime = runtimeOf(plan.executor);
   const prepared = await runtime.prepare(plan);
   const monitor = new GeneratorMonitor();
@@ -83,6 +88,8 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
   const transport = runtime.connect(plan, target, { clock, listener });
   executor = runtime.create(plan, prepared, { clock, transport, recorder, startUs, durationUs });
   tap = executor.tap;
+  const running = executor;
+  if (running.usersByType) recorder.sampleUsersFrom(() => running.usersByType!());
 
   function finishIfDrained(): void {
     if (executor!.queued() === 0 && transport.inFlight() === 0) finish(undefined);
@@ -162,6 +169,7 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
     stop: (reason = 'stopped') => finish(reason),
     inFlight: () => transport.inFlight(),
     ...(executor.dial ? { dial: () => executor!.dial!() } : {}),
+    measuredSoFar: () => [{ scenario: MAIN_SCENARIO, state: recorder }],
     checkpoint: () => checkpointOf(recorder, (clock.nowUs() - startUs) / 1000, transport.inFlight()),
   };
 }

@@ -85,5 +85,6 @@ export async function startScenarios(plan: Plan, options: RunOptions, startOne: 
       for (const handle of handles) handle.stop(reason);
     },
     inFlight: () => handles.reduce((sum, handle) => sum + handle.inFlight(), 0),
+    measuredSoFar: () => handles.flatMap((handle, index) => handle.measuredSoFar().map(({ state }) => ({ scenario: loads[index]!.name, state }))),
   };
 }

@@ -3,12 +3,16 @@ import type { PlanInput } from '../plan/schema.js';
 
 export type { HttpReply };
 
+export type FormValue = string | number | boolean;
+
 /** Options of one request made by a virtual user. */
 export interface RequestOptions {
   headers?: Record<string, string>;
   body?: string | Buffer;
   /** Sent as the body, serialized, with Content-Type: application/json. */
   json?: unknown;
+  /** Sent as the body, URL-encoded, with Content-Type: application/x-www-form-urlencoded (Locust's `post(url, dict)`); a list repeats its key. */
+  form?: Record<string, FormValue | readonly FormValue[]>;
   /** The name the request is counted under (Locust's `name=`); the current task's name by default. */
   name?: string;
 }

@@ -149,17 +149,36 @@ export class VirtualUserContext implements UserContext {
     for (const [name, value] of headers) {
       if (FORBIDDEN_IN_HEADER.test(name) || FORBIDDEN_IN_HEADER.test(value)) throw new Error(`header ${JSON.stringify(name)}: CR, LF and NUL are not allowed`);
     }
-    let body: Buffer | undefined;
-    if (options.json !== undefined) {
-      body = Buffer.from(JSON.stringify(options.json), 'utf8');
-      if (!headers.some(([name]) => name.toLowerCase() === 'content-type')) headers.push(['Content-Type', 'application/json']);
-    } else if (options.body !== undefined) {
-      body = typeof options.body === 'string' ? Buffer.from(options.body, 'utf8') : options.body;
-    }
+    const body = requestBody(options, headers);
     const phase = this.options.phase();
     const startUs = clock.nowUs();
     const reply = await connection.request(encodeRequest(method, url, headers, body), method === 'HEAD');
     breakdown.record(options.name ?? this.taskName, this.user.type, phase, clock.nowUs() - startUs, reply.error !== undefined || reply.status >= 400);
     return respond(reply);
   }
+}
+
+/** The body `options` give, at most one of body, json and form, with the Content-Type it implies unless the headers set one. */
+function requestBody(options: RequestOptions, headers: [string, string][]): Buffer | undefined {
+  const given = (['body', 'json', 'form'] as const).filter((key) => options[key] !== undefined);
+  if (given.length > 1) throw new Error(`a request takes one of body, json or form, not ${given.join(' and ')}`);
+  const withType = (contentType: string, text: string): Buffer => {
+    if (!headers.some(([name]) => name.toLowerCase() === 'content-type')) headers.push(['Content-Type', contentType]);
+    return Buffer.from(text, 'utf8');
+  };
+  if (options.json !== undefined) return withType('application/json', JSON.stringify(options.json));
+  if (options.form !== undefined) return withType('application/x-www-form-urlencoded', encodeForm(options.form));
+  return typeof options.body === 'string' ? Buffer.from(options.body, 'utf8') : options.body;
+}
+
+function encodeForm(form: NonNullable<RequestOptions['form']>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(form)) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (!['string', 'number', 'boolean'].includes(typeof item))
+        throw new Error(`form field ${JSON.stringify(key)}: a value must be a string, number or boolean (or a list of them)`);
+      params.append(key, String(item));
+    }
+  }
+  return params.toString();
 }

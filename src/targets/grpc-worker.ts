@@ -30,16 +30,20 @@ export interface GrpcWorkerOptions {
    * serves them. The service time is then the spin's own, without the wait.
    */
   replicas?: number;
+  /** Send the service time in the trailer `server-timing` too, not only in the reply. Default true. */
+  serverTiming?: boolean;
 }
 
 const STATUS = { ok: '0', invalidArgument: '3', unimplemented: '12', internal: '13' } as const;
 const RESPONSE_HEADERS = Object.freeze({ ':status': 200, 'content-type': 'application/grpc', 'grpc-accept-encoding': 'identity' });
 const WAIT_FOR_TRAILERS = Object.freeze({ waitForTrailers: true });
+const OK_TRAILERS = Object.freeze({ 'grpc-status': STATUS.ok });
 
 export async function startGrpcWorker(options: GrpcWorkerOptions = {}): Promise<RunningTarget> {
   const host = options.host ?? '127.0.0.1';
   const method = loadMethod(WORKER_PROTO, WORKER_CALL);
   const { requestType, responseType } = method;
+  const serverTiming = options.serverTiming ?? true;
   const replicas = options.replicas === undefined ? undefined : await SpinPool.start(options.replicas);
 
   function answer(stream: ServerHttp2Stream, startMs: number, body: Buffer): void {
@@ -63,10 +67,10 @@ export async function startGrpcWorker(options: GrpcWorkerOptions = {}): Promise<
 
   function reply(stream: ServerHttp2Stream, serviceMs: number): void {
     const reply = frameMessage(responseType.encode({ serviceMs }).finish());
-    const timing = serverTimingOf(serviceMs);
+    const trailers = serverTiming ? { 'grpc-status': STATUS.ok, 'server-timing': serverTimingOf(serviceMs) } : OK_TRAILERS;
     if (stream.destroyed) return; // the client gave up (its deadline) while we spun
     stream.respond(RESPONSE_HEADERS, WAIT_FOR_TRAILERS);
-    stream.once('wantTrailers', () => stream.sendTrailers({ 'grpc-status': STATUS.ok, 'server-timing': timing }));
+    stream.once('wantTrailers', () => stream.sendTrailers(trailers));
     stream.end(reply);
   }
 

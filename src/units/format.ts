@@ -13,6 +13,11 @@ export function formatRate(perSecond: number): string {
   return `${perSecond >= 100 ? formatCount(perSecond) : trim(perSecond)}/s`;
 }
 
+/** `part` as a percentage of `whole`, three significant digits at most: 2%, 0.333%; 0% of nothing. */
+export function formatShare(part: number, whole: number): string {
+  return whole > 0 ? `${trim((100 * part) / whole)}%` : '0%';
+}
+
 /** A ratio such as a slowdown: 1.23×, 45.6×. */
 export function formatRatio(ratio: number): string {
   return `${trim(ratio)}×`;

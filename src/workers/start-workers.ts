@@ -4,13 +4,13 @@ import { Worker } from 'node:worker_threads';
 import { composeShares, connectionsOf, shardLabel, splitEvenly, type Shard } from '../plan/shard.js';
 import { Recorder, type SecondSample } from '../metrics/recorder.js';
 import { targetRatePerSec } from '../plan/executors/index.js';
-import type { Plan } from '../plan/schema.js';
+import { MAIN_SCENARIO, type Plan } from '../plan/schema.js';
 import { formatMs } from '../units/format.js';
-import { resultFromRecorder, stateOfCheckpoint, type RunCheckpoint } from '../result/from-recorder.js';
+import { resultFromRecorder, stateOfCheckpoint, stateOfResult, type RecordedState, type RunCheckpoint } from '../result/from-recorder.js';
 import { mergeResults } from '../result/merge.js';
 import type { RunResult } from '../result/types.js';
 import { probeTarget, resolveTarget } from '../runner/resolve-target.js';
-import type { RunHandle, RunOptions } from '../runner/run.js';
+import type { MeasuredPart, RunHandle, RunOptions } from '../runner/run.js';
 import { SetupError } from '../runner/setup-error.js';
 import { ThresholdWatch } from '../thresholds/watch.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
@@ -159,6 +159,8 @@ export async function startWorkers(plan: Plan, options: WorkersOptions): Promise
     });
   });
 
+  /** Decoded once per checkpoint or result, however often they are read. */
+  const states = new WeakMap<object, RecordedState>();
   let finished = false;
   function settle(): void {
     if (finished || !workers.every(settled)) return;
@@ -194,7 +196,20 @@ export async function startWorkers(plan: Plan, options: WorkersOptions): Promise
     },
     stop: (reason = 'stopped') => stop(reason),
     inFlight: () => workers.reduce((sum, worker) => sum + (settled(worker) ? 0 : (worker.checkpoint?.inFlight ?? 0)), 0),
+    measuredSoFar: () => workers.flatMap((worker) => measuredBy(worker, states)),
   };
+}
+
+/** A worker's counts so far: its result once it has one (which counts its last, partial second), else its last checkpoint. */
+function measuredBy(worker: WorkerState, states: WeakMap<object, RecordedState>): MeasuredPart[] {
+  const source = worker.result ?? worker.checkpoint;
+  if (source === undefined) return [];
+  let state = states.get(source);
+  if (state === undefined) {
+    state = worker.result ? stateOfResult(worker.result) : stateOfCheckpoint(worker.checkpoint!);
+    states.set(source, state);
+  }
+  return [{ scenario: MAIN_SCENARIO, state }];
 }
 
 /** Runs a plan on worker threads to the end: a plain call, like `run`. */

@@ -32,7 +32,7 @@ const VALID_PLANS: Record<string, unknown>[] = [
     maxQueue: 100,
     thresholds: [{ expression: 'p99<250ms', abortOnFail: false }],
     shard: { index: 1, count: 2 },
-    run: { out: 'r.json', workers: 1, jit: 'auto', ndjsonSample: 0.5, dashboard: '127.0.0.1:0' },
+    run: { out: 'r.json', workers: 1, jit: 'auto', ndjsonSample: 0.5, metrics: '127.0.0.1:9464', metricsLingerMs: 1000, dashboard: '127.0.0.1:0' },
   },
   { target: { url: URL_CLOSED }, executor: { type: 'poisson-arrival-rate', ratePerSec: 50, durationMs: '2s', seed: 7 } },
   { target: { url: URL_CLOSED }, executor: { type: 'bucket-rate', ratePerSec: 50, durationMs: 1000, bucketMs: 100 } },
@@ -40,6 +40,10 @@ const VALID_PLANS: Record<string, unknown>[] = [
   { target: { url: URL_CLOSED }, executor: { type: 'max-throughput', durationMs: 1000, pipelining: 2 } },
   {
     target: { url: 'tcp://127.0.0.1:9', payload: 'PING\\n', expectDelimiter: '\\n' },
+    executor: { type: 'constant-arrival-rate', ratePerSec: 10, durationMs: 1000 },
+  },
+  {
+    target: { url: 'tcp://127.0.0.1:9', payloadFile: 'payload.bin', expectBytes: 4 },
     executor: { type: 'constant-arrival-rate', ratePerSec: 10, durationMs: 1000 },
   },
   { target: { url: URL_CLOSED }, executor: { type: 'constant-vus', vus: 2, durationMs: 1000 }, userTypes: [browser], seed: 3 },
@@ -113,9 +117,10 @@ const FLAG_CASES: string[][] = [
     '--ndjson-sample',
     '--progress',
     '--workers',
+    '--metrics-linger',
   ].flatMap((flag) => ['abc', '-1', '0x', '1e999', 'NaN', ' '].map((value) => ['run', '{url}', flag, value])),
   ...['--arrival', '--jit'].flatMap((flag) => ['zigzag', '', 'CONSTANT'].map((value) => ['run', '{url}', flag, value])),
-  ...['--shard', '--start-at', '--coordinator', '--threshold'].flatMap((flag) =>
+  ...['--shard', '--start-at', '--coordinator', '--threshold', '--metrics'].flatMap((flag) =>
     ['abc', '0/0', '3/2', '2020-01-01T00:00:00Z', 'p99<<3', 'host:99999', ''].map((value) => ['run', '{url}', flag, value]),
   ),
   ...['-H', '--metadata'].flatMap((flag) => ['no colon', ': v'].map((value) => ['run', '{url}', flag, value])),
@@ -127,6 +132,9 @@ const FLAG_CASES: string[][] = [
   ['run', '{url}', '--dashboard', '127.0.0.1:0', '--dashboard-token', 'short'],
   ['run', '{url}', '--body-file', FILE],
   ['run', '{url}', '--ca', FILE],
+  ['run', 'tcp://127.0.0.1:9', '--payload-file', FILE, '--expect-bytes', '4'],
+  ['run', 'tcp://127.0.0.1:9', '--payload-file', FILE, '--payload', 'PING', '--expect-bytes', '4'],
+  ['run', '{url}', '--payload-file', FILE],
   ['run', '{url}', '--seed', '5'],
   ['run', '{url}', '--bucket', '1s'],
   ['run', '{url}', '--vus', '3'],

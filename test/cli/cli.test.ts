@@ -97,6 +97,16 @@ describe('salvo CLI', () => {
     }
   });
 
+  test('--help prints the defaults of duration flags in the units the flags take (10s, not 10000)', () => {
+    for (const command of ['run', 'capacity', 'coordinate']) {
+      const { stdout } = salvo(command, '--help');
+      const durationFlags = stdout.split(/\n(?= {2}-)/).filter((entry) => entry.includes('<duration>') && entry.includes('(default:'));
+      assert.ok(durationFlags.length > 0, command);
+      for (const entry of durationFlags) assert.match(entry.replace(/\s+/g, ' '), /\(default: \d+(?:ms|s|m|h)\)/, entry);
+    }
+    assert.match(salvo('run', '--help').stdout.replace(/\s+/g, ' '), /--duration <duration> how long to send \(500ms, 30s, 2m\) \(default: 10s\)/);
+  });
+
   test('a run writes a result whose histograms decode to the counts it reports', async () => {
     const out = join(dir, 'result.json');
     const { status, stdout, stderr } = salvo('run', target.url, '--rate', '200', '--duration', '1s', '--arrival', 'poisson', '--seed', '7', '--out', out);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -55,6 +55,46 @@ describe('salvo CLI: grpc:// targets and salvo serve grpc-worker', () => {
       [['run', `http://127.0.0.1:${url.split(':')[2]}/`, '--deadline', '1s'], /target\.deadlineMs: applies only to grpc:\/\/ targets/],
     ];
     for (const [args, pattern] of cases) assertUsageError(args, pattern);
+  });
+
+  test('a method this server does not serve (UNIMPLEMENTED) fails the pre-run check in one line, exit 2; an OK call logs grpc "OK"', async () => {
+    const other = path('other.proto');
+    writeFileSync(
+      other,
+      'syntax = "proto3";\npackage salvo.worker;\nservice Worker { rpc Sleep (SleepRequest) returns (SleepReply); }\nmessage SleepRequest { uint32 duration_seconds = 1; }\nmessage SleepReply {}\n',
+    );
+    const { port } = new URL(workers[0]!.url.replace('grpc:', 'http:'));
+    const wrong = await salvoAsync(
+      'run',
+      workers[0]!.url,
+      '--proto',
+      other,
+      '--call',
+      'salvo.worker.Worker/Sleep',
+      '--data',
+      '{"duration_seconds": 1}',
+      '--rate',
+      '10',
+      '--duration',
+      '300ms',
+    );
+    assert.equal(wrong.status, 2, wrong.stderr);
+    assert.equal(
+      wrong.stderr.trim(),
+      `salvo: error: 127.0.0.1:${port} does not serve salvo.worker.Worker/Sleep: UNIMPLEMENTED (a wrong service or method for this server, or another .proto)`,
+    );
+    const log = path('calls.ndjson');
+    const served = await salvoAsync('run', workers[0]!.url, ...call, '--rate', '20', '--duration', '500ms', '--ndjson', log, '--quiet');
+    assert.equal(served.status, 0, served.stderr);
+    const lines = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.equal(lines.length, 10);
+    for (const line of lines) {
+      assert.equal(line.grpc, 'OK');
+      assert.equal('status' in line, false);
+    }
   });
 
   test('salvo run grpc:// at a rate (bucket) and at max throughput; every call completes', async () => {

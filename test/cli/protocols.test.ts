@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,9 @@ describe('salvo CLI: https:// and tcp:// targets', () => {
     const cases: [string[], RegExp][] = [
       [['run', `https://127.0.0.1:${port}/`, '--ca', '/nonexistent/ca.pem'], /cannot read CA file "\/nonexistent\/ca\.pem": ENOENT/],
       [['run', tcp, '--expect-delimiter', '\\n'], /target\.payload: tcp:\/\/ needs a payload/],
+      [['run', tcp, '--payload', 'PING', '--payload-file', 'p.bin', '--expect-bytes', '4'], /target\.payloadFile: give payload or payloadFile, not both/],
+      [['run', tcp, '--payload-file', '/nonexistent/p.bin', '--expect-bytes', '4'], /cannot read payload file "\/nonexistent\/p\.bin": ENOENT/],
+      [['run', `http://127.0.0.1:${port}/`, '--payload-file', 'p.bin'], /target\.payloadFile: applies only to tcp:\/\//],
       [['run', tcp, '--payload', 'PING'], /target\.expectDelimiter: tcp:\/\/ needs exactly one of expectDelimiter and expectBytes/],
       [['run', tcp, '--payload', 'PING', '--expect-delimiter', '\\n', '--expect-bytes', '4'], /needs exactly one of expectDelimiter and expectBytes/],
       [['run', tcp, '--payload', 'PING\\q', '--expect-bytes', '4'], /target\.payload: "\\q" is not an escape/],
@@ -98,9 +101,40 @@ describe('salvo CLI: https:// and tcp:// targets', () => {
       const pipelined = await readResult(out);
       assert.ok(pipelined.summary.requests.completed > 100, `completed ${pipelined.summary.requests.completed}`);
       assert.equal(pipelined.summary.requests.failed, 0);
+      // --payload-file: the file's bytes as they are, binary included, each echoed back whole.
+      const payloadFile = join(dir, 'payload.bin');
+      writeFileSync(payloadFile, Buffer.from([0x00, 0xff, 0x0a, 0x5c, 0x78]));
+      const fromFile = salvo('run', echo.url, '--payload-file', payloadFile, '--expect-bytes', '5', '--rate', '100', '--duration', '500ms', '--out', out);
+      assert.equal(fromFile.status, 0, fromFile.stderr);
+      const filed = await readResult(out);
+      assert.equal(filed.summary.requests.completed, 50);
+      assert.equal(filed.plan.target.payloadFile, payloadFile);
     } finally {
       await echo.stop();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('http:// against an HTTP/2-only (h2c) server: the pre-run check names the protocol mismatch; without it, the summary does', async () => {
+    const h2c = await startTargetProcess('http', ['--h2c']);
+    try {
+      const { port } = new URL(h2c.url);
+      const http = `http://127.0.0.1:${port}/echo?x=1`;
+      const checked = salvo('run', http, '--rate', '20', '--duration', '500ms');
+      assert.equal(checked.status, 2, checked.stderr);
+      assert.equal(
+        checked.stderr.trim(),
+        `salvo: error: 127.0.0.1:${port} answered an HTTP/1.1 request in HTTP/2: it looks like an HTTP/2-only (h2c) server, a protocol mismatch; use h2c://127.0.0.1:${port}/echo?x=1`,
+      );
+      const unchecked = salvo('run', http, '--rate', '20', '--duration', '500ms', '--no-probe');
+      assert.equal(unchecked.status, 0, unchecked.stderr);
+      assert.match(unchecked.stdout, /errors {6}closed 10/);
+      assert.match(unchecked.stdout, /warning: every request failed as closed .*protocol mismatch.*\(use h2c:\/\/\)/);
+      const right = salvo('run', `h2c://127.0.0.1:${port}/`, '--rate', '20', '--duration', '500ms');
+      assert.equal(right.status, 0, right.stderr);
+      assert.match(right.stdout, /errors {6}none/);
+    } finally {
+      await h2c.stop();
     }
   });
 

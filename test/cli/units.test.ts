@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InvalidArgumentError } from 'commander';
-import { parseCount, parseDuration, parseHeader, parsePort, parseRate, parseWholeMs } from '../../src/cli/units.js';
+import { formatDurationFlag, parseCount, parseDuration, parseHeader, parsePort, parseRate, parseWholeMs } from '../../src/cli/units.js';
 
 /** Runs a table of good inputs and bad inputs through one parser. */
 function table<T>(name: string, parse: (text: string) => T, good: [string, T][], bad: string[]): void {
@@ -135,3 +135,18 @@ table(
   ],
   ['', ' ', '65536', '-1', 'abc', '80.5', '1e3', '0x50', '+80', '80a'],
 );
+
+test('formatDurationFlag writes ms in the largest exact unit, as the flags take them, and parses back', () => {
+  const cases: [number, string][] = [
+    [300_000, '5m'],
+    [90_000, '90s'],
+    [10_000, '10s'],
+    [250, '250ms'],
+    [7_200_000, '2h'],
+    [1500, '1500ms'],
+  ];
+  for (const [ms, text] of cases) {
+    assert.equal(formatDurationFlag(ms), text);
+    assert.equal(parseDuration(text), ms);
+  }
+});

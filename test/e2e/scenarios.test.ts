@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { decodeHistogram } from '../../src/metrics/histogram.js';
 import { validatePlan } from '../../src/plan/index.js';
 import type { SecondSample } from '../../src/metrics/recorder.js';
-import { run } from '../../src/runner/index.js';
+import { run, startRun } from '../../src/runner/index.js';
 import { startTargetProcess, type TargetProcess } from '../../src/targets/target-process.js';
 
 describe('a plan with several scenarios at once', () => {
@@ -50,5 +50,26 @@ describe('a plan with several scenarios at once', () => {
     // Live seconds are announced once every scenario has closed them: each holds all three loads.
     assert.ok(seconds.length >= 1);
     assert.ok(seconds[0]!.sent >= 100 + 50, `first second sent ${seconds[0]!.sent}`);
+  });
+
+  test('what each scenario has measured is told apart by its name (live metrics label by it): after the run, the counts of its summary', async () => {
+    const handle = await startRun(
+      validatePlan({
+        target: { url: target.url },
+        executor: { type: 'constant-arrival-rate', ratePerSec: 100, durationMs: 1000 },
+        scenarios: { slow: { executor: { type: 'constant-arrival-rate', ratePerSec: 30, durationMs: 1000 }, target: { url: `${target.url}/status/500` } } },
+      }),
+    );
+    const result = await handle.result;
+    const parts = handle.measuredSoFar();
+    assert.deepEqual(
+      parts.map(({ scenario }) => scenario),
+      ['main', 'slow'],
+    );
+    for (const { scenario, state } of parts) {
+      const summary = result.scenarios!.find(({ name }) => name === scenario)!.summary;
+      assert.equal(state.measured.totals().sent, summary.requests.sent, scenario);
+      assert.equal(state.measured.totals().failed, summary.requests.failed, scenario);
+    }
   });
 });

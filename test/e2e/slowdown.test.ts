@@ -20,6 +20,13 @@ function percentileOf(values: number[], percentile: number): number {
   return sorted[Math.max(0, Math.ceil((percentile / 100) * sorted.length) - 1)]!;
 }
 
+/** The --ndjson lines of a run: each answer's latency and the service time it carried. */
+const ndjsonLines = (file: string): { latencyMs: number; serviceMs?: number }[] =>
+  readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { latencyMs: number; serviceMs?: number });
+
 const within = (actual: number, expected: number, fraction: number): boolean => Math.abs(actual - expected) <= fraction * expected;
 
 describe('E2E slowdown', () => {
@@ -53,10 +60,7 @@ describe('E2E slowdown', () => {
       out,
     );
     assert.equal(outcome.status, 0, outcome.stderr);
-    const lines = readFileSync(ndjson, 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { latencyMs: number; serviceMs?: number; status: number });
+    const lines = ndjsonLines(ndjson);
     const ratios = lines.map((line) => line.latencyMs / line.serviceMs!);
     assert.ok(
       lines.every((line) => line.serviceMs !== undefined && line.serviceMs >= 5),
@@ -98,6 +102,47 @@ describe('E2E slowdown', () => {
       assert.equal(merged.summary.slowdown?.count, first!.summary.slowdown!.count + second!.summary.slowdown!.count);
     } finally {
       await worker.close();
+    }
+  });
+
+  test("gRPC without the trailer (serve grpc-worker --no-server-timing): the reply's serviceMs field gives every call its slowdown, exactly", async () => {
+    const worker = await startTargetProcess('grpc-worker', ['--no-server-timing']);
+    try {
+      const out = join(dir, 'grpc-field.json');
+      const ndjson = join(dir, 'grpc-field.ndjson');
+      const outcome = await salvoAsync(
+        'run',
+        worker.url,
+        '--proto',
+        WORKER_PROTO,
+        '--call',
+        WORKER_CALL,
+        '--data',
+        '{"ms": 3}',
+        '--rate',
+        '100',
+        '--duration',
+        '1s',
+        '--ndjson',
+        ndjson,
+        '--out',
+        out,
+      );
+      assert.equal(outcome.status, 0, outcome.stderr);
+      const lines = ndjsonLines(ndjson);
+      assert.ok(
+        lines.every((line) => line.serviceMs !== undefined && line.serviceMs >= 3),
+        'every reply carries the ms it spun',
+      );
+      const { slowdown } = (await readResult(out)).summary;
+      assert.equal(slowdown?.count, lines.length);
+      const ratioP50 = percentileOf(
+        lines.map((line) => line.latencyMs / line.serviceMs!),
+        50,
+      );
+      assert.ok(within(slowdown.p50, ratioP50, 0.01), `p50 ${slowdown.p50} vs ${ratioP50} from the lines`);
+    } finally {
+      await worker.stop();
     }
   });
 

@@ -111,6 +111,51 @@ describe('virtual users end to end against the built-in target', () => {
     assert.equal(result.plan.seed, 11);
   });
 
+  test('ctx.http.post(url, { form }) sends a URL-encoded body, as Locust’s post(url, dict); form beside json is an error the task reports', async () => {
+    const formScenario = join(dir, 'form.ts');
+    writeFileSync(
+      formScenario,
+      `import { defineScenario } from 'salvo';
+export default defineScenario({
+  userTypes: {
+    Login: {
+      minWaitMs: 5,
+      maxWaitMs: 5,
+      tasks: {
+        login: async (ctx) => {
+          const echoed = (await ctx.http.post('/echo', { form: { user: 'a b&c', tags: ['x', 'y'], remember: true } })).json<{ headers: Record<string, string>; body: string }>();
+          ctx.check(echoed, {
+            'form body': (e) => e.body === 'user=a+b%26c&tags=x&tags=y&remember=true',
+            'form content type': (e) => e.headers['content-type'] === 'application/x-www-form-urlencoded',
+          });
+          await ctx.http.post('/echo', { form: { a: '1' }, json: { a: 1 } });
+        },
+      },
+    },
+  },
+});
+`,
+    );
+    const result = await run(
+      validatePlan({ target: { url: target.url }, executor: { type: 'constant-vus', vus: 1, durationMs: 300 }, scenario: formScenario }),
+    );
+    const breakdown = result.breakdown!;
+    const logins = breakdown.tasks.find((row) => row.name === 'login')!.requests;
+    assert.ok(logins > 0);
+    assert.deepEqual(
+      breakdown.checks.map((row) => [row.name, row.fails]),
+      [
+        ['form body', 0],
+        ['form content type', 0],
+      ],
+    );
+    assert.ok(breakdown.checks.every((row) => row.passes === logins));
+    assert.deepEqual(
+      breakdown.exceptions.map((row) => row.message),
+      ['Login/login: a request takes one of body, json or form, not json and form'],
+    );
+  });
+
   test('salvo run scenario.ts with --vus and --target: the Locust-like table, and the result file', async () => {
     const out = join(dir, 'result.json');
     const { status, stdout, stderr } = await salvoAsync('run', scenario, '--target', target.url, '--vus', '3', '--duration', '1s', '--out', out);

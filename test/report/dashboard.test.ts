@@ -28,6 +28,7 @@ function recordingHandle(): RunHandle & { calls: string[] } {
     },
     stop: (reason) => calls.push(`stop ${reason}`),
     inFlight: () => 0,
+    measuredSoFar: () => [],
   };
 }
 

@@ -67,3 +67,52 @@ test('the HTML report renders every chart in headless Chromium, offline and with
     assert.deepEqual(consoleErrors, []);
   });
 });
+
+/** A closed-model run: two user types in turn, so the users chart has a line for each and their total. */
+async function virtualUserResult(): Promise<RunResult> {
+  const target = await startTargetProcess();
+  try {
+    const request = { url: '/' };
+    const plan = validatePlan({
+      target: { url: target.url },
+      executor: {
+        type: 'phases',
+        phases: [
+          { durationMs: 2000, users: 2, spawnRate: 100, userTypes: [{ name: 'Reader', weight: 1 }] },
+          { durationMs: 2000, users: 3, spawnRate: 100, userTypes: [{ name: 'Writer', weight: 1 }] },
+        ],
+      },
+      userTypes: [
+        { name: 'Reader', minWaitMs: 20, maxWaitMs: 20, tasks: [{ name: 'read', request }] },
+        { name: 'Writer', minWaitMs: 20, maxWaitMs: 20, tasks: [{ name: 'write', request }] },
+      ],
+    });
+    return await (await startRun(plan)).result;
+  } finally {
+    await target.stop();
+  }
+}
+
+test('a closed-model run charts its active users by user type, as Locust does', { skip: skipWithoutChromium }, async () => {
+  const result = await virtualUserResult();
+  // Each second notes the users running as it closed: the first phase's readers, then the second's writers.
+  assert.deepEqual(result.series[0]!.users, { Reader: 2, Writer: 0 });
+  assert.deepEqual(result.series[2]!.users, { Reader: 0, Writer: 3 });
+  await mkdir(ARTIFACTS, { recursive: true });
+  const htmlPath = join(ARTIFACTS, 'report-users.html');
+  await writeHtmlReport(result, htmlPath);
+
+  await withOfflinePage(async ({ page, pageErrors, consoleErrors }) => {
+    await page.goto(pathToFileURL(htmlPath).href);
+    const chartIds = await page.locator('[data-chart]').evaluateAll((elements) => elements.map((element) => element.getAttribute('data-chart')));
+    assert.deepEqual(chartIds, ['throughput', 'active-users', 'errors', 'latency-over-time', 'latency-distribution', 'schedule-lag']);
+    await page.locator(`body[data-charts-rendered="${chartIds.length}"]`).waitFor({ state: 'attached', timeout: 10_000 });
+    // Reader, Writer and all users, a point each per second.
+    assert.equal(Number(await page.locator('#chart-active-users').getAttribute('data-points')), 3 * result.series.length);
+    const legend = await page.locator('#chart-active-users .u-legend .u-label').allTextContents();
+    assert.deepEqual(legend.slice(1), ['Reader', 'Writer', 'all users']);
+    await page.screenshot({ path: join(ARTIFACTS, 'report-users.png'), fullPage: true });
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(consoleErrors, []);
+  });
+});

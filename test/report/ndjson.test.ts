@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { NdjsonExchangeLog } from '../../src/report/ndjson.js';
+import { NO_STATUS } from '../../src/metrics/causes.js';
 import { readResult } from '../../src/result/io.js';
 import { startTargetProcess, type TargetProcess } from '../../src/targets/target-process.js';
 import { FakeClock } from '../../src/time/fake-clock.js';
@@ -148,6 +149,25 @@ describe('NdjsonExchangeLog', () => {
       const all = await logAnswers(join(dir, 'all.ndjson'), 1);
       assert.equal(all.length, 10_000, 'chunked writes lose nothing');
       assert.equal(all[1], '{"t":1700000000002.5,"intendedMs":1700000000001,"latencyMs":1.5,"uncorrectedMs":1.49,"status":200}');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a gRPC call that ended OK is logged as grpc "OK", not as status 0; one that failed names its gRPC status', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'salvo-ndjson-grpc-'));
+    try {
+      const path = join(dir, 'grpc.ndjson');
+      const log = new NdjsonExchangeLog(path, 1, new FakeClock(0, 1_700_000_000_000), true);
+      log.onResponse(0, 0, 1000, NO_STATUS);
+      log.onFailure(0, 0, 2000, 'grpc_UNAVAILABLE');
+      await log.close();
+      const [ok, failed] = readFileSync(path, 'utf8')
+        .split('\n')
+        .map((line) => (line ? (JSON.parse(line) as Record<string, unknown>) : undefined));
+      assert.equal(ok!.grpc, 'OK');
+      assert.equal('status' in ok!, false);
+      assert.equal(failed!.error, 'grpc_UNAVAILABLE');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -45,6 +45,16 @@ describe('terminal summary', () => {
     assert.ok(colored.some((line) => line.startsWith('\x1b[33m  warning: ') && line.endsWith('\x1b[39m')));
   });
 
+  test('failures show their rate in % beside the count, of requests sent', () => {
+    const lines = renderSummary(syntheticRunResult({ seconds: [{ latenciesUs: Array.from({ length: 97 }, () => 1000), failed: 3 }] }));
+    const header = lines.findIndex((line) => line.startsWith('  requests'));
+    assert.match(lines[header + 1]!, /^\s+100\s+97\s+3 \(3%\)\s+0$/);
+    assert.ok(lines.includes('  errors      timeout 3   (3% of sent failed)'), lines.join('\n'));
+    const clean = renderSummary(syntheticRunResult({ seconds: [{ latenciesUs: [1000] }] }));
+    assert.match(clean[clean.findIndex((line) => line.startsWith('  requests')) + 1]!, /\s0 \(0%\)\s+0$/);
+    assert.ok(clean.includes('  errors      none'));
+  });
+
   test('a run cut short by a signal says its thresholds were not judged', () => {
     const lines = renderSummary(resultWith(undefined, { interrupted: true, interruptReason: 'SIGINT' }));
     assert.equal(lines.at(-1), '  thresholds  not judged: the run was interrupted (SIGINT)');

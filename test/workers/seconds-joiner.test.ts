@@ -49,6 +49,13 @@ describe('joining the seconds of workers', () => {
     );
   });
 
+  test('the users each worker ran add up, type by type', () => {
+    const { joined, joiner: join } = joiner(2);
+    join.offer(0, { ...sample(0, [1000]), users: { Reader: 2, Writer: 1 } });
+    join.offer(1, { ...sample(0, [1000]), users: { Reader: 1, Writer: 1 } });
+    assert.deepEqual(joined[0]!.users, { Reader: 3, Writer: 2 });
+  });
+
   test('a worker that died is no longer waited for, and the seconds it closed still count', () => {
     const { joined, joiner: join } = joiner(2);
     join.offer(0, sample(0, [1000]));

@@ -10,7 +10,7 @@ import { startRun } from '../../runner/index.js';
 import { loadChartLibrary } from '../../report/html/vendor.js';
 import { parseThreshold, ThresholdSyntaxError, type Threshold } from '../../plan/threshold.js';
 import { CliError, EXIT } from '../exit-codes.js';
-import { parseCount, parseDuration, parseRate, parseWholeMs } from '../units.js';
+import { durationOption, parseCount, parseDuration, parseRate, parseWholeMs } from '../units.js';
 
 interface CapacityFlags {
   slo: Threshold[];
@@ -52,9 +52,9 @@ export function capacityCommand(): Command {
     .option('--slo <expression>', 'an SLO each step must meet (repeatable, at least one): "p99<50ms", "errors<0.1%"', checkedSlo, [] as Threshold[])
     .option('--start-rate <rate>', 'the first rate tried', parseRate, 50)
     .option('--max-rate <rate>', 'never try above this rate', parseRate, 100_000)
-    .option('--budget <duration>', 'start no step after this much time (the search ends with what it has)', parseWholeMs, 90_000)
-    .option('--warmup <duration>', "each step's warm-up, not judged (whole seconds)", parseDuration, 2000)
-    .option('--step <duration>', "each step's judged length after its warm-up", parseWholeMs, 3000)
+    .addOption(durationOption('--budget <duration>', 'start no step after this much time (the search ends with what it has)', parseWholeMs, 90_000))
+    .addOption(durationOption('--warmup <duration>', "each step's warm-up, not judged (whole seconds)", parseDuration, 2000))
+    .addOption(durationOption('--step <duration>', "each step's judged length after its warm-up", parseWholeMs, 3000))
     .option('--precision <share>', 'stop narrowing when the failing rate is within this share above the passing one', parsePrecision, 0.03)
     .option('-c, --connections <n>', "most connections open at once (default: the plan's, or 50)", (text) => parseCount(text))
     .option('-o, --out <file>', 'write the steps and the answer as JSON')

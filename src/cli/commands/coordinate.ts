@@ -7,7 +7,7 @@ import { writeResult } from '../../result/io.js';
 import type { RunResult } from '../../result/types.js';
 import { ThresholdWatch } from '../../thresholds/watch.js';
 import { CliError, EXIT } from '../exit-codes.js';
-import { parseCount, parsePort, parseWholeMs } from '../units.js';
+import { durationOption, parseCount, parsePort, parseWholeMs } from '../units.js';
 import { addWriterOptions, requestedWriters } from '../writer-options.js';
 
 interface CoordinateFlags {
@@ -26,7 +26,7 @@ export function coordinateCommand(): Command {
     .requiredOption('--shards <n>', 'how many shards to wait for', (text) => parseCount(text))
     .option('--host <host>', 'address to listen on (0.0.0.0 for shards on other machines)', '127.0.0.1')
     .option('--port <port>', 'port to listen on; 0 picks a free one', parsePort, 7070)
-    .option('--timeout <duration>', 'how long to wait for every shard to be ready', parseWholeMs, 60_000)
+    .addOption(durationOption('--timeout <duration>', 'how long to wait for every shard to be ready', parseWholeMs, 60_000))
     .option('-q, --quiet', 'print nothing but errors')
     .option(
       '--print-result',

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import type { ShardJobOptions } from '../../cluster/k8s-manifests.js';
 import { CONFIG_DIR, POD_PLAN_FILE } from '../../cluster/k8s-names.js';
-import { assertFitsConfigMap, isLoopbackTarget, shipPlanFiles, ShipError } from '../../cluster/k8s-ship.js';
+import { isLoopbackTarget, shipPlanFiles, ShipError } from '../../cluster/k8s-ship.js';
 import { isPlanFile, isScenarioFile, readPlanFile, validatePlan, type Plan } from '../../plan/index.js';
 import { paletteFor } from '../../report/color.js';
 import { renderSummary } from '../../report/terminal-summary.js';
@@ -12,15 +12,16 @@ import { freshSeed } from '../../schedule/random.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { ScenarioError } from '../../scenario/from-definition.js';
 import { explicitFlags, flagsWithRunOptions, planFromFile, planFromScenario, scenarioPlanData } from '../plan-file-flags.js';
-import { checked, DNS_LABEL, QUANTITY } from '../k8s-checks.js';
-import { parseCount, parseWholeMs } from '../units.js';
+import { checked, DNS_LABEL, QUANTITY, withFittingConfigMap } from '../k8s-checks.js';
+import { durationOption, parseCount, parseWholeMs } from '../units.js';
 import { addWriterOptions, requestedWriters } from '../writer-options.js';
 import type { RunFlags } from '../run-flags.js';
 import { renderWorkerCommand } from './k8s-render-worker.js';
+import { isSweepFileArgs, sweepManifestsFor } from './k8s-sweep.js';
 import { planFromFlags, runCommand } from './run.js';
 
 interface ManifestFlags {
-  shards: number;
+  shards?: number;
   image: string;
   name: string;
   namespace?: string;
@@ -35,6 +36,7 @@ interface ManifestFlags {
 
 interface RenderFlags extends ManifestFlags {
   out?: string;
+  keep?: number;
 }
 
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
@@ -114,6 +116,7 @@ export async function shardRunArgs(
       `run arguments: leave out ${flags.startAt !== undefined ? source('--start-at', 'startAt') : '--coordinator'}, the coordinator starts the shards together`,
     );
   if (flags.bodyFile !== undefined) throw new CliError('run arguments: --body-file names a file the pods do not have; use --body');
+  if (flags.payloadFile !== undefined) throw new CliError('run arguments: --payload-file names a file the pods do not have; use --payload');
   if (flags.scenario !== undefined && isScenarioFile(flags.scenario))
     throw new CliError(
       `run arguments: --scenario ${flags.scenario} names a file the pods do not have; give the scenario file itself (salvo k8s render ${flags.scenario} ...) or a plan file that names it`,
@@ -142,7 +145,7 @@ function addManifestOptions(command: Command): Command {
   return command
     .usage('--shards <n> [options] -- <url-or-plan> [salvo run options]')
     .argument('<run-args...>', 'after --: the target URL or a plan file, and salvo run options, as for salvo run')
-    .requiredOption('--shards <n>', 'how many shards (pods), each running 1/n of the load', (text) => parseCount(text))
+    .option('--shards <n>', 'how many shards (pods), each running 1/n of the load (required for a run)', (text) => parseCount(text))
     .option('--image <image>', 'container image with salvo on its PATH', 'salvo:0.1.0')
     .option(
       '--name <name>',
@@ -164,12 +167,21 @@ function addManifestOptions(command: Command): Command {
     .option('--memory <quantity>', 'memory of each pod, requested and limit', checked(QUANTITY, 'a Kubernetes quantity (512Mi, 1Gi)'), '1Gi')
     .option('--allow-colocated', 'let two shards share a node (no pod anti-affinity)')
     .option('--results-claim <claim>', 'PersistentVolumeClaim (ReadWriteMany) for the results; default an emptyDir per pod', checked(DNS_LABEL, 'a claim name'))
-    .option('--ready-timeout <duration>', 'how long the coordinator waits for every shard pod (scheduling and image pulls included)', parseWholeMs, 300_000);
+    .addOption(
+      durationOption(
+        '--ready-timeout <duration>',
+        'how long the coordinator waits for every shard pod (scheduling and image pulls included)',
+        parseWholeMs,
+        300_000,
+      ),
+    );
 }
 
 /** The manifests for `args`, every input checked. */
 async function manifestsFor(args: string[], flags: ManifestFlags): Promise<Record<string, unknown>[]> {
-  const { runArgs, plan, planFile, files } = await shardRunArgs(args, flags.shards);
+  const { shards } = flags;
+  if (shards === undefined) throw new CliError("required option '--shards <n>' not specified (a sweep file, salvo k8s render sweep.yaml, runs in one pod)");
+  const { runArgs, plan, planFile, files } = await shardRunArgs(args, shards);
   const loopback = [plan.target.url, ...Object.values(plan.scenarios ?? {}).flatMap((scenario) => (scenario.target ? [scenario.target.url] : []))].find(
     isLoopbackTarget,
   );
@@ -177,41 +189,48 @@ async function manifestsFor(args: string[], flags: ManifestFlags): Promise<Recor
     process.stderr.write(`warning: the target ${loopback} is a loopback address: from a pod it is the pod itself, not this machine\n`);
   // Loaded here: the YAML library would add tens of ms to the start of every other command.
   const { shardJobManifests } = await import('../../cluster/k8s-manifests.js');
-  // Commander hands the default through the parser only when given on the command line.
-  const nodeSelector =
-    typeof flags.nodeSelector === 'string' ? parseNodeSelector(flags.nodeSelector) : (flags.nodeSelector as unknown as ShardJobOptions['nodeSelector'] | false);
-  const toleration =
-    typeof flags.toleration === 'string' ? parseToleration(flags.toleration) : (flags.toleration as unknown as ShardJobOptions['toleration'] | false);
   const manifests = shardJobManifests({
     name: flags.name,
     ...(flags.namespace ? { namespace: flags.namespace } : {}),
-    shards: flags.shards,
+    shards,
     image: flags.image,
     runArgs,
     plan,
     ...(planFile !== undefined ? { planFile } : {}),
     ...(files !== undefined ? { files } : {}),
-    ...(nodeSelector ? { nodeSelector } : {}),
-    ...(toleration ? { toleration } : {}),
+    ...placementFlags(flags),
     cpu: flags.cpu,
     memory: flags.memory,
     allowColocated: flags.allowColocated === true,
     ...(flags.resultsClaim ? { resultsClaim: flags.resultsClaim } : {}),
     readyTimeout: `${flags.readyTimeout}ms`,
   });
-  try {
-    assertFitsConfigMap(manifests.find((manifest) => manifest.kind === 'ConfigMap')!.data as Record<string, string>);
-  } catch (error) {
-    if (error instanceof ShipError) throw new CliError(error.message);
-    throw error;
+  return withFittingConfigMap(manifests);
+}
+
+/** The pods' node selector and toleration; commander hands a default through its parser only when given on the command line. */
+function placementFlags(flags: ManifestFlags): Pick<ShardJobOptions, 'nodeSelector' | 'toleration'> {
+  const nodeSelector =
+    typeof flags.nodeSelector === 'string' ? parseNodeSelector(flags.nodeSelector) : (flags.nodeSelector as unknown as ShardJobOptions['nodeSelector'] | false);
+  const toleration =
+    typeof flags.toleration === 'string' ? parseToleration(flags.toleration) : (flags.toleration as unknown as ShardJobOptions['toleration'] | false);
+  return { ...(nodeSelector ? { nodeSelector } : {}), ...(toleration ? { toleration } : {}) };
+}
+
+/** The manifests `render` writes: a sweep's when its one argument is a sweep file, a sharded run's otherwise. */
+async function renderedManifests(args: string[], flags: RenderFlags): Promise<Record<string, unknown>[]> {
+  if (!isSweepFileArgs(args)) {
+    if (flags.keep !== undefined) throw new CliError('--keep applies to a sweep file (salvo k8s render sweep.yaml), not to a sharded run');
+    return manifestsFor(args, flags);
   }
-  return manifests;
+  if (flags.shards !== undefined) throw new CliError('--shards: a sweep runs its cells one after another in one pod; leave it out');
+  return sweepManifestsFor(args[0]!, flags, placementFlags(flags));
 }
 
 /** Files of `render --out`: what each holds, by kind and component. */
 const RENDER_FILES: [file: string, holds: (manifest: Record<string, unknown>) => boolean][] = [
   ['00-configmap.yaml', (manifest) => manifest.kind === 'ConfigMap'],
-  ['10-job.yaml', (manifest) => manifest.kind === 'Job' && componentOf(manifest) === 'shard'],
+  ['10-job.yaml', (manifest) => manifest.kind === 'Job' && (componentOf(manifest) === 'shard' || componentOf(manifest) === 'sweep')],
   ['20-coordinator.yaml', (manifest) => componentOf(manifest) === 'coordinator'],
 ];
 
@@ -222,10 +241,17 @@ export function k8sCommand(): Command {
   const k8s = new Command('k8s').description('run shards of one load as pods on Kubernetes, started together and merged by a coordinator pod');
   k8s.addCommand(
     addManifestOptions(new Command('render'))
-      .description("write the manifests (a ConfigMap, an Indexed Job with one pod per shard, the coordinator's Job and Service) for a run; needs no cluster")
+      .description(
+        "write the manifests (a ConfigMap, an Indexed Job with one pod per shard, the coordinator's Job and Service) for a run, or (salvo k8s render sweep.yaml) a ConfigMap and a Job that runs a sweep and keeps its study directory; needs no cluster",
+      )
       .option('--out <dir>', 'write 00-configmap.yaml, 10-job.yaml and 20-coordinator.yaml into this directory instead of stdout')
+      .option(
+        '--keep <duration>',
+        'a sweep: how long its pod stays up after the study so kubectl cp can copy the directory out of its emptyDir (default 1h; none with --results-claim)',
+        parseWholeMs,
+      )
       .action(async (args: string[], flags: RenderFlags) => {
-        const manifests = await manifestsFor(args, flags);
+        const manifests = await renderedManifests(args, flags);
         const { manifestsYaml } = await import('../../cluster/k8s-manifests.js');
         if (flags.out === undefined) {
           process.stdout.write(manifestsYaml(manifests));
@@ -234,7 +260,9 @@ export function k8sCommand(): Command {
         try {
           mkdirSync(flags.out, { recursive: true });
           for (const [file, holds] of RENDER_FILES) {
-            writeFileSync(join(flags.out, file), manifestsYaml(manifests.filter(holds)));
+            const held = manifests.filter(holds);
+            if (held.length === 0) continue;
+            writeFileSync(join(flags.out, file), manifestsYaml(held));
             process.stdout.write(`  written: ${join(flags.out, file)}\n`);
           }
         } catch (error) {

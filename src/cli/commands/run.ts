@@ -26,9 +26,10 @@ import { flagParser } from '../flag-parser.js';
 import { assertPlanFileExists, explicitFlags, flagsWithRunOptions, planFromFile, planFromScenario } from '../plan-file-flags.js';
 import { builtinOf } from '../../scenario/builtin/index.js';
 import { addScenarioFlags, scenarioFromFlag, scenarioOptionsFromFlags } from '../scenario-flags.js';
-import { parseCount, parseDuration, parseHeader, parseRate, parseWholeMs } from '../units.js';
+import { durationOption, parseCount, parseDuration, parseHeader, parseRate, parseWholeMs } from '../units.js';
 import type { RunFlags } from '../run-flags.js';
 import { addWriterOptions, requestedWriters } from '../writer-options.js';
+import { addMetricsFlags, finishLiveMetrics, liveMetricsFromFlags } from '../metrics-flags.js';
 
 const collect = <T>(value: T, previous: T[]): T[] => [...previous, value];
 
@@ -77,7 +78,7 @@ export function runCommand(): Command {
     )
     .option('--max-concurrency <n>', 'with --hold: most requests in flight (default 1000)', (text) => parseCount(text))
     .option('--tick <duration>', 'with --hold: how often the throughput is measured and the concurrency turned (default 250ms)', parseWholeMs)
-    .option('-d, --duration <duration>', 'how long to send (500ms, 30s, 2m)', parseWholeMs, 10_000)
+    .addOption(durationOption('-d, --duration <duration>', 'how long to send (500ms, 30s, 2m)', parseWholeMs, 10_000))
     .option('--warmup <duration>', 'the first part of --duration: sent as scheduled, measured apart, left out of the summary and thresholds', parseWholeMs)
     .addOption(new Option('-a, --arrival <schedule>', 'arrival schedule with --rate (uniform is constant)').choices(ARRIVAL_NAMES).default('constant'))
     .option('--bucket <duration>', 'batch interval for --arrival bucket', parseDuration)
@@ -90,8 +91,8 @@ export function runCommand(): Command {
     )
     .option('-c, --connections <n>', 'most connections open at once', (text) => parseCount(text), 50)
     .option('-p, --pipelining <n>', 'requests in flight per connection (max throughput only)', (text) => parseCount(text))
-    .option('-t, --timeout <duration>', 'per-request timeout', parseWholeMs, 10_000)
-    .option('--grace <duration>', 'after --duration, how long requests may still finish', parseWholeMs, 10_000)
+    .addOption(durationOption('-t, --timeout <duration>', 'per-request timeout', parseWholeMs, 10_000))
+    .addOption(durationOption('--grace <duration>', 'after --duration, how long requests may still finish', parseWholeMs, 10_000))
     .option('--max-queue <n>', 'requests that may wait for a free connection before being dropped', (text) => parseCount(text, 0), 100_000)
     .option('-m, --method <method>', 'HTTP method', 'GET')
     .option(
@@ -109,6 +110,7 @@ export function runCommand(): Command {
       parseCount(text),
     )
     .option('--payload <bytes>', 'tcp: what to write for each request; escapes \\n \\r \\t \\0 \\\\ \\xHH')
+    .option('--payload-file <file>', 'tcp: write the bytes of this file for each request, as they are (binary included)')
     .option('--expect-delimiter <bytes>', 'tcp: a reply ends with these bytes (escapes as in --payload)')
     .option('--expect-bytes <n>', 'tcp: a reply is this many bytes', (text) => parseCount(text))
     .option('--proto <file>', 'grpc: the .proto file that declares the method')
@@ -131,7 +133,7 @@ export function runCommand(): Command {
       [],
     )
     .option('--abort-on-fail', 'judge the thresholds on every second too, and end the run at the first failure')
-    .option('--progress <duration>', 'when stdout is not a terminal, print a progress line this often (whole seconds)', parseDuration, 5000)
+    .addOption(durationOption('--progress <duration>', 'when stdout is not a terminal, print a progress line this often (whole seconds)', parseDuration, 5000))
     .option('-q, --quiet', 'print nothing but errors')
     .option('--shard <index/count>', 'run only this share of the load, 1-based (2/8: the 2nd of 8); merge the shards with salvo merge', flagParser(parseShard))
     .option(
@@ -153,7 +155,7 @@ export function runCommand(): Command {
         .choices(JIT_MODES)
         .default('auto'),
     );
-  return addDashboardFlags(addWriterOptions(addScenarioFlags(command))).action(async (url: string, flags: RunFlags, self: Command) => {
+  return addDashboardFlags(addMetricsFlags(addWriterOptions(addScenarioFlags(command)))).action(async (url: string, flags: RunFlags, self: Command) => {
     process.exitCode = await runFromFlags(url, flags, self);
   });
 }
@@ -285,6 +287,7 @@ function targetFromFlags(url: string, flags: RunFlags): PlanInput['target'] {
     ...(flags.http2 ? { http2: true } : {}),
     ...(flags.streams !== undefined ? { streams: flags.streams } : {}),
     ...(flags.payload !== undefined ? { payload: flags.payload } : {}),
+    ...(flags.payloadFile !== undefined ? { payloadFile: flags.payloadFile } : {}),
     ...(flags.expectDelimiter !== undefined ? { expectDelimiter: flags.expectDelimiter } : {}),
     ...(flags.expectBytes !== undefined ? { expectBytes: flags.expectBytes } : {}),
     ...(flags.proto !== undefined ? { proto: flags.proto } : {}),
@@ -311,28 +314,29 @@ async function runFromFlags(url: string, flags: RunFlags, command: Command): Pro
   const workers = workerCount(flags.workers ?? 1);
   if (workers > 1 && plan.executor.type === 'constant-throughput') throw new CliError('--hold is one control loop: leave out --workers');
   if (workers > 1 && flags.ndjson !== undefined) throw new CliError('--ndjson logs each request from one thread: leave out --workers');
-  const exchangeLog = exchangeLogFromFlags(flags);
+  const exchangeLog = exchangeLogFromFlags(flags, plan);
   const dashboardAddress = dashboardAddressOf(flags);
   const progress = flags.quiet
     ? undefined
     : new ProgressPrinter({ out: process.stdout, isTTY: process.stdout.isTTY === true, everySeconds: Math.ceil(flags.progress / 1000) });
+  const liveMetrics = await liveMetricsFromFlags(flags, plan);
   const live = dashboardAddress ? await openDashboard(dashboardAddress, flags.dashboardToken, plan) : undefined;
   if (live && !flags.quiet) process.stdout.write(`dashboard: ${live.dashboard.url}\n`);
   try {
-    return await runWithDisplays(plan, flags, workers, exchangeLog, progress, live, writers);
+    return await runWithDisplays(plan, flags, workers, exchangeLog, progress, { live, liveMetrics }, writers);
   } finally {
     await live?.dashboard.close();
   }
 }
 
-/** The run itself, shown as it goes by the progress printer and the dashboard (either may be off). */
+/** The run itself, shown as it goes by the progress printer, the dashboard and the metrics endpoint (any may be off). */
 async function runWithDisplays(
   plan: Plan,
   flags: RunFlags,
   workers: number,
   exchangeLog: NdjsonExchangeLog | undefined,
   progress: ProgressPrinter | undefined,
-  live: Awaited<ReturnType<typeof openDashboard>> | undefined,
+  { live, liveMetrics }: { live: Awaited<ReturnType<typeof openDashboard>> | undefined; liveMetrics: Awaited<ReturnType<typeof liveMetricsFromFlags>> },
   writers: ReturnType<typeof requestedWriters>,
 ): Promise<number> {
   if (flags.coordinator !== undefined) flags = { ...flags, startAt: await startOfCoordinator(flags.coordinator, plan, flags) };
@@ -359,6 +363,7 @@ async function runWithDisplays(
         })
       : await startRun(plan, { clock: systemClock, probe: flags.probe, jit: flags.jit, onExchange: exchangeLog, ...(frames ? { onSecond } : {}) });
   live?.steering.attach(handle);
+  liveMetrics?.attach(handle);
   const signals: Record<string, number> = { SIGINT: EXIT.interruptedBySigint, SIGTERM: EXIT.interruptedBySigterm };
   const onSignal = (signal: NodeJS.Signals): void => handle.stop(signal);
   for (const signal of Object.keys(signals)) process.once(signal, onSignal);
@@ -371,6 +376,7 @@ async function runWithDisplays(
   }
   if (live) result = live.steering.withEvents(result);
   if (flags.startAt !== undefined) result = { ...result, startAt: startAtRecord(flags.startAt, result.startedAt) };
+  if (liveMetrics) result = { ...result, runId: liveMetrics.runId };
   for (const writer of writers) await writer.write(result);
   live?.dashboard.finish(result, writers.find((writer) => writer.key === 'html')?.path);
   const unsent = flags.coordinator === undefined ? undefined : await coordinatorRefusal(flags.coordinator, result);
@@ -386,6 +392,7 @@ async function runWithDisplays(
     for (const writer of writers) process.stdout.write(`  written: ${writer.path}\n`);
     if (exchangeLog !== undefined) process.stdout.write(`  written: ${exchangeLog.path}\n`);
   }
+  if (liveMetrics) await finishLiveMetrics(liveMetrics, flags.quiet === true);
   if (unsent !== undefined) {
     process.stderr.write(`salvo: error: ${unsent}\n`);
     return EXIT.internal;
@@ -421,11 +428,11 @@ async function coordinatorRefusal(address: { host: string; port: number }, resul
 }
 
 /** The --ndjson log, its path checked before the run like every other file a run writes. */
-function exchangeLogFromFlags(flags: RunFlags): NdjsonExchangeLog | undefined {
+function exchangeLogFromFlags(flags: RunFlags, plan: Plan): NdjsonExchangeLog | undefined {
   if (flags.ndjson === undefined) {
     if (flags.ndjsonSample !== undefined) throw new CliError('--ndjson-sample applies only with --ndjson');
     return undefined;
   }
   assertWritable(flags.ndjson, '--ndjson');
-  return new NdjsonExchangeLog(flags.ndjson, flags.ndjsonSample ?? 1, systemClock);
+  return new NdjsonExchangeLog(flags.ndjson, flags.ndjsonSample ?? 1, systemClock, new URL(plan.target.url).protocol === 'grpc:');
 }

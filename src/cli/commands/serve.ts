@@ -71,8 +71,14 @@ export function serveCommand(): Command {
       `spin on n worker threads, one call each at a time, the others waiting: a stand-in for a service scaled to n instances (at most ${MAX_REPLICAS})`,
       parseReplicas,
     )
-    .action(async (flags: { host: string; port: number; replicas?: number }) => {
-      const target = await startGrpcWorker({ host: flags.host, port: flags.port, ...(flags.replicas !== undefined ? { replicas: flags.replicas } : {}) });
+    .option('--no-server-timing', 'leave the server-timing trailer out: the service time is then only in the reply field serviceMs')
+    .action(async (flags: { host: string; port: number; replicas?: number; serverTiming: boolean }) => {
+      const target = await startGrpcWorker({
+        host: flags.host,
+        port: flags.port,
+        serverTiming: flags.serverTiming,
+        ...(flags.replicas !== undefined ? { replicas: flags.replicas } : {}),
+      });
       process.stdout.write(`salvo grpc-worker target${flags.replicas !== undefined ? ` (${flags.replicas} replicas)` : ''} listening on ${target.url}\n`);
       await serveUntilSignal(() => target.close());
     });

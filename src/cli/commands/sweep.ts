@@ -26,14 +26,14 @@ export function formatTimeLeft(ms: number): string {
 }
 
 /** Every problem of a sweep on a line of its own, each with its path; a single one on the error's line. */
-function sweepCliError(error: SweepError, file: string): CliError {
+export function sweepCliError(error: SweepError, file: string): CliError {
   const [only, ...more] = error.problems;
   return new CliError(
     more.length === 0 ? `invalid sweep ${file}: ${only!}` : `invalid sweep ${file}:\n${error.problems.map((problem) => `  ${problem}`).join('\n')}`,
   );
 }
 
-function readSweepFile(file: string): unknown {
+export function readSweepFile(file: string): unknown {
   if (!existsSync(file)) throw new CliError(`no sweep file ${file}`);
   try {
     return readPlanFile(file);

@@ -106,6 +106,10 @@ export class VirtualUserExecutor implements RunningExecutor {
     return this.running.map((users) => users.length);
   }
 
+  usersByType(): Record<string, number> {
+    return Object.fromEntries(this.options.types.map((type, index) => [type.name, this.running[index]!.length]));
+  }
+
   private wanted(elapsedMs: number): Population {
     const whole = populationAt(this.executor, this.options.types, elapsedMs);
     const { share } = this.options;

@@ -2,6 +2,7 @@ import { causeOfGrpcStatus, NO_STATUS, type ErrorCause } from '../../metrics/cau
 import type { StreamDialect } from '../http2/dialect.js';
 import { ABSENT, encodeHeaderBlock, type ResponseField } from '../http2/hpack.js';
 import type { HeaderField } from '../http2/request.js';
+import type { ReplyServiceUs } from './service-field.js';
 
 export interface GrpcDialectOptions {
   /** The URL's host:port, for :authority. */
@@ -14,6 +15,8 @@ export interface GrpcDialectOptions {
   deadlineMs: number | undefined;
   nextMessage(): Buffer;
   userAgent: string;
+  /** The reply's service-time field, read from each reply that came without a server-timing trailer (replyServiceReader). */
+  replyServiceUs?: ReplyServiceUs | undefined;
 }
 
 /** grpc-status as a number; NaN when it is not a decimal number. */
@@ -34,6 +37,7 @@ export function grpcDialect(options: GrpcDialectOptions): StreamDialect {
     nextBody: options.nextMessage,
     fields: [GRPC_STATUS],
     judge: judgeGrpc,
+    bodyServiceUs: options.replyServiceUs,
     deadline: deadlineMs === undefined ? undefined : { us: deadlineMs * 1000, cause: 'grpc_DEADLINE_EXCEEDED' },
   };
 }

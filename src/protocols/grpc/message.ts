@@ -12,19 +12,45 @@ import { compileTemplate, TemplateError, type Template } from '../../plan/templa
  */
 export function messageSource(type: protobuf.Type, data: string): () => Buffer {
   const template = compiled(data);
-  const encode = (text: string): Buffer => frameMessage(type.encode(type.fromObject(JSON.parse(text) as Record<string, unknown>)).finish());
+  // The open model has no user: only seq and the random helpers have values.
+  const first = checkData(type, template.constant ?? rendered(template, { seq: 1, random: Math.random }));
+  // Names are settled on the first rendering: placeholders fill values, not field names, so later calls skip the walk when it renamed nothing.
+  const rename = first.renamed;
+  const encode = (text: string): Buffer => {
+    const value = JSON.parse(text) as Record<string, unknown>;
+    return frameMessage(type.encode(type.fromObject(rename ? (withFieldNames(type, value).value as Record<string, unknown>) : value)).finish());
+  };
   if (template.constant !== undefined) {
-    checkData(type, data);
     const framed = encode(data);
     return () => framed;
   }
-  // The open model has no user: only seq and the random helpers have values.
-  checkData(type, rendered(template, { seq: 1, random: Math.random }));
   const scope = { seq: 0, random: Math.random };
   return () => {
     scope.seq++;
     return encode(template.render(scope));
   };
+}
+
+/**
+ * The message with each field named as protobufjs names it (lowerCamelCase): proto3's JSON mapping
+ * accepts a field's name as declared (`duration_seconds`) or in lowerCamelCase (`durationSeconds`).
+ * Names the type does not know are kept, for the check to refuse.
+ */
+function withFieldNames(type: protobuf.Type, value: unknown): { value: unknown; renamed: boolean } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { value, renamed: false };
+  let renamed = false;
+  const entries = Object.entries(value).map(([name, field]) => {
+    const camel = protobuf.util.camelCase(name);
+    const known = type.fields[name] !== undefined ? name : type.fields[camel] !== undefined ? camel : name;
+    if (known !== name) renamed = true;
+    const spec = type.fields[known];
+    if (spec === undefined || spec.map || !(spec.resolvedType instanceof protobuf.Type)) return [known, field];
+    const nestedType = spec.resolvedType;
+    const inner = spec.repeated && Array.isArray(field) ? field.map((item) => withFieldNames(nestedType, item)) : [withFieldNames(nestedType, field)];
+    if (inner.some((item) => item.renamed)) renamed = true;
+    return [known, spec.repeated && Array.isArray(field) ? inner.map((item) => item.value) : inner[0]!.value];
+  });
+  return { value: Object.fromEntries(entries), renamed };
 }
 
 function compiled(data: string): Template {
@@ -46,15 +72,18 @@ function rendered(template: Template, scope: { seq: number; random: () => number
   }
 }
 
-function checkData(type: protobuf.Type, text: string): void {
-  let value: unknown;
+/** Checks one rendering of the data against the type; says whether a field had to be renamed to the type's own name. */
+function checkData(type: protobuf.Type, text: string): { renamed: boolean } {
+  let parsed: unknown;
   try {
-    value = JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new GrpcCallError(`data is not JSON: ${(error as Error).message}`);
   }
+  const { value, renamed } = withFieldNames(type, parsed);
   const problem = problemOf(type, value, 'data');
   if (problem !== undefined) throw new GrpcCallError(`data does not fit ${type.fullName.slice(1)}: ${problem}`);
+  return { renamed };
 }
 
 /** protobufjs's verify ignores fields the type lacks; a misspelt field silently sending its default is worse than an error. */

@@ -17,6 +17,11 @@ export interface StreamDialect {
    * `values[at + i]` is the value of `fields[i]`, ABSENT when the answer did not carry it.
    */
   judge(status: number, values: Float64Array, at: number): number | ErrorCause;
+  /**
+   * The service time (µs) the answer's body carries, read when its headers and trailers carried no
+   * Server-Timing: `bytes[start, end)` is the whole body (gRPC: the framed reply). Undefined: bodies are not read.
+   */
+  readonly bodyServiceUs?: ((bytes: Buffer, start: number, end: number) => number) | undefined;
   /** Streams older than this fail with `cause` when the run's timeout has not failed them first (gRPC's deadline). */
   readonly deadline?: { us: number; cause: ErrorCause } | undefined;
 }

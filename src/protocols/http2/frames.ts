@@ -59,6 +59,8 @@ export interface FrameHandler {
   onHeaders(streamId: number, endStream: boolean, block: Buffer, start: number, end: number): boolean;
   /** A DATA frame has been read whole; `flowBytes` is its length, padding included, as flow control counts it. */
   onData(streamId: number, flowBytes: number, endStream: boolean): boolean;
+  /** Part of a DATA frame's content (padding left out), as it arrives; called only by a reader made with `readsData`. */
+  onDataBytes?(streamId: number, bytes: Buffer, start: number, end: number): void;
   /** Any other complete frame. */
   onFrame(type: number, flags: number, streamId: number, payload: Buffer, start: number, end: number): boolean;
 }
@@ -87,13 +89,19 @@ export class FrameReader {
   private payload: Buffer | undefined;
   private payloadBytes = 0;
   private dataRemaining = 0;
+  /** A padded DATA frame's padding length, once its first byte has been read. */
+  private dataPadding = 0;
   /** A header block waiting for its CONTINUATION frames: its stream (0 when none is open) and bytes. */
   private blockStreamId = 0;
   private blockEndStream = false;
   private block: Buffer | undefined;
   private blockBytes = 0;
 
-  constructor(private readonly handler: FrameHandler) {}
+  /** `readsData`: DATA content is handed to `onDataBytes`; otherwise it is only counted. */
+  constructor(
+    private readonly handler: FrameHandler,
+    private readonly readsData = false,
+  ) {}
 
   /** Reads `data[start, end)`; false on a connection error (the handler refused a frame, or the framing is wrong). */
   feed(data: Buffer, start: number, end: number): boolean {
@@ -117,6 +125,7 @@ export class FrameReader {
         }
         case ReadState.Data: {
           const take = Math.min(this.dataRemaining, end - position);
+          if (this.readsData) this.dataContent(data, position, position + take);
           this.dataRemaining -= take;
           position += take;
           if (this.dataRemaining === 0 && !this.endData()) return false;
@@ -162,6 +171,24 @@ export class FrameReader {
     }
     this.state = ReadState.Payload;
     return this.length > 0 || this.endFrame(bytes, at, at);
+  }
+
+  /** Hands on `bytes[start, end)`, the next bytes of the DATA frame's payload, less its padding. */
+  private dataContent(bytes: Buffer, start: number, end: number): void {
+    let offset = this.length - this.dataRemaining;
+    let from = start;
+    if (this.flags & Flag.Padded) {
+      if (offset === 0) {
+        this.dataPadding = bytes[from++]!;
+        offset++;
+      }
+      // The content is what lies between the padding's length byte and the padding.
+      const contentEnd = this.length - this.dataPadding;
+      const until = Math.min(end, from + (contentEnd - offset));
+      if (until > from) this.handler.onDataBytes!(this.streamId, bytes, from, until);
+      return;
+    }
+    if (end > from) this.handler.onDataBytes!(this.streamId, bytes, from, end);
   }
 
   private endData(): boolean {

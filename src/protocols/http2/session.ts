@@ -45,6 +45,12 @@ const CLIENT_SETTINGS: readonly [Setting, number][] = [
 ];
 /** Server-Timing, read from every answer (a header in HTTP, a trailer in gRPC): the server's own time for the request. */
 const SERVICE_TIME_FIELD: ResponseField = { name: SERVER_TIMING, parse: serviceUsOf };
+/**
+ * Bytes of each answer's body kept for a dialect that reads its service time there (a gRPC reply's
+ * serviceMs field): room for a reply that carries little else. A longer body is not read, so its
+ * service time is the trailer's or none.
+ */
+export const SCANNED_BODY_BYTES = 256;
 
 /**
  * One HTTP/2 connection from the client side (RFC 9113): streams in slots of typed arrays, requests
@@ -54,7 +60,7 @@ const SERVICE_TIME_FIELD: ResponseField = { name: SERVER_TIMING, parse: serviceU
  */
 export class Http2Session implements FrameHandler {
   socket: Socket | undefined;
-  readonly reader = new FrameReader(this);
+  readonly reader: FrameReader;
   private readonly writer = new FrameWriter();
   private readonly dialect: StreamDialect;
   private readonly decoder: HpackDecoder;
@@ -67,6 +73,9 @@ export class Http2Session implements FrameHandler {
   private readonly sentUs: Float64Array;
   private readonly status: Int32Array;
   private readonly serviceUs: Float64Array;
+  /** Each stream's first SCANNED_BODY_BYTES of body, when the dialect reads the service time there, and its whole length. */
+  private readonly bodyKept: Buffer | undefined;
+  private readonly bodyLength: Int32Array;
   /** The dialect's fields, `fieldCount` per slot: what the answer said so far (ABSENT until it says it). */
   private readonly fieldCount: number;
   private readonly fieldValues: Float64Array;
@@ -108,6 +117,10 @@ export class Http2Session implements FrameHandler {
     this.dialect = request.dialect;
     this.fieldCount = this.dialect.fields.length;
     this.decoder = new HpackDecoder(HEADER_TABLE_BYTES, [SERVICE_TIME_FIELD, ...this.dialect.fields]);
+    const readsBody = this.dialect.bodyServiceUs !== undefined;
+    this.reader = new FrameReader(this, readsBody);
+    this.bodyKept = readsBody ? Buffer.allocUnsafe(slots * SCANNED_BODY_BYTES) : undefined;
+    this.bodyLength = new Int32Array(readsBody ? slots : 0);
     this.streamIds = new Int32Array(slots);
     this.intendedUs = new Float64Array(slots);
     this.sentUs = new Float64Array(slots);
@@ -176,6 +189,7 @@ export class Http2Session implements FrameHandler {
     this.sentUs[slot] = sentUs;
     this.status[slot] = 0;
     this.serviceUs[slot] = NO_SERVICE_TIME;
+    if (this.bodyKept !== undefined) this.bodyLength[slot] = 0;
     this.fieldValues.fill(ABSENT, slot * this.fieldCount, (slot + 1) * this.fieldCount);
     this.received[slot] = 0;
     this.slotOf.set(streamId, slot);
@@ -263,6 +277,18 @@ export class Http2Session implements FrameHandler {
       this.received[slot] = 0;
     }
     return true;
+  }
+
+  onDataBytes(streamId: number, bytes: Buffer, start: number, end: number): void {
+    const slot = this.slotOf.get(streamId);
+    if (slot === undefined) return;
+    const length = this.bodyLength[slot]!;
+    const total = length + (end - start);
+    this.bodyLength[slot] = total;
+    if (total > SCANNED_BODY_BYTES) return;
+    // Byte by byte: Buffer#copy and subarray would make a view of `bytes` on every call.
+    const kept = this.bodyKept!;
+    for (let from = start, to = slot * SCANNED_BODY_BYTES + length; from < end; from++, to++) kept[to] = bytes[from]!;
   }
 
   onFrame(type: number, flags: number, streamId: number, payload: Buffer, start: number, end: number): boolean {
@@ -371,6 +397,10 @@ export class Http2Session implements FrameHandler {
     const body = this.bodies[slot];
     // The server answered before taking the whole body: stop sending it (RFC 9113 §8.1).
     if (body !== undefined && this.bodySent[slot]! < body.length) this.rstStream(streamId, ErrorCode.Cancel);
+    if (this.serviceUs[slot] === NO_SERVICE_TIME && this.bodyKept !== undefined && this.bodyLength[slot]! <= SCANNED_BODY_BYTES) {
+      const at = slot * SCANNED_BODY_BYTES;
+      this.serviceUs[slot] = this.dialect.bodyServiceUs!(this.bodyKept, at, at + this.bodyLength[slot]!);
+    }
     const outcome = this.dialect.judge(this.status[slot]!, this.fieldValues, slot * this.fieldCount);
     if (typeof outcome === 'number') this.end(streamId, slot, outcome, undefined);
     else this.end(streamId, slot, 0, outcome);

@@ -17,12 +17,24 @@ const COLOR = {
   corrected: '#2563eb',
   uncorrected: '#f59e0b',
   scheduleLag: '#0d9488',
+  users: '#0f172a',
 };
+
+/** User types take these in order, as Locust's UI colours its lines; past the last they start over. */
+const USER_TYPE_COLORS = ['#2563eb', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#db2777', '#65a30d', '#b45309'];
 
 /** Every chart of the report, in page order. */
 export function chartsFor(result: RunResult): ChartSpec[] {
   const control = result.control ? controlCharts(result.control) : [];
-  return [throughputChart(result), ...control, errorsChart(result), latencyOverTimeChart(result), latencyDistributionChart(result), scheduleLagChart(result)];
+  return [
+    throughputChart(result),
+    ...activeUsersChart(result),
+    ...control,
+    errorsChart(result),
+    latencyOverTimeChart(result),
+    latencyDistributionChart(result),
+    scheduleLagChart(result),
+  ];
 }
 
 type Described = Pick<ChartSpec, 'id' | 'title' | 'caption' | 'unit'>;
@@ -47,6 +59,32 @@ function throughputChart(result: RunResult): ChartSpec {
     unit: 'req/s',
     series: lines,
   });
+}
+
+/** A closed-model run's users over time, one line per user type and their total: none for an open-model run. */
+function activeUsersChart(result: RunResult): ChartSpec[] {
+  const typeNames = [...new Set(result.series.flatMap((sample) => Object.keys(sample.users ?? {})))];
+  if (typeNames.length === 0) return [];
+  const byType: ChartSeries[] = typeNames.map((name, index) => ({
+    label: name,
+    color: USER_TYPE_COLORS[index % USER_TYPE_COLORS.length]!,
+    values: result.series.map((sample) => sample.users?.[name] ?? 0),
+  }));
+  const total: ChartSeries = {
+    label: 'all users',
+    color: COLOR.users,
+    dashed: true,
+    values: result.series.map((sample) => Object.values(sample.users ?? {}).reduce((sum, count) => sum + count, 0)),
+  };
+  return [
+    overTime(result, {
+      id: 'active-users',
+      title: 'Active users',
+      caption: 'Virtual users running as each second ended, by user type.',
+      unit: 'users',
+      series: typeNames.length > 1 ? [...byType, total] : byType,
+    }),
+  ];
 }
 
 function errorsChart(result: RunResult): ChartSpec {

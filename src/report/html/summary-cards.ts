@@ -1,5 +1,5 @@
 import type { RunResult } from '../../result/types.js';
-import { formatCount, formatMs, formatRate, formatRatio } from '../../units/format.js';
+import { formatCount, formatMs, formatRate, formatRatio, formatShare } from '../../units/format.js';
 import { escapeHtml } from './escape.js';
 
 interface Card {
@@ -9,8 +9,6 @@ interface Card {
   /** Colours the value: `bad` for failures, `warn` for the generator's own limits. */
   tone?: 'bad' | 'warn';
 }
-
-const share = (part: number, whole: number): string => (whole > 0 ? `${Number(((100 * part) / whole).toPrecision(3))}%` : '0%');
 
 function cardsFor(result: RunResult): Card[] {
   const { requests, rate, latencyMs, scheduleLagMs, errors, generator, slowdown, serviceTimeMs } = result.summary;
@@ -27,19 +25,19 @@ function cardsFor(result: RunResult): Card[] {
     {
       label: 'failed',
       value: formatCount(requests.failed),
-      note: `${share(requests.failed, requests.sent)} of sent`,
+      note: `${formatShare(requests.failed, requests.sent)} of sent`,
       ...(requests.failed ? { tone: 'bad' as const } : {}),
     },
     { label: 'dropped', value: formatCount(requests.dropped), note: 'due but never sent', ...(requests.dropped ? { tone: 'warn' as const } : {}) },
     {
       label: 'achieved rate',
       value: formatRate(rate.achieved),
-      note: rate.target === null ? 'max throughput (no target)' : `target ${formatRate(rate.target)} (${share(rate.achieved, rate.target)})`,
+      note: rate.target === null ? 'max throughput (no target)' : `target ${formatRate(rate.target)} (${formatShare(rate.achieved, rate.target)})`,
     },
     { label: 'p50 corrected', value: formatMs(latencyMs.corrected.p50), note: `uncorrected ${formatMs(latencyMs.uncorrected.p50)}` },
     { label: 'p99 corrected', value: formatMs(latencyMs.corrected.p99), note: `uncorrected ${formatMs(latencyMs.uncorrected.p99)}` },
     { label: 'errors', value: formatCount(errorCount), note: causes.length ? causes.join(', ') : 'none', ...(errorCount ? { tone: 'bad' as const } : {}) },
-    { label: 'error rate', value: share(errorCount, due), note: 'of requests due' },
+    { label: 'error rate', value: formatShare(errorCount, due), note: 'of requests due' },
     { label: 'schedule lag p99', value: formatMs(scheduleLagMs.p99), note: `max ${formatMs(scheduleLagMs.max)}` },
     ...(slowdown && serviceTimeMs
       ? [

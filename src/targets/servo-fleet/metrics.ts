@@ -1,5 +1,6 @@
-// Counters for /metrics, in flat Float64Arrays so counting a request is one increment.
+// Counters for /metrics, in flat Float64Arrays so counting a request is one increment; prom-client writes them out at each scrape.
 
+import { Counter, Gauge, Registry } from 'prom-client';
 import { type Fleet, REJECTION_NAMES } from './fleet.js';
 import { EVENT_NAMES, STATE_NAMES } from './protocol.js';
 
@@ -54,53 +55,103 @@ export class FleetMetrics {
     this.sequenceErrors[event * REJECTION_NAMES.length + (-rejection - 1)]!++;
   }
 
-  render(fleet: Fleet): string {
-    const lines: string[] = [];
-    lines.push('# HELP salvo_servo_requests_total Servo protocol requests by event and HTTP status.');
-    lines.push('# TYPE salvo_servo_requests_total counter');
-    const width = STATUSES.length + 1;
-    for (let e = 0; e < EVENT_LABELS.length; e++) {
-      for (let s = 0; s < width; s++) {
-        const n = this.requests[e * width + s]!;
-        if (n > 0) lines.push(`salvo_servo_requests_total{event="${EVENT_LABELS[e]}",status="${s === OTHER_STATUS ? 'other' : STATUSES[s]}"} ${n}`);
-      }
-    }
-    lines.push('# HELP salvo_servo_sequence_errors_total Events rejected by the state machine (HTTP 400), by event and reason.');
-    lines.push('# TYPE salvo_servo_sequence_errors_total counter');
-    for (let e = 0; e < EVENT_NAMES.length; e++) {
-      for (let r = 0; r < REJECTION_NAMES.length; r++) {
-        const n = this.sequenceErrors[e * REJECTION_NAMES.length + r]!;
-        if (n > 0) lines.push(`salvo_servo_sequence_errors_total{event="${EVENT_NAMES[e]}",reason="${REJECTION_NAMES[r]}"} ${n}`);
-      }
-    }
-    lines.push('# HELP salvo_servo_malformed_requests_total Requests the HTTP parser refused before routing (too long, bad bytes), by parser code.');
-    lines.push('# TYPE salvo_servo_malformed_requests_total counter');
-    for (const [code, n] of this.malformed) lines.push(`salvo_servo_malformed_requests_total{code="${code}"} ${n}`);
-    let cycles = 0;
-    const byState = new Array<number>(STATE_NAMES.length).fill(0);
-    for (let i = 0; i < fleet.count; i++) {
-      cycles += fleet.cycles[i]!;
-      byState[fleet.state[i]!]!++;
-    }
-    const stats = fleet.statistics();
-    lines.push('# HELP salvo_servo_cycles_total Completed measure/adjust cycles over all applications.');
-    lines.push('# TYPE salvo_servo_cycles_total counter');
-    lines.push(`salvo_servo_cycles_total ${cycles}`);
-    lines.push('# HELP salvo_servo_app_cycles_min Fewest cycles of any application seen.');
-    lines.push('# TYPE salvo_servo_app_cycles_min gauge');
-    lines.push(`salvo_servo_app_cycles_min ${stats.min ?? 0}`);
-    lines.push('# HELP salvo_servo_app_cycles_max Most cycles of any application seen.');
-    lines.push('# TYPE salvo_servo_app_cycles_max gauge');
-    lines.push(`salvo_servo_app_cycles_max ${stats.max ?? 0}`);
-    lines.push('# HELP salvo_servo_apps_seen Applications that have had an event accepted.');
-    lines.push('# TYPE salvo_servo_apps_seen gauge');
-    lines.push(`salvo_servo_apps_seen ${stats.n}`);
-    lines.push('# HELP salvo_servo_apps Applications by state.');
-    lines.push('# TYPE salvo_servo_apps gauge');
-    STATE_NAMES.forEach((name, s) => lines.push(`salvo_servo_apps{state="${name}"} ${byState[s]}`));
-    lines.push('# HELP salvo_servo_resync_adoptions_total Applications whose state --resync adopted from their first event.');
-    lines.push('# TYPE salvo_servo_resync_adoptions_total counter');
-    lines.push(`salvo_servo_resync_adoptions_total ${this.resyncAdoptions}`);
-    return `${lines.join('\n')}\n`;
+  /** The Prometheus text of the counts (prom-client writes it), read from the arrays at each scrape. */
+  render(fleet: Fleet): Promise<string> {
+    this.registry ??= this.registryOf(fleet);
+    return this.registry.metrics();
+  }
+
+  private registry: Registry | undefined;
+
+  private registryOf(fleet: Fleet): Registry {
+    const registry = new Registry();
+    const registers = [registry];
+    const counts = this;
+    new Counter({
+      name: 'salvo_servo_requests_total',
+      help: 'Servo protocol requests by event and HTTP status.',
+      labelNames: ['event', 'status'],
+      registers,
+      collect() {
+        this.reset();
+        const width = STATUSES.length + 1;
+        EVENT_LABELS.forEach((event, e) => {
+          for (let s = 0; s < width; s++) {
+            const n = counts.requests[e * width + s]!;
+            if (n > 0) this.inc({ event, status: s === OTHER_STATUS ? 'other' : String(STATUSES[s]) }, n);
+          }
+        });
+      },
+    });
+    new Counter({
+      name: 'salvo_servo_sequence_errors_total',
+      help: 'Events rejected by the state machine (HTTP 400), by event and reason.',
+      labelNames: ['event', 'reason'],
+      registers,
+      collect() {
+        this.reset();
+        EVENT_NAMES.forEach((event, e) => {
+          REJECTION_NAMES.forEach((reason, r) => {
+            const n = counts.sequenceErrors[e * REJECTION_NAMES.length + r]!;
+            if (n > 0) this.inc({ event, reason }, n);
+          });
+        });
+      },
+    });
+    new Counter({
+      name: 'salvo_servo_malformed_requests_total',
+      help: 'Requests the HTTP parser refused before routing (too long, bad bytes), by parser code.',
+      labelNames: ['code'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [code, n] of counts.malformed) this.inc({ code }, n);
+      },
+    });
+    new Counter({
+      name: 'salvo_servo_cycles_total',
+      help: 'Completed measure/adjust cycles over all applications.',
+      registers,
+      collect() {
+        let cycles = 0;
+        for (let i = 0; i < fleet.count; i++) cycles += fleet.cycles[i]!;
+        this.reset();
+        this.inc(cycles);
+      },
+    });
+    const statisticGauge = (name: string, help: string, read: (stats: ReturnType<Fleet['statistics']>) => number): void => {
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read(fleet.statistics()));
+        },
+      });
+    };
+    statisticGauge('salvo_servo_app_cycles_min', 'Fewest cycles of any application seen.', (stats) => stats.min ?? 0);
+    statisticGauge('salvo_servo_app_cycles_max', 'Most cycles of any application seen.', (stats) => stats.max ?? 0);
+    statisticGauge('salvo_servo_apps_seen', 'Applications that have had an event accepted.', (stats) => stats.n);
+    new Gauge({
+      name: 'salvo_servo_apps',
+      help: 'Applications by state.',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        const byState = new Array<number>(STATE_NAMES.length).fill(0);
+        for (let i = 0; i < fleet.count; i++) byState[fleet.state[i]!]!++;
+        STATE_NAMES.forEach((state, s) => this.set({ state }, byState[s]!));
+      },
+    });
+    new Counter({
+      name: 'salvo_servo_resync_adoptions_total',
+      help: 'Applications whose state --resync adopted from their first event.',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(counts.resyncAdoptions);
+      },
+    });
+    return registry;
   }
 }

@@ -103,7 +103,10 @@ export async function startServoFleet(options: ServoFleetOptions = {}): Promise<
     if (path === '/') {
       send(res, 200, statisticsBody(fleet));
     } else if (path === '/metrics') {
-      send(res, 200, Buffer.from(metrics.render(fleet)), METRICS_TYPE);
+      metrics.render(fleet).then(
+        (text) => send(res, 200, text, METRICS_TYPE),
+        (error: unknown) => send(res, 500, `${error instanceof Error ? error.message : String(error)}\n`, 'text/plain'),
+      );
     } else if (path === '/openapi.json') {
       send(res, 200, openApi);
     } else if (isOverrides(path)) {

@@ -21,6 +21,14 @@ test('constant data is encoded once: every call sends the same buffer', () => {
   assert.deepEqual(decode(first), { text: 'hi', inner: { id: 'a' }, items: [{ id: 'b' }] });
 });
 
+test('field names as declared (snake_case) or in lowerCamelCase, as proto3 JSON takes them, nested and repeated too', () => {
+  const expected = { inner: { id: 'a', durationSeconds: 5 }, items: [{ durationSeconds: 6 }] };
+  assert.deepEqual(decode(messageSource(requestType, '{"inner": {"id": "a", "duration_seconds": 5}, "items": [{"duration_seconds": 6}]}')()), expected);
+  assert.deepEqual(decode(messageSource(requestType, '{"inner": {"id": "a", "durationSeconds": 5}, "items": [{"durationSeconds": 6}]}')()), expected);
+  const templated = messageSource(requestType, '{"inner": {"duration_seconds": {{seq}}}}');
+  assert.deepEqual([templated(), templated()].map(decode), [{ inner: { durationSeconds: 1 } }, { inner: { durationSeconds: 2 } }]);
+});
+
 test("the ends of an integer field's range are accepted", () => {
   const next = messageSource(requestType, '{"number": 4294967295, "seq": -9223372036854775808}');
   assert.deepEqual(requestType.toObject(requestType.decode(unframeMessage(next())!), { longs: String }), {
@@ -45,7 +53,7 @@ test('data that is not JSON or does not fit the message is a one-line error befo
     ['{text', /^data is not JSON: /],
     ['[1]', /^data does not fit salvo\.test\.Note: data must be a JSON object$/],
     ['{"txt": "x"}', /^data does not fit salvo\.test\.Note: data has no field "txt" \(fields: text, seq, number, inner, items\)$/],
-    ['{"inner": {"di": "x"}}', /^data does not fit salvo\.test\.Note: data\.inner has no field "di" \(fields: id\)$/],
+    ['{"inner": {"di": "x"}}', /^data does not fit salvo\.test\.Note: data\.inner has no field "di" \(fields: id, durationSeconds\)$/],
     ['{"items": [{"id": "a"}, {"x": 1}]}', /data\.items has no field "x"/],
     ['{"number": "many"}', /^data does not fit salvo\.test\.Note: data: number: integer expected$/],
     ['{"number": -5}', /^data does not fit salvo\.test\.Note: data\.number: -5 is outside the range of a uint32 \(0 to 4294967295\)$/],

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import type { Command } from 'commander';
+import { parseHostPort } from '../cluster/coordinator-client.js';
+import { SalvoError } from '../errors.js';
+import { shardLabel, targetRateOf } from '../plan/shard.js';
+import type { Plan } from '../plan/schema.js';
+import type { RunOptions } from '../plan/run-options.js';
+import { DEFAULT_METRICS_HOST, DEFAULT_METRICS_PORT, startMetricsEndpoint, type MetricsEndpoint } from '../report/prometheus/endpoint.js';
+import type { RunHandle } from '../runner/index.js';
+import { CliError } from './exit-codes.js';
+import { flagParser } from './flag-parser.js';
+import type { RunFlags } from './run-flags.js';
+import { formatMs } from '../units/format.js';
+import { parseWholeMs } from './units.js';
+
+/** How long, by default, the endpoint stays up after the run for a last scrape: Prometheus's usual scrape interval. */
+const DEFAULT_LINGER_MS = 15_000;
+
+export function addMetricsFlags(command: Command): Command {
+  return command
+    .option(
+      '--metrics [host:port]',
+      `serve live metrics for Prometheus at http://host:port/metrics while the run lasts (default ${DEFAULT_METRICS_HOST}:${DEFAULT_METRICS_PORT})`,
+      flagParser(parseHostPort),
+    )
+    .option(
+      '--metrics-linger <duration>',
+      `with --metrics: after the run, wait at most this long for a last scrape, which reads the final counts (default ${DEFAULT_LINGER_MS / 1000}s)`,
+      parseWholeMs,
+    );
+}
+
+/** A plan file's `run.metrics` and `run.metricsLingerMs`, as the flags they stand for. */
+export function metricsFlagsOfRunOptions(options: RunOptions): Pick<RunFlags, 'metrics' | 'metricsLinger'> {
+  const flags: Pick<RunFlags, 'metrics' | 'metricsLinger'> = {};
+  if (typeof options.metrics === 'string') {
+    try {
+      flags.metrics = parseHostPort(options.metrics);
+    } catch (error) {
+      if (error instanceof SalvoError) throw new CliError(`run.metrics: ${error.message}`);
+      throw error;
+    }
+  } else if (options.metrics === true) flags.metrics = true;
+  if (options.metricsLingerMs !== undefined) flags.metricsLinger = options.metricsLingerMs;
+  return flags;
+}
+
+/** The run's live metrics, when asked for. */
+export interface LiveMetrics {
+  endpoint: MetricsEndpoint;
+  /** The id the series are labelled with, which the result carries too. */
+  runId: string;
+  lingerMs: number;
+  /** Reads from the run once it is under way. */
+  attach(handle: RunHandle): void;
+}
+
+/** Starts --metrics' endpoint before the run, so that a port in use stops it before any load is sent. */
+export async function liveMetricsFromFlags(flags: RunFlags, plan: Plan): Promise<LiveMetrics | undefined> {
+  if (flags.metrics === undefined) {
+    if (flags.metricsLinger !== undefined) throw new CliError('--metrics-linger applies only with --metrics');
+    return undefined;
+  }
+  const { host, port } = flags.metrics === true ? { host: DEFAULT_METRICS_HOST, port: DEFAULT_METRICS_PORT } : flags.metrics;
+  const runId = randomUUID();
+  let handle: RunHandle | undefined;
+  let finished = false;
+  const targetRate = targetRateOf(plan);
+  const source = {
+    measuredSoFar: () => handle?.measuredSoFar() ?? [],
+    inFlight: () => (finished ? 0 : (handle?.inFlight() ?? 0)),
+    targetRatePerSec: () => handle?.dial?.().setpointPerSec ?? targetRate,
+    finished: () => finished,
+  };
+  let endpoint: MetricsEndpoint;
+  try {
+    endpoint = await startMetricsEndpoint(host, port, source, { run_id: runId, ...(plan.shard ? { shard: shardLabel(plan.shard) } : {}) });
+  } catch (error) {
+    if (error instanceof SalvoError) throw new CliError(`--metrics ${host}:${port}: ${error.message}`);
+    throw error;
+  }
+  if (!flags.quiet) process.stdout.write(`metrics for Prometheus at ${endpoint.url} (run_id ${runId})\n`);
+  return {
+    endpoint,
+    runId,
+    lingerMs: flags.metricsLinger ?? DEFAULT_LINGER_MS,
+    attach: (running) => {
+      handle = running;
+      void running.result.then(() => (finished = true));
+    },
+  };
+}
+
+/** Keeps the endpoint up until a scraper has read the final counts (or --metrics-linger has passed), then closes it. */
+export async function finishLiveMetrics({ endpoint, lingerMs }: LiveMetrics, quiet: boolean): Promise<void> {
+  if (!quiet) process.stdout.write(`  waiting up to ${formatMs(lingerMs)} for a last scrape of ${endpoint.url}\n`);
+  const scraped = await endpoint.finalScrape(lingerMs);
+  if (!quiet && !scraped) process.stdout.write('  no scrape came after the run: a scraper missed its final counts (the result file has them)\n');
+  await endpoint.close();
+}

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { readResult } from '../../src/result/io.js';
+import { startTargetProcess, type TargetProcess } from '../../src/targets/target-process.js';
+import { assertUsageError } from '../support/cli.js';
+import { closedPort } from '../support/servers.js';
+
+const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+
+/** The value of each sample line whose name and labels start with `prefix`, added up. */
+function total(text: string, prefix: string): number {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(prefix))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}
+
+describe('salvo run --metrics', () => {
+  let target: TargetProcess;
+  let dir: string;
+  before(async () => {
+    target = await startTargetProcess();
+    dir = mkdtempSync(join(tmpdir(), 'salvo-metrics-'));
+  });
+  after(async () => {
+    await target.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('bad values of --metrics and --metrics-linger, and a taken port, are one-line usage errors', async () => {
+    assertUsageError(['run', target.url, '--metrics', 'nohost'], /--metrics.*not host:port/);
+    assertUsageError(['run', target.url, '--metrics', '127.0.0.1:99999'], /--metrics.*not host:port/);
+    assertUsageError(['run', target.url, '--metrics', '--metrics-linger', 'soon'], /--metrics-linger/);
+    assertUsageError(['run', target.url, '--metrics-linger', '5s'], /--metrics-linger applies only with --metrics/);
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as { port: number };
+    try {
+      assertUsageError(['run', target.url, '-d', '1s', '--metrics', `127.0.0.1:${port}`], new RegExp(`--metrics 127.0.0.1:${port}: port ${port} is in use`));
+    } finally {
+      taken.close();
+    }
+    const plan = join(dir, 'bad-metrics.yaml');
+    writeFileSync(
+      plan,
+      `target: { url: "${target.url}" }\nexecutor: { type: constant-arrival-rate, ratePerSec: 10, durationMs: 1000 }\nrun: { metrics: "here" }\n`,
+    );
+    assertUsageError(['run', plan], /run\.metrics: "here" is not host:port/);
+  });
+
+  test('with --workers 2, the coordinating process serves the whole run: after it, the counts of its result', async () => {
+    const port = await closedPort();
+    const out = join(dir, 'workers.json');
+    const args = ['run', target.url, '--rate', '200', '-d', '2s', '-c', '4', '--workers', '2', '--metrics', `127.0.0.1:${port}`, '--metrics-linger', '5m'];
+    const child = spawn(process.execPath, [MAIN, ...args, '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    const exited = once(child, 'exit');
+    // Scraped until it says the run has finished: that scrape also ends the linger, and the process.
+    let last = '';
+    while (!/^salvo_run_finished\{[^}]*\} 1$/m.test(last)) {
+      assert.equal(child.exitCode, null, `exited before a scrape after the run:\n${output}`);
+      last = await fetch(`http://127.0.0.1:${port}/metrics`).then(
+        (response) => response.text(),
+        () => '',
+      );
+      await sleep(100);
+    }
+    const [code] = (await exited) as [number | null];
+    assert.equal(code, 0, output);
+    const result = await readResult(out);
+    assert.equal(total(last, 'salvo_requests_total{'), result.summary.requests.completed + result.summary.requests.failed);
+    assert.equal(total(last, 'salvo_sent_total{'), result.summary.requests.sent);
+    assert.equal(total(last, 'salvo_latency_seconds_count{'), result.summary.latencyMs.corrected.count);
+    assert.match(last, new RegExp(`run_id="${result.runId}"`));
+  });
+});
