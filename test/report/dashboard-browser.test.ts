@@ -87,7 +87,8 @@ test('the dashboard in Chromium: live charts, a rate change that reaches the run
       await page.locator('body[data-state="live"]').waitFor({ state: 'attached', timeout: WAIT_MS });
       const connectedAtMs = Number(await page.locator('body').getAttribute('data-connected-at-ms'));
       await untilSecondsDrawn(page, 1);
-      const firstFrameAtMs = Number(await page.locator('body').getAttribute('data-first-frame-at-ms'));
+      const firstLiveAtMs = Number(await page.locator('body').getAttribute('data-first-live-frame-at-ms'));
+      const firstLiveSecond = Number(await page.locator('body').getAttribute('data-first-live-frame-second'));
       for (const chart of ['rate', 'latency', 'errors', 'concurrency', 'generator']) {
         assert.ok((await secondsDrawn(page, chart)) >= 1, `chart ${chart} drew`);
         assert.equal(await page.locator(`#chart-${chart} canvas`).count(), 1, `chart ${chart} has its canvas`);
@@ -116,14 +117,15 @@ test('the dashboard in Chromium: live charts, a rate change that reaches the run
       await page.locator('#control-status.bad').waitFor({ timeout: WAIT_MS });
       assert.match((await page.locator('#control-status').textContent())!, /rate must be above 0/);
 
-      await untilSecondsDrawn(page, 3);
+      // Enough whole seconds on each side of the change that a late send moving across a boundary stays below 1%.
+      await untilSecondsDrawn(page, 6);
       await page.locator('#input-rate').fill(String(NEW_RATE));
       await page.locator('#form-rate button').click();
       await page.locator('#control-status:not(.bad)', { hasText: `rate set to ${NEW_RATE}` }).waitFor({ timeout: WAIT_MS });
       await page.locator('body[data-events="1"]').waitFor({ state: 'attached', timeout: WAIT_MS });
       const secondsAtChange = await secondsDrawn(page, 'rate');
-      // Four whole seconds at the new rate, then stop.
-      await untilSecondsDrawn(page, secondsAtChange + 5);
+      // Eight whole seconds at the new rate, then stop.
+      await untilSecondsDrawn(page, secondsAtChange + 9);
       await page.locator('#stop').click();
       await page.locator('body[data-state="ended"]').waitFor({ state: 'attached', timeout: WAIT_MS });
       assert.match((await page.locator('#state').textContent())!, /ended early \(dashboard\)/);
@@ -136,8 +138,15 @@ test('the dashboard in Chromium: live charts, a rate change that reaches the run
       assert.equal(await run.exited, 0, run.output().stderr);
       const result = JSON.parse(await readFile(outPath, 'utf8')) as RunResult;
       const startedMs = Date.parse(result.startedAt);
-      assert.ok(connectedAtMs < startedMs, `the page connected ${startedMs - connectedAtMs} ms before the start`);
-      assert.ok(firstFrameAtMs - startedMs <= 2000, `the first second was drawn ${firstFrameAtMs - startedMs} ms after the start`);
+      // A second is drawn within 1 s of its end: so the first one within 2 s of the start. The page
+      // normally connects before the start and sees second 1 live; on a machine too slow for that, the
+      // first second it saw live is held to the same bound.
+      const lateMs = firstLiveAtMs - (startedMs + firstLiveSecond * 1000);
+      assert.ok(
+        lateMs <= 1000,
+        `second ${firstLiveSecond} was drawn ${lateMs} ms after it closed (the page connected ${startedMs - connectedAtMs} ms before the start)`,
+      );
+      if (connectedAtMs < startedMs) assert.equal(firstLiveSecond, 1);
       assert.equal(result.interrupted, true);
       assert.equal(result.interruptReason, 'dashboard');
       const [change, stop] = result.events!;
@@ -149,7 +158,7 @@ test('the dashboard in Chromium: live charts, a rate change that reaches the run
       const sentIn = (from: number, to: number): number[] => result.series.filter((s) => s.second >= from && s.second < to).map((s) => s.sent);
       const before = sentIn(0, changeSecond);
       const after = sentIn(changeSecond + 1, stopSecond);
-      assert.ok(before.length >= 2 && after.length >= 3, `seconds before ${before.length}, after ${after.length}`);
+      assert.ok(before.length >= 4 && after.length >= 7, `seconds before ${before.length}, after ${after.length}`);
       assert.ok(Math.abs(mean(before) / START_RATE - 1) <= 0.01, `sent per second before the change: ${before}`);
       assert.ok(Math.abs(mean(after) / NEW_RATE - 1) <= 0.01, `sent per second from the change on: ${after}`);
     } finally {

@@ -3,9 +3,9 @@
  * it is kept as text, plain ES2017, no template strings). It listens to /stream: `hello` (the run and its
  * controls), `frame` (one second), `events` (every change so far, drawn as marks on the charts) and `end`
  * (the final summary). Each chart says how many seconds it drew in `data-points` and the body says
- * `data-state` (connecting, live, ended), when it connected and when its first second arrived
- * (`data-connected-at-ms`, `data-first-frame-at-ms`, epoch ms), so a test reads the page without
- * comparing pixels.
+ * `data-state` (connecting, live, ended), when it connected (`data-connected-at-ms`, epoch ms) and which
+ * second first arrived live, as it closed, and when (`data-first-live-frame-second`,
+ * `data-first-live-frame-at-ms`), so a test reads the page without comparing pixels.
  */
 export const DASHBOARD_SCRIPT = `
 (function () {
@@ -18,6 +18,7 @@ export const DASHBOARD_SCRIPT = `
   var causes = [];
   var hello = null;
   var ended = false;
+  var framesSeen = 0;
 
   function $(id) { return document.getElementById(id); }
   function fmt(value) {
@@ -168,7 +169,10 @@ export const DASHBOARD_SCRIPT = `
     return fetch('/control', { method: 'POST', headers: headers, body: JSON.stringify({ what: what, value: value }) })
       .then(function (response) { return response.json().then(function (answer) { return { ok: response.ok, answer: answer }; }); })
       .then(function (reply) {
-        if (reply.ok && reply.answer.controls) showValues(reply.answer.controls);
+        if (reply.ok && reply.answer.controls) {
+          hello.controls = reply.answer.controls;
+          showValues(hello.controls);
+        }
         say(reply.ok ? (what === 'stop' ? 'stopping' : what + ' set to ' + value) : reply.answer.error, !reply.ok);
       })
       .catch(function (error) { say(String(error), true); });
@@ -238,7 +242,12 @@ export const DASHBOARD_SCRIPT = `
   source.addEventListener('frame', function (message) {
     var frame = JSON.parse(message.data);
     if (charts.rate.data[0].length && frame.elapsedSeconds <= charts.rate.data[0][charts.rate.data[0].length - 1]) return; // a reconnect sends the history again
-    if (!body.dataset.firstFrameAtMs) body.dataset.firstFrameAtMs = String(Date.now());
+    framesSeen++;
+    // The first second that arrived as it closed, not in the history a page gets on connecting.
+    if (framesSeen > hello.secondsSoFar && !body.dataset.firstLiveFrameAtMs) {
+      body.dataset.firstLiveFrameAtMs = String(Date.now());
+      body.dataset.firstLiveFrameSecond = String(frame.elapsedSeconds);
+    }
     addCauses(frame);
     Object.keys(charts).forEach(function (id) { push(id, frame); });
     showThresholds(frame);

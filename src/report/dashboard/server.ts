@@ -78,6 +78,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     executor: plan.executor.type,
     durationMs: plan.executor.durationMs,
     controls: steering.controls(),
+    secondsSoFar: frames.length,
     tokenRequired: token !== undefined,
     thresholds: plan.thresholds.map(({ expression }) => expression),
   });
