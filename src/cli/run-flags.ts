@@ -24,6 +24,9 @@ export interface RunFlags {
   maxQueue: number;
   method: string;
   header: [string, string][];
+  /** --url: more targets after the run's URL. */
+  url: string[];
+  weights?: number[];
   body?: string;
   bodyFile?: string;
   probe: boolean;

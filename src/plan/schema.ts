@@ -73,9 +73,19 @@ const metadataName = z
   .refine((name) => !name.toLowerCase().startsWith('grpc-'), 'grpc- names are reserved by gRPC');
 const metadataValue = z.string().regex(/^[\x20-\x7e]*$/, 'must hold only visible ASCII and spaces (binary -bin values in base64)');
 
+/** A target's share of the requests relative to the others' (1:3 sends a quarter to the first). */
+const targetWeight = z.number().positive().finite();
+
 const targetFields = z
   .strictObject({
     url: targetUrl,
+    /** With urls: url's weight among the targets; 1 when not given. */
+    weight: targetWeight.optional(),
+    /** More targets alike but for the address: each request goes to one of url and these, drawn at random by weight. */
+    urls: z
+      .array(z.strictObject({ url: targetUrl, weight: targetWeight.optional() }))
+      .min(1)
+      .optional(),
     method: z
       .string()
       .regex(/^[A-Z]+$/, 'must be an upper-case HTTP method such as GET or POST')
@@ -117,6 +127,12 @@ const targetFields = z
     message: 'give body or bodyFile, not both',
   })
   .superRefine((target, ctx) => {
+    if (target.weight !== undefined && target.urls === undefined)
+      ctx.addIssue({ code: 'custom', path: ['weight'], message: 'weight applies only with urls, to share requests among several targets' });
+    target.urls?.forEach((other, index) => {
+      if (schemeOf(other.url) !== schemeOf(target.url))
+        ctx.addIssue({ code: 'custom', path: ['urls', index, 'url'], message: `every target speaks the same protocol: ${other.url} is not ${schemeOf(target.url)}//` });
+    });
     if (target.streams !== undefined && schemeOf(target.url) === 'https:' && target.http2 !== true) {
       ctx.addIssue({ code: 'custom', path: ['streams'], message: 'streams apply to HTTP/2: use an h2c:// URL, or http2 with https://' });
     }
@@ -384,6 +400,8 @@ function checkUserTypes(plan: PlanOutput, ctx: z.RefinementCtx): void {
     ctx.addIssue({ code: 'custom', path: ['target', 'url'], message: `virtual users speak HTTP/1.1: use an http:// or https:// target, not ${scheme}//` });
   }
   if (plan.target.http2 === true) ctx.addIssue({ code: 'custom', path: ['target', 'http2'], message: 'virtual users speak HTTP/1.1, not HTTP/2' });
+  if (plan.target.urls !== undefined)
+    ctx.addIssue({ code: 'custom', path: ['target', 'urls'], message: 'virtual users send to one target (their tasks name the paths): urls applies to the open and flat-out executors' });
   if (plan.userTypes !== undefined && plan.scenario !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['scenario'], message: 'give userTypes or a scenario file, not both' });
   }

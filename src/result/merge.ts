@@ -1,3 +1,4 @@
+import { mergeTargetSpreads } from './merge-targets.js';
 import { randomUUID } from 'node:crypto';
 import { shardLabel, targetRateOf, type Shard } from '../plan/shard.js';
 import type { GeneratorHealth } from '../metrics/generator-monitor.js';
@@ -85,6 +86,7 @@ export function mergeResults(
   const { summary } = measured;
   const interruptReasons = [...new Set(results.flatMap((result) => (result.interrupted && result.interruptReason ? [result.interruptReason] : [])))];
   const breakdown = mergeBreakdowns(results.map((result) => result.breakdown));
+  const targetSpread = mergeTargetSpreads(results.map((result) => result.targets));
   // A merged input contributes its own sources, so merging in steps gives the same result as at once.
   const named: NamedSource[] = workersOf
     ? results.map((result, index) => workerSource(result, { index: index + 1, count: results.length }, workersOf.shard))
@@ -108,6 +110,7 @@ export function mergeResults(
     series,
     histograms: { ...measured.histograms, ...(warmup ? { warmup: warmup.histograms } : {}) },
     ...(breakdown ? { breakdown } : {}),
+    ...(targetSpread ? { targets: targetSpread } : {}),
     sources: named.map(({ source }) => source),
     ...(shardCount !== undefined ? { shards: shardsRecord(results, shardCount, startedMs) } : {}),
     ...(partial.length > 0 ? { partial } : {}),

@@ -77,6 +77,12 @@ export const runResultSchema = z.looseObject({
       counters: z.array(z.looseObject({ name: z.string(), count: z.number() })),
     })
     .optional(),
+  targets: z
+    .looseObject({
+      seed: z.number().optional(),
+      counts: z.array(z.looseObject({ url: z.string(), weight: z.number(), sent: count, completed: count, failed: count })),
+    })
+    .optional(),
   targetStatistics: z.record(z.string(), z.number()).optional(),
   sources: z
     .array(

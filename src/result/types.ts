@@ -2,6 +2,7 @@ import type { Shard } from '../plan/shard.js';
 import type { StartAt } from '../time/start-at.js';
 import type { ControlResult } from '../control/control-loop.js';
 import type { BreakdownResult } from '../metrics/breakdown.js';
+import type { TargetCounts } from '../protocols/spread-transport.js';
 import type { ErrorCause } from '../metrics/causes.js';
 import type { GeneratorHealth } from '../metrics/generator-monitor.js';
 import type { PercentilesMs } from '../metrics/histogram.js';
@@ -131,6 +132,11 @@ export interface RunResult {
   breakdown?: BreakdownResult;
   /** A held throughput (constant-throughput): the controller's trace, when it settled, whether the setpoint was out of reach. */
   control?: ControlResult;
+  /**
+   * A run over several targets (`target.urls`): the seed of the draws that chose each request's target,
+   * and each target's counts over the whole run, warm-up included.
+   */
+  targets?: TargetSpread;
   /** The target's own statistics read after the run, when its scenario knows how (a salvo emulator's GET /: cycles per application). */
   targetStatistics?: Record<string, number>;
   /** Set by `salvo merge`: every input run, in order (the summary's generator is the worst of them). */
@@ -166,4 +172,10 @@ export interface RunEvent {
   what: RunEventKind;
   from: number | null;
   to: number | null;
+}
+
+/** How a run's requests were spread over its targets; merged runs drop the seed unless they all shared it. */
+export interface TargetSpread {
+  seed?: number;
+  counts: TargetCounts[];
 }

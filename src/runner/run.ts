@@ -10,8 +10,7 @@ import { ThresholdWatch } from '../thresholds/watch.js';
 import { systemClock, type Timer } from '../time/clock.js';
 import type { LocalRunHandle, RunHandle, RunOptions } from './handle.js';
 import { JitGovernor, jitFor } from './jit.js';
-import { probeGrpcMethod } from './grpc-probe.js';
-import { http1Check, probeTarget, resolveTarget } from './resolve-target.js';
+import { connectTargets } from './spread-targets.js';
 import { runtimeOf } from './runtimes.js';
 import { startScenarios } from './scenarios.js';
 
@@ -34,12 +33,6 @@ export async function startRun(plan: Plan, options: RunOptions = {}): Promise<Ru
 export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<LocalRunHandle> {
   const clock = options.clock ?? systemClock;
   const jit = new JitGovernor(plan, options.jit);
-  const target = await resolveTarget(plan.target);
-  const url = new URL(plan.target.url);
-  if (options.probe) {
-    await probeTarget(target.address, target.port, undefined, url.protocol === 'http:' ? http1Check(url) : undefined);
-    if (target.grpc) await probeGrpcMethod(target.address, target.port, target.grpc.path);
-  }
   const runtime = runtimeOf(plan.executor);
   const prepared = await runtime.prepare(plan);
   const monitor = new GeneratorMonitor();
@@ -85,7 +78,7 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
       if (draining) finishIfDrained();
     },
   };
-  const transport = runtime.connect(plan, target, { clock, listener });
+  const { connections: transport, spread } = await connectTargets(plan, options.probe, runtime.connect, { clock, listener });
   executor = runtime.create(plan, prepared, { clock, transport, recorder, startUs, durationUs });
   tap = executor.tap;
   const running = executor;
@@ -122,6 +115,7 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
     if (breakdown) result.breakdown = breakdown;
     const control = executor!.controlResult?.();
     if (control) result.control = control;
+    if (spread) result.targets = { seed: spread.seed, counts: spread.counts.map((counts) => ({ ...counts })) };
     if (watchdogWarning) result.summary.warnings.push(watchdogWarning);
     const judged = thresholds.results(result.summary, interruptReason);
     resolveResult(judged ? { ...result, thresholds: judged } : result);

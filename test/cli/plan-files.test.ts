@@ -34,6 +34,7 @@ const DEFAULTS: RunFlags = {
   maxQueue: 100_000,
   method: 'GET',
   header: [],
+  url: [],
   metadata: [],
   probe: true,
   threshold: [],

@@ -99,3 +99,21 @@ test('grpc:// needs a port, a proto and a call, takes no path, and its fields fi
   ];
   for (const [target, problems] of cases) assert.deepEqual(problemsOf({ target, executor }), problems, JSON.stringify(target));
 });
+
+test('several targets: urls of the same scheme with positive weights, weight only beside urls, none for virtual users', () => {
+  const plan = validatePlan({ target: { url: 'http://127.0.0.1:1/', weight: 1, urls: [{ url: 'http://127.0.0.1:2/a', weight: 3 }] }, executor });
+  assert.deepEqual(plan.target.urls, [{ url: 'http://127.0.0.1:2/a', weight: 3 }]);
+  const cases: [Record<string, unknown>, string[]][] = [
+    [{ url: 'http://127.0.0.1:1/', weight: 2 }, ['target.weight: weight applies only with urls, to share requests among several targets']],
+    [{ url: 'http://127.0.0.1:1/', urls: [{ url: 'h2c://127.0.0.1:2/' }] }, ['target.urls[0].url: every target speaks the same protocol: h2c://127.0.0.1:2/ is not http://']],
+    [{ url: 'http://127.0.0.1:1/', urls: [] }, ['target.urls: Too small: expected array to have >=1 items']],
+    [{ url: 'http://127.0.0.1:1/', urls: [{ url: 'http://127.0.0.1:2/', weight: 0 }] }, ['target.urls[0].weight: Too small: expected number to be >0']],
+  ];
+  for (const [target, problems] of cases) assert.deepEqual(problemsOf({ target, executor }), problems, JSON.stringify(target));
+  const users = problemsOf({
+    target: { url: 'http://127.0.0.1:1/', urls: [{ url: 'http://127.0.0.1:2/' }] },
+    executor: { type: 'constant-vus', vus: 1, durationMs: 1000 },
+    userTypes: [{ name: 'u', tasks: [{ name: 't', request: { url: '/' }, weight: 1 }], minWaitMs: 1, maxWaitMs: 2 }],
+  });
+  assert.ok(users.some((problem) => problem.startsWith('target.urls: virtual users send to one target')), users.join('\n'));
+});

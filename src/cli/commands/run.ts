@@ -28,6 +28,7 @@ import { builtinOf } from '../../scenario/builtin/index.js';
 import { addScenarioFlags, scenarioFromFlag, scenarioOptionsFromFlags } from '../scenario-flags.js';
 import { durationOption, parseCount, parseDuration, parseHeader, parseRate, parseWholeMs } from '../units.js';
 import type { RunFlags } from '../run-flags.js';
+import { parseWeights, targetSpreadFromFlags } from '../target-spread-flags.js';
 import { addWriterOptions, requestedWriters } from '../writer-options.js';
 import { addMetricsFlags, finishLiveMetrics, liveMetricsFromFlags } from '../metrics-flags.js';
 
@@ -82,7 +83,7 @@ export function runCommand(): Command {
     .option('--warmup <duration>', 'the first part of --duration: sent as scheduled, measured apart, left out of the summary and thresholds', parseWholeMs)
     .addOption(new Option('-a, --arrival <schedule>', 'arrival schedule with --rate (uniform is constant)').choices(ARRIVAL_NAMES).default('constant'))
     .option('--bucket <duration>', 'batch interval for --arrival bucket', parseDuration)
-    .option('--seed <n>', "seed for --arrival poisson, or for virtual users' random choices, to repeat a run", (text) => parseCount(text, 0))
+    .option('--seed <n>', "seed for --arrival poisson, virtual users' random choices or the draws among --url targets, to repeat a run", (text) => parseCount(text, 0))
     .option('--vus <n>', 'plan or scenario files: run this many virtual users (constant-vus) for --duration', (text) => parseCount(text))
     .option('--target <url>', "plan or scenario files: send to this URL instead of the plan's target")
     .option(
@@ -101,6 +102,8 @@ export function runCommand(): Command {
       (text, previous: [string, string][]) => collect(parseHeader(text), previous),
       [],
     )
+    .option('--url <url>', 'another target alike but for the address (repeatable): each request goes to one target drawn at random', (text, previous: string[]) => collect(text, previous), [])
+    .option('--weights <list>', 'with --url: each target\'s share, the run\'s URL first ("1,3" sends a quarter to the first)', flagParser(parseWeights))
     .option('--body <text>', 'request body')
     .option('--body-file <path>', 'request body read from a file')
     .option('-k, --insecure', 'https: accept any certificate, self-signed ones included')
@@ -173,7 +176,9 @@ export function planFromFlags(url: string, flags: RunFlags): PlanInput {
   }
   // A built-in scenario's flags (--apps, ...) without --scenario are refused here.
   scenarioOptionsFromFlags(flags, undefined);
-  if (flags.seed !== undefined && flags.arrival !== 'poisson') throw new CliError('--seed applies only to --arrival poisson');
+  const severalTargets = flags.url.length > 0;
+  if (flags.seed !== undefined && flags.arrival !== 'poisson' && !severalTargets)
+    throw new CliError('--seed applies only to --arrival poisson or to several targets (--url)');
   if (flags.bucket !== undefined && flags.arrival !== 'bucket') throw new CliError('--bucket applies only to --arrival bucket');
   // Every shard must draw the same global schedule, which a seed of its own would not.
   if (flags.shard && flags.arrival === 'poisson' && flags.rate !== undefined && flags.seed === undefined)
@@ -201,6 +206,7 @@ export function planFromFlags(url: string, flags: RunFlags): PlanInput {
     thresholds: flags.threshold.map((expression) => ({ expression, abortOnFail: flags.abortOnFail === true })),
     ...(flags.warmup !== undefined ? { warmupMs: flags.warmup } : {}),
     ...(flags.shard ? { shard: flags.shard } : {}),
+    ...(severalTargets && flags.seed !== undefined ? { seed: flags.seed } : {}),
   };
 }
 
@@ -278,6 +284,7 @@ function targetFromFlags(url: string, flags: RunFlags): PlanInput['target'] {
   const method = flags.method.toUpperCase();
   return {
     url,
+    ...targetSpreadFromFlags(flags),
     ...(http || method !== 'GET' ? { method } : {}),
     ...(http || flags.header.length > 0 ? { headers: flags.header } : {}),
     ...(flags.body !== undefined ? { body: flags.body } : {}),
@@ -308,7 +315,11 @@ async function runFromFlags(url: string, flags: RunFlags, command: Command): Pro
       ? planFromFile(url, flags, explicitFlags(command))
       : validatePlan(planFromFlags(url, flags));
   // Virtual users' random choices are seeded; the seed is recorded so the run can be repeated.
-  const plan = isVuExecutor(planned.executor) && planned.seed === undefined ? { ...planned, seed: freshSeed() } : planned;
+  if (isPlanFile(url) || scenarioFile) {
+    if (flags.url.length > 0 || flags.weights !== undefined) throw new CliError("--url and --weights apply to a URL: give a plan's targets as target.urls");
+  }
+  // So are the draws of a run's target among several.
+  const plan = (isVuExecutor(planned.executor) || planned.target.urls !== undefined) && planned.seed === undefined ? { ...planned, seed: freshSeed() } : planned;
   if (runOptions !== undefined) flags = flagsWithRunOptions(flags, runOptions, explicitFlags(command));
   const writers = requestedWriters(flags as unknown as Record<string, unknown>);
   const workers = workerCount(flags.workers ?? 1);
