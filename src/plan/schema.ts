@@ -131,7 +131,11 @@ const targetFields = z
       ctx.addIssue({ code: 'custom', path: ['weight'], message: 'weight applies only with urls, to share requests among several targets' });
     target.urls?.forEach((other, index) => {
       if (schemeOf(other.url) !== schemeOf(target.url))
-        ctx.addIssue({ code: 'custom', path: ['urls', index, 'url'], message: `every target speaks the same protocol: ${other.url} is not ${schemeOf(target.url)}//` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['urls', index, 'url'],
+          message: `every target speaks the same protocol: ${other.url} is not ${schemeOf(target.url)}//`,
+        });
     });
     if (target.streams !== undefined && schemeOf(target.url) === 'https:' && target.http2 !== true) {
       ctx.addIssue({ code: 'custom', path: ['streams'], message: 'streams apply to HTTP/2: use an h2c:// URL, or http2 with https://' });
@@ -401,7 +405,11 @@ function checkUserTypes(plan: PlanOutput, ctx: z.RefinementCtx): void {
   }
   if (plan.target.http2 === true) ctx.addIssue({ code: 'custom', path: ['target', 'http2'], message: 'virtual users speak HTTP/1.1, not HTTP/2' });
   if (plan.target.urls !== undefined)
-    ctx.addIssue({ code: 'custom', path: ['target', 'urls'], message: 'virtual users send to one target (their tasks name the paths): urls applies to the open and flat-out executors' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['target', 'urls'],
+      message: 'virtual users send to one target (their tasks name the paths): urls applies to the open and flat-out executors',
+    });
   if (plan.userTypes !== undefined && plan.scenario !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['scenario'], message: 'give userTypes or a scenario file, not both' });
   }

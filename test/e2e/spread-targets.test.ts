@@ -31,7 +31,23 @@ describe('a run spread over two `salvo serve http` targets by weight 1:3', () =>
   /** The second target answers 503, so each status code says which target a request went to. */
   async function spreadRun(name: string): Promise<RunResult> {
     const out = join(dir, name);
-    const args = ['run', `${urls[0]}/`, '--url', `${urls[1]}/status/503`, '--weights', '1,3', '--rate', String(RATE_PER_SEC), '-d', '1s', '--seed', SEED, '-q', '--out', out];
+    const args = [
+      'run',
+      `${urls[0]}/`,
+      '--url',
+      `${urls[1]}/status/503`,
+      '--weights',
+      '1,3',
+      '--rate',
+      String(RATE_PER_SEC),
+      '-d',
+      '1s',
+      '--seed',
+      SEED,
+      '-q',
+      '--out',
+      out,
+    ];
     const outcome = await salvoAsync(...args);
     assert.equal(outcome.status, 0, outcome.stderr);
     return readResult(out);

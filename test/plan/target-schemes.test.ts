@@ -33,7 +33,7 @@ test('each scheme refuses the fields of another, naming each by path', () => {
 test('tcp:// needs a port, a payload, and exactly one way to end a reply', () => {
   const cases: [Record<string, unknown>, string[]][] = [
     [{ url: 'tcp://127.0.0.1', payload: 'x', expectBytes: 1 }, ['target.url: tcp:// needs a port: "tcp://127.0.0.1"']],
-    [{ url: 'tcp://127.0.0.1:1', expectBytes: 1 }, ['target.payload: tcp:// needs a payload to write for each request']],
+    [{ url: 'tcp://127.0.0.1:1', expectBytes: 1 }, ['target.payload: tcp:// needs a payload (or payloadFile) to write for each request']],
     [{ ...tcp }, ['target.expectDelimiter: tcp:// needs exactly one of expectDelimiter and expectBytes, to know where a reply ends']],
     [
       { ...tcp, expectDelimiter: '\\n', expectBytes: 2 },
@@ -105,7 +105,10 @@ test('several targets: urls of the same scheme with positive weights, weight onl
   assert.deepEqual(plan.target.urls, [{ url: 'http://127.0.0.1:2/a', weight: 3 }]);
   const cases: [Record<string, unknown>, string[]][] = [
     [{ url: 'http://127.0.0.1:1/', weight: 2 }, ['target.weight: weight applies only with urls, to share requests among several targets']],
-    [{ url: 'http://127.0.0.1:1/', urls: [{ url: 'h2c://127.0.0.1:2/' }] }, ['target.urls[0].url: every target speaks the same protocol: h2c://127.0.0.1:2/ is not http://']],
+    [
+      { url: 'http://127.0.0.1:1/', urls: [{ url: 'h2c://127.0.0.1:2/' }] },
+      ['target.urls[0].url: every target speaks the same protocol: h2c://127.0.0.1:2/ is not http://'],
+    ],
     [{ url: 'http://127.0.0.1:1/', urls: [] }, ['target.urls: Too small: expected array to have >=1 items']],
     [{ url: 'http://127.0.0.1:1/', urls: [{ url: 'http://127.0.0.1:2/', weight: 0 }] }, ['target.urls[0].weight: Too small: expected number to be >0']],
   ];
@@ -115,5 +118,8 @@ test('several targets: urls of the same scheme with positive weights, weight onl
     executor: { type: 'constant-vus', vus: 1, durationMs: 1000 },
     userTypes: [{ name: 'u', tasks: [{ name: 't', request: { url: '/' }, weight: 1 }], minWaitMs: 1, maxWaitMs: 2 }],
   });
-  assert.ok(users.some((problem) => problem.startsWith('target.urls: virtual users send to one target')), users.join('\n'));
+  assert.ok(
+    users.some((problem) => problem.startsWith('target.urls: virtual users send to one target')),
+    users.join('\n'),
+  );
 });

@@ -83,7 +83,9 @@ export function runCommand(): Command {
     .option('--warmup <duration>', 'the first part of --duration: sent as scheduled, measured apart, left out of the summary and thresholds', parseWholeMs)
     .addOption(new Option('-a, --arrival <schedule>', 'arrival schedule with --rate (uniform is constant)').choices(ARRIVAL_NAMES).default('constant'))
     .option('--bucket <duration>', 'batch interval for --arrival bucket', parseDuration)
-    .option('--seed <n>', "seed for --arrival poisson, virtual users' random choices or the draws among --url targets, to repeat a run", (text) => parseCount(text, 0))
+    .option('--seed <n>', "seed for --arrival poisson, virtual users' random choices or the draws among --url targets, to repeat a run", (text) =>
+      parseCount(text, 0),
+    )
     .option('--vus <n>', 'plan or scenario files: run this many virtual users (constant-vus) for --duration', (text) => parseCount(text))
     .option('--target <url>', "plan or scenario files: send to this URL instead of the plan's target")
     .option(
@@ -102,7 +104,12 @@ export function runCommand(): Command {
       (text, previous: [string, string][]) => collect(parseHeader(text), previous),
       [],
     )
-    .option('--url <url>', 'another target alike but for the address (repeatable): each request goes to one target drawn at random', (text, previous: string[]) => collect(text, previous), [])
+    .option(
+      '--url <url>',
+      'another target alike but for the address (repeatable): each request goes to one target drawn at random',
+      (text, previous: string[]) => collect(text, previous),
+      [],
+    )
     .option('--weights <list>', 'with --url: each target\'s share, the run\'s URL first ("1,3" sends a quarter to the first)', flagParser(parseWeights))
     .option('--body <text>', 'request body')
     .option('--body-file <path>', 'request body read from a file')
@@ -319,7 +326,8 @@ async function runFromFlags(url: string, flags: RunFlags, command: Command): Pro
     if (flags.url.length > 0 || flags.weights !== undefined) throw new CliError("--url and --weights apply to a URL: give a plan's targets as target.urls");
   }
   // So are the draws of a run's target among several.
-  const plan = (isVuExecutor(planned.executor) || planned.target.urls !== undefined) && planned.seed === undefined ? { ...planned, seed: freshSeed() } : planned;
+  const plan =
+    (isVuExecutor(planned.executor) || planned.target.urls !== undefined) && planned.seed === undefined ? { ...planned, seed: freshSeed() } : planned;
   if (runOptions !== undefined) flags = flagsWithRunOptions(flags, runOptions, explicitFlags(command));
   const writers = requestedWriters(flags as unknown as Record<string, unknown>);
   const workers = workerCount(flags.workers ?? 1);
