@@ -14,7 +14,7 @@ import { encodeHeaderBlock } from '../../../src/protocols/http2/hpack.js';
 import { Http2Pool } from '../../../src/protocols/http2/pool.js';
 import { buildHttp2Headers } from '../../../src/protocols/http2/request.js';
 import type { ExchangeListener } from '../../../src/protocols/transport.js';
-import { run } from '../../../src/runner/index.js';
+import { run, startRun } from '../../../src/runner/index.js';
 import { startHttpTarget } from '../../../src/targets/http-server.js';
 import { selfSignedCertificate, type Certificate } from '../../../src/targets/tls.js';
 import { systemClock } from '../../../src/time/clock.js';
@@ -29,13 +29,19 @@ interface TestServer {
   close(): Promise<void>;
 }
 
-/** An h2c (or, given a certificate, h2 over TLS) server whose streams `onStream` handles; it counts sessions and concurrent streams. */
+/**
+ * An h2c (or, given a certificate, h2 over TLS) server whose streams `onStream` handles; it counts sessions
+ * and concurrent streams. `maxSessionMemory` (MB) is node's cap on what a session may hold, queued
+ * answers included, beyond which it refuses new streams with RST_STREAM.
+ */
 async function h2Server(
   onStream: (stream: ServerHttp2Stream, index: number) => void,
   settings: { maxConcurrentStreams?: number } = {},
   certificate?: Certificate,
+  maxSessionMemory?: number,
 ): Promise<TestServer> {
-  const server: Http2Server = certificate ? (createSecureServer({ ...certificate, settings }) as unknown as Http2Server) : createServer({ settings });
+  const options = { settings, ...(maxSessionMemory !== undefined ? { maxSessionMemory } : {}) };
+  const server: Http2Server = certificate ? (createSecureServer({ ...certificate, ...options }) as unknown as Http2Server) : createServer(options);
   const open = new Set<ServerHttp2Session>();
   const state: TestServer = {
     url: '',
@@ -92,16 +98,39 @@ const atRate = (target: PlanInput['target'], ratePerSec: number, durationMs: num
 
 describe('HTTP/2 transport', () => {
   test('streams share one connection, up to --streams at once', async () => {
+    // The server holds every stream until it has seen 8 open at once, so the count does not hang on how
+    // fast a busy machine lets the client open them; once it has, it answers each after 20 ms, and the run
+    // is stopped after enough answers to show the connection goes on serving (9 would be a stream too many).
+    const answersWanted = 40;
+    let reachedEight = false;
+    let answered = 0;
+    const held: ServerHttp2Stream[] = [];
+    let enoughAnswered: () => void = () => {};
+    const enough = new Promise<void>((resolve) => (enoughAnswered = resolve));
+    const answerCounted = (stream: ServerHttp2Stream): void => {
+      answer(stream);
+      if (++answered === answersWanted) enoughAnswered();
+    };
     await withServer(
-      h2Server((stream) => setTimeout(() => answer(stream), 20)),
+      h2Server((stream) => {
+        if (reachedEight) return void setTimeout(() => answerCounted(stream), 20);
+        held.push(stream);
+        if (held.length < 8) return;
+        reachedEight = true;
+        for (const waiting of held.splice(0)) answerCounted(waiting);
+      }),
       async (server) => {
-        const result = await run(
-          validatePlan({ target: { url: server.url, streams: 8 }, executor: { type: 'max-throughput', durationMs: 300 }, connections: 1 }),
+        const handle = await startRun(
+          validatePlan({ target: { url: server.url, streams: 8 }, executor: { type: 'max-throughput', durationMs: 10_000 }, connections: 1 }),
         );
+        await Promise.race([enough, handle.result]);
+        handle.stop();
+        const result = await handle.result;
         assert.equal(server.sessions, 1);
         assert.equal(server.maxStreams, 8);
         assert.deepEqual(result.summary.errors, {});
-        assert.ok(result.summary.requests.completed > 50, `completed ${result.summary.requests.completed}`);
+        // The client may not have read the last few answers when it stops: at most one batch is still in flight.
+        assert.ok(result.summary.requests.completed >= answersWanted - 8, `completed ${result.summary.requests.completed}`);
       },
     );
   });
@@ -243,11 +272,19 @@ describe('HTTP/2 transport', () => {
 
   test('a response larger than the receive windows completes: the client tops them up', async () => {
     const big = Buffer.alloc(40 * 1024 * 1024, 1);
+    // The first answer may still be queued at the server when the second request comes (a busy machine
+    // reads it slowly): node's default 10 MB session memory would refuse that stream with RST_STREAM.
+    const roomForTwoAnswersMb = 128;
     await withServer(
-      h2Server((stream) => {
-        stream.respond({ ':status': 200 });
-        stream.end(big);
-      }),
+      h2Server(
+        (stream) => {
+          stream.respond({ ':status': 200 });
+          stream.end(big);
+        },
+        {},
+        undefined,
+        roomForTwoAnswersMb,
+      ),
       async (server) => {
         const result = await run(
           validatePlan({
