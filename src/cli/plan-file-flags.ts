@@ -145,8 +145,8 @@ export async function scenarioPlanData(file: string): Promise<Data> {
 /** `salvo run scenario.ts`: the plan the scenario file declares (its `plan`), with the flags applied and the file as its user types. */
 export async function planFromScenario(file: string, flags: RunFlags, explicit: ReadonlySet<string>): Promise<Plan> {
   const declared = await scenarioPlanData(file);
-  if (declared.executor === undefined && !explicit.has('vus'))
-    throw new CliError(`${file} declares no plan.executor: give --vus N (and --duration), or a plan in defineScenario`);
+  if (declared.executor === undefined && !explicit.has('vus') && !explicit.has('hold'))
+    throw new CliError(`${file} declares no plan.executor: give --vus N or --hold <rate> (and --duration), or a plan in defineScenario`);
   if (!isData(declared.target) && !explicit.has('target'))
     throw new CliError(`${file} declares no plan.target: give --target <url>, or a plan in defineScenario`);
   return validatePlanFile(file, withFlags(declared, flags, explicit));
