@@ -3,6 +3,7 @@ import { createController } from '../control/create.js';
 import { PacedSlots } from '../control/paced-slots.js';
 import type { Executor } from '../plan/executors/index.js';
 import type { Timer } from '../time/clock.js';
+import { ClosedLoop } from './closed-loop.js';
 import { controlTap } from './control-tap.js';
 import type { ExecutorContext, ExchangeTap, RunningExecutor } from './executor.js';
 
@@ -14,13 +15,10 @@ type ConstantThroughputPlan = Extract<Executor, { type: 'constant-throughput' }>
  * its next request as soon as the last one ends (the fractional one after its pause), so a request
  * is intended when it is sent and corrected and uncorrected latency agree.
  */
-export class ConstantThroughputExecutor implements RunningExecutor {
+export class ConstantThroughputExecutor extends ClosedLoop implements RunningExecutor {
   private readonly loop: ControlLoop;
   private readonly slots: PacedSlots;
   private concurrency: number;
-  private issuing = false;
-  private onIssued: () => void = () => {};
-  private endTimer: Timer | undefined;
   private ticker: Timer | undefined;
 
   /** Completed requests and their latency feed the controller; every ended exchange frees its slot. */
@@ -28,46 +26,29 @@ export class ConstantThroughputExecutor implements RunningExecutor {
 
   constructor(
     private readonly plan: ConstantThroughputPlan,
-    private readonly context: ExecutorContext,
+    context: ExecutorContext,
   ) {
+    super(context);
     this.loop = new ControlLoop(createController(plan), plan);
     this.concurrency = this.loop.concurrency;
     this.slots = new PacedSlots(context.clock, this.concurrency, () => context.transport.trySend(context.clock.nowUs()));
     this.tap = controlTap(this.loop.window, (latencyUs) => this.slots.ended(latencyUs));
   }
 
-  start(onIssued: () => void): void {
-    const { clock, transport, durationUs } = this.context;
-    this.onIssued = onIssued;
-    this.issuing = true;
+  protected override starting(): void {
+    const { clock, transport } = this.context;
     // One connection per request in flight at most; multiplexed protocols fill a connection's streams before opening another.
     transport.setMaxConnections(this.plan.maxConcurrency);
-    this.endTimer = clock.setTimer(() => this.stop(), durationUs / 1000);
     this.ticker = clock.setTimer(() => this.tick(), this.plan.tickMs);
-    this.onSlotFree();
   }
 
-  onSlotFree(): void {
-    const { clock, startUs, durationUs } = this.context;
-    if (!this.issuing) return;
-    if (clock.nowUs() - startUs >= durationUs) {
-      this.stop();
-      return;
-    }
+  protected fill(): void {
     this.slots.fill();
   }
 
-  queued(): number {
-    return 0;
-  }
-
-  stop(): void {
-    if (!this.issuing) return;
-    this.issuing = false;
-    this.endTimer?.cancel();
+  protected override stopping(): void {
     this.ticker?.cancel();
     this.slots.close();
-    this.onIssued();
   }
 
   /** Changes the setpoint from now on (the stages, if any, are left). */

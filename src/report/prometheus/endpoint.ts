@@ -27,6 +27,8 @@ export async function startMetricsEndpoint(host: string, port: number, source: M
     prometheus: runRegistry(source, labels, Registry.PROMETHEUS_CONTENT_TYPE),
     openmetrics: runRegistry(source, labels, Registry.OPENMETRICS_CONTENT_TYPE),
   };
+  /** Whether a scrape has shown the finished run: it may come before anyone waits for it. */
+  let finalScraped = false;
   let onFinalScrape: (() => void) | undefined;
   const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     if (request.method !== 'GET' || new URL(request.url ?? '/', 'http://x').pathname !== '/metrics') {
@@ -37,7 +39,9 @@ export async function startMetricsEndpoint(host: string, port: number, source: M
     const registry = registries[wantsOpenMetrics(request) ? 'openmetrics' : 'prometheus'];
     const body = await registry.metrics();
     response.writeHead(200, { 'content-type': registry.contentType }).end(body, () => {
-      if (finished) onFinalScrape?.();
+      if (!finished) return;
+      finalScraped = true;
+      onFinalScrape?.();
     });
   };
   const server = createServer((request, response) => {
@@ -53,6 +57,10 @@ export async function startMetricsEndpoint(host: string, port: number, source: M
     url: `${targetUrl('http', host, boundPort)}/metrics`,
     finalScrape: (lingerMs) =>
       new Promise<boolean>((resolve) => {
+        if (finalScraped) {
+          resolve(true);
+          return;
+        }
         const timer = setTimeout(() => resolve(false), lingerMs);
         onFinalScrape = () => {
           clearTimeout(timer);
