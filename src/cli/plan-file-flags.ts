@@ -95,7 +95,10 @@ export function withFlags(data: Data, flags: RunFlags, explicit: ReadonlySet<str
     plan.thresholds = plan.thresholds.map((threshold) => (isData(threshold) ? { ...threshold, abortOnFail: true } : threshold));
   }
   const executor = isData(plan.executor) ? plan.executor : {};
-  checkHoldFlags(flags, (['rate', 'arrival', 'vus', 'pipelining', 'bucket', 'seed'] as const).map((key) => [key, set(key) ? flags[key] : undefined]));
+  checkHoldFlags(
+    flags,
+    (['rate', 'arrival', 'vus', 'pipelining', 'bucket', 'seed'] as const).map((key) => [key, set(key) ? flags[key] : undefined]),
+  );
   if (flags.hold !== undefined) {
     plan.executor = heldWithFlags(executor, plan, { ...flags, hold: flags.hold }, set);
   } else if (set('vus')) {

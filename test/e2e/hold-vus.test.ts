@@ -71,7 +71,11 @@ describe('run scenario.ts --hold: the number of virtual users held at a throughp
     const plan = join(dir, 'plan.json');
     writeFileSync(
       plan,
-      JSON.stringify({ target: { url: target.url }, scenario, executor: { type: 'constant-vus', vus: 1, durationMs: 3000, userTypes: [{ name: 'Caller', weight: 1 }] } }),
+      JSON.stringify({
+        target: { url: target.url },
+        scenario,
+        executor: { type: 'constant-vus', vus: 1, durationMs: 3000, userTypes: [{ name: 'Caller', weight: 1 }] },
+      }),
     );
     const out = join(dir, 'plan-held.json');
     const { status, stderr } = await salvoAsync('run', plan, '--hold', '60', '--max-concurrency', '5', '--quiet', '--out', out);
@@ -89,7 +93,10 @@ describe('run scenario.ts --hold: the number of virtual users held at a throughp
     const url = 'http://127.0.0.1:9/';
     assertUsageError(['run', url, '--scenario', scenario, '--hold', '100', '--vus', '3'], /--hold .*leave out --vus/);
     assertUsageError(['run', url, '--scenario', scenario, '--hold', '100', '--min-concurrency', '1.5'], /executor\.minVus: must be a whole number/);
-    assertUsageError(['run', url, '--scenario', scenario, '--hold', '100', '--min-concurrency', '6', '--max-concurrency', '3'], /minVus: must not exceed maxVus \(3\)/);
+    assertUsageError(
+      ['run', url, '--scenario', scenario, '--hold', '100', '--min-concurrency', '6', '--max-concurrency', '3'],
+      /minVus: must not exceed maxVus \(3\)/,
+    );
     assertUsageError(['run', url, '--scenario', scenario, '--hold', '100', '--workers', '2'], /--hold is one control loop: leave out --workers/);
     assertUsageError(['run', scenario, '--target', url, '--hold', '100', '--rate', '5'], /--hold .*leave out --rate/);
     assertUsageError(['run', scenario, '--target', url, '--vus', '2', '--controller', 'aimd'], /--controller applies only with --hold/);

@@ -82,7 +82,9 @@ export function runCommand(): Command {
       'with --hold: fewest requests in flight on average; below 1, one request is in flight that share of the time (default 0.01); with virtual users, fewest users (default 1)',
       parsePositive,
     )
-    .option('--max-concurrency <n>', 'with --hold: most requests in flight (default 1000); with virtual users, most users (default 100)', (text) => parseCount(text))
+    .option('--max-concurrency <n>', 'with --hold: most requests in flight (default 1000); with virtual users, most users (default 100)', (text) =>
+      parseCount(text),
+    )
     .option('--tick <duration>', 'with --hold: how often the throughput is measured and the concurrency turned (default 250ms)', parseWholeMs)
     .addOption(durationOption('-d, --duration <duration>', 'how long to send (500ms, 30s, 2m)', parseWholeMs, 10_000))
     .option('--warmup <duration>', 'the first part of --duration: sent as scheduled, measured apart, left out of the summary and thresholds', parseWholeMs)
