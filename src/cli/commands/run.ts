@@ -255,6 +255,7 @@ function usersPlanFromFlags(url: string, flags: RunFlags): PlanInput {
     thresholds: flags.threshold.map((expression) => ({ expression, abortOnFail: flags.abortOnFail === true })),
     ...(flags.warmup !== undefined ? { warmupMs: flags.warmup } : {}),
     ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+    ...(flags.shard ? { shard: flags.shard } : {}),
   };
 }
 
