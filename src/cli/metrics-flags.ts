@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { parseHostPort } from '../cluster/coordinator-client.js';
 import { SalvoError } from '../errors.js';
+import { parseListenAddress } from '../plan/listen-address.js';
 import { shardLabel, targetRateOf } from '../plan/shard.js';
 import type { Plan } from '../plan/schema.js';
 import type { RunOptions } from '../plan/run-options.js';
@@ -21,7 +21,7 @@ export function addMetricsFlags(command: Command): Command {
     .option(
       '--metrics [host:port]',
       `serve live metrics for Prometheus at http://host:port/metrics while the run lasts (default ${DEFAULT_METRICS_HOST}:${DEFAULT_METRICS_PORT})`,
-      flagParser(parseHostPort),
+      flagParser(parseListenAddress),
     )
     .option(
       '--metrics-linger <duration>',
@@ -35,7 +35,7 @@ export function metricsFlagsOfRunOptions(options: RunOptions): Pick<RunFlags, 'm
   const flags: Pick<RunFlags, 'metrics' | 'metricsLinger'> = {};
   if (typeof options.metrics === 'string') {
     try {
-      flags.metrics = parseHostPort(options.metrics);
+      flags.metrics = parseListenAddress(options.metrics);
     } catch (error) {
       if (error instanceof SalvoError) throw new CliError(`run.metrics: ${error.message}`);
       throw error;

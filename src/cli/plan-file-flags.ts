@@ -11,6 +11,7 @@ import { parseListenAddress } from '../plan/listen-address.js';
 import { freshSeed } from '../schedule/random.js';
 import type { RunFlags } from './run-flags.js';
 import { CliError } from './exit-codes.js';
+import { checkHoldFlags, heldExecutor } from './hold-flags.js';
 import { metricsFlagsOfRunOptions } from './metrics-flags.js';
 import { scenarioFromFlag, scenarioOptionsFromFlags } from './scenario-flags.js';
 
@@ -94,7 +95,13 @@ export function withFlags(data: Data, flags: RunFlags, explicit: ReadonlySet<str
     plan.thresholds = plan.thresholds.map((threshold) => (isData(threshold) ? { ...threshold, abortOnFail: true } : threshold));
   }
   const executor = isData(plan.executor) ? plan.executor : {};
-  if (set('vus')) {
+  checkHoldFlags(
+    flags,
+    (['rate', 'arrival', 'vus', 'pipelining', 'bucket', 'seed'] as const).map((key) => [key, set(key) ? flags[key] : undefined]),
+  );
+  if (flags.hold !== undefined) {
+    plan.executor = heldWithFlags(executor, plan, { ...flags, hold: flags.hold }, set);
+  } else if (set('vus')) {
     plan.executor = usersWithFlags(executor, flags, set);
   } else if (VU_EXECUTOR_TYPES.includes(String(executor.type))) {
     if (set('duration')) plan.executor = usersWithFlags(executor, flags, set);
@@ -103,6 +110,17 @@ export function withFlags(data: Data, flags: RunFlags, explicit: ReadonlySet<str
     plan.executor = executorWithFlags(executor, flags, set);
   }
   return plan;
+}
+
+/**
+ * --hold replaces the plan's load with a held one for --duration (or the plan's): its virtual users'
+ * when it runs users (a scenario, user types), else its requests in flight.
+ */
+function heldWithFlags(executor: Data, plan: Data, flags: RunFlags & { hold: number }, set: (key: keyof RunFlags) => boolean): Data {
+  const runsUsers = VU_EXECUTOR_TYPES.includes(String(executor.type)) || plan.scenario !== undefined || plan.userTypes !== undefined;
+  const durationMs = set('duration') || executor.durationMs === undefined ? flags.duration : executor.durationMs;
+  const mix = executor.type === 'phases' ? {} : { userTypes: executor.userTypes };
+  return heldExecutor(flags, durationMs, runsUsers ? mix : undefined);
 }
 
 /** --vus makes the load constant-vus (k6's --vus); --duration changes a constant-vus's duration. */
@@ -130,8 +148,8 @@ export async function scenarioPlanData(file: string): Promise<Data> {
 /** `salvo run scenario.ts`: the plan the scenario file declares (its `plan`), with the flags applied and the file as its user types. */
 export async function planFromScenario(file: string, flags: RunFlags, explicit: ReadonlySet<string>): Promise<Plan> {
   const declared = await scenarioPlanData(file);
-  if (declared.executor === undefined && !explicit.has('vus'))
-    throw new CliError(`${file} declares no plan.executor: give --vus N (and --duration), or a plan in defineScenario`);
+  if (declared.executor === undefined && !explicit.has('vus') && !explicit.has('hold'))
+    throw new CliError(`${file} declares no plan.executor: give --vus N or --hold <rate> (and --duration), or a plan in defineScenario`);
   if (!isData(declared.target) && !explicit.has('target'))
     throw new CliError(`${file} declares no plan.target: give --target <url>, or a plan in defineScenario`);
   return validatePlanFile(file, withFlags(declared, flags, explicit));

@@ -3,6 +3,7 @@ import type { Plan } from '../plan/schema.js';
 import type { RunResult } from '../result/types.js';
 import type { ReadyRequest } from './coordinator.js';
 import { SalvoError, type SalvoErrorOptions } from '../errors.js';
+import { ListenAddressError, parseListenAddress } from '../plan/listen-address.js';
 
 /** Why a shard could not work with its coordinator, in one line. */
 export class CoordinatorClientError extends SalvoError {
@@ -12,12 +13,18 @@ export class CoordinatorClientError extends SalvoError {
   }
 }
 
-/** "host:port" → its parts; anything else is refused in one line. */
+/** "host:port" of a server to reach (so not port 0) → its parts; anything else is refused in one line. */
 export function parseHostPort(text: string): { host: string; port: number } {
-  const match = /^\[?([^\s[\]]+?)\]?:(\d{1,5})$/.exec(text.trim());
-  const port = Number(match?.[2]);
-  if (!match || !(port >= 1 && port <= 65_535)) throw new CoordinatorClientError(`"${text}" is not host:port (e.g. 127.0.0.1:7070)`);
-  return { host: match[1]!, port };
+  const address = (() => {
+    try {
+      return parseListenAddress(text);
+    } catch (error) {
+      if (error instanceof ListenAddressError) return undefined;
+      throw error;
+    }
+  })();
+  if (address === undefined || address.port === 0) throw new CoordinatorClientError(`"${text}" is not host:port (e.g. 127.0.0.1:7070)`);
+  return address;
 }
 
 /** A shard may start before its coordinator (pods do): it keeps trying to reach it this long. */

@@ -37,6 +37,8 @@ export const UNREACHABLE_AFTER_MS = 2000;
 export interface ControlLoopOptions {
   setpointPerSec: number;
   stages?: readonly SetpointStage[];
+  /** What the dial can really be set to (whole virtual users): the trace records that, not the controller's float. */
+  actuator?: (concurrency: number) => number;
 }
 
 /**
@@ -60,7 +62,11 @@ export class ControlLoop {
 
   /** The concurrency to start with. */
   get concurrency(): number {
-    return this.controller.concurrency;
+    return this.actuate(this.controller.concurrency);
+  }
+
+  private actuate(concurrency: number): number {
+    return this.options.actuator ? this.options.actuator(concurrency) : concurrency;
   }
 
   setSetpoint(setpointPerSec: number): void {
@@ -70,13 +76,13 @@ export class ControlLoop {
   /** Closes the tick that ends at `tMs` (since the start of the load); returns the concurrency to hold now. */
   tick(tMs: number): number {
     const dtMs = tMs - this.lastTickMs;
-    if (dtMs <= 0) return this.controller.concurrency;
+    if (dtMs <= 0) return this.concurrency;
     this.lastTickMs = tMs;
     const measurement = this.window.take();
     const measuredPerSec = (measurement.completed * 1000) / dtMs;
     const setpointPerSec = this.setpoints.at(tMs);
     const latency = measurement.completed > 0 ? { meanMs: measurement.meanMs } : undefined;
-    const concurrency = this.controller.update(measuredPerSec, setpointPerSec, dtMs, latency);
+    const concurrency = this.actuate(this.controller.update(measuredPerSec, setpointPerSec, dtMs, latency));
     if (!this.controller.saturated) this.heldSinceMs = undefined;
     else this.heldSinceMs ??= tMs - dtMs;
     const unreachable = this.heldSinceMs !== undefined && tMs - this.heldSinceMs >= UNREACHABLE_AFTER_MS;

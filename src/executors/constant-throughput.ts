@@ -1,10 +1,10 @@
 import { ControlLoop, type ControlResult } from '../control/control-loop.js';
 import { createController } from '../control/create.js';
 import { PacedSlots } from '../control/paced-slots.js';
-import { causeOfStatus } from '../metrics/causes.js';
 import type { Executor } from '../plan/executors/index.js';
 import type { Timer } from '../time/clock.js';
 import { ClosedLoop } from './closed-loop.js';
+import { controlTap } from './control-tap.js';
 import type { ExecutorContext, ExchangeTap, RunningExecutor } from './executor.js';
 
 type ConstantThroughputPlan = Extract<Executor, { type: 'constant-throughput' }>;
@@ -21,18 +21,8 @@ export class ConstantThroughputExecutor extends ClosedLoop implements RunningExe
   private concurrency: number;
   private ticker: Timer | undefined;
 
-  /** Completed requests and their latency feed the controller; failures are counted apart. */
-  readonly tap: ExchangeTap = {
-    onResponse: (_intendedUs, sentUs, doneUs, status) => {
-      this.slots.ended(doneUs - sentUs);
-      if (causeOfStatus(status) === undefined) this.loop.window.recordCompleted(doneUs - sentUs);
-      else this.loop.window.recordFailed();
-    },
-    onFailure: (_intendedUs, sentUs, doneUs) => {
-      this.slots.ended(doneUs - sentUs);
-      this.loop.window.recordFailed();
-    },
-  };
+  /** Completed requests and their latency feed the controller; every ended exchange frees its slot. */
+  readonly tap: ExchangeTap;
 
   constructor(
     private readonly plan: ConstantThroughputPlan,
@@ -42,6 +32,7 @@ export class ConstantThroughputExecutor extends ClosedLoop implements RunningExe
     this.loop = new ControlLoop(createController(plan), plan);
     this.concurrency = this.loop.concurrency;
     this.slots = new PacedSlots(context.clock, this.concurrency, () => context.transport.trySend(context.clock.nowUs()));
+    this.tap = controlTap(this.loop.window, (latencyUs) => this.slots.ended(latencyUs));
   }
 
   protected override starting(): void {

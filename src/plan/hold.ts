@@ -37,3 +37,17 @@ export const holdOptionsSchema = z.strictObject({ ...holdFields, durationMs: msF
 
 export type HoldOptionsInput = z.input<typeof holdOptionsSchema>;
 export type HoldOptions = z.output<typeof holdOptionsSchema>;
+
+/** A held load runs for its durationMs, or its stages' when it gives stages and no durationMs. */
+export function checkHeldDuration(hold: { durationMs?: number | undefined; stages?: unknown }, ctx: z.RefinementCtx): void {
+  if (hold.durationMs === undefined && hold.stages === undefined)
+    ctx.addIssue({ code: 'custom', path: ['durationMs'], message: 'is required (or give stages)' });
+}
+
+/** The setpoint, or the schedule of them, as one line says it: "200/s" or "100/s → 300/s". */
+export function describeSetpoints(
+  hold: { setpointPerSec: number; stages?: readonly { setpointPerSec: number }[] | undefined },
+  formatRate: (perSecond: number) => string,
+): string {
+  return hold.stages ? hold.stages.map((stage) => formatRate(stage.setpointPerSec)).join(' → ') : formatRate(hold.setpointPerSec);
+}

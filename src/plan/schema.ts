@@ -4,7 +4,7 @@ import { parseThreshold, ThresholdSyntaxError, type Threshold } from './threshol
 import { builtinOptionsOf, BUILTIN_PREFIX, unknownBuiltin } from './builtin-scenarios.js';
 import { msField } from './duration.js';
 import { runOptionsSchema } from './run-options.js';
-import { executorSchema, isVuExecutor, kindOf, mixesOf, targetRatePerSec, VU_EXECUTOR_TYPES, type VuExecutor } from './executors/index.js';
+import { executorSchema, holdsThroughput, isVuExecutor, kindOf, mixesOf, targetRatePerSec, VU_EXECUTOR_TYPES, type VuExecutor } from './executors/index.js';
 import { durationMs } from './executors/fields.js';
 import { duplicateNames, userTypeSchema } from './user-types.js';
 
@@ -310,11 +310,11 @@ export const planSchema = planFields
       });
     }
     // Each shard would hold the whole setpoint: shards of a held throughput do not add up.
-    if (plan.shard && plan.executor.type === 'constant-throughput')
+    if (plan.shard && holdsThroughput(plan.executor))
       ctx.addIssue({
         code: 'custom',
         path: ['shard'],
-        message: 'a held throughput (constant-throughput) cannot be sharded: each shard would hold the whole setpoint',
+        message: `a held throughput (${plan.executor.type}) cannot be sharded: each shard would hold the whole setpoint`,
       });
     if (plan.warmupMs !== undefined && plan.warmupMs >= longestDurationMs(plan)) {
       ctx.addIssue({

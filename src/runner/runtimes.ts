@@ -3,7 +3,8 @@ import { ArrivalRateExecutor } from '../executors/arrival-rate.js';
 import type { ExecutorContext, RunningExecutor } from '../executors/executor.js';
 import { MaxThroughputExecutor } from '../executors/max-throughput.js';
 import { ConstantThroughputExecutor } from '../executors/constant-throughput.js';
-import { VirtualUserExecutor } from '../executors/vu/executor.js';
+import { VirtualUserExecutor, type VirtualUserContextOptions } from '../executors/vu/executor.js';
+import { HeldVirtualUserExecutor } from '../executors/vu/held.js';
 import { Breakdown } from '../metrics/breakdown.js';
 import { kindOf, type Executor, type ExecutorType, type VuExecutor } from '../plan/executors/index.js';
 import type { Plan } from '../plan/schema.js';
@@ -101,26 +102,34 @@ const held: Runtime<Transport> = {
   create: (plan, _prepared, context) => new ConstantThroughputExecutor(plan.executor as ExecutorOf<'constant-throughput'>, context),
 };
 
+/** What every virtual user needs from the run: its types, data, connections and clock. */
+function userOptions(plan: Plan, users: PreparedUsers, { clock, transport, startUs, durationUs }: ExecutorContext<UserConnections>): VirtualUserContextOptions {
+  return {
+    clock,
+    connections: transport,
+    startUs,
+    durationUs,
+    types: users.types,
+    breakdown: new Breakdown(kindOf(plan.executor).users!.phaseNames(plan.executor)),
+    data: users.data,
+    base: new URL(plan.target.url),
+    seed: plan.seed ?? freshSeed(),
+    gracefulStopMs: plan.gracefulStopMs,
+    ...(plan.shard ? { share: plan.shard } : {}),
+  };
+}
+
 /** The closed model: virtual users, each on a connection of its own, running their types' tasks. */
 const virtualUsers: Runtime<UserConnections, PreparedUsers> = {
   prepare: (plan) => prepareUsers(plan as Plan & { executor: VuExecutor }),
   connect: (plan, target, context) => createUserConnections(plan, target, context),
-  create: (plan, users, { clock, transport, startUs, durationUs }) => {
-    const executor = plan.executor as VuExecutor;
-    return new VirtualUserExecutor(executor, {
-      clock,
-      connections: transport,
-      startUs,
-      durationUs,
-      types: users.types,
-      breakdown: new Breakdown(kindOf(executor).users!.phaseNames(executor)),
-      data: users.data,
-      base: new URL(plan.target.url),
-      seed: plan.seed ?? freshSeed(),
-      gracefulStopMs: plan.gracefulStopMs,
-      ...(plan.shard ? { share: plan.shard } : {}),
-    });
-  },
+  create: (plan, users, context) => new VirtualUserExecutor(plan.executor as VuExecutor, userOptions(plan, users, context)),
+};
+
+/** Virtual users as virtualUsers runs them, their number turned by a controller. */
+const heldUsers: Runtime<UserConnections, PreparedUsers> = {
+  ...virtualUsers,
+  create: (plan, users, context) => new HeldVirtualUserExecutor(plan.executor as ExecutorOf<'held-vus'>, userOptions(plan, users, context)),
 };
 
 /** How each kind of executor runs (what it is, its schema and facts, is src/plan/executors/). */
@@ -134,6 +143,7 @@ const RUNTIMES = {
   'constant-vus': virtualUsers,
   'ramping-vus': virtualUsers,
   phases: virtualUsers,
+  'held-vus': heldUsers,
 } satisfies Record<ExecutorType, object>;
 
 export function runtimeOf(executor: Executor): Runtime {

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { composeShares, connectionsOf, shardLabel, splitEvenly, type Shard } from '../plan/shard.js';
 import { Recorder, type SecondSample } from '../metrics/recorder.js';
-import { targetRatePerSec } from '../plan/executors/index.js';
+import { holdsThroughput, targetRatePerSec } from '../plan/executors/index.js';
 import { MAIN_SCENARIO, type Plan } from '../plan/schema.js';
 import { formatMs } from '../units/format.js';
 import { resultFromRecorder, stateOfCheckpoint, stateOfResult, type RecordedState, type RunCheckpoint } from '../result/from-recorder.js';
@@ -64,8 +64,8 @@ export async function startWorkers(plan: Plan, options: WorkersOptions): Promise
   if (!(Number.isInteger(count) && count >= 1)) throw new RangeError(`workers must be a whole number ≥ 1 or 'auto', got ${options.workers}`);
   // Scenarios are not split over threads yet: each would need its own share of every scenario.
   if (plan.scenarios) throw new SetupError('--workers does not run a plan with scenarios yet: run it in one thread');
-  if (plan.executor.type === 'constant-throughput')
-    throw new SetupError('--workers does not run a held throughput (constant-throughput): it is one control loop, run it in one thread');
+  if (holdsThroughput(plan.executor))
+    throw new SetupError(`--workers does not run a held throughput (${plan.executor.type}): it is one control loop, run it in one thread`);
   if (connectionsOf(plan) < count) {
     throw new SetupError(`${count} workers need at least ${count} connections to share, the ${plan.shard ? 'shard' : 'plan'} has ${connectionsOf(plan)}`);
   }

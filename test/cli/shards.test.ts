@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -34,6 +34,36 @@ describe('shards as separate processes', () => {
     outcomes.forEach(({ status, stderr }, index) => assert.equal(status, 0, `shard ${index + 1}: ${stderr}`));
     return paths;
   }
+
+  test('a URL with --scenario keeps --shard: the shard runs its share of the users', async () => {
+    const scenario = path('one-get.ts');
+    writeFileSync(
+      scenario,
+      "import { defineScenario } from 'salvo';\nexport default defineScenario({ userTypes: { reader: { minWaitMs: 50, maxWaitMs: 50, tasks: { get: (ctx) => ctx.http.get('/') } } } });\n",
+    );
+    const out = path('users-shard.json');
+    const { status, stderr } = salvo(
+      'run',
+      target.url,
+      '--scenario',
+      scenario,
+      '--vus',
+      '10',
+      '-d',
+      '2s',
+      '--shard',
+      '1/2',
+      '--seed',
+      '3',
+      '--out',
+      out,
+      '--quiet',
+    );
+    assert.equal(status, 0, stderr);
+    const result = await readResult(out);
+    assert.deepEqual(result.plan.shard, { index: 1, count: 2 });
+    assert.equal(Math.max(...result.series.map((second) => second.users?.reader ?? 0)), 5, JSON.stringify(result.series.map((second) => second.users)));
+  });
 
   test('3 shards merge into the whole plan: its count, and the percentiles of all their samples in one histogram', async () => {
     const paths = await runShards('constant', 3, ['--rate', '300', '--duration', '1s', '-c', '6']);

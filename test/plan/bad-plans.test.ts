@@ -25,7 +25,7 @@ const BAD_PLANS: { name: string; plan: unknown; problems: string[] }[] = [
     name: 'an executor type salvo does not have',
     plan: { ...base, executor: { type: 'per-vu-iterations', durationMs: 1000 } },
     problems: [
-      "executor.type: Invalid discriminator value. Expected 'constant-arrival-rate' | 'poisson-arrival-rate' | 'bucket-rate' | 'ramping-arrival-rate' | 'max-throughput' | 'constant-throughput' | 'constant-vus' | 'ramping-vus' | 'phases'",
+      "executor.type: Invalid discriminator value. Expected 'constant-arrival-rate' | 'poisson-arrival-rate' | 'bucket-rate' | 'ramping-arrival-rate' | 'max-throughput' | 'constant-throughput' | 'constant-vus' | 'ramping-vus' | 'phases' | 'held-vus'",
     ],
   },
   {

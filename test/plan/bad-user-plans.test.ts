@@ -29,7 +29,7 @@ const BAD_USER_PLANS: { name: string; plan: unknown; problems: string[] }[] = [
   {
     name: 'user types for an arrival rate',
     plan: users({ type: 'constant-arrival-rate', ratePerSec: 10, durationMs: 1000 }),
-    problems: ['userTypes: applies to virtual-user executors (constant-vus, ramping-vus, phases), not constant-arrival-rate'],
+    problems: ['userTypes: applies to virtual-user executors (constant-vus, ramping-vus, phases, held-vus), not constant-arrival-rate'],
   },
   { name: 'zero virtual users', plan: users({ ...vus, vus: 0 }), problems: ['executor.vus: must be at least 1'] },
   { name: 'a fractional user count in a phase', plan: users(phases({ users: 2.5 })), problems: ['executor.phases[0].users: must be a whole number'] },

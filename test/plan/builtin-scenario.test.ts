@@ -50,7 +50,7 @@ describe('a plan running a built-in scenario', () => {
       'scenarioOptions: applies to a built-in scenario (scenario: builtin:<name>)',
     ]);
     assert.deepEqual(problemsOf({ target, executor: { type: 'max-throughput', durationMs: 1000 }, scenarioOptions: { apps: 1 } }), [
-      'scenarioOptions: applies to virtual-user executors (constant-vus, ramping-vus, phases), not max-throughput',
+      'scenarioOptions: applies to virtual-user executors (constant-vus, ramping-vus, phases, held-vus), not max-throughput',
     ]);
   });
 });

@@ -51,6 +51,7 @@ describe('the published JSON Schema', () => {
       'constant-vus': ['type', 'vus', 'durationMs'],
       'ramping-vus': ['type', 'stages'],
       phases: ['type', 'phases'],
+      'held-vus': ['type', 'setpointPerSec'],
     });
     for (const executor of executors) assert.equal(executor.additionalProperties, false, executor.properties.type.const);
   });

@@ -6,7 +6,7 @@ import type { SecondSample } from '../../metrics/recorder.js';
 import { isPlanFile, isScenarioFile, validatePlan, type Plan, type PlanInput } from '../../plan/index.js';
 import { ARRIVAL_NAMES, canonicalArrival } from '../../plan/arrival.js';
 import { JIT_MODES, MAX_WORKERS } from '../../plan/run-options.js';
-import { isVuExecutor } from '../../plan/executors/index.js';
+import { holdsThroughput, isVuExecutor } from '../../plan/executors/index.js';
 import { CONTROLLER_KINDS } from '../../plan/hold.js';
 import { paletteFor } from '../../report/color.js';
 import { NdjsonExchangeLog } from '../../report/ndjson.js';
@@ -21,6 +21,7 @@ import { parseThreshold } from '../../plan/threshold.js';
 import { systemClock } from '../../time/clock.js';
 import { startWorkers, workerCount } from '../../workers/index.js';
 import { addDashboardFlags, dashboardAddressOf, openDashboard } from '../dashboard-flags.js';
+import { checkHoldFlags, heldExecutor } from '../hold-flags.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { flagParser } from '../flag-parser.js';
 import { assertPlanFileExists, explicitFlags, flagsWithRunOptions, planFromFile, planFromScenario } from '../plan-file-flags.js';
@@ -70,14 +71,20 @@ export function runCommand(): Command {
       'a plan file (plan.yaml, plan.json; flags given override its values), a TypeScript scenario (scenario.ts) or a target URL: http://127.0.0.1:8080/, https://host/, h2c://127.0.0.1:8080/, tcp://127.0.0.1:9000, grpc://127.0.0.1:50051',
     )
     .option('-r, --rate <rate>', 'requests per second (500, 2k, 1.5k); without it, max throughput', parseRate)
-    .option('--hold <rate>', 'hold this many completed requests per second by turning the concurrency (a closed loop with a feedback controller)', parseRate)
+    .option(
+      '--hold <rate>',
+      'hold this many completed requests per second by turning the concurrency, or with virtual users their number (a closed loop with a feedback controller)',
+      parseRate,
+    )
     .addOption(new Option('--controller <kind>', 'with --hold: pid (default), aimd or gradient').choices(CONTROLLER_KINDS))
     .option(
       '--min-concurrency <n>',
-      'with --hold: fewest requests in flight on average; below 1, one request is in flight that share of the time (default 0.01)',
+      'with --hold: fewest requests in flight on average; below 1, one request is in flight that share of the time (default 0.01); with virtual users, fewest users (default 1)',
       parsePositive,
     )
-    .option('--max-concurrency <n>', 'with --hold: most requests in flight (default 1000)', (text) => parseCount(text))
+    .option('--max-concurrency <n>', 'with --hold: most requests in flight (default 1000); with virtual users, most users (default 100)', (text) =>
+      parseCount(text),
+    )
     .option('--tick <duration>', 'with --hold: how often the throughput is measured and the concurrency turned (default 250ms)', parseWholeMs)
     .addOption(durationOption('-d, --duration <duration>', 'how long to send (500ms, 30s, 2m)', parseWholeMs, 10_000))
     .option('--warmup <duration>', 'the first part of --duration: sent as scheduled, measured apart, left out of the summary and thresholds', parseWholeMs)
@@ -171,7 +178,12 @@ export function runCommand(): Command {
 }
 
 export function planFromFlags(url: string, flags: RunFlags): PlanInput {
-  checkHoldFlags(flags);
+  checkHoldFlags(flags, [
+    ['rate', flags.rate],
+    ['pipelining', flags.pipelining],
+    ['vus', flags.vus],
+    ['arrival', flags.arrival === 'constant' ? undefined : flags.arrival],
+  ]);
   if (flags.rate === undefined) {
     if (flags.arrival !== 'constant') throw new CliError(`--arrival ${flags.arrival} needs --rate`);
   } else if (flags.pipelining !== undefined) {
@@ -195,7 +207,7 @@ export function planFromFlags(url: string, flags: RunFlags): PlanInput {
   const arrival = canonicalArrival(flags.arrival);
   const executor: PlanInput['executor'] =
     flags.hold !== undefined
-      ? holdExecutor(flags.hold, durationMs, flags)
+      ? (heldExecutor({ ...flags, hold: flags.hold }, durationMs, undefined) as PlanInput['executor'])
       : flags.rate === undefined
         ? { type: 'max-throughput', durationMs, pipelining: flags.pipelining ?? 1 }
         : arrival === 'poisson'
@@ -217,42 +229,10 @@ export function planFromFlags(url: string, flags: RunFlags): PlanInput {
   };
 }
 
-/** --hold's flags alone make sense only with it, and it goes with no other way of sending. */
-function checkHoldFlags(flags: RunFlags): void {
-  if (flags.hold === undefined) {
-    for (const [flag, value] of [
-      ['controller', flags.controller],
-      ['min-concurrency', flags.minConcurrency],
-      ['max-concurrency', flags.maxConcurrency],
-      ['tick', flags.tick],
-    ] as const) {
-      if (value !== undefined) throw new CliError(`--${flag} applies only with --hold`);
-    }
-    return;
-  }
-  for (const [flag, value] of [
-    ['rate', flags.rate],
-    ['pipelining', flags.pipelining],
-    ['scenario', flags.scenario],
-  ] as const) {
-    if (value !== undefined) throw new CliError(`--hold turns the concurrency to hold a throughput: leave out --${flag}`);
-  }
-  if (flags.arrival !== 'constant') throw new CliError('--hold turns the concurrency to hold a throughput: leave out --arrival');
-}
-
-function holdExecutor(setpointPerSec: number, durationMs: number, flags: RunFlags): PlanInput['executor'] {
-  return {
-    type: 'constant-throughput',
-    setpointPerSec,
-    durationMs,
-    ...(flags.controller !== undefined ? { controller: flags.controller } : {}),
-    ...(flags.minConcurrency !== undefined ? { minConcurrency: flags.minConcurrency } : {}),
-    ...(flags.maxConcurrency !== undefined ? { maxConcurrency: flags.maxConcurrency } : {}),
-    ...(flags.tick !== undefined ? { tickMs: flags.tick } : {}),
-  };
-}
-
-/** A URL with --scenario: its users (constant-vus) for --duration; a built-in scenario runs as many as it is made for unless --vus says fewer. */
+/**
+ * A URL with --scenario: its users (constant-vus) for --duration; a built-in scenario runs as many as
+ * it is made for unless --vus says fewer. With --hold, as many as hold the throughput (held-vus).
+ */
 function usersPlanFromFlags(url: string, flags: RunFlags): PlanInput {
   for (const flag of ['rate', 'pipelining', 'bucket', 'target'] as const) {
     if (flags[flag] !== undefined) throw new CliError(`--${flag} does not apply to --scenario, which runs virtual users (the closed model)`);
@@ -262,16 +242,12 @@ function usersPlanFromFlags(url: string, flags: RunFlags): PlanInput {
   const scenario = scenarioFromFlag(flags.scenario!);
   const scenarioOptions = scenarioOptionsFromFlags(flags, scenario);
   const builtin = builtinOf(scenario);
-  let vus = flags.vus;
-  if (vus === undefined) {
-    if (!builtin) throw new CliError(`--scenario ${flags.scenario} with a URL needs --vus N`);
-    const options = builtin.options.safeParse(scenarioOptions);
-    // Options that do not parse fail the plan's validation, which names each problem; 1 only holds the place till then.
-    vus = options.success ? builtin.users(options.data) : 1;
-  }
   return {
     target: targetFromFlags(url, flags),
-    executor: { type: 'constant-vus', vus, durationMs: flags.duration },
+    executor:
+      flags.hold !== undefined
+        ? (heldExecutor({ ...flags, hold: flags.hold }, flags.duration, {}) as PlanInput['executor'])
+        : { type: 'constant-vus', vus: usersOfFlags(flags, builtin, scenarioOptions), durationMs: flags.duration },
     scenario,
     ...(builtin ? { scenarioOptions } : {}),
     timeoutMs: flags.timeout,
@@ -279,7 +255,17 @@ function usersPlanFromFlags(url: string, flags: RunFlags): PlanInput {
     thresholds: flags.threshold.map((expression) => ({ expression, abortOnFail: flags.abortOnFail === true })),
     ...(flags.warmup !== undefined ? { warmupMs: flags.warmup } : {}),
     ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+    ...(flags.shard ? { shard: flags.shard } : {}),
   };
+}
+
+/** --vus, or as many users as a built-in scenario is made for. */
+function usersOfFlags(flags: RunFlags, builtin: ReturnType<typeof builtinOf>, scenarioOptions: Record<string, unknown>): number {
+  if (flags.vus !== undefined) return flags.vus;
+  if (!builtin) throw new CliError(`--scenario ${flags.scenario} with a URL needs --vus N`);
+  const options = builtin.options.safeParse(scenarioOptions);
+  // Options that do not parse fail the plan's validation, which names each problem; 1 only holds the place till then.
+  return options.success ? builtin.users(options.data) : 1;
 }
 
 /**
@@ -331,7 +317,7 @@ async function runFromFlags(url: string, flags: RunFlags, command: Command): Pro
   if (runOptions !== undefined) flags = flagsWithRunOptions(flags, runOptions, explicitFlags(command));
   const writers = requestedWriters(flags as unknown as Record<string, unknown>);
   const workers = workerCount(flags.workers ?? 1);
-  if (workers > 1 && plan.executor.type === 'constant-throughput') throw new CliError('--hold is one control loop: leave out --workers');
+  if (workers > 1 && holdsThroughput(plan.executor)) throw new CliError('--hold is one control loop: leave out --workers');
   if (workers > 1 && flags.ndjson !== undefined) throw new CliError('--ndjson logs each request from one thread: leave out --workers');
   const exchangeLog = exchangeLogFromFlags(flags, plan);
   const dashboardAddress = dashboardAddressOf(flags);

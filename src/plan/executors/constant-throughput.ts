@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkHoldRange, holdFields } from '../hold.js';
+import { checkHeldDuration, checkHoldRange, describeSetpoints, holdFields } from '../hold.js';
 import { durationMs, summedDurationMs } from './fields.js';
 import type { ExecutorKind } from './kind.js';
 
@@ -13,23 +13,19 @@ const schema = z
   .strictObject({ type: z.literal(type), durationMs: durationMs.optional(), ...holdFields })
   .superRefine((shape, ctx) => {
     checkHoldRange(shape, ctx);
-    if (shape.durationMs === undefined && shape.stages === undefined)
-      ctx.addIssue({ code: 'custom', path: ['durationMs'], message: 'is required (or give stages)' });
+    checkHeldDuration(shape, ctx);
   })
   .transform((shape) => ({ ...shape, durationMs: shape.durationMs ?? summedDurationMs(shape.stages ?? []) }));
 
 type ConstantThroughput = z.output<typeof schema>;
-
-function setpoints(executor: ConstantThroughput, formatRate: (perSecond: number) => string): string {
-  return executor.stages ? executor.stages.map((stage) => formatRate(stage.setpointPerSec)).join(' → ') : formatRate(executor.setpointPerSec);
-}
 
 /** Held throughput: the rate is what it aims at, not what it paces, so it has no target rate of its own. */
 export const constantThroughput = {
   type,
   schema,
   describe: (executor, formatRate) =>
-    `${type} ${setpoints(executor, formatRate)} (${executor.controller}, ${executor.minConcurrency}–${executor.maxConcurrency} in flight) for ${executor.durationMs / 1000}s`,
+    `${type} ${describeSetpoints(executor, formatRate)} (${executor.controller}, ${executor.minConcurrency}–${executor.maxConcurrency} in flight) for ${executor.durationMs / 1000}s`,
   targetRatePerSec: () => null,
   peakRatePerSec: () => null,
+  holdsThroughput: true,
 } satisfies ExecutorKind<ConstantThroughput>;

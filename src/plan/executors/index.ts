@@ -4,6 +4,7 @@ import { bucketRate } from './bucket-rate.js';
 import { constantArrivalRate } from './constant-arrival-rate.js';
 import { constantThroughput } from './constant-throughput.js';
 import { constantVus } from './constant-vus.js';
+import { heldVus } from './held-vus.js';
 import type { UserMix } from '../user-types.js';
 import type { ExecutorKind } from './kind.js';
 import { maxThroughput } from './max-throughput.js';
@@ -26,6 +27,7 @@ export const EXECUTOR_KINDS = [
   constantVus,
   rampingVus,
   phases,
+  heldVus,
 ] as const;
 
 type Kinds = typeof EXECUTOR_KINDS;
@@ -69,6 +71,11 @@ export function kindOf(executor: Executor): ExecutorKind<Executor> {
 
 export function isVuExecutor(executor: Executor): executor is VuExecutor {
   return kindOf(executor).users !== undefined;
+}
+
+/** A controller turns this executor's concurrency or users to hold a throughput (constant-throughput, held-vus). */
+export function holdsThroughput(executor: Executor): executor is Extract<Executor, { setpointPerSec: number }> {
+  return kindOf(executor).holdsThroughput === true;
 }
 
 /** Every user mix a virtual-user executor holds, with its path in the plan. */

@@ -51,6 +51,8 @@ export interface ExecutorKind<E extends ExecutorConfig = ExecutorConfig> {
   peakRatePerSec(executor: E): number | null;
   /** True when the target rate is a mean over a rate that changes (a ramp), so no one second can be judged by it. */
   targetRateIsMean?: boolean;
+  /** A controller turns its concurrency (or its users) to hold a throughput: one control loop, not split over shards or threads. */
+  holdsThroughput?: true;
   /** Present for kinds that run virtual users. */
   users?: UsersOfKind<E>;
   /** Requests written on a connection before the first reply is read; 1 unless the kind says. */

@@ -1,4 +1,5 @@
 import type { Plan } from '../../plan/schema.js';
+import { holdsThroughput } from '../../plan/executors/index.js';
 import { htmlHead } from '../html/document.js';
 import { escapeHtml, scriptForInline } from '../html/escape.js';
 import type { ChartLibrary } from '../html/vendor.js';
@@ -55,7 +56,7 @@ ${chart('latency', 'latency (ms): corrected p50 / p90 / p99, uncorrected mean')}
 ${chart('errors', 'errors by cause and dropped (per second)')}
 ${chart('concurrency', 'in flight and connections / users')}
 ${chart('generator', 'generator: CPU (% of a core) and schedule lag (ms)')}
-${chart('control', 'held throughput: setpoint, measured (req/s) and concurrency', plan.executor.type !== 'constant-throughput')}
+${chart('control', 'held throughput: setpoint, measured (req/s) and concurrency', !holdsThroughput(plan.executor))}
 </div>
 <script>${scriptForInline(library.js, 'uPlot')}</script>
 <script>${scriptForInline(DASHBOARD_SCRIPT, 'the dashboard script')}</script>

@@ -1,4 +1,4 @@
-import { isVuExecutor } from '../../plan/executors/index.js';
+import { holdsThroughput, isVuExecutor } from '../../plan/executors/index.js';
 import { MAX_RATE_PER_SEC } from '../../plan/executors/fields.js';
 import type { Plan } from '../../plan/schema.js';
 import { connectionsOf, targetRateOf } from '../../plan/shard.js';
@@ -46,7 +46,7 @@ export class Steering {
   ) {
     if (plan.scenarios) return; // several loads side by side: only stopping the whole is one clear act
     const { executor } = plan;
-    if (executor.type === 'constant-throughput') {
+    if (holdsThroughput(executor)) {
       this.values.set('setpoint', executor.setpointPerSec);
       return;
     }
