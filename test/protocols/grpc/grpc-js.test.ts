@@ -98,8 +98,9 @@ describe('salvo gRPC client against a @grpc/grpc-js server', () => {
     const result = await run(
       validatePlan({ target: target('{"text": "hi"}', { streams: 8 }), executor: { type: 'max-throughput', durationMs: 300 }, connections: 2 }),
     );
-    assert.ok(result.summary.requests.completed > 20, `completed ${result.summary.requests.completed}`);
-    assert.equal(result.summary.requests.failed, 0);
+    // Every call started completes (a count in a fixed time would measure the machine, not the streams).
+    const { sent, completed, failed } = result.summary.requests;
+    assert.ok(completed > 0 && completed === sent && failed === 0, JSON.stringify(result.summary.requests));
   });
 });
 
