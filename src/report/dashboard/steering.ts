@@ -1,3 +1,4 @@
+import { SalvoError } from '../../errors.js';
 import { holdsThroughput, isVuExecutor } from '../../plan/executors/index.js';
 import { MAX_RATE_PER_SEC } from '../../plan/executors/fields.js';
 import type { Plan } from '../../plan/schema.js';
@@ -8,9 +9,12 @@ import type { RunHandle } from '../../runner/handle.js';
 /** The values a page may set while the run goes on. */
 export type Control = Exclude<RunEventKind, 'stop'>;
 
-/** A control request that cannot be carried out, said in one line for the one who sent it. */
-export class SteeringError extends Error {
+/** A control request that cannot be carried out, said in one line for the one who sent it (the page answers it with a 400). */
+export class SteeringError extends SalvoError {
   override name = 'SteeringError';
+  constructor(message: string) {
+    super('ERR_USAGE', message);
+  }
 }
 
 const RATE_EXECUTORS: readonly string[] = ['constant-arrival-rate', 'poisson-arrival-rate', 'bucket-rate', 'ramping-arrival-rate'];
