@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { WORKER_CALL, WORKER_PROTO } from '../../src/targets/grpc-worker.js';
 import { startTargetProcess, type TargetProcess } from '../../src/targets/target-process.js';
 import type { SweepManifest } from '../../src/sweep/study-dir.js';
 import { assertUsageError, salvo } from '../support/cli.js';
+import { scratchDir } from '../support/scratch.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
@@ -23,7 +24,7 @@ const workerPlan = (url: string) => ({
 
 /** A sweep file (and its plan file beside it) in a fresh directory; returns the sweep file's path. */
 function sweepFile(sweep: Record<string, unknown>, plan?: Record<string, unknown>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'salvo-sweep-cli-'));
+  const dir = scratchDir('salvo-sweep-cli-');
   if (plan) writeFileSync(join(dir, 'plan.yaml'), stringify(plan));
   const file = join(dir, 'study.yaml');
   writeFileSync(file, stringify(sweep));
@@ -34,7 +35,7 @@ describe('salvo sweep: bad sweep files fail in one line each, with the path, exi
   const url = 'grpc://127.0.0.1:50051';
   test('a missing or unreadable file, bad YAML', () => {
     assertUsageError(['sweep', '/no/such/study.yaml'], /^salvo: error: no sweep file \/no\/such\/study\.yaml$/);
-    const dir = mkdtempSync(join(tmpdir(), 'salvo-sweep-cli-'));
+    const dir = scratchDir('salvo-sweep-cli-');
     writeFileSync(join(dir, 'broken.yaml'), 'grid: [1,\n');
     assertUsageError(['sweep', join(dir, 'broken.yaml')], /broken\.yaml:\d+:\d+: YAML syntax error/);
   });

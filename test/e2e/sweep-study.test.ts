@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -198,5 +198,6 @@ test('the scaled-down Knative study: 18 rows and the plots, a killed run resumed
   } finally {
     await worker.stop();
     unfavourSession();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

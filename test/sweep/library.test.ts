@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { runSweep, sweep, type SweepProgress } from '../../src/index.js';
 import { startHttpTarget } from '../../src/targets/http-server.js';
 import type { RunningTarget } from '../../src/targets/http-server.js';
+import { scratchDir } from '../support/scratch.js';
 
 describe('sweep() as a library call', () => {
   let target: RunningTarget;
@@ -25,7 +24,7 @@ describe('sweep() as a library call', () => {
   });
 
   test('returns a row per cell in grid order and writes nothing', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'salvo-sweep-lib-'));
+    const dir = scratchDir('salvo-sweep-lib-');
     const cwd = process.cwd();
     process.chdir(dir);
     const events: string[] = [];

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { resolveSweep, SweepError, type ResolvedSweep } from '../../src/sweep/resolve.js';
+import { scratchDir } from '../support/scratch.js';
 
 const WORKER_PLAN = {
   target: { url: 'grpc://127.0.0.1:50051', proto: 'proto/worker.proto', call: 'salvo.worker.Worker/Spin', data: '{"ms": {{grid.spinMs}}}' },
@@ -108,7 +108,7 @@ describe('resolveSweep', () => {
   });
 
   test('the plan may come from a file, relative to the sweep file’s directory', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'salvo-sweep-'));
+    const dir = scratchDir('salvo-sweep-');
     writeFileSync(join(dir, 'worker.yaml'), JSON.stringify(WORKER_PLAN));
     const fromFile = resolveSweep({ ...STUDY, plan: 'worker.yaml' }, { baseDir: dir, file: join(dir, 'study.yaml') });
     assert.equal(fromFile.name, 'study');

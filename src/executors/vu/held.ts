@@ -1,10 +1,10 @@
-import { ControlLoop, type ControlResult } from '../../control/control-loop.js';
+import type { ControlResult } from '../../control/control-loop.js';
 import { createController } from '../../control/create.js';
 import type { BreakdownResult } from '../../metrics/breakdown.js';
 import type { Executor } from '../../plan/executors/index.js';
-import type { Timer } from '../../time/clock.js';
 import { controlTap } from '../control-tap.js';
 import type { ExchangeTap, RunningExecutor } from '../executor.js';
+import { HeldDial } from '../held-dial.js';
 import { VirtualUserExecutor, type VirtualUserContextOptions } from './executor.js';
 
 type HeldVusPlan = Extract<Executor, { type: 'held-vus' }>;
@@ -16,32 +16,32 @@ type HeldVusPlan = Extract<Executor, { type: 'held-vus' }>;
  * times as it would under constant-vus.
  */
 export class HeldVirtualUserExecutor implements RunningExecutor {
-  private readonly loop: ControlLoop;
+  private readonly held: HeldDial;
   private readonly users: VirtualUserExecutor;
-  private userCount: number;
-  private ticker: Timer | undefined;
-  private ended = false;
   readonly tap: ExchangeTap;
 
   constructor(
-    private readonly plan: HeldVusPlan,
+    plan: HeldVusPlan,
     private readonly options: VirtualUserContextOptions,
   ) {
     const limits = { minConcurrency: plan.minVus, maxConcurrency: plan.maxVus };
     // The controller's float state stays behind whole users, so a dial between 4 and 5 users moves it by its integral.
-    this.loop = new ControlLoop(createController({ ...plan, ...limits }), { ...plan, actuator: Math.round });
-    this.tap = controlTap(this.loop.window);
+    this.held = new HeldDial(createController({ ...plan, ...limits }), { ...plan, actuator: Math.round }, options.clock);
+    this.tap = controlTap(this.held.loop.window);
     this.users = new VirtualUserExecutor(plan, options);
-    this.userCount = this.loop.concurrency;
-    this.users.setConcurrency(this.userCount);
+    this.users.setConcurrency(this.held.concurrency);
   }
 
   start(onIssued: () => void): void {
     this.users.start(() => {
-      this.endTicks();
+      this.held.stop();
       onIssued();
     });
-    this.ticker = this.options.clock.setTimer(() => this.tick(), this.plan.tickMs);
+    this.held.start(this.options.startUs, (userCount, elapsedUs) => {
+      if (elapsedUs >= this.options.durationUs) return false;
+      this.users.setConcurrency(userCount);
+      return true;
+    });
   }
 
   onSlotFree(): void {}
@@ -51,13 +51,12 @@ export class HeldVirtualUserExecutor implements RunningExecutor {
   }
 
   stop(): void {
-    this.endTicks();
+    this.held.stop();
     this.users.stop();
   }
 
-  /** Changes the setpoint from now on (the stages, if any, are left). */
   setRate(ratePerSec: number): void {
-    this.loop.setSetpoint(ratePerSec);
+    this.held.setRate(ratePerSec);
   }
 
   setConcurrency(): void {
@@ -65,12 +64,11 @@ export class HeldVirtualUserExecutor implements RunningExecutor {
   }
 
   dial(): { setpointPerSec: number; concurrency: number } {
-    const latest = this.loop.latest();
-    return { setpointPerSec: latest?.setpointPerSec ?? this.plan.setpointPerSec, concurrency: this.userCount };
+    return this.held.reading();
   }
 
   controlResult(): ControlResult {
-    return this.loop.result();
+    return this.held.result();
   }
 
   breakdown(): BreakdownResult {
@@ -79,20 +77,5 @@ export class HeldVirtualUserExecutor implements RunningExecutor {
 
   usersByType(): Record<string, number> {
     return this.users.usersByType();
-  }
-
-  private tick(): void {
-    if (this.ended) return;
-    const { clock, startUs, durationUs } = this.options;
-    const elapsedUs = clock.nowUs() - startUs;
-    this.userCount = this.loop.tick(elapsedUs / 1000);
-    if (elapsedUs >= durationUs) return;
-    this.users.setConcurrency(this.userCount);
-    this.ticker = clock.setTimer(() => this.tick(), this.plan.tickMs);
-  }
-
-  private endTicks(): void {
-    this.ended = true;
-    this.ticker?.cancel();
   }
 }

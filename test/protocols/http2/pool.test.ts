@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { constants, createSecureServer, createServer, type Http2Server, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
@@ -18,6 +17,7 @@ import { run, startRun } from '../../../src/runner/index.js';
 import { startHttpTarget } from '../../../src/targets/http-server.js';
 import { selfSignedCertificate, type Certificate } from '../../../src/targets/tls.js';
 import { systemClock } from '../../../src/time/clock.js';
+import { scratchDir } from '../../support/scratch.js';
 
 interface TestServer {
   url: string;
@@ -384,7 +384,7 @@ describe('HTTP/2 over TLS (https:// with http2, ALPN h2)', () => {
   before(async () => {
     certificate = await selfSignedCertificate();
     server = await h2Server((stream) => answer(stream, 202), {}, certificate);
-    caFile = join(mkdtempSync(join(tmpdir(), 'salvo-h2-')), 'ca.pem');
+    caFile = join(scratchDir('salvo-h2-'), 'ca.pem');
     writeFileSync(caFile, certificate.cert);
   });
   after(() => server.close());

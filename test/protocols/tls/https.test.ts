@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
@@ -12,6 +11,7 @@ import { SetupError } from '../../../src/runner/setup-error.js';
 import { startHttpTarget, type RunningTarget } from '../../../src/targets/http-server.js';
 import { selfSignedCertificate, type Certificate } from '../../../src/targets/tls.js';
 import { withRawServer } from '../../support/servers.js';
+import { scratchDir } from '../../support/scratch.js';
 
 const atRate = (target: PlanInput['target'], ratePerSec = 40, durationMs = 250) =>
   validatePlan({ target, executor: { type: 'constant-arrival-rate', ratePerSec, durationMs } });
@@ -23,7 +23,7 @@ describe('HTTPS (HTTP/1.1 over TLS)', () => {
   before(async () => {
     certificate = await selfSignedCertificate();
     target = await startHttpTarget({ tls: certificate });
-    caFile = join(mkdtempSync(join(tmpdir(), 'salvo-tls-')), 'ca.pem');
+    caFile = join(scratchDir('salvo-tls-'), 'ca.pem');
     writeFileSync(caFile, certificate.cert);
   });
   after(() => target.close());
@@ -61,7 +61,7 @@ describe('HTTPS (HTTP/1.1 over TLS)', () => {
       extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'elsewhere.example' }] }],
     });
     const elsewhere = await startHttpTarget({ tls: { key: pems.private, cert: pems.cert } });
-    const file = join(mkdtempSync(join(tmpdir(), 'salvo-tls-')), 'ca.pem');
+    const file = join(scratchDir('salvo-tls-'), 'ca.pem');
     writeFileSync(file, pems.cert);
     try {
       const result = await run(atRate({ url: `https://localhost:${elsewhere.port}/`, caFile: file }));
