@@ -69,7 +69,7 @@ export async function liveMetricsFromFlags(flags: RunFlags, plan: Plan): Promise
   const source = {
     measuredSoFar: () => handle?.measuredSoFar() ?? [],
     inFlight: () => (finished ? 0 : (handle?.inFlight() ?? 0)),
-    targetRatePerSec: () => handle?.dial?.().setpointPerSec ?? targetRate,
+    targetRatePerSec: () => (handle ? handle.targetRatePerSec() : targetRate),
     finished: () => finished,
   };
   let endpoint: MetricsEndpoint;

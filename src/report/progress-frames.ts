@@ -24,12 +24,14 @@ export class ProgressFrames {
     this.targetRate = targetRateOf(plan) ?? (scenarioPlans(plan).some((load) => isVuExecutor(load.plan.executor)) ? 'users' : null);
   }
 
-  next(last: SecondSample, inFlight: number, dial?: ProgressFrame['dial']): ProgressFrame {
+  /** `now`: the run as the second is announced (RunHandle's inFlight, dial and targetRatePerSec); without a rate, the plan's. */
+  next(last: SecondSample, now: { inFlight: number; dial?: ProgressFrame['dial'] | undefined; targetRatePerSec?: number | null }): ProgressFrame {
     for (const [cause, count] of Object.entries(last.errors) as [ErrorCause, number][]) this.errors[cause] = (this.errors[cause] ?? 0) + count;
+    const { inFlight, dial } = now;
     return {
       elapsedSeconds: last.second + 1,
       durationMs: this.durationMs,
-      targetRate: this.targetRate,
+      targetRate: now.targetRatePerSec ?? this.targetRate,
       last,
       errors: { ...this.errors },
       inFlight,

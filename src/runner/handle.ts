@@ -31,6 +31,12 @@ export interface RunHandle {
   stop(reason?: string): void;
   /** Counts so far, for progress displays. */
   inFlight(): number;
+  /**
+   * The arrival rate this run asks for now (its share, for a shard): the plan's schedule at this
+   * instant (a ramp's stage), a rate set since, or a held throughput's setpoint. Null without a rate
+   * (max throughput, virtual users). Read by live displays, not by the run.
+   */
+  targetRatePerSec(): number | null;
   /** A held throughput's setpoint and dial now (constant-throughput only), for progress displays. */
   dial?(): { setpointPerSec: number; concurrency: number };
   /**

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { composeShares, connectionsOf, shardLabel, splitEvenly, type Shard } from '../plan/shard.js';
+import { composeShares, connectionsOf, shardLabel, shareOfRate, splitEvenly, targetRateAtMs, type Shard } from '../plan/shard.js';
 import { Recorder, type SecondSample } from '../metrics/recorder.js';
 import { holdsThroughput, targetRatePerSec } from '../plan/executors/index.js';
 import { MAIN_SCENARIO, type Plan } from '../plan/schema.js';
@@ -182,12 +182,15 @@ export async function startWorkers(plan: Plan, options: WorkersOptions): Promise
     resolveResult(judged ? { ...combined, thresholds: judged } : combined);
   }
 
+  /** The whole plan's rate as last set, once one has been: every thread takes its share of it from then on. */
+  let rateSetPerSec: number | undefined;
   return {
     result,
     setRate: (ratePerSec) => {
       if (!(ratePerSec > 0)) throw new RangeError(`rate must be > 0, got ${ratePerSec}`);
       if (targetRatePerSec(plan.executor) === null) throw new Error('max-throughput has no rate to change; change its concurrency instead');
       post({ type: 'rate', ratePerSec });
+      rateSetPerSec = ratePerSec;
     },
     setConcurrency: (connections) => {
       if (!(Number.isInteger(connections) && connections >= count))
@@ -195,6 +198,8 @@ export async function startWorkers(plan: Plan, options: WorkersOptions): Promise
       post((worker) => ({ type: 'concurrency', connections: splitEvenly(connections, worker.share.index - 1, count) }));
     },
     stop: (reason = 'stopped') => stop(reason),
+    targetRatePerSec: () =>
+      rateSetPerSec !== undefined ? shareOfRate(plan, rateSetPerSec) : targetRateAtMs(plan, startAtMs === undefined ? 0 : Math.max(0, Date.now() - startAtMs)),
     inFlight: () => workers.reduce((sum, worker) => sum + (settled(worker) ? 0 : (worker.checkpoint?.inFlight ?? 0)), 0),
     measuredSoFar: () => workers.flatMap((worker) => measuredBy(worker, states)),
   };

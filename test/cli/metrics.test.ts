@@ -11,6 +11,8 @@ import { after, before, describe, test } from 'node:test';
 import { readResult } from '../../src/result/io.js';
 import { startTargetProcess, type TargetProcess } from '../../src/targets/target-process.js';
 import { assertUsageError } from '../support/cli.js';
+import { readDashboardStream, sendControl } from '../support/dashboard-stream.js';
+import { startSalvo } from '../support/salvo-process.js';
 import { closedPort } from '../support/servers.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -22,6 +24,27 @@ function total(text: string, prefix: string): number {
     .filter((line) => line.startsWith(prefix))
     .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
 }
+
+/** Scrapes until `done` holds of the text, or salvo has exited (then the last text is returned as it is). */
+async function scrapeUntil(url: string, exited: () => boolean, done: (text: string) => boolean): Promise<string> {
+  let text = '';
+  while (!done(text) && !exited()) {
+    text = await fetch(url).then(
+      (response) => response.text(),
+      () => '',
+    );
+    if (!done(text)) await sleep(100);
+  }
+  return text;
+}
+
+const FINISHED = /^salvo_run_finished\{[^}]*\} 1$/m;
+const runFinished = (text: string): boolean => FINISHED.test(text);
+
+const targetRateIn = (text: string): number | undefined => {
+  const match = /^salvo_target_rate\{[^}]*\} (\S+)$/m.exec(text);
+  return match ? Number(match[1]) : undefined;
+};
 
 describe('salvo run --metrics', () => {
   let target: TargetProcess;
@@ -66,15 +89,8 @@ describe('salvo run --metrics', () => {
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     const exited = once(child, 'exit');
     // Scraped until it says the run has finished: that scrape also ends the linger, and the process.
-    let last = '';
-    while (!/^salvo_run_finished\{[^}]*\} 1$/m.test(last)) {
-      assert.equal(child.exitCode, null, `exited before a scrape after the run:\n${output}`);
-      last = await fetch(`http://127.0.0.1:${port}/metrics`).then(
-        (response) => response.text(),
-        () => '',
-      );
-      await sleep(100);
-    }
+    const last = await scrapeUntil(`http://127.0.0.1:${port}/metrics`, () => child.exitCode !== null, runFinished);
+    assert.match(last, FINISHED, `exited before a scrape after the run:\n${output}`);
     const [code] = (await exited) as [number | null];
     assert.equal(code, 0, output);
     // That scrape may come before salvo waits for one (while it writes the result): it still counts.
@@ -84,5 +100,32 @@ describe('salvo run --metrics', () => {
     assert.equal(total(last, 'salvo_sent_total{'), result.summary.requests.sent);
     assert.equal(total(last, 'salvo_latency_seconds_count{'), result.summary.latencyMs.corrected.count);
     assert.match(last, new RegExp(`run_id="${result.runId}"`));
+  });
+
+  test('salvo_target_rate follows the rate set from the dashboard, to the last scrape', async () => {
+    const port = await closedPort();
+    const metricsUrl = `http://127.0.0.1:${port}/metrics`;
+    const out = join(dir, 'steered.json');
+    // Stopped from the dashboard long before its end.
+    const run = startSalvo('run', `${target.url}/`, '-r', '100', '-d', '120s', '--dashboard', '127.0.0.1:0', '--metrics', `127.0.0.1:${port}`, '--out', out);
+    const exited = () => run.child.exitCode !== null;
+    try {
+      const [, dashboardUrl] = await run.line(/^dashboard: (http:\/\/127\.0\.0\.1:\d+\/)\n/m);
+      const seen: (number | undefined)[] = [];
+      await readDashboardStream(dashboardUrl!, async ({ event, data }) => {
+        if (event !== 'frame' || data.elapsedSeconds !== 1) return;
+        seen.push(targetRateIn(await scrapeUntil(metricsUrl, exited, (text) => text !== '')));
+        assert.equal((await sendControl(dashboardUrl!, { what: 'rate', value: 250 })).status, 200);
+        seen.push(targetRateIn(await scrapeUntil(metricsUrl, exited, (text) => text !== '')));
+        assert.equal((await sendControl(dashboardUrl!, { what: 'stop' })).status, 200);
+      });
+      assert.deepEqual(seen, [100, 250]);
+      const last = await scrapeUntil(metricsUrl, exited, runFinished);
+      assert.equal(targetRateIn(last), 250, `the final scrape:\n${last}`);
+      assert.equal(await run.exited, 0, run.output().stderr);
+      assert.deepEqual((await readResult(out)).events?.map(({ what, to }) => `${what} ${to}`), ['rate 250', 'stop null']);
+    } finally {
+      await run.kill();
+    }
   });
 });

@@ -68,16 +68,19 @@ describe('a run steered from its dashboard', () => {
   test('a held throughput: its controller trace on the page, its setpoint changed, no rate to set', async () => {
     const answers: { status: number; body: { error?: string } }[] = [];
     const dials: unknown[] = [];
+    const targetsAfterChange: unknown[] = [];
     const { result } = await steeredRun(['--hold', '100', '-d', '6s', `${target.url}/`], dir, async ({ event, data }, url) => {
       if (event === 'hello') assert.deepEqual(data.controls, { setpoint: 100 });
       if (event !== 'frame') return;
       dials.push(data.dial);
+      if (answers.length === 2) targetsAfterChange.push(data.targetPerSec);
       if (data.elapsedSeconds !== 2) return;
       answers.push(await sendControl(url, { what: 'rate', value: 300 }));
       answers.push(await sendControl(url, { what: 'setpoint', value: 150 }));
     });
     assert.deepEqual(answers[0], { status: 400, body: { error: 'this run takes no rate: it takes setpoint, stop' } });
     assert.equal(answers[1]!.status, 200);
+    assert.ok(targetsAfterChange.length > 0 && targetsAfterChange.every((target) => target === 150), `the target line after the change: ${targetsAfterChange}`);
     assert.ok(
       dials.every((dial) => typeof (dial as { concurrency: number }).concurrency === 'number'),
       'every second carries the dial',

@@ -18,16 +18,21 @@ const TOKEN = 'a-token-of-some-length';
 /** A run handle that only notes what it is told, as a controller's tests do. */
 function recordingHandle(): RunHandle & { calls: string[] } {
   const calls: string[] = [];
+  let rate: number | null = null;
   return {
     calls,
     result: new Promise<RunResult>(() => {}),
-    setRate: (ratePerSec) => calls.push(`rate ${ratePerSec}`),
+    setRate: (ratePerSec) => {
+      calls.push(`rate ${ratePerSec}`);
+      rate = ratePerSec;
+    },
     setConcurrency: (connections) => {
       if (connections > 500) throw new RangeError(`concurrency of ${connections} refused by the handle`);
       calls.push(`concurrency ${connections}`);
     },
     stop: (reason) => calls.push(`stop ${reason}`),
     inFlight: () => 0,
+    targetRatePerSec: () => rate,
     measuredSoFar: () => [],
   };
 }
@@ -160,10 +165,10 @@ describe('the dashboard server', () => {
   test('with the token a change reaches the run; the stream sends the history, the changes and the end', async () => {
     const frames = new ProgressFrames(RATE_PLAN, () => 12.5);
     const seconds = syntheticRunResult({ seconds: [{ latenciesUs: [1000, 2000, 3000] }, { latenciesUs: [4000], failed: 2 }] }).series;
-    dashboard.publish(frames.next(seconds[0]!, 3));
+    dashboard.publish(frames.next(seconds[0]!, { inFlight: 3, targetRatePerSec: handle.targetRatePerSec() }));
     assert.equal((await sendControl(dashboard.url, { what: 'rate', value: 150 }, { 'x-salvo-token': TOKEN })).status, 200);
     assert.deepEqual(handle.calls, ['rate 150']);
-    dashboard.publish(frames.next(seconds[1]!, 1));
+    dashboard.publish(frames.next(seconds[1]!, { inFlight: 1, targetRatePerSec: handle.targetRatePerSec() }));
     const result = syntheticRunResult({ seconds: [{}] });
     // The end closes every open stream, this one included.
     // Once the history sent on connecting (which ends with `events`) is read, the run ends.

@@ -353,7 +353,7 @@ async function runWithDisplays(
   // One frame a second for every display, built only when one is on.
   const frames = progress || live ? new ProgressFrames(plan) : undefined;
   const onSecond = (sample: SecondSample): void => {
-    const frame = frames!.next(sample, handle.inFlight(), handle.dial?.());
+    const frame = frames!.next(sample, { inFlight: handle.inFlight(), dial: handle.dial?.(), targetRatePerSec: handle.targetRatePerSec() });
     progress?.print(frame);
     live?.dashboard.publish(frame);
   };

@@ -39,7 +39,8 @@ export interface LiveFrame {
 export function liveFrameOf(frame: ProgressFrame, controls: Partial<Record<Control, number | null>>, thresholds: ThresholdWatch): LiveFrame {
   const { last } = frame;
   const [p50, p90, p99] = encodedPercentilesMs(last.histogram, [50, 90, 99]);
-  const targetPerSec = controls.setpoint ?? controls.rate ?? (typeof frame.targetRate === 'number' ? frame.targetRate : null);
+  // The run's own word (a ramp's stage, a rate or setpoint changed from the page) rather than the controls' last values.
+  const targetPerSec = frame.dial?.setpointPerSec ?? (typeof frame.targetRate === 'number' ? frame.targetRate : null);
   return {
     elapsedSeconds: frame.elapsedSeconds,
     durationMs: frame.durationMs,
