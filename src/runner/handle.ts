@@ -11,6 +11,8 @@ export interface RunOptions {
   probe?: boolean;
   /** Called as each second of the run closes while the run goes on (live progress); the result's series holds them all. */
   onSecond?: (sample: SecondSample) => void;
+  /** Has each second told to `onSecond` carry its uncorrected latencies (`uncorrectedHistogram`): for the dashboard's percentiles. */
+  liveUncorrected?: boolean;
   /** Told of every finished request (per-request exports); when unset the exchange path does no extra work. */
   onExchange?: ExchangeObserver;
   /** Which of V8's compilers the run's code may use, set for the whole process (see jit.ts); default 'auto'. */

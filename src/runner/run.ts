@@ -48,6 +48,7 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
     if (!finished && thresholds.failsSecond(sample)) clock.setImmediate(() => finish('threshold'));
   };
   const recorder = new Recorder(startUs, startEpochMs, onSecond, plan.warmupMs);
+  if (options.liveUncorrected) recorder.announceUncorrected();
   const durationUs = plan.executor.durationMs * 1000;
   const timeoutUs = plan.timeoutMs * 1000;
 

@@ -16,7 +16,7 @@ import { ThresholdWatch } from '../thresholds/watch.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
 import { SecondsJoiner } from './seconds-joiner.js';
 
-export interface WorkersOptions extends Pick<RunOptions, 'probe' | 'onSecond' | 'jit'> {
+export interface WorkersOptions extends Pick<RunOptions, 'probe' | 'onSecond' | 'jit' | 'liveUncorrected'> {
   /** How many worker threads; 'auto' is as many as the cores this process may use. */
   workers: number | 'auto';
   /** Each thread's entry module: ./worker-thread.js, or a module that imports it to wrap it (the tests' dying worker). */
@@ -89,7 +89,11 @@ export async function startWorkers(plan: Plan, options: WorkersOptions): Promise
 
   const workers: WorkerState[] = Array.from({ length: count }, (_, index) => {
     const share = { index: index + 1, count };
-    const setup: WorkerSetup = { plan: { ...load, thresholds: [], shard: composeShares(plan.shard, share) }, jit: options.jit };
+    const setup: WorkerSetup = {
+      plan: { ...load, thresholds: [], shard: composeShares(plan.shard, share) },
+      jit: options.jit,
+      ...(options.liveUncorrected ? { liveUncorrected: true } : {}),
+    };
     return { thread: new Worker(options.workerScript ?? WORKER_SCRIPT, { workerData: setup }), share, plan: setup.plan, loaded: false, samples: [] };
   });
   const settled = (worker: WorkerState): boolean => worker.result !== undefined || worker.death !== undefined;
@@ -132,7 +136,9 @@ export async function startWorkers(plan: Plan, options: WorkersOptions): Promise
         worker.loaded = true;
         startWhenLoaded();
       } else if (message.type === 'second') {
-        worker.samples.push(message.sample);
+        // Kept for a result should the worker die, which holds no live-only field.
+        const { uncorrectedHistogram: _live, ...kept } = message.sample;
+        worker.samples.push(kept);
         worker.checkpoint = message.checkpoint;
         joiner.offer(index, message.sample);
       } else if (message.type === 'result') {

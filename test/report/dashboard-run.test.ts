@@ -45,10 +45,12 @@ describe('a run steered from its dashboard', () => {
 
   test('over --workers: the new rate reaches every thread, and a concurrency below one per worker is refused', async () => {
     const answers: number[] = [];
+    const uncorrectedP99s: unknown[] = [];
     const { events, result } = await steeredRun(
       ['--workers', '2', '-r', '200', '-d', '10s', '-c', '8', `${target.url}/`],
       dir,
       async ({ event, data }, url) => {
+        if (event === 'frame') uncorrectedP99s.push((data.uncorrectedMs as { p99: number } | null)?.p99);
         if (event !== 'frame' || data.elapsedSeconds !== 2) return;
         answers.push((await sendControl(url, { what: 'concurrency', value: 1 })).status);
         answers.push((await sendControl(url, { what: 'rate', value: 300 })).status);
@@ -63,6 +65,13 @@ describe('a run steered from its dashboard', () => {
     assert.ok(after.length >= 6, `whole seconds after the change: ${after.length}`);
     assert.ok(Math.abs(mean(after) / 300 - 1) <= 0.01, `sent per second after the change: ${after}`);
     assert.equal(events.at(-1)!.event, 'end');
+    // Every second with answers draws the uncorrected percentiles of both threads; the result file keeps none of them.
+    assert.ok(
+      uncorrectedP99s.every((p99) => typeof p99 === 'number'),
+      `uncorrected p99 of each second: ${uncorrectedP99s}`,
+    );
+    assert.ok(uncorrectedP99s.some((p99) => (p99 as number) > 0));
+    assert.ok(result.series.every((second) => second.uncorrectedHistogram === undefined));
   });
 
   test('a held throughput: its controller trace on the page, its setpoint changed, no rate to set', async () => {

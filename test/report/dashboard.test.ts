@@ -168,7 +168,9 @@ describe('the dashboard server', () => {
     dashboard.publish(frames.next(seconds[0]!, { inFlight: 3, targetRatePerSec: handle.targetRatePerSec() }));
     assert.equal((await sendControl(dashboard.url, { what: 'rate', value: 150 }, { 'x-salvo-token': TOKEN })).status, 200);
     assert.deepEqual(handle.calls, ['rate 150']);
-    dashboard.publish(frames.next(seconds[1]!, { inFlight: 1, targetRatePerSec: handle.targetRatePerSec() }));
+    // A second recorded with its uncorrected latencies (here those of the first second's corrected ones).
+    const withUncorrected = { ...seconds[1]!, uncorrectedHistogram: seconds[0]!.histogram };
+    dashboard.publish(frames.next(withUncorrected, { inFlight: 1, targetRatePerSec: handle.targetRatePerSec() }));
     const result = syntheticRunResult({ seconds: [{}] });
     // The end closes every open stream, this one included.
     // Once the history sent on connecting (which ends with `events`) is read, the run ends.
@@ -187,6 +189,8 @@ describe('the dashboard server', () => {
     const { p50, p90, p99 } = first!.latencyMs as Record<string, number>;
     assert.deepEqual({ p50, p99 }, { p50: seconds[0]!.latencyMs.p50, p99: seconds[0]!.latencyMs.p99 });
     assert.ok(p90! >= p50! && p90! <= p99!, `p90 ${p90} between p50 and p99`);
+    assert.equal(first!.uncorrectedMs, null, 'a second recorded without them');
+    assert.deepEqual(second!.uncorrectedMs, first!.latencyMs);
     assert.equal(first!.cpuPercent, 12.5);
     assert.equal((changes as unknown as unknown[]).length, 1);
     assert.equal(end!.report, 'file:///tmp/report.html');

@@ -364,9 +364,17 @@ async function runWithDisplays(
           probe: flags.probe,
           jit: flags.jit,
           ...(frames ? { onSecond } : {}),
+          ...(live ? { liveUncorrected: true } : {}),
           ...(flags.startAt !== undefined ? { startAtMs: flags.startAt } : {}),
         })
-      : await startRun(plan, { clock: systemClock, probe: flags.probe, jit: flags.jit, onExchange: exchangeLog, ...(frames ? { onSecond } : {}) });
+      : await startRun(plan, {
+          clock: systemClock,
+          probe: flags.probe,
+          jit: flags.jit,
+          onExchange: exchangeLog,
+          ...(frames ? { onSecond } : {}),
+          ...(live ? { liveUncorrected: true } : {}),
+        });
   live?.steering.attach(handle);
   liveMetrics?.attach(handle);
   const signals: Record<string, number> = { SIGINT: EXIT.interruptedBySigint, SIGTERM: EXIT.interruptedBySigterm };

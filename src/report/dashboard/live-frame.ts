@@ -16,9 +16,9 @@ export interface LiveFrame {
   failed: number;
   dropped: number;
   /** Corrected latency (from the intended send time) of this second's answers. */
-  latencyMs: { p50: number; p90: number; p99: number };
-  /** From the actual send time: the target's own pace, without the generator's queueing. */
-  uncorrectedMeanMs: number | null;
+  latencyMs: Percentiles;
+  /** From the actual send time: the target's own pace, without the generator's queueing (null when the run did not record it live). */
+  uncorrectedMs: Percentiles | null;
   /** This second's failures by cause, and the run's so far. */
   errors: Partial<Record<ErrorCause, number>>;
   errorsTotal: Partial<Record<ErrorCause, number>>;
@@ -35,10 +35,21 @@ export interface LiveFrame {
   warmup: boolean;
 }
 
+interface Percentiles {
+  p50: number;
+  p90: number;
+  p99: number;
+}
+
+/** Once a second, decoded for the page: the second's p90 is in no summary of it. */
+function percentilesOf(encoded: string): Percentiles {
+  const [p50, p90, p99] = encodedPercentilesMs(encoded, [50, 90, 99]);
+  return { p50: p50!, p90: p90!, p99: p99! };
+}
+
 /** What the page needs of a progress frame, with the controls' values now and the thresholds judged on the second. */
 export function liveFrameOf(frame: ProgressFrame, controls: Partial<Record<Control, number | null>>, thresholds: ThresholdWatch): LiveFrame {
   const { last } = frame;
-  const [p50, p90, p99] = encodedPercentilesMs(last.histogram, [50, 90, 99]);
   // The run's own word (a ramp's stage, a rate or setpoint changed from the page) rather than the controls' last values.
   const targetPerSec = frame.dial?.setpointPerSec ?? (typeof frame.targetRate === 'number' ? frame.targetRate : null);
   return {
@@ -49,8 +60,8 @@ export function liveFrameOf(frame: ProgressFrame, controls: Partial<Record<Contr
     completed: last.completed,
     failed: last.failed,
     dropped: last.dropped,
-    latencyMs: { p50: p50!, p90: p90!, p99: p99! },
-    uncorrectedMeanMs: last.uncorrectedMeanMs ?? null,
+    latencyMs: percentilesOf(last.histogram),
+    uncorrectedMs: last.uncorrectedHistogram === undefined ? null : percentilesOf(last.uncorrectedHistogram),
     errors: last.errors,
     errorsTotal: frame.errors,
     inFlight: frame.inFlight,

@@ -104,12 +104,12 @@ export const DASHBOARD_SCRIPT = `
       { label: 'sent', value: function (f) { return f.sent; } },
       { label: 'target', value: function (f) { return f.targetPerSec; }, dash: [6, 4], color: '#555' },
     ], 'req/s');
-    makeChart('latency', [
-      { label: 'p50', value: function (f) { return f.latencyMs.p50; } },
-      { label: 'p90', value: function (f) { return f.latencyMs.p90; } },
-      { label: 'p99', value: function (f) { return f.latencyMs.p99; } },
-      { label: 'uncorrected mean', value: function (f) { return f.uncorrectedMeanMs; }, dash: [6, 4] },
-    ], 'ms');
+    // Each uncorrected percentile is dashed, in the colour of its corrected one.
+    makeChart('latency', ['p50', 'p90', 'p99'].map(function (name, index) {
+      return { label: name, value: function (f) { return f.latencyMs[name]; }, color: COLORS[index] };
+    }).concat(['p50', 'p90', 'p99'].map(function (name, index) {
+      return { label: 'uncorrected ' + name, value: function (f) { return f.uncorrectedMs ? f.uncorrectedMs[name] : null; }, color: COLORS[index], dash: [6, 4] };
+    })), 'ms');
     makeChart('errors', [{ label: 'dropped', value: function (f) { return f.dropped; } }], 'per second');
     makeChart('concurrency', [
       { label: 'in flight', value: function (f) { return f.inFlight; } },

@@ -52,7 +52,7 @@ export function renderDashboardPage(plan: Plan, library: ChartLibrary): string {
 <div class="panel" id="summary" hidden></div>
 <div class="grid">
 ${chart('rate', 'rate: achieved vs target (req/s)')}
-${chart('latency', 'latency (ms): corrected p50 / p90 / p99, uncorrected mean')}
+${chart('latency', 'latency (ms): p50 / p90 / p99, corrected (solid) and uncorrected (dashed)')}
 ${chart('errors', 'errors by cause and dropped (per second)')}
 ${chart('concurrency', 'in flight and connections / users')}
 ${chart('generator', 'generator: CPU (% of a core) and schedule lag (ms)')}
