@@ -1,7 +1,6 @@
 import type { ErrorCause } from '../metrics/causes.js';
 import type { SecondSample } from '../metrics/recorder.js';
-import { isVuExecutor } from '../plan/executors/index.js';
-import { longestDurationMs, scenarioPlans, type Plan } from '../plan/schema.js';
+import { longestDurationMs, runsUsers, type Plan } from '../plan/schema.js';
 import { targetRateOf } from '../plan/shard.js';
 import { cpuMeter } from './progress-cpu.js';
 import type { ProgressFrame } from './progress.js';
@@ -21,7 +20,7 @@ export class ProgressFrames {
     private readonly cpuPercent: () => number = cpuMeter(),
   ) {
     this.durationMs = longestDurationMs(plan);
-    this.targetRate = targetRateOf(plan) ?? (scenarioPlans(plan).some((load) => isVuExecutor(load.plan.executor)) ? 'users' : null);
+    this.targetRate = targetRateOf(plan) ?? (runsUsers(plan) ? 'users' : null);
   }
 
   /** `now`: the run as the second is announced (RunHandle's inFlight, dial and targetRatePerSec); without a rate, the plan's. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -72,6 +72,27 @@ describe('a run steered from its dashboard', () => {
     );
     assert.ok(uncorrectedP99s.some((p99) => (p99 as number) > 0));
     assert.ok(result.series.every((second) => second.uncorrectedHistogram === undefined));
+  });
+
+  test('virtual users: every second carries the users running by type, which add up to the users asked for', async () => {
+    const planPath = join(dir, 'users.yaml');
+    const userType = (name: string, weight: number) => ({ name, weight, minWaitMs: 20, maxWaitMs: 20, tasks: [{ name: 'home', request: { url: '/' } }] });
+    // JSON is YAML: the plan as the user would write it.
+    await writeFile(
+      planPath,
+      JSON.stringify({
+        target: { url: `${target.url}/` },
+        executor: { type: 'constant-vus', vus: 4, durationMs: 3000 },
+        userTypes: [userType('Browser', 3), userType('Api', 1)],
+      }),
+    );
+    const users: unknown[] = [];
+    const { events } = await steeredRun([planPath], dir, async ({ event, data }) => {
+      if (event === 'frame') users.push(data.users);
+    });
+    assert.ok(users.length >= 3, `seconds: ${users.length}`);
+    assert.deepEqual(users[1], { Browser: 3, Api: 1 }, `users by type in each second: ${JSON.stringify(users)}`);
+    assert.equal(events.at(-1)!.event, 'end');
   });
 
   test('a held throughput: its controller trace on the page, its setpoint changed, no rate to set', async () => {

@@ -133,6 +133,7 @@ describe('the dashboard server', () => {
     assert.match(html, /uPlot/);
     assert.deepEqual(html.match(/\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?\/\//gi), null);
     assert.match(html, /connect-src 'self'/);
+    assert.match(html, /id="chart-users"[^>]*hidden/, 'no chart of virtual users for an arrival rate');
   });
 
   test('a control without the token, or with a wrong one, is refused and changes nothing', async () => {

@@ -25,6 +25,8 @@ export interface LiveFrame {
   inFlight: number;
   /** Connections, virtual users or a held throughput's concurrency, as set now (null while the plan's stages set it). */
   concurrency: number | null;
+  /** Virtual users running as the second closed, by user type (closed-model runs; null otherwise). */
+  users: Record<string, number> | null;
   cpuPercent: number;
   /** How far behind its schedule the generator was at worst in this second, and what held it back. */
   behindMs: number;
@@ -66,6 +68,7 @@ export function liveFrameOf(frame: ProgressFrame, controls: Partial<Record<Contr
     errorsTotal: frame.errors,
     inFlight: frame.inFlight,
     concurrency: frame.dial?.concurrency ?? controls.concurrency ?? null,
+    users: last.users ?? null,
     cpuPercent: Math.round(frame.cpuPercent * 10) / 10,
     behindMs: last.behind?.ms ?? 0,
     behindLimit: last.behind?.limit ?? null,

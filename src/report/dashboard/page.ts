@@ -1,5 +1,5 @@
-import type { Plan } from '../../plan/schema.js';
 import { holdsThroughput } from '../../plan/executors/index.js';
+import { runsUsers, type Plan } from '../../plan/schema.js';
 import { htmlHead } from '../html/document.js';
 import { escapeHtml, scriptForInline } from '../html/escape.js';
 import type { ChartLibrary } from '../html/vendor.js';
@@ -55,6 +55,7 @@ ${chart('rate', 'rate: achieved vs target (req/s)')}
 ${chart('latency', 'latency (ms): p50 / p90 / p99, corrected (solid) and uncorrected (dashed)')}
 ${chart('errors', 'errors by cause and dropped (per second)')}
 ${chart('concurrency', 'in flight and connections / users')}
+${chart('users', 'virtual users running, by user type', !runsUsers(plan))}
 ${chart('generator', 'generator: CPU (% of a core) and schedule lag (ms)')}
 ${chart('control', 'held throughput: setpoint, measured (req/s) and concurrency', !holdsThroughput(plan.executor))}
 </div>
