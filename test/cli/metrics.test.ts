@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -63,6 +64,8 @@ describe('salvo run --metrics', () => {
     assertUsageError(['run', target.url, '--metrics', '127.0.0.1:99999'], /--metrics.*not host:port/);
     assertUsageError(['run', target.url, '--metrics', '--metrics-linger', 'soon'], /--metrics-linger/);
     assertUsageError(['run', target.url, '--metrics-linger', '5s'], /--metrics-linger applies only with --metrics/);
+    assertUsageError(['run', target.url, '--metrics-push', 'gateway'], /--metrics-push.*"gateway" is not a Pushgateway's address/);
+    assertUsageError(['run', target.url, '--metrics-push', 'ftp://127.0.0.1:9091'], /--metrics-push.*not a Pushgateway's address/);
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const { port } = taken.address() as { port: number };
@@ -100,6 +103,43 @@ describe('salvo run --metrics', () => {
     assert.equal(total(last, 'salvo_sent_total{'), result.summary.requests.sent);
     assert.equal(total(last, 'salvo_latency_seconds_count{'), result.summary.latencyMs.corrected.count);
     assert.match(last, new RegExp(`run_id="${result.runId}"`));
+  });
+
+  test('--metrics-push: the final counts of the result reach a Pushgateway, grouped by the run id', async () => {
+    const pushes: { method: string; path: string; body: string }[] = [];
+    const gateway = createHttpServer((request, response) => {
+      let body = '';
+      request.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      request.on('end', () => {
+        pushes.push({ method: request.method!, path: request.url!, body });
+        response.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+    const { port } = gateway.address() as AddressInfo;
+    try {
+      const out = join(dir, 'pushed.json');
+      // Shorter than the push interval: the push at the end is the one that counts.
+      const run = startSalvo('run', `${target.url}/`, '-r', '100', '-d', '2s', '--metrics-push', `http://127.0.0.1:${port}`, '--out', out);
+      assert.equal(await run.exited, 0, run.output().stderr);
+      const result = await readResult(out);
+      const last = pushes.at(-1)!;
+      assert.deepEqual({ method: last.method, path: last.path }, { method: 'PUT', path: `/metrics/job/salvo/run_id/${result.runId}` });
+      assert.match(last.body, FINISHED);
+      assert.equal(total(last.body, 'salvo_requests_total{'), result.summary.requests.completed + result.summary.requests.failed);
+      assert.equal(total(last.body, 'salvo_latency_seconds_count{'), result.summary.latencyMs.corrected.count);
+      assert.match(run.output().stdout, /pushed the final counts to http:\/\/127\.0\.0\.1:\d+\/metrics\/job\/salvo\/run_id\//);
+    } finally {
+      gateway.close();
+    }
+  });
+
+  test('--metrics-push to a gateway that is not there: the run and its result stand, with a warning', async () => {
+    const out = join(dir, 'unpushed.json');
+    const run = startSalvo('run', `${target.url}/`, '-r', '50', '-d', '1s', '--metrics-push', `http://127.0.0.1:${await closedPort()}`, '--out', out);
+    assert.equal(await run.exited, 0, run.output().stderr);
+    assert.match(run.output().stderr, /^salvo: warning: the final counts did not reach http:\/\/127\.0\.0\.1:\d+\/metrics\/job\/salvo\/run_id\/\S+ \(.*ECONNREFUSED.*\); the result file has them\n$/);
+    assert.equal((await readResult(out)).summary.requests.sent, 50);
   });
 
   test('salvo_target_rate follows the rate set from the dashboard, to the last scrape', async () => {
