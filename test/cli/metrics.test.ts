@@ -138,7 +138,10 @@ describe('salvo run --metrics', () => {
     const out = join(dir, 'unpushed.json');
     const run = startSalvo('run', `${target.url}/`, '-r', '50', '-d', '1s', '--metrics-push', `http://127.0.0.1:${await closedPort()}`, '--out', out);
     assert.equal(await run.exited, 0, run.output().stderr);
-    assert.match(run.output().stderr, /^salvo: warning: the final counts did not reach http:\/\/127\.0\.0\.1:\d+\/metrics\/job\/salvo\/run_id\/\S+ \(.*ECONNREFUSED.*\); the result file has them\n$/);
+    assert.match(
+      run.output().stderr,
+      /^salvo: warning: the final counts did not reach http:\/\/127\.0\.0\.1:\d+\/metrics\/job\/salvo\/run_id\/\S+ \(.*ECONNREFUSED.*\); the result file has them\n$/,
+    );
     assert.equal((await readResult(out)).summary.requests.sent, 50);
   });
 
@@ -163,7 +166,10 @@ describe('salvo run --metrics', () => {
       const last = await scrapeUntil(metricsUrl, exited, runFinished);
       assert.equal(targetRateIn(last), 250, `the final scrape:\n${last}`);
       assert.equal(await run.exited, 0, run.output().stderr);
-      assert.deepEqual((await readResult(out)).events?.map(({ what, to }) => `${what} ${to}`), ['rate 250', 'stop null']);
+      assert.deepEqual(
+        (await readResult(out)).events?.map(({ what, to }) => `${what} ${to}`),
+        ['rate 250', 'stop null'],
+      );
     } finally {
       await run.kill();
     }
