@@ -61,6 +61,8 @@ export interface RunFlags {
   /** --metrics: true for the default address. */
   metrics?: true | { host: string; port: number };
   metricsLinger?: number;
+  /** --metrics-push: the Pushgateway's address. */
+  metricsPush?: string;
   /** --dashboard [host:port]: true without a value (the default address). */
   dashboard?: true | ListenAddress;
   dashboardToken?: string;

@@ -29,6 +29,12 @@ export interface SecondSample {
   behind?: { ms: number; limit: Limit };
   /** Virtual users running as the second closed, by user type (closed-model runs only). */
   users?: Record<string, number>;
+  /**
+   * Live seconds only, when asked (`Recorder.announceUncorrected`): the latencies from the actual send
+   * time of this second's answers, encoded as `histogram` is. The result's series leaves it out: its
+   * summary holds the whole run's uncorrected percentiles.
+   */
+  uncorrectedHistogram?: string;
 }
 
 /** A second whose counting is over; its histogram is summarized later, off the send and receive path. */
@@ -40,6 +46,7 @@ interface ClosedSecond {
   dropped: number;
   causes: Float64Array;
   latency: Histogram;
+  uncorrected: Histogram | undefined;
   responses: number;
   uncorrectedUs: number;
   behind: { ms: number; limit: Limit } | undefined;
@@ -62,6 +69,8 @@ export class Recorder {
   private readonly warmupEndUs: number;
 
   private secondLatency = createHistogram();
+  /** This second's uncorrected latencies: only while the live seconds carry them (announceUncorrected). */
+  private secondUncorrected: Histogram | undefined;
   private readonly spareHistograms: Histogram[] = [];
   private readonly closedSeconds: ClosedSecond[] = [];
   private readonly secondCauses = new Float64Array(ERROR_CAUSES.length);
@@ -98,6 +107,7 @@ export class Recorder {
   recordResponse(intendedUs: number, sentUs: number, doneUs: number, status: number, serviceUs = NO_SERVICE_TIME): void {
     if (doneUs >= this.nextSecondUs) this.closeSecondsBefore(doneUs);
     recordUs(this.secondLatency, doneUs - intendedUs);
+    if (this.secondUncorrected !== undefined) recordUs(this.secondUncorrected, doneUs - sentUs);
     this.secondResponses++;
     this.secondUncorrectedUs += doneUs - sentUs;
     const cause = this.tallyOf(intendedUs).countResponse(doneUs - intendedUs, doneUs - sentUs, status, serviceUs);
@@ -130,6 +140,15 @@ export class Recorder {
     this.usersByType = usersByType;
   }
 
+  /**
+   * Has each second told to `onSecond` carry its uncorrected latencies (`uncorrectedHistogram`) for a
+   * live display: one more histogram recorded per answer, so only when one draws them. Called before
+   * the first request.
+   */
+  announceUncorrected(): void {
+    this.secondUncorrected ??= createHistogram();
+  }
+
   /** Closes every whole second that ended before `nowUs`, even ones in which nothing happened. */
   closeSecondsBefore(nowUs: number): void {
     while (nowUs >= this.nextSecondUs) this.closeSecond();
@@ -154,10 +173,11 @@ export class Recorder {
         ...(closed.behind ? { behind: closed.behind } : {}),
         ...(closed.users ? { users: closed.users } : {}),
       };
-      latency.reset();
-      this.spareHistograms.push(latency);
       this.samples.push(sample);
-      this.onSecond?.(sample);
+      const { uncorrected } = closed;
+      this.onSecond?.(uncorrected ? { ...sample, uncorrectedHistogram: encodeHistogram(uncorrected) } : sample);
+      this.recycle(latency);
+      if (uncorrected) this.recycle(uncorrected);
     }
   }
 
@@ -168,6 +188,12 @@ export class Recorder {
     if (partialSeen) this.closeSecond();
     this.publishClosedSeconds();
     return this.samples;
+  }
+
+  /** A closed second's histogram, once read, is the next second's: no histogram is allocated per second. */
+  private recycle(histogram: Histogram): void {
+    histogram.reset();
+    this.spareHistograms.push(histogram);
   }
 
   private tallyOf(intendedUs: number): Tally {
@@ -188,6 +214,7 @@ export class Recorder {
       dropped: this.secondDropped,
       causes: this.secondCauses.slice(),
       latency: this.secondLatency,
+      uncorrected: this.secondUncorrected,
       responses: this.secondResponses,
       uncorrectedUs: this.secondUncorrectedUs,
       behind: this.secondBehind,
@@ -196,6 +223,7 @@ export class Recorder {
     this.secondResponses = this.secondUncorrectedUs = 0;
     this.secondBehind = undefined;
     this.secondLatency = this.spareHistograms.pop() ?? createHistogram();
+    if (this.secondUncorrected !== undefined) this.secondUncorrected = this.spareHistograms.pop() ?? createHistogram();
     this.secondCauses.fill(0);
     this.secondSent = this.secondCompleted = this.secondFailed = this.secondDropped = 0;
     this.secondIndex++;

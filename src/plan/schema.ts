@@ -286,6 +286,11 @@ export function scenarioPlans<P extends PlanOutput>(plan: P): { name: string; pl
   ];
 }
 
+/** Whether any load of the plan runs virtual users (the closed model). */
+export function runsUsers(plan: PlanOutput): boolean {
+  return scenarioPlans(plan).some((load) => isVuExecutor(load.plan.executor));
+}
+
 /** How long the plan sends: its longest scenario's duration. */
 export function longestDurationMs(plan: PlanOutput): number {
   return Math.max(...scenarioPlans(plan).map((load) => load.plan.executor.durationMs));

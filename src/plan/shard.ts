@@ -1,4 +1,4 @@
-import { targetRatePerSec } from './executors/index.js';
+import { rampRateAtMs, targetRatePerSec } from './executors/index.js';
 import { scenarioPlans, type Plan } from './schema.js';
 import { SalvoError, type SalvoErrorOptions } from '../errors.js';
 
@@ -85,5 +85,18 @@ export function targetRateOf(plan: Plan): number | null {
     return rates.every((rate) => rate !== null) ? rates.reduce((sum, rate) => sum + rate, 0) : null;
   }
   const rate = targetRatePerSec(plan.executor);
-  return rate !== null && plan.shard ? rate / plan.shard.count : rate;
+  return rate === null ? null : shareOfRate(plan, rate);
+}
+
+/** This run's share of a rate given for the whole plan, as `RunHandle.setRate` takes it. */
+export const shareOfRate = (plan: Plan, ratePerSec: number): number => (plan.shard ? ratePerSec / plan.shard.count : ratePerSec);
+
+/**
+ * The rate this run asks for `elapsedMs` after its time zero: a ramp's rate at that instant (its
+ * share, for a shard), else the plan's one rate (`targetRateOf`).
+ */
+export function targetRateAtMs(plan: Plan, elapsedMs: number): number | null {
+  const { executor } = plan;
+  if (plan.scenarios || executor.type !== 'ramping-arrival-rate') return targetRateOf(plan);
+  return shareOfRate(plan, rampRateAtMs(executor.startRatePerSec, executor.stages, elapsedMs));
 }

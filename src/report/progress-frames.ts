@@ -1,7 +1,6 @@
 import type { ErrorCause } from '../metrics/causes.js';
 import type { SecondSample } from '../metrics/recorder.js';
-import { isVuExecutor } from '../plan/executors/index.js';
-import { longestDurationMs, scenarioPlans, type Plan } from '../plan/schema.js';
+import { longestDurationMs, runsUsers, type Plan } from '../plan/schema.js';
 import { targetRateOf } from '../plan/shard.js';
 import { cpuMeter } from './progress-cpu.js';
 import type { ProgressFrame } from './progress.js';
@@ -21,15 +20,17 @@ export class ProgressFrames {
     private readonly cpuPercent: () => number = cpuMeter(),
   ) {
     this.durationMs = longestDurationMs(plan);
-    this.targetRate = targetRateOf(plan) ?? (scenarioPlans(plan).some((load) => isVuExecutor(load.plan.executor)) ? 'users' : null);
+    this.targetRate = targetRateOf(plan) ?? (runsUsers(plan) ? 'users' : null);
   }
 
-  next(last: SecondSample, inFlight: number, dial?: ProgressFrame['dial']): ProgressFrame {
+  /** `now`: the run as the second is announced (RunHandle's inFlight, dial and targetRatePerSec); without a rate, the plan's. */
+  next(last: SecondSample, now: { inFlight: number; dial?: ProgressFrame['dial'] | undefined; targetRatePerSec?: number | null }): ProgressFrame {
     for (const [cause, count] of Object.entries(last.errors) as [ErrorCause, number][]) this.errors[cause] = (this.errors[cause] ?? 0) + count;
+    const { inFlight, dial } = now;
     return {
       elapsedSeconds: last.second + 1,
       durationMs: this.durationMs,
-      targetRate: this.targetRate,
+      targetRate: now.targetRatePerSec ?? this.targetRate,
       last,
       errors: { ...this.errors },
       inFlight,

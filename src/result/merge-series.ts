@@ -45,7 +45,14 @@ export function addSeconds(second: number, startEpochMs: number, samples: readon
     ...uncorrectedMean(samples),
     ...worstBehind(samples),
     ...usersOf(samples),
+    ...uncorrectedOf(samples),
   };
+}
+
+/** Live seconds' uncorrected latencies, added like the corrected ones. */
+function uncorrectedOf(samples: readonly SecondSample[]): Pick<SecondSample, 'uncorrectedHistogram'> {
+  const encoded = samples.flatMap(({ uncorrectedHistogram }) => (uncorrectedHistogram === undefined ? [] : [uncorrectedHistogram]));
+  return encoded.length > 0 ? { uncorrectedHistogram: encodeHistogram(sumHistograms(encoded)) } : {};
 }
 
 /** The mean over every input's responses, each input weighted by how many it answered. */

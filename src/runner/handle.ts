@@ -11,6 +11,8 @@ export interface RunOptions {
   probe?: boolean;
   /** Called as each second of the run closes while the run goes on (live progress); the result's series holds them all. */
   onSecond?: (sample: SecondSample) => void;
+  /** Has each second told to `onSecond` carry its uncorrected latencies (`uncorrectedHistogram`): for the dashboard's percentiles. */
+  liveUncorrected?: boolean;
   /** Told of every finished request (per-request exports); when unset the exchange path does no extra work. */
   onExchange?: ExchangeObserver;
   /** Which of V8's compilers the run's code may use, set for the whole process (see jit.ts); default 'auto'. */
@@ -31,6 +33,12 @@ export interface RunHandle {
   stop(reason?: string): void;
   /** Counts so far, for progress displays. */
   inFlight(): number;
+  /**
+   * The arrival rate this run asks for now (its share, for a shard): the plan's schedule at this
+   * instant (a ramp's stage), a rate set since, or a held throughput's setpoint. Null without a rate
+   * (max throughput, virtual users). Read by live displays, not by the run.
+   */
+  targetRatePerSec(): number | null;
   /** A held throughput's setpoint and dial now (constant-throughput only), for progress displays. */
   dial?(): { setpointPerSec: number; concurrency: number };
   /**

@@ -3,6 +3,7 @@ import type { ErrorCause } from '../metrics/causes.js';
 import { GeneratorMonitor } from '../metrics/generator-monitor.js';
 import { Recorder, type SecondSample } from '../metrics/recorder.js';
 import { MAIN_SCENARIO, type Plan } from '../plan/schema.js';
+import { shareOfRate, targetRateAtMs } from '../plan/shard.js';
 import type { ExchangeListener } from '../protocols/transport.js';
 import { checkpointOf, resultFromRecorder } from '../result/from-recorder.js';
 import type { RunResult } from '../result/types.js';
@@ -47,6 +48,7 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
     if (!finished && thresholds.failsSecond(sample)) clock.setImmediate(() => finish('threshold'));
   };
   const recorder = new Recorder(startUs, startEpochMs, onSecond, plan.warmupMs);
+  if (options.liveUncorrected) recorder.announceUncorrected();
   const durationUs = plan.executor.durationMs * 1000;
   const timeoutUs = plan.timeoutMs * 1000;
 
@@ -149,12 +151,15 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
   });
 
   const { targetStatistics } = prepared;
+  /** The whole plan's rate as last set, once one has been: it replaces the plan's schedule from then on. */
+  let rateSetPerSec: number | undefined;
   return {
     // Read after the load has ended, so the statistics include every event of the run.
     result: targetStatistics ? result.then(async (done) => withTargetStatistics(done, await targetStatistics())) : result,
     setRate: (ratePerSec) => {
       if (!(ratePerSec > 0)) throw new RangeError(`rate must be > 0, got ${ratePerSec}`);
       executor!.setRate(ratePerSec);
+      rateSetPerSec = ratePerSec;
     },
     setConcurrency: (connections) => {
       if (!(Number.isInteger(connections) && connections >= 1)) throw new RangeError(`concurrency must be a whole number ≥ 1, got ${connections}`);
@@ -162,6 +167,9 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
     },
     stop: (reason = 'stopped') => finish(reason),
     inFlight: () => transport.inFlight(),
+    targetRatePerSec: () =>
+      executor!.dial?.().setpointPerSec ??
+      (rateSetPerSec !== undefined ? shareOfRate(plan, rateSetPerSec) : targetRateAtMs(plan, (clock.nowUs() - startUs) / 1000)),
     ...(executor.dial ? { dial: () => executor!.dial!() } : {}),
     measuredSoFar: () => [{ scenario: MAIN_SCENARIO, state: recorder }],
     checkpoint: () => checkpointOf(recorder, (clock.nowUs() - startUs) / 1000, transport.inFlight()),

@@ -82,6 +82,11 @@ export async function startScenarios(plan: Plan, options: RunOptions, startOne: 
       for (const handle of handles) handle.stop(reason);
     },
     inFlight: () => handles.reduce((sum, handle) => sum + handle.inFlight(), 0),
+    // Side by side, their rates add up; one without a rate leaves the whole without one, as targetRateOf says.
+    targetRatePerSec: () => {
+      const rates = handles.map((handle) => handle.targetRatePerSec());
+      return rates.every((rate) => rate !== null) ? rates.reduce((sum, rate) => sum + rate, 0) : null;
+    },
     measuredSoFar: () => handles.flatMap((handle, index) => handle.measuredSoFar().map(({ state }) => ({ scenario: loads[index]!.name, state }))),
   };
 }

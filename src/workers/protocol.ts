@@ -14,6 +14,7 @@ import type { RunResult } from '../result/types.js';
 export interface WorkerSetup {
   plan: Plan;
   jit?: JitMode;
+  liveUncorrected?: boolean;
 }
 
 export type ToWorker =

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { composeShares, connectionsOf, shardLabel, splitEvenly, type Shard } from '../plan/shard.js';
+import { composeShares, connectionsOf, shardLabel, shareOfRate, splitEvenly, targetRateAtMs, type Shard } from '../plan/shard.js';
 import { Recorder, type SecondSample } from '../metrics/recorder.js';
 import { holdsThroughput, targetRatePerSec } from '../plan/executors/index.js';
 import { MAIN_SCENARIO, type Plan } from '../plan/schema.js';
@@ -16,7 +16,7 @@ import { ThresholdWatch } from '../thresholds/watch.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
 import { SecondsJoiner } from './seconds-joiner.js';
 
-export interface WorkersOptions extends Pick<RunOptions, 'probe' | 'onSecond' | 'jit'> {
+export interface WorkersOptions extends Pick<RunOptions, 'probe' | 'onSecond' | 'jit' | 'liveUncorrected'> {
   /** How many worker threads; 'auto' is as many as the cores this process may use. */
   workers: number | 'auto';
   /** Each thread's entry module: ./worker-thread.js, or a module that imports it to wrap it (the tests' dying worker). */
@@ -89,7 +89,11 @@ export async function startWorkers(plan: Plan, options: WorkersOptions): Promise
 
   const workers: WorkerState[] = Array.from({ length: count }, (_, index) => {
     const share = { index: index + 1, count };
-    const setup: WorkerSetup = { plan: { ...load, thresholds: [], shard: composeShares(plan.shard, share) }, jit: options.jit };
+    const setup: WorkerSetup = {
+      plan: { ...load, thresholds: [], shard: composeShares(plan.shard, share) },
+      jit: options.jit,
+      ...(options.liveUncorrected ? { liveUncorrected: true } : {}),
+    };
     return { thread: new Worker(options.workerScript ?? WORKER_SCRIPT, { workerData: setup }), share, plan: setup.plan, loaded: false, samples: [] };
   });
   const settled = (worker: WorkerState): boolean => worker.result !== undefined || worker.death !== undefined;
@@ -132,7 +136,9 @@ export async function startWorkers(plan: Plan, options: WorkersOptions): Promise
         worker.loaded = true;
         startWhenLoaded();
       } else if (message.type === 'second') {
-        worker.samples.push(message.sample);
+        // Kept for a result should the worker die, which holds no live-only field.
+        const { uncorrectedHistogram: _live, ...kept } = message.sample;
+        worker.samples.push(kept);
         worker.checkpoint = message.checkpoint;
         joiner.offer(index, message.sample);
       } else if (message.type === 'result') {
@@ -182,12 +188,15 @@ export async function startWorkers(plan: Plan, options: WorkersOptions): Promise
     resolveResult(judged ? { ...combined, thresholds: judged } : combined);
   }
 
+  /** The whole plan's rate as last set, once one has been: every thread takes its share of it from then on. */
+  let rateSetPerSec: number | undefined;
   return {
     result,
     setRate: (ratePerSec) => {
       if (!(ratePerSec > 0)) throw new RangeError(`rate must be > 0, got ${ratePerSec}`);
       if (targetRatePerSec(plan.executor) === null) throw new Error('max-throughput has no rate to change; change its concurrency instead');
       post({ type: 'rate', ratePerSec });
+      rateSetPerSec = ratePerSec;
     },
     setConcurrency: (connections) => {
       if (!(Number.isInteger(connections) && connections >= count))
@@ -195,6 +204,8 @@ export async function startWorkers(plan: Plan, options: WorkersOptions): Promise
       post((worker) => ({ type: 'concurrency', connections: splitEvenly(connections, worker.share.index - 1, count) }));
     },
     stop: (reason = 'stopped') => stop(reason),
+    targetRatePerSec: () =>
+      rateSetPerSec !== undefined ? shareOfRate(plan, rateSetPerSec) : targetRateAtMs(plan, startAtMs === undefined ? 0 : Math.max(0, Date.now() - startAtMs)),
     inFlight: () => workers.reduce((sum, worker) => sum + (settled(worker) ? 0 : (worker.checkpoint?.inFlight ?? 0)), 0),
     measuredSoFar: () => workers.flatMap((worker) => measuredBy(worker, states)),
   };

@@ -5,7 +5,7 @@ import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
 
 // The entry point of one worker thread: it runs its share of the plan as an ordinary run and reports it.
 const port = parentPort!;
-const { plan, jit } = workerData as WorkerSetup;
+const { plan, jit, liveUncorrected } = workerData as WorkerSetup;
 const send = (message: FromWorker): void => port.postMessage(message);
 /** Orders that came before the run was under way. */
 const early: ToWorker[] = [];
@@ -20,7 +20,7 @@ function obey(run: LocalRunHandle, message: ToWorker): void {
 async function start(atMs: number): Promise<void> {
   try {
     await waitUntil(atMs);
-    const run = await startLoad(plan, { jit, onSecond: (sample) => send({ type: 'second', sample, checkpoint: run.checkpoint() }) });
+    const run = await startLoad(plan, { jit, liveUncorrected, onSecond: (sample) => send({ type: 'second', sample, checkpoint: run.checkpoint() }) });
     handle = run;
     for (const message of early.splice(0)) obey(run, message);
     send({ type: 'result', result: await run.result });

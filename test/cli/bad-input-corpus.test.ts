@@ -133,6 +133,7 @@ const FLAG_CASES: string[][] = [
   ...['not a url', 'ftp://127.0.0.1/', 'http://', 'grpc://127.0.0.1:9', 'tcp://127.0.0.1:9', 'plan.yaml'].map((url) => ['run', url]),
   ...['abc', 'host:99999', '1.2.3.4', '[::1]', ''].map((value) => ['run', '{url}', '--dashboard', value]),
   ['run', '{url}', '--dashboard', '0.0.0.0:0'],
+  ...['abc', 'ftp://127.0.0.1:9091', 'http://127.0.0.1:9091/?a=1', ''].map((value) => ['run', '{url}', '--metrics-push', value]),
   ['run', '{url}', '--dashboard-token', 'long-enough-token'],
   ['run', '{url}', '--dashboard', '127.0.0.1:0', '--dashboard-token', 'short'],
   ['run', '{url}', '--body-file', FILE],

@@ -87,6 +87,29 @@ describe('against the built-in target over loopback', () => {
     const sent = result.summary.requests.sent;
     assert.ok(sent >= 225 && sent <= 275, `sent ${sent}, expected about 50 + 200`);
   });
+
+  test("the handle tells the rate asked for now: a ramp's rate at that instant, then the rate set on it", async () => {
+    const ramp = plan({
+      target: { url: target.url },
+      executor: { type: 'ramping-arrival-rate', startRatePerSec: 20, stages: [{ targetRatePerSec: 220, durationMs: 2000 }] },
+    });
+    const rampAtMs = (ms: number): number => 20 + (200 * Math.min(2000, Math.max(0, ms))) / 2000;
+    const calledMs = performance.now();
+    const handle = await startRun(ramp);
+    // Time zero lies between the call and its answer, so the ramp's rate now lies between its rates at those two distances.
+    const startedMs = performance.now();
+    for (const waitMs of [300, 600]) {
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+      const lowMs = performance.now() - startedMs;
+      const rate = handle.targetRatePerSec()!;
+      const highMs = performance.now() - calledMs;
+      assert.ok(rate >= rampAtMs(lowMs) && rate <= rampAtMs(highMs), `${rate} req/s between ${rampAtMs(lowMs)} and ${rampAtMs(highMs)}`);
+    }
+    handle.setRate(50);
+    assert.equal(handle.targetRatePerSec(), 50, 'a rate set replaces the ramp');
+    handle.stop();
+    await handle.result;
+  });
 });
 
 describe('real faults, each counted under its own cause', () => {

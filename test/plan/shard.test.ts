@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { composeShares, connectionsOf, parseShard, shareOfCounts, ShardSyntaxError, splitEvenly, targetRateOf, type Shard } from '../../src/plan/shard.js';
+import {
+  composeShares,
+  connectionsOf,
+  parseShard,
+  shareOfCounts,
+  ShardSyntaxError,
+  splitEvenly,
+  targetRateAtMs,
+  targetRateOf,
+  type Shard,
+} from '../../src/plan/shard.js';
 import { validatePlan } from '../../src/plan/index.js';
 import { ConstantPacer } from '../../src/schedule/constant.js';
 import type { Pacer } from '../../src/schedule/pacer.js';
@@ -59,6 +69,28 @@ describe('shards', () => {
     assert.equal(targetRateOf(plan), 225);
     assert.equal(targetRateOf({ ...plan, shard: undefined }), 900);
     assert.equal(connectionsOf({ ...plan, shard: { index: 1, count: 4 } }), 3);
+  });
+
+  test("the rate asked for at an instant follows a ramp's stages, a shard's share of it, and is the one rate otherwise", () => {
+    const ramp = validatePlan({
+      target: { url: 'http://127.0.0.1:1/' },
+      executor: {
+        type: 'ramping-arrival-rate',
+        startRatePerSec: 100,
+        stages: [
+          { targetRatePerSec: 300, durationMs: 2000 },
+          { targetRatePerSec: 300, durationMs: 1000 },
+          { targetRatePerSec: 0, durationMs: 1000 },
+        ],
+      },
+      connections: 4,
+    });
+    const at = [0, 500, 1000, 2000, 2500, 3000, 3250, 4000, 9000].map((ms) => targetRateAtMs(ramp, ms));
+    assert.deepEqual(at, [100, 150, 200, 300, 300, 300, 225, 0, 0]);
+    assert.equal(targetRateAtMs({ ...ramp, shard: { index: 2, count: 4 } }, 1000), 50);
+    const constant = validatePlan({ target: { url: 'http://127.0.0.1:1/' }, executor: { type: 'constant-arrival-rate', ratePerSec: 900, durationMs: 1000 } });
+    assert.equal(targetRateAtMs(constant, 400), 900);
+    assert.equal(targetRateAtMs(validatePlan({ target: { url: 'http://127.0.0.1:1/' }, executor: { type: 'max-throughput', durationMs: 1000 } }), 400), null);
   });
 
   test('a split of virtual users (or anything counted) over N = 1…8 loses no remainder', () => {

@@ -129,7 +129,9 @@ test('the dashboard in Chromium: live charts, a rate change that reaches the run
       await page.locator('#stop').click();
       await page.locator('body[data-state="ended"]').waitFor({ state: 'attached', timeout: WAIT_MS });
       assert.match((await page.locator('#state').textContent())!, /ended early \(dashboard\)/);
-      assert.match((await page.locator('#summary').textContent())!, /changes made\s*2/);
+      const summary = (await page.locator('#summary').textContent())!;
+      assert.match(summary, /changes made\s*2/);
+      assert.match((await page.locator('#chart-latency').textContent())!, /uncorrected p99/, 'the uncorrected percentiles have their lines');
       assert.match((await page.locator('#report-link').getAttribute('href'))!, /^file:\/\/.*report\.html$/);
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
       assert.deepEqual(attempted, [], 'the page loads nothing from elsewhere');
@@ -147,6 +149,17 @@ test('the dashboard in Chromium: live charts, a rate change that reaches the run
         `second ${firstLiveSecond} was drawn ${lateMs} ms after it closed (the page connected ${startedMs - connectedAtMs} ms before the start)`,
       );
       if (connectedAtMs < startedMs) assert.equal(firstLiveSecond, 1);
+      // The final summary is the result's: its requests and both kinds of latency, as the page writes numbers.
+      const shown = (value: number): string => (Math.abs(value) >= 1000 ? `${Math.round(value / 100) / 10}k` : String(Math.round(value * 100) / 100));
+      const { corrected, uncorrected } = result.summary.latencyMs;
+      for (const [name, latency] of [
+        ['corrected', corrected],
+        ['uncorrected', uncorrected],
+      ] as const) {
+        const values = [latency.p50, latency.p90, latency.p99, latency.max].map(shown).join(' / ');
+        assert.ok(summary.includes(`${name} p50 / p90 / p99 / max${values} ms`), `${name} ${values} in the summary: ${summary}`);
+      }
+      assert.ok(summary.includes(`sent / completed / failed / dropped${shown(result.summary.requests.sent)} / `), summary);
       assert.equal(result.interrupted, true);
       assert.equal(result.interruptReason, 'dashboard');
       const [change, stop] = result.events!;

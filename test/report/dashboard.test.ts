@@ -18,16 +18,21 @@ const TOKEN = 'a-token-of-some-length';
 /** A run handle that only notes what it is told, as a controller's tests do. */
 function recordingHandle(): RunHandle & { calls: string[] } {
   const calls: string[] = [];
+  let rate: number | null = null;
   return {
     calls,
     result: new Promise<RunResult>(() => {}),
-    setRate: (ratePerSec) => calls.push(`rate ${ratePerSec}`),
+    setRate: (ratePerSec) => {
+      calls.push(`rate ${ratePerSec}`);
+      rate = ratePerSec;
+    },
     setConcurrency: (connections) => {
       if (connections > 500) throw new RangeError(`concurrency of ${connections} refused by the handle`);
       calls.push(`concurrency ${connections}`);
     },
     stop: (reason) => calls.push(`stop ${reason}`),
     inFlight: () => 0,
+    targetRatePerSec: () => rate,
     measuredSoFar: () => [],
   };
 }
@@ -128,6 +133,7 @@ describe('the dashboard server', () => {
     assert.match(html, /uPlot/);
     assert.deepEqual(html.match(/\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?\/\//gi), null);
     assert.match(html, /connect-src 'self'/);
+    assert.match(html, /id="chart-users"[^>]*hidden/, 'no chart of virtual users for an arrival rate');
   });
 
   test('a control without the token, or with a wrong one, is refused and changes nothing', async () => {
@@ -160,10 +166,12 @@ describe('the dashboard server', () => {
   test('with the token a change reaches the run; the stream sends the history, the changes and the end', async () => {
     const frames = new ProgressFrames(RATE_PLAN, () => 12.5);
     const seconds = syntheticRunResult({ seconds: [{ latenciesUs: [1000, 2000, 3000] }, { latenciesUs: [4000], failed: 2 }] }).series;
-    dashboard.publish(frames.next(seconds[0]!, 3));
+    dashboard.publish(frames.next(seconds[0]!, { inFlight: 3, targetRatePerSec: handle.targetRatePerSec() }));
     assert.equal((await sendControl(dashboard.url, { what: 'rate', value: 150 }, { 'x-salvo-token': TOKEN })).status, 200);
     assert.deepEqual(handle.calls, ['rate 150']);
-    dashboard.publish(frames.next(seconds[1]!, 1));
+    // A second recorded with its uncorrected latencies (here those of the first second's corrected ones).
+    const withUncorrected = { ...seconds[1]!, uncorrectedHistogram: seconds[0]!.histogram };
+    dashboard.publish(frames.next(withUncorrected, { inFlight: 1, targetRatePerSec: handle.targetRatePerSec() }));
     const result = syntheticRunResult({ seconds: [{}] });
     // The end closes every open stream, this one included.
     // Once the history sent on connecting (which ends with `events`) is read, the run ends.
@@ -182,6 +190,8 @@ describe('the dashboard server', () => {
     const { p50, p90, p99 } = first!.latencyMs as Record<string, number>;
     assert.deepEqual({ p50, p99 }, { p50: seconds[0]!.latencyMs.p50, p99: seconds[0]!.latencyMs.p99 });
     assert.ok(p90! >= p50! && p90! <= p99!, `p90 ${p90} between p50 and p99`);
+    assert.equal(first!.uncorrectedMs, null, 'a second recorded without them');
+    assert.deepEqual(second!.uncorrectedMs, first!.latencyMs);
     assert.equal(first!.cpuPercent, 12.5);
     assert.equal((changes as unknown as unknown[]).length, 1);
     assert.equal(end!.report, 'file:///tmp/report.html');

@@ -24,7 +24,7 @@ function printer(isTTY: boolean, out: { write(text: string): unknown }, everySec
   const frames = new ProgressFrames(plan, () => 42);
   const progress = new ProgressPrinter({ out, isTTY, everySeconds });
   return {
-    onSecond: (second: SecondSample, inFlight: number) => progress.print(frames.next(second, inFlight)),
+    onSecond: (second: SecondSample, inFlight: number) => progress.print(frames.next(second, { inFlight })),
     stop: () => progress.stop(),
   };
 }

@@ -353,7 +353,7 @@ async function runWithDisplays(
   // One frame a second for every display, built only when one is on.
   const frames = progress || live ? new ProgressFrames(plan) : undefined;
   const onSecond = (sample: SecondSample): void => {
-    const frame = frames!.next(sample, handle.inFlight(), handle.dial?.());
+    const frame = frames!.next(sample, { inFlight: handle.inFlight(), dial: handle.dial?.(), targetRatePerSec: handle.targetRatePerSec() });
     progress?.print(frame);
     live?.dashboard.publish(frame);
   };
@@ -364,9 +364,17 @@ async function runWithDisplays(
           probe: flags.probe,
           jit: flags.jit,
           ...(frames ? { onSecond } : {}),
+          ...(live ? { liveUncorrected: true } : {}),
           ...(flags.startAt !== undefined ? { startAtMs: flags.startAt } : {}),
         })
-      : await startRun(plan, { clock: systemClock, probe: flags.probe, jit: flags.jit, onExchange: exchangeLog, ...(frames ? { onSecond } : {}) });
+      : await startRun(plan, {
+          clock: systemClock,
+          probe: flags.probe,
+          jit: flags.jit,
+          onExchange: exchangeLog,
+          ...(frames ? { onSecond } : {}),
+          ...(live ? { liveUncorrected: true } : {}),
+        });
   live?.steering.attach(handle);
   liveMetrics?.attach(handle);
   const signals: Record<string, number> = { SIGINT: EXIT.interruptedBySigint, SIGTERM: EXIT.interruptedBySigterm };

@@ -14,7 +14,7 @@ import { rampingArrivalRate } from './ramping-arrival-rate.js';
 import { rampingVus } from './ramping-vus.js';
 
 export type { ExecutorKind, UsersOfKind } from './kind.js';
-export { meanRateOf, requestsOfRamp, type RampStage, type RampingExecutor } from './ramping-arrival-rate.js';
+export { meanRateOf, rampRateAtMs, requestsOfRamp, type RampStage, type RampingExecutor } from './ramping-arrival-rate.js';
 
 /** Every kind of executor, in the order the plan's JSON Schema lists them: a new kind is one more entry. */
 export const EXECUTOR_KINDS = [

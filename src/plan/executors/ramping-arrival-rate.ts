@@ -45,6 +45,18 @@ export function meanRateOf(startRatePerSec: number, stages: readonly RampStage[]
   return requestsOfRamp(startRatePerSec, stages) / (summedDurationMs(stages) / 1000);
 }
 
+/** The rate a ramp asks for `elapsedMs` into it: on the line between its stage's rates; the last stage's target once it is over. */
+export function rampRateAtMs(startRatePerSec: number, stages: readonly RampStage[], elapsedMs: number): number {
+  let fromRate = startRatePerSec;
+  let stageStartMs = 0;
+  for (const { targetRatePerSec, durationMs: stageMs } of stages) {
+    if (elapsedMs < stageStartMs + stageMs) return fromRate + ((targetRatePerSec - fromRate) * Math.max(0, elapsedMs - stageStartMs)) / stageMs;
+    fromRate = targetRatePerSec;
+    stageStartMs += stageMs;
+  }
+  return fromRate;
+}
+
 export const rampingArrivalRate = {
   type,
   schema,

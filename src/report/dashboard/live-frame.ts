@@ -16,15 +16,17 @@ export interface LiveFrame {
   failed: number;
   dropped: number;
   /** Corrected latency (from the intended send time) of this second's answers. */
-  latencyMs: { p50: number; p90: number; p99: number };
-  /** From the actual send time: the target's own pace, without the generator's queueing. */
-  uncorrectedMeanMs: number | null;
+  latencyMs: Percentiles;
+  /** From the actual send time: the target's own pace, without the generator's queueing (null when the run did not record it live). */
+  uncorrectedMs: Percentiles | null;
   /** This second's failures by cause, and the run's so far. */
   errors: Partial<Record<ErrorCause, number>>;
   errorsTotal: Partial<Record<ErrorCause, number>>;
   inFlight: number;
   /** Connections, virtual users or a held throughput's concurrency, as set now (null while the plan's stages set it). */
   concurrency: number | null;
+  /** Virtual users running as the second closed, by user type (closed-model runs; null otherwise). */
+  users: Record<string, number> | null;
   cpuPercent: number;
   /** How far behind its schedule the generator was at worst in this second, and what held it back. */
   behindMs: number;
@@ -35,11 +37,23 @@ export interface LiveFrame {
   warmup: boolean;
 }
 
+interface Percentiles {
+  p50: number;
+  p90: number;
+  p99: number;
+}
+
+/** Once a second, decoded for the page: the second's p90 is in no summary of it. */
+function percentilesOf(encoded: string): Percentiles {
+  const [p50, p90, p99] = encodedPercentilesMs(encoded, [50, 90, 99]);
+  return { p50: p50!, p90: p90!, p99: p99! };
+}
+
 /** What the page needs of a progress frame, with the controls' values now and the thresholds judged on the second. */
 export function liveFrameOf(frame: ProgressFrame, controls: Partial<Record<Control, number | null>>, thresholds: ThresholdWatch): LiveFrame {
   const { last } = frame;
-  const [p50, p90, p99] = encodedPercentilesMs(last.histogram, [50, 90, 99]);
-  const targetPerSec = controls.setpoint ?? controls.rate ?? (typeof frame.targetRate === 'number' ? frame.targetRate : null);
+  // The run's own word (a ramp's stage, a rate or setpoint changed from the page) rather than the controls' last values.
+  const targetPerSec = frame.dial?.setpointPerSec ?? (typeof frame.targetRate === 'number' ? frame.targetRate : null);
   return {
     elapsedSeconds: frame.elapsedSeconds,
     durationMs: frame.durationMs,
@@ -48,12 +62,13 @@ export function liveFrameOf(frame: ProgressFrame, controls: Partial<Record<Contr
     completed: last.completed,
     failed: last.failed,
     dropped: last.dropped,
-    latencyMs: { p50: p50!, p90: p90!, p99: p99! },
-    uncorrectedMeanMs: last.uncorrectedMeanMs ?? null,
+    latencyMs: percentilesOf(last.histogram),
+    uncorrectedMs: last.uncorrectedHistogram === undefined ? null : percentilesOf(last.uncorrectedHistogram),
     errors: last.errors,
     errorsTotal: frame.errors,
     inFlight: frame.inFlight,
     concurrency: frame.dial?.concurrency ?? controls.concurrency ?? null,
+    users: last.users ?? null,
     cpuPercent: Math.round(frame.cpuPercent * 10) / 10,
     behindMs: last.behind?.ms ?? 0,
     behindLimit: last.behind?.limit ?? null,

@@ -15,7 +15,6 @@ export const DASHBOARD_SCRIPT = `
   var body = document.body;
   var charts = {};
   var events = [];
-  var causes = [];
   var hello = null;
   var ended = false;
   var framesSeen = 0;
@@ -73,7 +72,7 @@ export const DASHBOARD_SCRIPT = `
       plugins: [markers()],
     };
     var data = [[]].concat(definitions.map(function () { return []; }));
-    charts[id] = { element: element, plot: new uPlot(options, data, element), data: data, definitions: definitions.slice() };
+    charts[id] = { element: element, plot: new uPlot(options, data, element), data: data, definitions: definitions.slice(), seen: [] };
   }
 
   function push(id, frame) {
@@ -85,17 +84,26 @@ export const DASHBOARD_SCRIPT = `
     chart.element.dataset.points = String(chart.data[0].length);
   }
 
-  /** Error causes appear as they first happen: each becomes a series, zero for the seconds before. */
-  function addCauses(frame) {
-    Object.keys(frame.errorsTotal).forEach(function (cause) {
-      if (causes.indexOf(cause) >= 0) return;
-      causes.push(cause);
-      var chart = charts.errors;
-      var definition = { label: cause, value: function (f) { return f.errors[cause] || 0; } };
+  /** Series named as they first appear (error causes, user types): each a line, zero for the seconds before. */
+  function addSeriesAsSeen(id, names, valueOf) {
+    var chart = charts[id];
+    names.forEach(function (name) {
+      if (chart.seen.indexOf(name) >= 0) return;
+      chart.seen.push(name);
+      var definition = { label: name, value: valueOf(name) };
       chart.definitions.push(definition);
       chart.data.push(chart.data[0].map(function () { return 0; }));
       chart.plot.addSeries(seriesOf(definition, chart.definitions.length - 1), chart.definitions.length);
     });
+  }
+
+  function addNewSeries(frame) {
+    addSeriesAsSeen('errors', Object.keys(frame.errorsTotal), function (cause) { return function (f) { return f.errors[cause] || 0; }; });
+    addSeriesAsSeen('users', Object.keys(frame.users || {}), function (type) { return function (f) { return f.users ? f.users[type] || 0 : null; }; });
+  }
+
+  function sum(counts) {
+    return counts ? Object.keys(counts).reduce(function (total, key) { return total + counts[key]; }, 0) : null;
   }
 
   function setUp() {
@@ -104,17 +112,18 @@ export const DASHBOARD_SCRIPT = `
       { label: 'sent', value: function (f) { return f.sent; } },
       { label: 'target', value: function (f) { return f.targetPerSec; }, dash: [6, 4], color: '#555' },
     ], 'req/s');
-    makeChart('latency', [
-      { label: 'p50', value: function (f) { return f.latencyMs.p50; } },
-      { label: 'p90', value: function (f) { return f.latencyMs.p90; } },
-      { label: 'p99', value: function (f) { return f.latencyMs.p99; } },
-      { label: 'uncorrected mean', value: function (f) { return f.uncorrectedMeanMs; }, dash: [6, 4] },
-    ], 'ms');
+    // Each uncorrected percentile is dashed, in the colour of its corrected one.
+    makeChart('latency', ['p50', 'p90', 'p99'].map(function (name, index) {
+      return { label: name, value: function (f) { return f.latencyMs[name]; }, color: COLORS[index] };
+    }).concat(['p50', 'p90', 'p99'].map(function (name, index) {
+      return { label: 'uncorrected ' + name, value: function (f) { return f.uncorrectedMs ? f.uncorrectedMs[name] : null; }, color: COLORS[index], dash: [6, 4] };
+    })), 'ms');
     makeChart('errors', [{ label: 'dropped', value: function (f) { return f.dropped; } }], 'per second');
     makeChart('concurrency', [
       { label: 'in flight', value: function (f) { return f.inFlight; } },
       { label: hello && /vus|phases/.test(hello.executor) ? 'virtual users' : 'connections / concurrency', value: function (f) { return f.concurrency; } },
     ], 'count');
+    makeChart('users', [{ label: 'all types', value: function (f) { return sum(f.users); }, color: '#555', dash: [6, 4] }], 'users');
     makeChart('generator', [
       { label: 'CPU %', value: function (f) { return f.cpuPercent; } },
       { label: 'schedule lag ms', value: function (f) { return f.behindMs; }, scale: 'right' },
@@ -248,7 +257,7 @@ export const DASHBOARD_SCRIPT = `
       body.dataset.firstLiveFrameAtMs = String(Date.now());
       body.dataset.firstLiveFrameSecond = String(frame.elapsedSeconds);
     }
-    addCauses(frame);
+    addNewSeries(frame);
     Object.keys(charts).forEach(function (id) { push(id, frame); });
     showThresholds(frame);
     $('clock').textContent = fmt(frame.elapsedSeconds) + ' s of ' + fmt(frame.durationMs / 1000) + ' s' + (frame.warmup ? ' (warm-up)' : '');

@@ -1,5 +1,5 @@
-import type { Plan } from '../../plan/schema.js';
 import { holdsThroughput } from '../../plan/executors/index.js';
+import { runsUsers, type Plan } from '../../plan/schema.js';
 import { htmlHead } from '../html/document.js';
 import { escapeHtml, scriptForInline } from '../html/escape.js';
 import type { ChartLibrary } from '../html/vendor.js';
@@ -52,9 +52,10 @@ export function renderDashboardPage(plan: Plan, library: ChartLibrary): string {
 <div class="panel" id="summary" hidden></div>
 <div class="grid">
 ${chart('rate', 'rate: achieved vs target (req/s)')}
-${chart('latency', 'latency (ms): corrected p50 / p90 / p99, uncorrected mean')}
+${chart('latency', 'latency (ms): p50 / p90 / p99, corrected (solid) and uncorrected (dashed)')}
 ${chart('errors', 'errors by cause and dropped (per second)')}
 ${chart('concurrency', 'in flight and connections / users')}
+${chart('users', 'virtual users running, by user type', !runsUsers(plan))}
 ${chart('generator', 'generator: CPU (% of a core) and schedule lag (ms)')}
 ${chart('control', 'held throughput: setpoint, measured (req/s) and concurrency', !holdsThroughput(plan.executor))}
 </div>
