@@ -48,7 +48,10 @@ export async function measureStep(base: Plan, ratePerSec: number, options: StepO
   handle = await startRun(plan, { onSecond });
   const result = await handle.result;
   const measured = result.series.filter((sample) => sample.second >= warmupSeconds);
-  const seconds = Math.max(1, measured.length);
+  // Rates are over the seconds that had sends due: the answers a queueing target still owes after the
+  // last send add seconds to the series (their latency counts), not time at the step's rate.
+  const scheduledEndSecond = warmupSeconds + options.measureMs / 1000;
+  const seconds = Math.max(1, Math.min(measured.filter((sample) => sample.second < scheduledEndSecond).length, options.measureMs / 1000));
   const window = addSeconds(0, 0, measured);
   const observed = { ...observeSecond(window, ratePerSec), ratePerSec: window.completed / seconds };
   const p99Ms = window.latencyMs.p99;
