@@ -16,7 +16,7 @@ export interface PidGains {
   /** Time constant of the low-pass filter on the measured throughput. */
   filterTimeMs: number;
   /**
-   * Time constant of the low-pass filter on the latency the feed-forward scales by: longer, since
+   * Time constant of the low-pass filter on a rising latency the feed-forward scales by: longer, since
    * a stalled generator (a busy machine) shows up as a latency spike that the dial must not chase.
    */
   latencyFilterTimeMs: number;
@@ -76,7 +76,13 @@ export class PidController implements ConcurrencyController {
     const filterTimeMs = Math.max(gains.filterTimeMs, (MIN_FILTERED_COMPLETIONS * 1000) / Math.max(setpointPerSec, 1e-3));
     const integralTimeMs = Math.max(gains.integralTimeMs, INTEGRAL_TO_FILTER * filterTimeMs);
     const measured = this.throughput.add(measuredPerSec, dtMs, filterTimeMs);
-    if (latency && latency.meanMs > 0) this.latency.add(latency.meanMs, dtMs, Math.max(gains.latencyFilterTimeMs, filterTimeMs));
+    if (latency && latency.meanMs > 0) {
+      // A latency above the filtered one may be the generator stalling and is followed slowly; one below
+      // is a queue draining (the target's capacity came back), which the dial must follow at once or it
+      // keeps that queue full while it comes down.
+      const falling = this.latency.value !== undefined && latency.meanMs < this.latency.value;
+      this.latency.add(latency.meanMs, dtMs, falling ? filterTimeMs : Math.max(gains.latencyFilterTimeMs, filterTimeMs));
+    }
     const latencySec = (this.latency.value ?? 0) / 1000;
     const previous = this.previousThroughput ?? measured;
     this.previousThroughput = measured;

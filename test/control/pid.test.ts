@@ -81,6 +81,20 @@ describe('PID on a simulated first-order plant with counting noise', () => {
     assert.ok(Math.max(...after) <= 20, `the dial came back down near 16: ${after}`);
   });
 
+  test('no windup when capacity returns only just above the setpoint: the dial follows the draining queue down within 5 s', () => {
+    // 8 slots × 10 ms (800/s) → × 4 ms (2,000/s) under a 1,600/s setpoint: the ceiling's 64 requests
+    // stay queued at full capacity until the dial comes down to ~6, so the throughput tells it nothing.
+    const ticks = simulate({
+      controller: pid(64),
+      tickMs: TICK_MS,
+      durationMs: 25_000,
+      setpointAt: () => 1600,
+      plantAt: (t) => plant(8, t < 10_000 ? 10 : 4),
+    });
+    const settled = settledAfter(ticks, 10_000, 25_000);
+    assert.ok(settled !== undefined && settled <= 15_000, `settled at ${settled} ms`);
+  });
+
   test('a setpoint between two whole concurrencies: the dial settles on the fraction, still, no limit cycle', () => {
     // 640 req/s at 10 ms wants 6.4 in flight.
     const ticks = simulate({ controller: pid(), tickMs: TICK_MS, durationMs: 30_000, setpointAt: () => 640, plantAt: () => plant(100, 10, 0) });
