@@ -79,17 +79,18 @@ export function connectionsOf(plan: Plan): number {
  * of the global schedule is 1/count of its rate). Null in max-throughput mode.
  */
 export function targetRateOf(plan: Plan): number | null {
-  // Scenarios run side by side, so their rates add up; one without a rate leaves the whole without one.
-  if (plan.scenarios) {
-    const rates = scenarioPlans(plan).map((load) => targetRateOf(load.plan));
-    return rates.every((rate) => rate !== null) ? rates.reduce((sum, rate) => sum + rate, 0) : null;
-  }
+  if (plan.scenarios) return sideBySide(scenarioPlans(plan).map((load) => targetRateOf(load.plan)));
   const rate = targetRatePerSec(plan.executor);
   return rate === null ? null : shareOfRate(plan, rate);
 }
 
+/** Loads run side by side (scenarios): their rates add up; one without a rate leaves the whole without one. */
+export function sideBySide(rates: readonly (number | null)[]): number | null {
+  return rates.every((rate) => rate !== null) ? rates.reduce((sum, rate) => sum + rate, 0) : null;
+}
+
 /** This run's share of a rate given for the whole plan, as `RunHandle.setRate` takes it. */
-export const shareOfRate = (plan: Plan, ratePerSec: number): number => (plan.shard ? ratePerSec / plan.shard.count : ratePerSec);
+const shareOfRate = (plan: Plan, ratePerSec: number): number => (plan.shard ? ratePerSec / plan.shard.count : ratePerSec);
 
 /**
  * The rate this run asks for `elapsedMs` after its time zero: a ramp's rate at that instant (its
@@ -99,4 +100,9 @@ export function targetRateAtMs(plan: Plan, elapsedMs: number): number | null {
   const { executor } = plan;
   if (plan.scenarios || executor.type !== 'ramping-arrival-rate') return targetRateOf(plan);
   return shareOfRate(plan, rampRateAtMs(executor.startRatePerSec, executor.stages, elapsedMs));
+}
+
+/** The rate a run asks for now: its share of the rate last set on it (`setRate`), else its plan's at `elapsedMs`. */
+export function targetRateNow(plan: Plan, rateSetPerSec: number | undefined, elapsedMs: number): number | null {
+  return rateSetPerSec === undefined ? targetRateAtMs(plan, elapsedMs) : shareOfRate(plan, rateSetPerSec);
 }

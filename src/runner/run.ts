@@ -3,7 +3,7 @@ import type { ErrorCause } from '../metrics/causes.js';
 import { GeneratorMonitor } from '../metrics/generator-monitor.js';
 import { Recorder, type SecondSample } from '../metrics/recorder.js';
 import { MAIN_SCENARIO, type Plan } from '../plan/schema.js';
-import { shareOfRate, targetRateAtMs } from '../plan/shard.js';
+import { targetRateNow } from '../plan/shard.js';
 import type { ExchangeListener } from '../protocols/transport.js';
 import { checkpointOf, resultFromRecorder } from '../result/from-recorder.js';
 import type { RunResult } from '../result/types.js';
@@ -167,9 +167,7 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
     },
     stop: (reason = 'stopped') => finish(reason),
     inFlight: () => transport.inFlight(),
-    targetRatePerSec: () =>
-      executor!.dial?.().setpointPerSec ??
-      (rateSetPerSec !== undefined ? shareOfRate(plan, rateSetPerSec) : targetRateAtMs(plan, (clock.nowUs() - startUs) / 1000)),
+    targetRatePerSec: () => executor!.dial?.().setpointPerSec ?? targetRateNow(plan, rateSetPerSec, (clock.nowUs() - startUs) / 1000),
     ...(executor.dial ? { dial: () => executor!.dial!() } : {}),
     measuredSoFar: () => [{ scenario: MAIN_SCENARIO, state: recorder }],
     checkpoint: () => checkpointOf(recorder, (clock.nowUs() - startUs) / 1000, transport.inFlight()),

@@ -1,5 +1,6 @@
 import type { SecondSample } from '../metrics/recorder.js';
 import { scenarioPlans, type Plan } from '../plan/schema.js';
+import { sideBySide } from '../plan/shard.js';
 import { mergeResults } from '../result/merge.js';
 import { addSeconds } from '../result/merge-series.js';
 import type { RunResult } from '../result/types.js';
@@ -82,11 +83,7 @@ export async function startScenarios(plan: Plan, options: RunOptions, startOne: 
       for (const handle of handles) handle.stop(reason);
     },
     inFlight: () => handles.reduce((sum, handle) => sum + handle.inFlight(), 0),
-    // Side by side, their rates add up; one without a rate leaves the whole without one, as targetRateOf says.
-    targetRatePerSec: () => {
-      const rates = handles.map((handle) => handle.targetRatePerSec());
-      return rates.every((rate) => rate !== null) ? rates.reduce((sum, rate) => sum + rate, 0) : null;
-    },
+    targetRatePerSec: () => sideBySide(handles.map((handle) => handle.targetRatePerSec())),
     measuredSoFar: () => handles.flatMap((handle, index) => handle.measuredSoFar().map(({ state }) => ({ scenario: loads[index]!.name, state }))),
   };
 }

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { composeShares, connectionsOf, shardLabel, shareOfRate, splitEvenly, targetRateAtMs, type Shard } from '../plan/shard.js';
+import { composeShares, connectionsOf, shardLabel, splitEvenly, targetRateNow, type Shard } from '../plan/shard.js';
 import { Recorder, type SecondSample } from '../metrics/recorder.js';
 import { holdsThroughput, targetRatePerSec } from '../plan/executors/index.js';
 import { MAIN_SCENARIO, type Plan } from '../plan/schema.js';
@@ -204,8 +204,7 @@ export async function startWorkers(plan: Plan, options: WorkersOptions): Promise
       post((worker) => ({ type: 'concurrency', connections: splitEvenly(connections, worker.share.index - 1, count) }));
     },
     stop: (reason = 'stopped') => stop(reason),
-    targetRatePerSec: () =>
-      rateSetPerSec !== undefined ? shareOfRate(plan, rateSetPerSec) : targetRateAtMs(plan, startAtMs === undefined ? 0 : Math.max(0, Date.now() - startAtMs)),
+    targetRatePerSec: () => targetRateNow(plan, rateSetPerSec, startAtMs === undefined ? 0 : Math.max(0, Date.now() - startAtMs)),
     inFlight: () => workers.reduce((sum, worker) => sum + (settled(worker) ? 0 : (worker.checkpoint?.inFlight ?? 0)), 0),
     measuredSoFar: () => workers.flatMap((worker) => measuredBy(worker, states)),
   };
