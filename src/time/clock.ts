@@ -30,8 +30,14 @@ export function setLongTimeout(callback: () => void, delayMs: number, longestSte
   }
   const dueMs = performance.now() + delayMs;
   let timeout: NodeJS.Timeout;
+  // Node's timers may fire up to a millisecond before their delay (its loop clock is whole ms),
+  // so each step re-measures what is left and only a step at or past the due instant calls back.
   const arm = (leftMs: number): void => {
-    timeout = leftMs > longestStepMs ? setTimeout(() => arm(dueMs - performance.now()), longestStepMs) : setTimeout(callback, leftMs);
+    if (leftMs <= 0) {
+      callback();
+      return;
+    }
+    timeout = setTimeout(() => arm(dueMs - performance.now()), Math.min(leftMs, longestStepMs));
   };
   arm(delayMs);
   return { cancel: () => clearTimeout(timeout) };
