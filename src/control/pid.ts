@@ -32,8 +32,16 @@ const MIN_FILTERED_COMPLETIONS = 50;
 /** The integral is slower than the filter by this much, so it integrates what was measured, not the noise. */
 const INTEGRAL_TO_FILTER = 4;
 
-/** The integral's reach, as a share of the feed-forward concurrency (plus one request). */
+/** The integral's reach above the model, as a share of the feed-forward concurrency (plus one request). */
 const INTEGRAL_BAND = 0.25;
+/**
+ * Its reach below the model. The dial bounds the requests in flight and Little's law counts only
+ * those, not an answer's wait for the next send, so the model is a floor for the dial: below it the
+ * integral only absorbs noise in the measured latency. Left to reach as far below as above, it is
+ * driven there whenever a queue drains (the throughput above the setpoint for a while) and then
+ * holds the dial short of the setpoint until it integrates back.
+ */
+const INTEGRAL_BAND_BELOW = 0.05;
 
 export interface PidOptions extends ConcurrencyLimits {
   gains: PidGains;
@@ -97,8 +105,9 @@ export class PidController implements ConcurrencyController {
     // The integral corrects the Little's-law model, which is never far off: it works near the setpoint
     // only, within a band around the model, and leaves large errors to the feed-forward.
     const band = INTEGRAL_BAND * feedForward + 1;
+    const floor = -INTEGRAL_BAND_BELOW * feedForward;
     const integrating = Math.abs(errorInFlight) <= band;
-    const candidate = integrating ? clamp(this.integral + (errorInFlight * dtMs) / integralTimeMs, -band, band) : clamp(this.integral, -band, band);
+    const candidate = clamp(integrating ? this.integral + (errorInFlight * dtMs) / integralTimeMs : this.integral, floor, band);
     const desired = feedForward + gains.proportional * errorInFlight + candidate + derivative;
     const value = this.finish(desired, ceiling, measured, setpointPerSec);
     const heldBack = this.actuator.restrained;

@@ -17,6 +17,8 @@ export interface RunOptions {
   onExchange?: ExchangeObserver;
   /** Which of V8's compilers the run's code may use, set for the whole process (see jit.ts); default 'auto'. */
   jit?: JitMode;
+  /** Time zero at this wall-clock instant (ms since the epoch), once the target is resolved, probed and connected. */
+  startAtEpochMs?: number;
 }
 
 /** Each finished request as the transport reports it: times are µs on the run's clock (`Clock.epochMsAt` for wall time). */

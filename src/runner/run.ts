@@ -11,6 +11,7 @@ import { ThresholdWatch } from '../thresholds/watch.js';
 import { systemClock, type Timer } from '../time/clock.js';
 import type { LocalRunHandle, RunHandle, RunOptions } from './handle.js';
 import { JitGovernor, jitFor } from './jit.js';
+import { timeZeroOf, type TimeZero } from './time-zero.js';
 import { connectTargets } from './spread-targets.js';
 import { runtimeOf } from './runtimes.js';
 import { startScenarios } from './scenarios.js';
@@ -31,27 +32,17 @@ export async function startRun(plan: Plan, options: RunOptions = {}): Promise<Ru
 }
 
 /** Runs one load (a plan without scenarios): the handle also takes checkpoints, which worker threads send home. */
-export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<LocalRunHandle> {
+export async function startLoad(plan: Plan, options: RunOptions = {}, timeZero: TimeZero = timeZeroOf(options)): Promise<LocalRunHandle> {
   const clock = options.clock ?? systemClock;
   const jit = new JitGovernor(plan, options.jit);
   const runtime = runtimeOf(plan.executor);
   const prepared = await runtime.prepare(plan);
-  const monitor = new GeneratorMonitor();
-  const startUs = clock.nowUs();
-  const startEpochMs = clock.epochMsAt(startUs);
   const thresholds = new ThresholdWatch(plan);
-  const onSecond = (sample: SecondSample): void => {
-    // Every second is announced, the last, partial one too: a load that ends before the others (a scenario)
-    // still counts in its last second live, and the live seconds add up to the result's.
-    options.onSecond?.(sample);
-    // Deferred: finishing publishes the remaining seconds itself, which must not happen in the middle of this publication.
-    if (!finished && thresholds.failsSecond(sample)) clock.setImmediate(() => finish('threshold'));
-  };
-  const recorder = new Recorder(startUs, startEpochMs, onSecond, plan.warmupMs);
-  if (options.liveUncorrected) recorder.announceUncorrected();
   const durationUs = plan.executor.durationMs * 1000;
   const timeoutUs = plan.timeoutMs * 1000;
 
+  // Set at time zero, which comes once the target is resolved, probed and connected: no request falls due during set-up.
+  let recorder: Recorder;
   let executor: RunningExecutor | undefined;
   let draining = false;
   let finished = false;
@@ -81,6 +72,25 @@ export async function startLoad(plan: Plan, options: RunOptions = {}): Promise<L
     },
   };
   const { connections: transport, spread } = await connectTargets(plan, options.probe, runtime.connect, { clock, listener });
+  try {
+    await timeZero();
+  } catch (error) {
+    transport.close();
+    throw error;
+  }
+
+  const monitor = new GeneratorMonitor();
+  const startUs = clock.nowUs();
+  const startEpochMs = clock.epochMsAt(startUs);
+  const onSecond = (sample: SecondSample): void => {
+    // Every second is announced, the last, partial one too: a load that ends before the others (a scenario)
+    // still counts in its last second live, and the live seconds add up to the result's.
+    options.onSecond?.(sample);
+    // Deferred: finishing publishes the remaining seconds itself, which must not happen in the middle of this publication.
+    if (!finished && thresholds.failsSecond(sample)) clock.setImmediate(() => finish('threshold'));
+  };
+  recorder = new Recorder(startUs, startEpochMs, onSecond, plan.warmupMs);
+  if (options.liveUncorrected) recorder.announceUncorrected();
   executor = runtime.create(plan, prepared, { clock, transport, recorder, startUs, durationUs });
   tap = executor.tap;
   const running = executor;

@@ -6,8 +6,9 @@ import { addSeconds } from '../result/merge-series.js';
 import type { RunResult } from '../result/types.js';
 import { ThresholdWatch } from '../thresholds/watch.js';
 import type { RunHandle, RunOptions } from './handle.js';
+import { sharedTimeZero, timeZeroOf, type TimeZero } from './time-zero.js';
 
-type StartOne = (plan: Plan, options: RunOptions) => Promise<RunHandle>;
+type StartOne = (plan: Plan, options: RunOptions, timeZero: TimeZero) => Promise<RunHandle>;
 
 /**
  * Runs a plan's scenarios side by side, each a run of its own, and joins them as they go: a second is
@@ -37,16 +38,25 @@ export async function startScenarios(plan: Plan, options: RunOptions, startOne: 
     }
   };
 
+  // The loads start together, once all are ready: one that got ready first does not run alone meanwhile.
+  const timeZero = sharedTimeZero(loads.length, timeZeroOf(options));
   handles = await Promise.all(
     loads.map((load, index) =>
-      startOne(load.plan, {
-        ...options,
-        onSecond: (sample) => {
-          const samples = pending.get(sample.second) ?? new Map<number, SecondSample>();
-          samples.set(index, sample);
-          pending.set(sample.second, samples);
-          announceReadySeconds();
+      startOne(
+        load.plan,
+        {
+          ...options,
+          onSecond: (sample) => {
+            const samples = pending.get(sample.second) ?? new Map<number, SecondSample>();
+            samples.set(index, sample);
+            pending.set(sample.second, samples);
+            announceReadySeconds();
+          },
         },
+        timeZero.arrive,
+      ).catch((error: unknown) => {
+        timeZero.abandon(error);
+        throw error;
       }),
     ),
   );

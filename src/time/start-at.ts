@@ -37,7 +37,7 @@ export async function waitUntil(atMs: number, nowMs: () => number = Date.now): P
 /** What a run started with `--start-at` records: the instant asked for and how far time zero missed it. */
 export interface StartAt {
   requested: string;
-  /** Time zero minus the requested instant, ms (the probe and set-up between them included). */
+  /** Time zero minus the requested instant, ms (the run gets ready before it, so this is the timer's lateness). */
   skewMs: number;
 }
 

@@ -1,5 +1,4 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { waitUntil } from '../time/start-at.js';
 import { startLoad, type LocalRunHandle } from '../runner/run.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
 
@@ -19,8 +18,12 @@ function obey(run: LocalRunHandle, message: ToWorker): void {
 
 async function start(atMs: number): Promise<void> {
   try {
-    await waitUntil(atMs);
-    const run = await startLoad(plan, { jit, liveUncorrected, onSecond: (sample) => send({ type: 'second', sample, checkpoint: run.checkpoint() }) });
+    const run = await startLoad(plan, {
+      jit,
+      liveUncorrected,
+      startAtEpochMs: atMs,
+      onSecond: (sample) => send({ type: 'second', sample, checkpoint: run.checkpoint() }),
+    });
     handle = run;
     for (const message of early.splice(0)) obey(run, message);
     send({ type: 'result', result: await run.result });

@@ -27,7 +27,8 @@ test('docs/adaptive-load.md: the holdThroughput example runs as written and hold
     // 4 s at 200/s; the first ticks climb, and a busy machine stretches the sleeps: generous margins.
     const completed = Number(match[1]);
     assert.ok(completed > 500 && completed < 900, `${completed} calls`);
-    assert.ok(Number(match[3]) >= 2, 'at least two in flight for 10 ms calls at 200/s');
+    // Little's law: 200/s × 10 ms is 2 in flight; one tick's dial moves with that tick's counting noise.
+    assert.ok(Number(match[3]) >= 1.8, `about two in flight for 10 ms calls at 200/s, not ${match[3]}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

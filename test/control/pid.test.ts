@@ -93,6 +93,12 @@ describe('PID on a simulated first-order plant with counting noise', () => {
     });
     const settled = settledAfter(ticks, 10_000, 25_000);
     assert.ok(settled !== undefined && settled <= 15_000, `settled at ${settled} ms`);
+    // The drain holds the throughput above the setpoint for seconds: an integral driven below the
+    // model then would hold the dial short of the setpoint once the queue is gone.
+    for (let second = 10; second < 25; second++) {
+      const { mean } = perSecondStats(ticks, second * 1000, (second + 1) * 1000);
+      assert.ok(mean >= 0.9 * 1600, `second ${second}: ${Math.round(mean)}/s, short of the setpoint after the drain`);
+    }
   });
 
   test('a setpoint between two whole concurrencies: the dial settles on the fraction, still, no limit cycle', () => {

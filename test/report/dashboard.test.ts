@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { validatePlan, type PlanInput } from '../../src/plan/index.js';
 import { ProgressFrames } from '../../src/report/progress-frames.js';
+import { renderDashboardPage } from '../../src/report/dashboard/page.js';
 import { startDashboard, type Dashboard } from '../../src/report/dashboard/server.js';
 import { Steering, SteeringError } from '../../src/report/dashboard/steering.js';
 import type { RunResult } from '../../src/result/types.js';
@@ -50,6 +51,15 @@ describe('Steering', () => {
       { userTypes: [{ name: 'U', tasks: [{ name: 't', request: { url: '/' }, weight: 1 }] }] },
     );
     assert.deepEqual(new Steering(users).controls(), { concurrency: null });
+  });
+
+  test("on a shard: the rate box holds the whole plan's rate, as setRate takes it, and the page says so", () => {
+    const shard = planOf({ type: 'constant-arrival-rate', ratePerSec: 300, durationMs: 5000 }, { connections: 9, shard: { index: 2, count: 3 } });
+    assert.deepEqual(new Steering(shard).controls(), { rate: 300, concurrency: 3 });
+    const page = renderDashboardPage(shard, { js: '', css: '' });
+    assert.match(page, /rate of all 3 shards \(this one sends 1\/3\)/);
+    assert.match(page, /connections of this shard/);
+    assert.doesNotMatch(renderDashboardPage(RATE_PLAN, { js: '', css: '' }), /shard/);
   });
 
   test('each change goes through the handle and is kept as an event, timed from time zero', () => {

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { joinCoordinator, parseHostPort, sendResult } from '../../cluster/coordinator-client.js';
 import { parseShard } from '../../plan/shard.js';
-import { parseStartAt, startAtRecord, waitUntil } from '../../time/start-at.js';
+import { parseStartAt, startAtRecord } from '../../time/start-at.js';
 import type { SecondSample } from '../../metrics/recorder.js';
 import { isPlanFile, isScenarioFile, validatePlan, type Plan, type PlanInput } from '../../plan/index.js';
 import { ARRIVAL_NAMES, canonicalArrival } from '../../plan/arrival.js';
@@ -345,11 +345,8 @@ async function runWithDisplays(
   writers: ReturnType<typeof requestedWriters>,
 ): Promise<number> {
   if (flags.coordinator !== undefined) flags = { ...flags, startAt: await startOfCoordinator(flags.coordinator, plan, flags) };
-  if (flags.startAt !== undefined) {
-    if (!flags.quiet) process.stdout.write(`waiting until ${new Date(flags.startAt).toISOString()} to start\n`);
-    // Worker threads wait themselves, once loaded, so that loading them does not make the start late.
-    if (workers === 1) await waitUntil(flags.startAt);
-  }
+  // The run waits for the instant itself, once ready (worker threads loaded, the target connected), so that getting ready does not make the start late.
+  if (flags.startAt !== undefined && !flags.quiet) process.stdout.write(`waiting until ${new Date(flags.startAt).toISOString()} to start\n`);
   // One frame a second for every display, built only when one is on.
   const frames = progress || live ? new ProgressFrames(plan) : undefined;
   const onSecond = (sample: SecondSample): void => {
@@ -374,6 +371,7 @@ async function runWithDisplays(
           onExchange: exchangeLog,
           ...(frames ? { onSecond } : {}),
           ...(live ? { liveUncorrected: true } : {}),
+          ...(flags.startAt !== undefined ? { startAtEpochMs: flags.startAt } : {}),
         });
   live?.steering.attach(handle);
   liveMetrics?.attach(handle);

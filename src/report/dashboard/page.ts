@@ -41,9 +41,9 @@ export function renderDashboardPage(plan: Plan, library: ChartLibrary): string {
 <div class="sub">${escapeHtml(plan.executor.type)} → <code>${escapeHtml(plan.target.url)}</code> · <span id="clock"></span></div>
 <div class="bar">
   <div class="panel controls" id="controls" data-steer="no">
-    <form novalidate id="form-rate" data-control="rate" hidden>rate <input id="input-rate" type="number" min="0" step="any"> /s <button>set</button></form>
+    <form novalidate id="form-rate" data-control="rate" hidden>${plan.shard ? `rate of all ${plan.shard.count} shards (this one sends 1/${plan.shard.count})` : 'rate'} <input id="input-rate" type="number" min="0" step="any"> /s <button>set</button></form>
     <form novalidate id="form-setpoint" data-control="setpoint" hidden>setpoint <input id="input-setpoint" type="number" min="0" step="any"> /s <button>set</button></form>
-    <form novalidate id="form-concurrency" data-control="concurrency" hidden><span id="concurrency-label">connections</span> <input id="input-concurrency" type="number" min="1" step="1"> <button>set</button></form>
+    <form novalidate id="form-concurrency" data-control="concurrency" hidden><span id="concurrency-label">connections${plan.shard ? ' of this shard' : ''}</span> <input id="input-concurrency" type="number" min="1" step="1"> <button>set</button></form>
     <button id="stop" type="button">stop the run</button>
     <span id="control-status"></span>
   </div>

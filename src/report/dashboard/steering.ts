@@ -1,8 +1,8 @@
 import { SalvoError } from '../../errors.js';
-import { holdsThroughput, isVuExecutor } from '../../plan/executors/index.js';
+import { holdsThroughput, isVuExecutor, targetRatePerSec } from '../../plan/executors/index.js';
 import { MAX_RATE_PER_SEC } from '../../plan/executors/fields.js';
 import type { Plan } from '../../plan/schema.js';
-import { connectionsOf, targetRateOf } from '../../plan/shard.js';
+import { connectionsOf } from '../../plan/shard.js';
 import type { RunEvent, RunEventKind, RunResult } from '../../result/types.js';
 import type { RunHandle } from '../../runner/handle.js';
 
@@ -54,7 +54,9 @@ export class Steering {
       this.values.set('setpoint', executor.setpointPerSec);
       return;
     }
-    if (RATE_EXECUTORS.includes(executor.type)) this.values.set('rate', executor.type === 'ramping-arrival-rate' ? null : targetRateOf(plan));
+    // The whole plan's rate, as `setRate` takes it (a shard sends its share of it), and connections
+    // as `setConcurrency` takes them: this run's own.
+    if (RATE_EXECUTORS.includes(executor.type)) this.values.set('rate', executor.type === 'ramping-arrival-rate' ? null : targetRatePerSec(executor));
     this.values.set('concurrency', isVuExecutor(executor) ? null : connectionsOf(plan));
   }
 
