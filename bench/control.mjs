@@ -97,7 +97,12 @@ const sections = {
       const changeSecond = Math.ceil(changeMs / 1000);
       const counts = perSecond(result);
       const settled = settledSecond(counts, 1000, changeSecond);
-      row('disturbance 10 → 30 ms at 1,000/s', 'back within ±5% after the change', settled === null ? 'never' : `${(settled + 1 - changeMs / 1000).toFixed(1)} s`, '≤ 5 s');
+      row(
+        'disturbance 10 → 30 ms at 1,000/s',
+        'back within ±5% after the change',
+        settled === null ? 'never' : `${(settled + 1 - changeMs / 1000).toFixed(1)} s`,
+        '≤ 5 s',
+      );
       row(
         'disturbance 10 → 30 ms at 1,000/s',
         'overshoot (highest second after the change)',
