@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { answering, pinned } from './machine.mjs';
+import { naiveLag } from './naive-generator.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CLI = path.join(HERE, '..', 'dist/src/cli/main.js');
@@ -32,27 +33,6 @@ const BUSY_LOOP = `
   for (let now = last; now < endMs; now = performance.now()) { const gap = now - last; if (gap > 0.05) { gaps.push(gap); lostMs += gap; } last = now; }
   gaps.sort((a, b) => a - b);
   console.log(JSON.stringify({ lostPercent: (lostMs / (Number(process.argv[1]) * 10)), p99GapMs: gaps[Math.floor(gaps.length * 0.99)] ?? 0, maxGapMs: gaps.at(-1) ?? 0 }));`;
-
-// The naive generator: request i due at t0 + i/rate, sent from a setImmediate loop on 50 raw
-// keep-alive sockets taken in turn (pipelined when one has not answered yet); its lateness is
-// now − due at each send. It parses nothing: the least a generator in Node can do at this rate.
-const NAIVE = `
-  const net = require('node:net'); const { performance } = require('node:perf_hooks');
-  const [host, port, rate, seconds] = [process.argv[1], Number(process.argv[2]), Number(process.argv[3]), Number(process.argv[4])];
-  const request = Buffer.from('GET / HTTP/1.1\\r\\nHost: ' + host + '\\r\\n\\r\\n');
-  const sockets = Array.from({ length: 50 }, () => net.connect(port, host).on('data', () => {}).setNoDelay(true));
-  const total = rate * seconds; const lags = new Float64Array(total);
-  Promise.all(sockets.map((s) => new Promise((r) => s.once('connect', r)))).then(() => {
-    const t0 = performance.now(); let i = 0;
-    const tick = () => {
-      const now = performance.now();
-      while (i < total && t0 + (i * 1000) / rate <= now) { lags[i] = now - (t0 + (i * 1000) / rate); sockets[i % 50].write(request); i++; }
-      if (i < total) setImmediate(tick);
-      else { const sorted = Array.from(lags).sort((a, b) => a - b); sockets.forEach((s) => s.destroy());
-        console.log(JSON.stringify({ p50LagMs: sorted[Math.floor(total / 2)], p99LagMs: sorted[Math.floor(total * 0.99)], maxLagMs: sorted[total - 1] })); }
-    };
-    tick();
-  });`;
 
 function runJson(argv) {
   const child = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', timeout: (SECONDS + 60) * 1000 });
@@ -112,7 +92,7 @@ async function main() {
     for (let round = 1; round <= ROUNDS; round++) {
       log(`round ${round}/${ROUNDS}: busy loop, naive generator, salvo at ${LAG_RATE} req/s`);
       const floor = runJson(pinned('1', [process.execPath, '-e', BUSY_LOOP, String(Math.min(SECONDS, 5))]));
-      const naive = runJson(pinned('1', [process.execPath, '-e', NAIVE, hostname, port, String(LAG_RATE), String(SECONDS)]));
+      const naive = naiveLag(hostname, port, LAG_RATE, SECONDS);
       const ours = salvo(url, LAG_RATE, 'auto');
       log(`round ${round}/${ROUNDS}: --jit auto and --jit peak at ${HIGH_RATE} req/s, alone and beside a CPU hog on the generator's core`);
       const high = {};
