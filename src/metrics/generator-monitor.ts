@@ -1,3 +1,4 @@
+import { coreWaitNs } from './core-wait.js';
 import { monitorEventLoopDelay, performance, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
 import { isMainThread } from 'node:worker_threads';
 
@@ -25,6 +26,11 @@ export interface GeneratorHealth {
    */
   cpuPercent: number;
   eventLoopDelayMs: { p50: number; p99: number; max: number };
+  /**
+   * Time this thread was ready to run but waited for a core that other processes held, over wall time
+   * (100 = a whole core's worth); absent where the system does not say (Linux does).
+   */
+  waitingForCorePercent?: number;
   /** How long the run stayed behind its schedule, by what held it back (absent in results written before it was measured). */
   behindMs?: Record<Limit, number>;
   /** When TurboFan was on: from time zero (0), or from when `--jit auto` switched it on (ms); absent when it never was. */
@@ -52,6 +58,7 @@ export class GeneratorMonitor {
   private readonly startCpu = process.cpuUsage();
   private readonly startLoop: EventLoopUtilization = performance.eventLoopUtilization();
   private readonly startWallMs = performance.now();
+  private readonly startCoreWaitNs = coreWaitNs();
   private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   private readonly behindUs: Record<Limit, number> = { generator: 0, connections: 0 };
   /** Since when the run has been behind without a break, and the loop's counters then. */
@@ -91,7 +98,10 @@ export class GeneratorMonitor {
     // The histogram holds whole intervals between its timer's runs; the delay is what exceeds the resolution.
     const nsToMs = (ns: number): number => Math.max(0, Math.round(ns / 1000 - RESOLUTION_MS * 1000) / 1000);
     const hasSamples = this.loopDelay.count > 0;
+    const endCoreWaitNs = coreWaitNs();
+    const waitedNs = this.startCoreWaitNs === undefined || endCoreWaitNs === undefined ? undefined : endCoreWaitNs - this.startCoreWaitNs;
     return {
+      ...(waitedNs === undefined ? {} : { waitingForCorePercent: Math.round((waitedNs / 1e6 / wallMs) * 1000) / 10 }),
       cpuPercent: Math.round((isMainThread ? this.cpuMs() / wallMs : performance.eventLoopUtilization(this.startLoop).utilization) * 1000) / 10,
       eventLoopDelayMs: {
         p50: hasSamples ? nsToMs(this.loopDelay.percentile(50)) : 0,

@@ -77,7 +77,7 @@ export function renderSummary(result: RunResult, palette: Palette = NO_COLORS): 
   const codes = Object.entries(summary.statusCodes);
   if (codes.length > 0) lines.push(`  status      ${codes.map(([code, count]) => `${code} ${formatCount(count)}`).join('   ')}`);
   lines.push(
-    `  generator   CPU ${generator.cpuPercent}%   event-loop delay p99 ${formatMs(generator.eventLoopDelayMs.p99)}${generator.saturated ? '   SATURATED' : ''}${turbofan(generator.turbofanFromMs)}`,
+    `  generator   CPU ${generator.cpuPercent}%${(generator.waitingForCorePercent ?? 0) >= 1 ? ` (+${generator.waitingForCorePercent}% waiting for a core)` : ''}   event-loop delay p99 ${formatMs(generator.eventLoopDelayMs.p99)}${generator.saturated ? '   SATURATED' : ''}${turbofan(generator.turbofanFromMs)}`,
   );
   if (result.workers)
     lines.push(

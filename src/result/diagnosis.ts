@@ -17,7 +17,10 @@ const SLOWDOWN_FACTOR = 2;
 const SLOWDOWN_FLOOR_MS = 1;
 /** A max-throughput generator whose CPU reads this high set the pace itself (it does not poll there). */
 const FLAT_OUT_CPU_PERCENT = 95;
-/** A saturated generator whose CPU reads this high was busy with its own work, not starved by other processes. */
+/**
+ * A saturated generator that wanted this much of a core (what it ran plus what it waited for one while
+ * other processes held it) was busy with its own work; one that wanted less sat idle between late turns.
+ */
 const SELF_BUSY_CPU_PERCENT = 90;
 
 const GENERATOR_REMEDY =
@@ -52,10 +55,13 @@ export function diagnoseBottleneck(summary: Omit<Summary, 'bottleneck' | 'warnin
   }
   // A loop late by this much reads its answers late: every latency then holds the generator's own delay.
   // Its CPU tells a generator busy with its own work from one the machine did not give a core to.
-  if (generator.saturated && generator.cpuPercent >= SELF_BUSY_CPU_PERCENT) {
+  // On a machine busy with other processes the CPU it got is less than it wanted: the wait for a core counts too.
+  const waited = generator.waitingForCorePercent ?? 0;
+  if (generator.saturated && generator.cpuPercent + waited >= SELF_BUSY_CPU_PERCENT) {
+    const wanted = waited >= 1 ? ` and ${waited}% more waiting for a core that other processes held` : '';
     return {
       limit: 'generator',
-      evidence: `the generator's event loop was late by up to ${formatMs(generator.eventLoopDelayMs.p99)} (p99) with its CPU at ${generator.cpuPercent}%: it read answers late, so the latencies include its own delay`,
+      evidence: `the generator's event loop was late by up to ${formatMs(generator.eventLoopDelayMs.p99)} (p99) with its CPU at ${generator.cpuPercent}%${wanted}: it read answers late, so the latencies include its own delay`,
       remedy: GENERATOR_REMEDY,
     };
   }

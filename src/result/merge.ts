@@ -283,6 +283,9 @@ function worstGenerator(generators: readonly GeneratorHealth[]): GeneratorHealth
       ? { behindMs: { generator: worst((health) => health.behindMs?.generator ?? 0), connections: worst((health) => health.behindMs?.connections ?? 0) } }
       : {}),
     ...(turbofanFrom.length > 0 ? { turbofanFromMs: Math.min(...turbofanFrom) } : {}),
+    ...(generators.some((health) => health.waitingForCorePercent !== undefined)
+      ? { waitingForCorePercent: worst((health) => health.waitingForCorePercent ?? 0) }
+      : {}),
   };
 }
 
