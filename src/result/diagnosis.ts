@@ -54,14 +54,14 @@ export function diagnoseBottleneck(summary: Omit<Summary, 'bottleneck' | 'warnin
     return { limit: 'generator', evidence: `the generator was ${how}`, remedy: GENERATOR_REMEDY };
   }
   // A loop late by this much reads its answers late: every latency then holds the generator's own delay.
-  // Its CPU tells a generator busy with its own work from one the machine did not give a core to.
-  // On a machine busy with other processes the CPU it got is less than it wanted: the wait for a core counts too.
+  // What it wanted of a core (the CPU it got plus its wait for one) tells a generator busy with its own
+  // work from one that sat idle between late turns.
   const waited = generator.waitingForCorePercent ?? 0;
   if (generator.saturated && generator.cpuPercent + waited >= SELF_BUSY_CPU_PERCENT) {
-    const wanted = waited >= 1 ? ` and ${waited}% more waiting for a core that other processes held` : '';
+    const waitNote = waited >= 1 ? ` and ${waited}% more waiting for a core that other processes held` : '';
     return {
       limit: 'generator',
-      evidence: `the generator's event loop was late by up to ${formatMs(generator.eventLoopDelayMs.p99)} (p99) with its CPU at ${generator.cpuPercent}%${wanted}: it read answers late, so the latencies include its own delay`,
+      evidence: `the generator's event loop was late by up to ${formatMs(generator.eventLoopDelayMs.p99)} (p99) with its CPU at ${generator.cpuPercent}%${waitNote}: it read answers late, so the latencies include its own delay`,
       remedy: GENERATOR_REMEDY,
     };
   }
