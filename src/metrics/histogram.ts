@@ -1,3 +1,4 @@
+import { deflateSync } from 'node:zlib';
 import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram, type JsHistogram } from 'hdr-histogram-js';
 
 /** Every latency and lag histogram: 1 µs to 60 s at 3 significant digits, values in µs. */
@@ -21,9 +22,84 @@ export function recordUs(histogram: Histogram, us: number): void {
   histogram.recordValue(us <= 0 ? 0 : us >= HISTOGRAM_HIGHEST_US ? HISTOGRAM_HIGHEST_US : Math.round(us));
 }
 
-/** Lossless text form (HdrHistogram's compressed base64), readable by HdrHistogram's own tools. */
+/**
+ * Lossless text form (HdrHistogram's compressed base64), readable by HdrHistogram's own tools, and
+ * the same text hdr-histogram-js writes. Written here rather than by the library because a run
+ * encodes each second's histogram on its sending thread: the library's encoder goes through a
+ * growing byte buffer one method call per byte and cost 0.2–0.8 ms a second (3 ms at worst) there,
+ * late sends at 5k req/s; this one walks the counts array once into a reused buffer.
+ */
 export function encodeHistogram(histogram: Histogram): string {
-  return encodeIntoCompressedBase64(histogram);
+  const counts = (histogram as Partial<TypedCounts>)._counts;
+  if (!(counts instanceof Uint32Array)) return encodeIntoCompressedBase64(histogram);
+  const js = histogram as JsHistogram;
+  const countsLimit = js.countsArrayIndex(js.maxValue) + 1;
+  const bytes = encodingBuffer(V2_HEADER_BYTES + countsLimit * MAX_ZIGZAG_BYTES);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  view.setInt32(0, V2_ENCODING_COOKIE);
+  view.setInt32(8, 1);
+  view.setInt32(12, js.numberOfSignificantValueDigits);
+  setInt64(view, 16, js.lowestDiscernibleValue);
+  setInt64(view, 24, js.highestTrackableValue);
+  setInt64(view, 32, 1);
+  let at = V2_HEADER_BYTES;
+  let index = 0;
+  while (index < countsLimit) {
+    const count = counts[index++]!;
+    let word = count;
+    if (count === 0) {
+      let zeros = 1;
+      while (index < countsLimit && counts[index] === 0) {
+        zeros++;
+        index++;
+      }
+      // Runs of zeros are written as one negative count; a lone zero as itself.
+      if (zeros > 1) word = -zeros;
+    }
+    at = putZigZag(bytes, at, word);
+  }
+  view.setInt32(4, at - V2_HEADER_BYTES);
+  const compressed = deflateSync(bytes.subarray(0, at));
+  const framed = Buffer.allocUnsafe(8 + compressed.byteLength);
+  framed.writeInt32BE(V2_COMPRESSED_COOKIE, 0);
+  framed.writeInt32BE(compressed.byteLength, 4);
+  compressed.copy(framed, 8);
+  return framed.toString('base64');
+}
+
+interface TypedCounts {
+  _counts: unknown;
+}
+
+/** HdrHistogram's V2 encoding: cookie, payload length, index offset, digits, lowest, highest, ratio. */
+const V2_HEADER_BYTES = 40;
+const V2_ENCODING_COOKIE = 0x1c849303 | 0x10;
+const V2_COMPRESSED_COOKIE = 0x1c849304 | 0x10;
+/** ZigZag LEB128 in HdrHistogram's 64-bit, 9-byte variant. */
+const MAX_ZIGZAG_BYTES = 9;
+
+let sharedEncodingBuffer = new Uint8Array(0);
+
+function encodingBuffer(bytes: number): Uint8Array {
+  if (sharedEncodingBuffer.length < bytes) sharedEncodingBuffer = new Uint8Array(bytes);
+  return sharedEncodingBuffer;
+}
+
+function setInt64(view: DataView, at: number, value: number): void {
+  view.setInt32(at, Math.floor(value / 2 ** 32));
+  view.setInt32(at + 4, value % 2 ** 32);
+}
+
+function putZigZag(bytes: Uint8Array, start: number, signed: number): number {
+  // Counts and zero runs stay far below 2^53, so plain arithmetic holds the 64-bit value exactly.
+  let value = signed >= 0 ? signed * 2 : -signed * 2 - 1;
+  let at = start;
+  for (let byte = 0; byte < MAX_ZIGZAG_BYTES - 1 && value >= 0x80; byte++) {
+    bytes[at++] = (value % 0x80) | 0x80;
+    value = Math.floor(value / 0x80);
+  }
+  bytes[at++] = value;
+  return at;
 }
 
 /** `create` makes the histogram it is decoded into: one of the kind it was encoded from (latency by default). */
