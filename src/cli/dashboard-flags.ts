@@ -21,7 +21,7 @@ export function addDashboardFlags(command: Command): Command {
 }
 
 /** Where the dashboard listens, or undefined without --dashboard; refuses a non-loopback address without a token. */
-export function dashboardAddressOf(flags: RunFlags): ListenAddress | undefined {
+export function dashboardAddressOf(flags: Pick<RunFlags, 'dashboard' | 'dashboardToken'>): ListenAddress | undefined {
   if (flags.dashboard === undefined) {
     if (flags.dashboardToken !== undefined) throw new CliError('--dashboard-token applies only with --dashboard');
     return undefined;

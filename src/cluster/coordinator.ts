@@ -6,13 +6,17 @@ import { formatMs } from '../units/format.js';
 import { mergeResults } from '../result/merge.js';
 import { RESULT_SCHEMA, type RunResult } from '../result/types.js';
 import { shardLabel, type Shard } from '../plan/shard.js';
+import { ShardsLive, type JoinedSecond, type ShardSecond } from './shards-live.js';
 
 /**
  * `salvo coordinate`: shards started with `--coordinator host:port` report ready; once all are, each is
  * told the same start instant a little ahead (their --start-at); then each sends its result, and the
- * coordinator merges them. The protocol is two JSON POSTs over HTTP/1.1:
- *   POST /ready  {shard, plan}  → held until every shard is ready → {startAtMs} (409/503 {error} when refused)
+ * coordinator merges them. The protocol is JSON over HTTP/1.1:
+ *   POST /ready  {shard, plan}  → held until every shard is ready → {startAtMs, live?} (409/503 {error} when refused)
  *   POST /result RunResult      → {ok: true}
+ * and, while the run is watched (`live`: the answer to /ready says so), each shard also
+ *   POST /second ShardSecond    → {ok: true}    each second as it closes
+ *   GET  /steer?shard=i         → server-sent events, one ShardCommand each, until the shard's result
  */
 export interface CoordinatorOptions {
   shards: number;
@@ -25,6 +29,12 @@ export interface CoordinatorOptions {
   leadMs?: number;
   /** Told as each shard joins and as each result arrives (progress for people). */
   onShard?: (event: 'ready' | 'result', shard: Shard) => void;
+  /** Watch and steer the shards as one run while it lasts (a dashboard on the coordinator). */
+  live?: {
+    /** Once every shard is ready, before they are told to start: a failure here starts nothing. */
+    beforeStart(plan: Plan): Promise<void>;
+    onSecond(second: JoinedSecond): void;
+  };
 }
 
 export interface ReadyRequest {
@@ -53,6 +63,8 @@ export interface RunningCoordinator {
   readonly started: Promise<number>;
   /** The merged result, or a CoordinatorError naming the shards that were missing. */
   readonly merged: Promise<RunResult>;
+  /** With `live`: the shards as one run to steer. */
+  readonly shards?: ShardsLive;
   /** Gives up now (a signal): waiting shards are told, and `merged` rejects with the results that came. */
   abort(reason: string): void;
   close(): Promise<void>;
@@ -88,6 +100,8 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   });
   // Handled by whoever awaits it; never an unhandled rejection when nobody does yet.
   merged.catch(() => {});
+  const live = options.live;
+  const shards = live ? new ShardsLive(count, (second) => live.onSecond(second)) : undefined;
 
   function fail(message: string): void {
     if (failure !== undefined) return;
@@ -113,8 +127,17 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     options.onShard?.('ready', shard);
     if (ready.size < count) return;
     clearTimeout(readyTimer);
+    if (live === undefined) return start(plan);
+    live.beforeStart(plan).then(
+      () => start(plan),
+      (error: Error) => fail(error.message),
+    );
+  }
+
+  function start(plan: Plan): void {
+    if (failure !== undefined) return;
     startAtMs = Date.now() + (options.leadMs ?? DEFAULT_LEAD_MS);
-    for (const { answer: tell } of ready.values()) tell(200, { startAtMs });
+    for (const { answer: tell } of ready.values()) tell(200, { startAtMs, ...(live ? { live: true } : {}) });
     resolveStarted(startAtMs);
     const endMs = startAtMs + plan.executor.durationMs + plan.gracefulStopMs + RESULT_GRACE_MS;
     resultTimer = setTimeout(() => fail(`${named(missingOf(count, results))} sent no result by ${new Date(endMs).toISOString()}`), endMs - Date.now());
@@ -127,6 +150,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
       return answer(409, { error: `shard ${shardLabel(shard)} did not join this run` });
     if (results.has(shard.index)) return answer(409, { error: `shard ${shardLabel(shard)} sent its result already` });
     results.set(shard.index, result);
+    shards?.retire(shard.index);
     answer(200, { ok: true });
     options.onShard?.('result', shard);
     if (results.size < count || failure !== undefined) return;
@@ -144,16 +168,32 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     }
   }
 
+  const joined = (index: unknown): boolean => startAtMs !== undefined && typeof index === 'number' && ready.has(index) && !results.has(index);
+
+  function onSecond(second: ShardSecond, answer: (status: number, body: unknown) => void): void {
+    if (!joined(second?.shard) || typeof second.sample?.second !== 'number') return answer(409, { error: 'not a second of a shard of this run' });
+    shards!.offer(second);
+    answer(200, { ok: true });
+  }
+
+  function onSteer(index: number, response: ServerResponse, answer: (status: number, body: unknown) => void): void {
+    if (!joined(index)) return answer(409, { error: `shard ${index}/${count} is not running in this run` });
+    shards!.follow(index, response);
+  }
+
   const server = createServer((request, response) => {
     const answer = (status: number, body: unknown): void => {
       // A shard told to start has had its answer; giving up later owes it nothing more.
       if (response.headersSent) return;
       response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
+    const steered = request.method === 'GET' && shards !== undefined ? /^\/steer\?shard=(\d+)$/.exec(request.url ?? '') : null;
+    if (steered) return onSteer(Number(steered[1]), response, answer);
     readJson(request, response)
       .then((body) => {
         if (request.method === 'POST' && request.url === '/ready') onReady(body as ReadyRequest, answer);
         else if (request.method === 'POST' && request.url === '/result') onResult(body as RunResult, answer);
+        else if (request.method === 'POST' && request.url === '/second' && shards !== undefined) onSecond(body as ShardSecond, answer);
         else answer(404, { error: `no ${request.method} ${request.url} here: POST /ready or /result` });
       })
       .catch((error: Error) => answer(400, { error: error.message }));
@@ -169,11 +209,13 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
     started,
     merged,
+    ...(shards ? { shards } : {}),
     abort: fail,
     close: () =>
       new Promise<void>((resolve) => {
         clearTimeout(readyTimer);
         clearTimeout(resultTimer);
+        shards?.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -16,6 +16,8 @@ export interface Backlog {
 /** How far behind its schedule the run is now, and, once that has lasted, what holds it back. */
 export interface Pressure {
   behindMs: number;
+  /** Set once the run has stayed behind long enough to be more than a stall it recovers from. */
+  lasting?: true;
   limit?: Limit;
 }
 
@@ -85,11 +87,11 @@ export class GeneratorMonitor {
     // An idle loop that is late was not given the CPU (the machine is busy with others): neither its
     // code nor its connections are the limit then.
     const limit: Limit | undefined = busyShare >= BUSY_SHARE ? 'generator' : backlog!.waitingForConnections ? 'connections' : undefined;
-    if (!limit) return { behindMs };
+    if (!limit) return { behindMs, lasting: true };
     // The stretch that made it last counts too, once, when it first names a limit.
     this.behindUs[limit] += this.behindSince.named ? nowUs - sinceUs : behindForUs;
     this.behindSince.named = true;
-    return { behindMs, limit };
+    return { behindMs, lasting: true, limit };
   }
 
   stop(): GeneratorHealth {

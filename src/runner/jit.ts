@@ -10,8 +10,8 @@ import { scenarioPlans, type Plan } from '../plan/schema.js';
 // the core while requests fall due: at 5k and 20k req/s its compiles alone put p99 schedule lag at
 // 0.4–1.9 ms, and at 0.06–0.15 ms without them (docs/jit.md). Without TurboFan the generator also
 // sends 2–4× fewer requests per CPU-second, and how many that leaves depends on the machine; so
-// `auto` starts a paced load as `steady` and switches TurboFan on as soon as the generator itself
-// falls behind its schedule, judged from what it measures, never from a rate fixed in advance.
+// `auto` starts a paced load as `steady` and switches TurboFan on as soon as the run falls behind its
+// schedule, judged from what it measures, never from a rate fixed in advance.
 
 /** The compilers a run starts with: `auto` starts a paced load without TurboFan, anything else with it. */
 export function jitFor(plan: Plan, mode: JitMode = 'auto'): Exclude<JitMode, 'auto'> {
@@ -27,9 +27,12 @@ export function useJit(mode: Exclude<JitMode, 'auto'>): void {
 
 /**
  * `--jit` over one load: sets the compilers it starts with and, under `auto`, switches TurboFan on
- * for good the first time the generator itself holds the run behind its schedule. Hot functions are
- * then compiled by TurboFan as they run on; V8's flags are the process's, so every load of it (a
- * scenario, a worker thread) gets them, while each one decides from its own schedule.
+ * for good the first time the run stays behind its schedule, whatever holds it back: by then the low
+ * lag `steady` is for is lost anyway, and a generator that waits for a core other processes hold, or
+ * whose connections wait for answers it reads late, is helped by cheaper code too (one that waited
+ * only on a slow target pays a few compiles, once). Hot functions are then compiled by TurboFan as
+ * they run on; V8's flags are the process's, so every load of it (a scenario, a worker thread) gets
+ * them, while each one decides from its own schedule.
  */
 export class JitGovernor {
   private readonly adaptive: boolean;
@@ -43,8 +46,8 @@ export class JitGovernor {
   }
 
   /** Told how the run keeps its schedule, `elapsedMs` after time zero. */
-  onPressure({ limit }: Pressure, elapsedMs: number): void {
-    if (!this.adaptive || this.turbofanFromMs !== undefined || limit !== 'generator') return;
+  onPressure({ lasting }: Pressure, elapsedMs: number): void {
+    if (!this.adaptive || this.turbofanFromMs !== undefined || !lasting) return;
     useJit('peak');
     this.turbofanFromMs = Math.round(elapsedMs);
   }

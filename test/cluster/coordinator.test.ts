@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { get, request } from 'node:http';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -154,8 +155,8 @@ describe('salvo coordinate', () => {
       await assert.rejects(joinCoordinator(address, plan(20, 2, 2)), /shard 2\/2 runs a different plan than the shards already here/);
       await assert.rejects(joinCoordinator(address, plan(10, 1, 2)), /shard 1\/2 has already joined/);
       const second = await joinCoordinator(address, plan(10, 2, 2));
-      assert.equal(await first, second);
-      assert.equal(await coordinator.started, second);
+      assert.deepEqual(await first, second);
+      assert.deepEqual(second, { startAtMs: await coordinator.started, live: false });
     } finally {
       await coordinator.close();
     }
@@ -172,6 +173,97 @@ describe('salvo coordinate', () => {
   for (const [args, pattern] of refused) {
     test(`run refuses ${args.join(' ')}`, () => assertUsageError(['run', 'http://127.0.0.1:9/', ...args], pattern));
   }
+
+  test('--dashboard: the shards shown as one run, a rate change and a stop made there reach every shard, and the merged result records them', async () => {
+    const [START_RATE, NEW_RATE] = [200, 400];
+    const merged = join(dir, 'steered.json');
+    const coordinator = await coordinatorProcess(['--shards', '2', '--dashboard', '127.0.0.1:0', '--out', merged]);
+    const shardRuns = [1, 2].map((index) =>
+      salvoAsync('run', target.url, '--rate', String(START_RATE), '-d', '60s', '-c', '4', '--shard', `${index}/2`, '--coordinator', coordinator.address),
+    );
+    const page = await new Promise<string>((resolve) => {
+      const check = (): void => {
+        const match = /dashboard: (http:\/\/\S+)/.exec(coordinator.output.stdout);
+        if (match) resolve(match[1]!);
+        else setTimeout(check, 50);
+      };
+      check();
+    });
+    const frames: { targetPerSec: number | null; sent: number }[] = [];
+    let hello: { controls: Record<string, number | null> } | undefined;
+    const stream = get(new URL('stream', page), (response) => {
+      let pending = '';
+      response.setEncoding('utf8').on('data', (chunk: string) => {
+        pending += chunk;
+        for (let end = pending.indexOf('\n\n'); end >= 0; end = pending.indexOf('\n\n')) {
+          const [event, data] = pending.slice(0, end).split('\n') as [string, string];
+          pending = pending.slice(end + 2);
+          if (event === 'event: frame') frames.push(JSON.parse(data.slice('data: '.length)));
+          if (event === 'event: hello') hello = JSON.parse(data.slice('data: '.length));
+        }
+      });
+    });
+    const framesReach = (count: number): Promise<void> =>
+      new Promise((resolve) => {
+        const check = (): void => (frames.length >= count ? resolve() : void setTimeout(check, 50));
+        check();
+      });
+    const control = (body: unknown): Promise<{ status: number; text: string }> =>
+      new Promise((resolve, reject) => {
+        const outgoing = request(new URL('control', page), { method: 'POST', headers: { 'content-type': 'application/json' } }, (response) => {
+          let text = '';
+          response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+          response.on('end', () => resolve({ status: response.statusCode!, text }));
+        });
+        outgoing.on('error', reject);
+        outgoing.end(JSON.stringify(body));
+      });
+    try {
+      await framesReach(2);
+      // The whole plan's controls: its rate, and the connections of both shards.
+      assert.deepEqual(hello?.controls, { rate: START_RATE, concurrency: 4 });
+      assert.equal(frames[1]!.targetPerSec, START_RATE);
+      assert.ok(Math.abs(frames[1]!.sent / START_RATE - 1) <= 0.01, `one joined second sent ${frames[1]!.sent}`);
+      assert.match((await control({ what: 'concurrency', value: 1 })).text, /one per shard/);
+      const changed = await control({ what: 'rate', value: NEW_RATE });
+      assert.equal(changed.status, 200, changed.text);
+      const changedAt = frames.length;
+      await framesReach(changedAt + 5);
+      assert.equal((await control({ what: 'stop' })).status, 200);
+      for (const [index, outcome] of (await Promise.all(shardRuns)).entries()) {
+        assert.equal(outcome.status, 0, `shard ${index + 1}: ${outcome.stderr}`);
+        assert.match(outcome.stdout, new RegExp(`the coordinator set rate to ${NEW_RATE}`));
+      }
+      const { status, stderr } = await coordinator.done;
+      assert.equal(status, 0, stderr);
+      assert.equal(frames.at(-1)!.targetPerSec, NEW_RATE);
+
+      const result = await readResult(merged);
+      assert.equal(result.interruptReason, 'dashboard');
+      const [change, stop] = result.events!;
+      assert.deepEqual({ ...change, tMs: 0 }, { tMs: 0, what: 'rate', from: START_RATE, to: NEW_RATE });
+      assert.deepEqual({ ...stop, tMs: 0 }, { tMs: 0, what: 'stop', from: null, to: null });
+      // Whole seconds only: the one the change fell in is part old rate, part new, and so is the one the stop cut.
+      const sentIn = (from: number, to: number): number[] => result.series.filter((s) => s.second >= from && s.second < to).map((s) => s.sent);
+      const before = sentIn(0, Math.floor(change!.tMs / 1000));
+      const after = sentIn(Math.floor(change!.tMs / 1000) + 1, Math.floor(stop!.tMs / 1000));
+      assert.ok(before.length >= 1 && after.length >= 3, `seconds before ${before.length}, after ${after.length}`);
+      for (const sent of before) assert.ok(Math.abs(sent / START_RATE - 1) <= 0.01, `sent per second before the change: ${before}`);
+      for (const sent of after) assert.ok(Math.abs(sent / NEW_RATE - 1) <= 0.01, `sent per second from the change on: ${after}`);
+    } finally {
+      stream.destroy();
+      coordinator.child.kill();
+      await Promise.allSettled(shardRuns);
+    }
+  });
+
+  test('--dashboard beyond loopback needs a token, as on a run', () => {
+    assertUsageError(
+      ['coordinate', '--shards', '2', '--dashboard', '0.0.0.0:5665'],
+      /^salvo: error: --dashboard 0\.0\.0\.0 can be reached from other machines: give --dashboard-token too/,
+    );
+    assertUsageError(['coordinate', '--shards', '2', '--dashboard-token', 'abcdefgh12'], /^salvo: error: --dashboard-token applies only with --dashboard$/);
+  });
 
   test('refuses a port it cannot listen on', async () => {
     const coordinator = await startCoordinator({ shards: 1, host: '127.0.0.1', port: 0, readyTimeoutMs: 10_000 });

@@ -42,19 +42,20 @@ describe('jitFor', () => {
 
 describe('JitGovernor', () => {
   const behind = { behindMs: 300 };
-  test('auto switches TurboFan on the first time the generator holds the run back, and records when', () => {
-    const governor = new JitGovernor(plan({ executor: constant(100) }), 'auto');
-    governor.onPressure(behind, 100); // behind, but not yet for long enough to name a limit
-    governor.onPressure({ ...behind, limit: 'connections' }, 200); // TurboFan would not free a connection
-    assert.deepEqual(governor.health(), {});
-    governor.onPressure({ ...behind, limit: 'generator' }, 350.4);
-    governor.onPressure({ ...behind, limit: 'generator' }, 900);
-    assert.deepEqual(governor.health(), { turbofanFromMs: 350 });
+  test('auto switches TurboFan on the first time the run stays behind, whatever holds it back, and records when', () => {
+    for (const limit of ['generator', 'connections', undefined] as const) {
+      const governor = new JitGovernor(plan({ executor: constant(100) }), 'auto');
+      governor.onPressure(behind, 100); // behind, but not yet for long enough to last
+      assert.deepEqual(governor.health(), {});
+      governor.onPressure({ ...behind, lasting: true, ...(limit ? { limit } : {}) }, 350.4);
+      governor.onPressure({ ...behind, lasting: true, limit: 'generator' }, 900);
+      assert.deepEqual(governor.health(), { turbofanFromMs: 350 }, String(limit));
+    }
   });
 
   test('steady stays steady, and peak or a load that starts as peak has TurboFan from time zero', () => {
     const steady = new JitGovernor(plan({ executor: constant(100) }), 'steady');
-    steady.onPressure({ ...behind, limit: 'generator' }, 500);
+    steady.onPressure({ ...behind, lasting: true, limit: 'generator' }, 500);
     assert.deepEqual(steady.health(), {});
     assert.deepEqual(new JitGovernor(plan({ executor: constant(100) }), 'peak').health(), { turbofanFromMs: 0 });
     assert.deepEqual(new JitGovernor(plan({ executor: { type: 'max-throughput', durationMs: 1000 } })).health(), { turbofanFromMs: 0 });
@@ -84,7 +85,7 @@ describe('the compilers a process gets', () => {
       };
       await runHot();
       const before = %GetOptimizationStatus(hot);
-      if (mode === 'switch') governor.onPressure({ behindMs: 300, limit: 'generator' }, 1000);
+      if (mode === 'switch') governor.onPressure({ behindMs: 300, lasting: true, limit: 'generator' }, 1000);
       await runHot();
       console.log(before, %GetOptimizationStatus(hot), sum);
     });`;

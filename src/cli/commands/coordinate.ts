@@ -9,8 +9,13 @@ import { ThresholdWatch } from '../../thresholds/watch.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { durationOption, parseCount, parsePort, parseWholeMs } from '../units.js';
 import { addWriterOptions, requestedWriters } from '../writer-options.js';
+import { addDashboardFlags, dashboardAddressOf, openDashboard } from '../dashboard-flags.js';
+import type { RunFlags } from '../run-flags.js';
+import { ProgressFrames } from '../../report/progress-frames.js';
+import type { JoinedSecond } from '../../cluster/shards-live.js';
+import type { Plan } from '../../plan/schema.js';
 
-interface CoordinateFlags {
+interface CoordinateFlags extends Pick<RunFlags, 'dashboard' | 'dashboardToken'> {
   shards: number;
   host: string;
   port: number;
@@ -32,7 +37,7 @@ export function coordinateCommand(): Command {
       '--print-result',
       `print the merged result as one JSON line after "${RESULT_LINE_PREFIX.trim()}" (how salvo k8s run collects it from the pod's log)`,
     );
-  return addWriterOptions(command).action(async (flags: CoordinateFlags) => {
+  return addDashboardFlags(addWriterOptions(command)).action(async (flags: CoordinateFlags) => {
     process.exitCode = await coordinate(flags);
   });
 }
@@ -41,6 +46,23 @@ async function coordinate(flags: CoordinateFlags): Promise<number> {
   const writers = requestedWriters(flags as unknown as Record<string, unknown>);
   const say = (line: string): void => {
     if (!flags.quiet) process.stdout.write(`${line}\n`);
+  };
+  const dashboardAddress = dashboardAddressOf(flags);
+  // The dashboard shows the shards as one run: it opens once they are ready and have said which plan they run.
+  let live: Awaited<ReturnType<typeof openDashboard>> | undefined;
+  let frames: ProgressFrames | undefined;
+  let busiestCpuPercent = 0;
+  const watch = {
+    beforeStart: async (plan: Plan): Promise<void> => {
+      live = await openDashboard(dashboardAddress!, flags.dashboardToken, plan);
+      live.steering.attach(coordinator.shards!);
+      frames = new ProgressFrames(plan, () => busiestCpuPercent);
+      say(`dashboard: ${live.dashboard.url}`);
+    },
+    onSecond: ({ sample, inFlight, cpuPercent, targetRatePerSec }: JoinedSecond): void => {
+      busiestCpuPercent = cpuPercent;
+      live?.dashboard.publish(frames!.next(sample, { inFlight, targetRatePerSec }));
+    },
   };
   let coordinator: Awaited<ReturnType<typeof startCoordinator>>;
   try {
@@ -51,6 +73,7 @@ async function coordinate(flags: CoordinateFlags): Promise<number> {
       readyTimeoutMs: flags.timeout,
       onShard: (event, shard) =>
         say(event === 'ready' ? `  shard ${shard.index}/${shard.count} ready` : `  shard ${shard.index}/${shard.count} sent its result`),
+      ...(dashboardAddress ? { live: watch } : {}),
     });
   } catch (error) {
     throw new CliError(`cannot listen on ${flags.host}:${flags.port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
@@ -69,6 +92,7 @@ async function coordinate(flags: CoordinateFlags): Promise<number> {
   try {
     merged = await coordinator.merged;
   } catch (error) {
+    await live?.dashboard.close();
     if (!(error instanceof CoordinatorError)) throw error;
     await keepResults(error.results, flags.out);
     throw new CliError(error.message, signalled !== undefined ? signals[signalled] : error.afterStart ? EXIT.internal : EXIT.usage);
@@ -78,8 +102,13 @@ async function coordinate(flags: CoordinateFlags): Promise<number> {
   }
   // The shards' plan carries its thresholds: judged here on the whole load, as one run judges its own.
   const judged = new ThresholdWatch(merged.plan).results(merged.summary, merged.interrupted ? merged.interruptReason : undefined);
-  const result = judged ? { ...merged, thresholds: judged } : merged;
+  const steered = live ? live.steering.withEvents(merged) : merged;
+  const result = judged ? { ...steered, thresholds: judged } : steered;
   for (const writer of writers) await writer.write(result);
+  if (live) {
+    live.dashboard.finish(result, writers.find((writer) => writer.key === 'html')?.path);
+    await live.dashboard.close();
+  }
   if (!flags.quiet) {
     process.stdout.write(`${renderSummary(result, paletteFor(process.stdout)).join('\n')}\n`);
     const { shards } = result;

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { joinCoordinator, parseHostPort, sendResult } from '../../cluster/coordinator-client.js';
+import { joinCoordinator, parseHostPort, sendResult, ShardLink, type Start } from '../../cluster/coordinator-client.js';
+import type { ShardCommand } from '../../cluster/shards-live.js';
 import { parseShard } from '../../plan/shard.js';
 import { parseStartAt, startAtRecord } from '../../time/start-at.js';
 import type { SecondSample } from '../../metrics/recorder.js';
@@ -344,16 +345,25 @@ async function runWithDisplays(
   { live, liveMetrics }: { live: Awaited<ReturnType<typeof openDashboard>> | undefined; liveMetrics: Awaited<ReturnType<typeof liveMetricsFromFlags>> },
   writers: ReturnType<typeof requestedWriters>,
 ): Promise<number> {
-  if (flags.coordinator !== undefined) flags = { ...flags, startAt: await startOfCoordinator(flags.coordinator, plan, flags) };
+  let link: ShardLink | undefined;
+  const coordinator = flags.coordinator;
+  if (coordinator !== undefined) {
+    const start = await startOfCoordinator(coordinator, plan, flags);
+    flags = { ...flags, startAt: start.startAtMs };
+    // The coordinator shows the shards as one run on its dashboard, and steers them from there.
+    if (start.live) link = new ShardLink(coordinator, plan.shard!.index);
+  }
   // The run waits for the instant itself, once ready (worker threads loaded, the target connected), so that getting ready does not make the start late.
   if (flags.startAt !== undefined && !flags.quiet) process.stdout.write(`waiting until ${new Date(flags.startAt).toISOString()} to start\n`);
   // One frame a second for every display, built only when one is on.
-  const frames = progress || live ? new ProgressFrames(plan) : undefined;
+  const frames = progress || live || link ? new ProgressFrames(plan) : undefined;
   const onSecond = (sample: SecondSample): void => {
     const frame = frames!.next(sample, { inFlight: handle.inFlight(), dial: handle.dial?.(), targetRatePerSec: handle.targetRatePerSec() });
     progress?.print(frame);
     live?.dashboard.publish(frame);
+    link?.sendSecond({ sample, inFlight: frame.inFlight, cpuPercent: frame.cpuPercent, targetRatePerSec: handle.targetRatePerSec() });
   };
+  const liveUncorrected = live !== undefined || link !== undefined;
   const handle: RunHandle =
     workers > 1
       ? await startWorkers(plan, {
@@ -361,7 +371,7 @@ async function runWithDisplays(
           probe: flags.probe,
           jit: flags.jit,
           ...(frames ? { onSecond } : {}),
-          ...(live ? { liveUncorrected: true } : {}),
+          ...(liveUncorrected ? { liveUncorrected: true } : {}),
           ...(flags.startAt !== undefined ? { startAtMs: flags.startAt } : {}),
         })
       : await startRun(plan, {
@@ -370,10 +380,11 @@ async function runWithDisplays(
           jit: flags.jit,
           onExchange: exchangeLog,
           ...(frames ? { onSecond } : {}),
-          ...(live ? { liveUncorrected: true } : {}),
+          ...(liveUncorrected ? { liveUncorrected: true } : {}),
           ...(flags.startAt !== undefined ? { startAtEpochMs: flags.startAt } : {}),
         });
   live?.steering.attach(handle);
+  link?.follow((command) => applyShardCommand(handle, command, flags.quiet === true));
   liveMetrics?.attach(handle);
   const signals: Record<string, number> = { SIGINT: EXIT.interruptedBySigint, SIGTERM: EXIT.interruptedBySigterm };
   const onSignal = (signal: NodeJS.Signals): void => handle.stop(signal);
@@ -383,6 +394,7 @@ async function runWithDisplays(
     result = await handle.result;
   } finally {
     progress?.stop();
+    await link?.close();
     for (const signal of Object.keys(signals)) process.removeListener(signal, onSignal);
   }
   if (live) result = live.steering.withEvents(result);
@@ -420,12 +432,24 @@ async function runWithDisplays(
   return result.interrupted ? (signals[result.interruptReason ?? ''] ?? EXIT.internal) : EXIT.ok;
 }
 
-/** Joins the coordinator and waits for the others: the start instant it gives, epoch ms. */
-async function startOfCoordinator(address: { host: string; port: number }, plan: Plan, flags: RunFlags): Promise<number> {
+/** Joins the coordinator and waits for the others: the start instant it gives, and whether it watches the run. */
+async function startOfCoordinator(address: { host: string; port: number }, plan: Plan, flags: RunFlags): Promise<Start> {
   if (flags.startAt !== undefined) throw new CliError('--coordinator sets the start instant: leave out --start-at');
   if (plan.shard === undefined) throw new CliError('--coordinator needs --shard: the coordinator merges shards');
   if (!flags.quiet) process.stdout.write(`shard ${plan.shard.index}/${plan.shard.count} waiting for the coordinator at ${address.host}:${address.port}\n`);
   return joinCoordinator(address, plan);
+}
+
+/** A change made on the coordinator's dashboard, this shard's share of it; one this run cannot take is said, not dropped in silence. */
+function applyShardCommand(handle: RunHandle, command: ShardCommand, quiet: boolean): void {
+  try {
+    if (command.what === 'stop') handle.stop('dashboard');
+    else if (command.what === 'rate') handle.setRate(command.value!);
+    else handle.setConcurrency(command.value!);
+    if (!quiet && command.what !== 'stop') process.stdout.write(`the coordinator set ${command.what} to ${command.value}\n`);
+  } catch (error) {
+    process.stderr.write(`salvo: the coordinator's change of ${command.what} to ${command.value} was not applied here: ${(error as Error).message}\n`);
+  }
 }
 
 /** Sends the result to the coordinator; what went wrong, in one line, when it did not take it. */

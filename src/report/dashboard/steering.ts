@@ -6,6 +6,9 @@ import { connectionsOf } from '../../plan/shard.js';
 import type { RunEvent, RunEventKind, RunResult } from '../../result/types.js';
 import type { RunHandle } from '../../runner/handle.js';
 
+/** What a page steers: a run, or the shards of a coordinated run as one. */
+export type SteerableRun = Pick<RunHandle, 'setRate' | 'setConcurrency' | 'stop'>;
+
 /** The values a page may set while the run goes on. */
 export type Control = Exclude<RunEventKind, 'stop'>;
 
@@ -42,7 +45,7 @@ export class Steering {
   private readonly values = new Map<Control, number | null>();
   private readonly changes: { epochMs: number; what: RunEventKind; from: number | null; to: number | null }[] = [];
   private stopped = false;
-  private handle: RunHandle | undefined;
+  private handle: SteerableRun | undefined;
 
   constructor(
     plan: Plan,
@@ -61,7 +64,7 @@ export class Steering {
   }
 
   /** The run to steer, once it has started (the page may be open before). */
-  attach(handle: RunHandle): void {
+  attach(handle: SteerableRun): void {
     this.handle = handle;
   }
 
