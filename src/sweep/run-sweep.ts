@@ -1,7 +1,8 @@
 import { join } from 'node:path';
+import type { SecondSample } from '../metrics/recorder.js';
 import { longestDurationMs } from '../plan/schema.js';
 import type { RunResult } from '../result/types.js';
-import { startRun, type RunOptions } from '../runner/index.js';
+import { startRun, type RunHandle, type RunOptions } from '../runner/index.js';
 import { rowsOf, type SweepRow } from './aggregate.js';
 import { resolveSweep, SweepError, type PlannedRun, type ResolvedSweep } from './resolve.js';
 import { writeStudyOutputs } from './outputs.js';
@@ -42,6 +43,16 @@ export interface SweepOptions {
   onProgress?: (progress: SweepProgress) => void;
   /** Passed to every run (a test's clock; probe defaults to true, so a target that went away ends the study). */
   runOptions?: Pick<RunOptions, 'clock' | 'probe' | 'jit'>;
+  /** A live display of each run as it goes (the dashboard). */
+  watch?: StudyWatch;
+}
+
+/** Told of each run of a study as it starts, of each of its seconds as it closes, and of its result. */
+export interface StudyWatch {
+  started(progress: SweepProgress, handle: RunHandle): void;
+  onSecond(sample: SecondSample): void;
+  /** A run that finished (one cut short by the signal is no finished cell, and is not told). */
+  ended(result: RunResult): void;
 }
 
 export interface SweepOutcome {
@@ -87,16 +98,16 @@ export async function runSweep(definition: unknown, options: SweepOptions = {}):
   let interrupted = false;
   try {
     for (const [index, run] of resolved.runs.entries()) {
-      const progress = (event: SweepProgress['event']): void =>
-        options.onProgress?.({
-          event,
-          run,
-          position: index + 1,
-          total: resolved.runs.length,
-          cells: resolved.cells.length,
-          repeats: resolved.definition.repeats,
-          leftMs: study.leftMs(index, results),
-        });
+      const progressOf = (event: SweepProgress['event']): SweepProgress => ({
+        event,
+        run,
+        position: index + 1,
+        total: resolved.runs.length,
+        cells: resolved.cells.length,
+        repeats: resolved.definition.repeats,
+        leftMs: study.leftMs(index, results),
+      });
+      const progress = (event: SweepProgress['event']): void => options.onProgress?.(progressOf(event));
       if (results.has(run.file)) {
         progress('skipped');
         continue;
@@ -111,7 +122,7 @@ export async function runSweep(definition: unknown, options: SweepOptions = {}):
       }
       progress('started');
       const startedMs = performance.now();
-      const result = await runOnce(run, options);
+      const result = await runOnce(run, options, progressOf('started'));
       if (result === undefined) {
         interrupted = true;
         break;
@@ -139,15 +150,23 @@ export async function runSweep(definition: unknown, options: SweepOptions = {}):
 }
 
 /** One run to its end, or undefined when the signal stopped it: a cut-short run is not a finished cell. */
-async function runOnce(run: PlannedRun, options: SweepOptions): Promise<RunResult | undefined> {
-  const handle = await startRun(run.plan, { probe: true, ...options.runOptions });
+async function runOnce(run: PlannedRun, options: SweepOptions, progress: SweepProgress): Promise<RunResult | undefined> {
+  const { watch } = options;
+  const handle = await startRun(run.plan, {
+    probe: true,
+    ...options.runOptions,
+    ...(watch ? { onSecond: (sample: SecondSample) => watch.onSecond(sample), liveUncorrected: true } : {}),
+  });
+  watch?.started(progress, handle);
   const stop = (): void => handle.stop('SIGINT');
   options.signal?.addEventListener('abort', stop, { once: true });
   // Aborted while it was starting: an abort event already fired is not heard.
   if (options.signal?.aborted) stop();
   try {
     const result = await handle.result;
-    return result.interrupted && options.signal?.aborted ? undefined : result;
+    if (result.interrupted && options.signal?.aborted) return undefined;
+    watch?.ended(result);
+    return result;
   } finally {
     options.signal?.removeEventListener('abort', stop);
   }

@@ -13,6 +13,7 @@ import { startTargetProcess, type TargetProcess } from '../../src/targets/target
 import type { SweepManifest } from '../../src/sweep/study-dir.js';
 import { assertUsageError, salvo } from '../support/cli.js';
 import { scratchDir } from '../support/scratch.js';
+import { readDashboardStream, sendControl, type StreamEvent } from '../support/dashboard-stream.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
@@ -201,6 +202,67 @@ describe('salvo sweep against a gRPC worker', () => {
     // Another sweep in the same directory is refused rather than mixed in.
     const other = sweepFile({ plan: 'plan.yaml', grid: { rate: [30], spinMs: [1] }, durationMs: '400ms' }, workerPlan(worker.url));
     assertUsageError(['sweep', other, '--out-dir', outDir], /holds another study \(its plan, grid or settings differ from this sweep\)/);
+  });
+
+  test('--dashboard: one page for the study, starting over with each run, whose stop ends the study resumably', async () => {
+    const file = sweepFile(
+      { plan: 'plan.yaml', grid: { rate: [20, 40], spinMs: [1] }, order: 'fixed', durationMs: '2s', cooldownMs: '100ms' },
+      workerPlan(worker.url),
+    );
+    const outDir = join(file, '..', 'watched');
+    const child = spawn(process.execPath, [MAIN, 'sweep', file, '--out-dir', outDir, '--dashboard', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const page = new Promise<string>((resolve) =>
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+        const match = /dashboard: (http:\/\/\S+)/.exec(stdout);
+        if (match) resolve(match[1]!);
+      }),
+    );
+    const exited = once(child, 'close');
+    try {
+      const url = await page;
+      // Each run's stream ends with it; the page connects again and hears of the next run.
+      const runs: StreamEvent[][] = [];
+      let stopped = false;
+      for (let position = 0; position < 2; ) {
+        const events = await readDashboardStream(url, async ({ event, data }) => {
+          if (stopped || event !== 'frame' || (data.targetPerSec as number) !== 40) return;
+          stopped = true;
+          const html = await (await fetch(url)).text();
+          assert.match(html, /study: run 2\/2 · cell 2\/2 rate=40 spinMs=1 · repeat 1\/1 · \d+s left/);
+          assert.match((await sendControl(url, { what: 'rate', value: 80 })).body.error!, /this run takes no rate: it takes stop/);
+          assert.equal((await sendControl(url, { what: 'stop' })).status, 200);
+        });
+        const hello = events.find((event) => event.event === 'hello')?.data.study as { position: number; total: number } | undefined;
+        if (hello === undefined || hello.position === position || hello.position === 0) {
+          await new Promise((resolve) => setTimeout(resolve, 100)); // as a browser waits (the stream's retry) before it connects again
+          continue;
+        }
+        position = hello.position;
+        assert.equal(hello.total, 2);
+        runs.push(events);
+      }
+      const [status] = await exited;
+      assert.equal(status, 0, `${stdout}\n${stderr}`);
+      const [first, second] = runs.map((events) => events.filter((event) => event.event === 'frame').map((event) => event.data.targetPerSec));
+      assert.ok(first!.length >= 1 && first!.every((rate) => rate === 20), `the first run's frames: ${first}`);
+      assert.ok(second!.length >= 1 && second!.every((rate) => rate === 40), `the second run's frames: ${second}`);
+      assert.ok(
+        runs[0]!.some((event) => event.event === 'end'),
+        'the first run ends on the page with its summary',
+      );
+      assert.match(stdout, /stopped from the dashboard: 1 of 2 runs done; run the same command again to resume/);
+      const manifest = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8')) as SweepManifest;
+      assert.deepEqual(
+        manifest.runs.map((run) => run.done),
+        [true, false],
+      );
+    } finally {
+      child.kill();
+    }
   });
 
   test('salvo sweep report on a directory that is no study fails in one line', () => {

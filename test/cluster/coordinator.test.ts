@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { get, request } from 'node:http';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { validatePlan } from '../../src/plan/index.js';
 import { readResult } from '../../src/result/io.js';
 import { startTargetProcess, type TargetProcess } from '../../src/targets/target-process.js';
 import { assertUsageError, processStartMs, salvoAsync, type CliOutcome } from '../support/cli.js';
+import { readDashboardStream, sendControl } from '../support/dashboard-stream.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
@@ -190,46 +190,28 @@ describe('salvo coordinate', () => {
       check();
     });
     const frames: { targetPerSec: number | null; sent: number }[] = [];
-    let hello: { controls: Record<string, number | null> } | undefined;
-    const stream = get(new URL('stream', page), (response) => {
-      let pending = '';
-      response.setEncoding('utf8').on('data', (chunk: string) => {
-        pending += chunk;
-        for (let end = pending.indexOf('\n\n'); end >= 0; end = pending.indexOf('\n\n')) {
-          const [event, data] = pending.slice(0, end).split('\n') as [string, string];
-          pending = pending.slice(end + 2);
-          if (event === 'event: frame') frames.push(JSON.parse(data.slice('data: '.length)));
-          if (event === 'event: hello') hello = JSON.parse(data.slice('data: '.length));
-        }
-      });
+    let hello: { controls?: Record<string, number | null> } = {};
+    const stream = readDashboardStream(page, ({ event, data }) => {
+      if (event === 'frame') frames.push(data as (typeof frames)[number]);
+      if (event === 'hello') hello = data;
     });
     const framesReach = (count: number): Promise<void> =>
       new Promise((resolve) => {
         const check = (): void => (frames.length >= count ? resolve() : void setTimeout(check, 50));
         check();
       });
-    const control = (body: unknown): Promise<{ status: number; text: string }> =>
-      new Promise((resolve, reject) => {
-        const outgoing = request(new URL('control', page), { method: 'POST', headers: { 'content-type': 'application/json' } }, (response) => {
-          let text = '';
-          response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-          response.on('end', () => resolve({ status: response.statusCode!, text }));
-        });
-        outgoing.on('error', reject);
-        outgoing.end(JSON.stringify(body));
-      });
     try {
       await framesReach(2);
       // The whole plan's controls: its rate, and the connections of both shards.
-      assert.deepEqual(hello?.controls, { rate: START_RATE, concurrency: 4 });
+      assert.deepEqual(hello.controls, { rate: START_RATE, concurrency: 4 });
       assert.equal(frames[1]!.targetPerSec, START_RATE);
       assert.ok(Math.abs(frames[1]!.sent / START_RATE - 1) <= 0.01, `one joined second sent ${frames[1]!.sent}`);
-      assert.match((await control({ what: 'concurrency', value: 1 })).text, /one per shard/);
-      const changed = await control({ what: 'rate', value: NEW_RATE });
-      assert.equal(changed.status, 200, changed.text);
+      assert.match((await sendControl(page, { what: 'concurrency', value: 1 })).body.error!, /one per shard/);
+      const changed = await sendControl(page, { what: 'rate', value: NEW_RATE });
+      assert.equal(changed.status, 200, changed.body.error);
       const changedAt = frames.length;
       await framesReach(changedAt + 5);
-      assert.equal((await control({ what: 'stop' })).status, 200);
+      assert.equal((await sendControl(page, { what: 'stop' })).status, 200);
       for (const [index, outcome] of (await Promise.all(shardRuns)).entries()) {
         assert.equal(outcome.status, 0, `shard ${index + 1}: ${outcome.stderr}`);
         assert.match(outcome.stdout, new RegExp(`the coordinator set rate to ${NEW_RATE}`));
@@ -250,10 +232,10 @@ describe('salvo coordinate', () => {
       assert.ok(before.length >= 1 && after.length >= 3, `seconds before ${before.length}, after ${after.length}`);
       for (const sent of before) assert.ok(Math.abs(sent / START_RATE - 1) <= 0.01, `sent per second before the change: ${before}`);
       for (const sent of after) assert.ok(Math.abs(sent / NEW_RATE - 1) <= 0.01, `sent per second from the change on: ${after}`);
+      await stream;
     } finally {
-      stream.destroy();
       coordinator.child.kill();
-      await Promise.allSettled(shardRuns);
+      await Promise.allSettled([...shardRuns, stream]);
     }
   });
 

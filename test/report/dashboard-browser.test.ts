@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
+import { stringify } from 'yaml';
 import type { RunResult } from '../../src/result/types.js';
 import { startTargetProcess } from '../../src/targets/target-process.js';
 import { skipWithoutChromium, withOfflinePage, type OfflinePage } from '../support/chromium.js';
@@ -177,5 +178,45 @@ test('the dashboard in Chromium: live charts, a rate change that reaches the run
     } finally {
       await run.kill();
     }
+  }
+});
+
+test('a study on one page in Chromium: the page follows the study from run to run, and its button stops the study', {
+  skip: skipWithoutChromium,
+}, async () => {
+  const target = await startTargetProcess();
+  const dir = await mkdtemp(join(tmpdir(), 'salvo-dashboard-study-'));
+  const file = join(dir, 'study.yaml');
+  await writeFile(
+    file,
+    stringify({
+      plan: { target: { url: `${target.url}/` }, executor: { type: 'constant-arrival-rate', ratePerSec: 10, durationMs: '1s' }, connections: 4 },
+      grid: { rate: [20, 40] },
+      order: 'fixed',
+      // Long enough for a page on a busy machine to follow it into the second run: the page stops the study there.
+      durationMs: '6s',
+      cooldownMs: '100ms',
+    }),
+  );
+  const study = startSalvo('sweep', file, '--out-dir', join(dir, 'out'), '--dashboard', '127.0.0.1:0');
+  try {
+    await withOfflinePage(
+      async ({ page, pageErrors }) => {
+        const [, address] = await study.line(/^dashboard: (http:\/\/127\.0\.0\.1:\d+\/)\n/m);
+        await page.goto(address!);
+        await page.locator('#study', { hasText: /^study: run 2\/2 · cell 2\/2 rate=40 · repeat 1\/1/ }).waitFor({ timeout: WAIT_MS });
+        await untilSecondsDrawn(page, 1);
+        assert.equal(await page.locator('#form-rate').isHidden(), true, "a cell's rate is the grid's, not the page's");
+        await page.locator('#stop').click();
+        assert.equal(await study.exited, 0, study.output().stderr);
+        assert.match(study.output().stdout, /stopped from the dashboard: 1 of 2 runs done/);
+        assert.deepEqual(pageErrors, []);
+      },
+      (url) => url.startsWith('http://127.0.0.1:'),
+    );
+  } finally {
+    await study.kill();
+    await target.stop();
+    await rm(dir, { recursive: true, force: true });
   }
 });

@@ -18,7 +18,8 @@ export async function readDashboardStream(baseUrl: string, onEvent: (event: Stre
     for (let end = text.indexOf('\n\n'); end >= 0; end = text.indexOf('\n\n')) {
       const [eventLine, dataLine] = text.slice(0, end).split('\n');
       text = text.slice(end + 2);
-      const event = { event: eventLine!.slice('event: '.length), data: JSON.parse(dataLine!.slice('data: '.length)) as Record<string, unknown> };
+      if (dataLine === undefined) continue; // `retry: ms`, for the browser
+      const event = { event: eventLine!.slice('event: '.length), data: JSON.parse(dataLine.slice('data: '.length)) as Record<string, unknown> };
       events.push(event);
       await onEvent(event);
     }

@@ -2,7 +2,8 @@
  * The dashboard page's own script, run in the browser (the project compiles without the DOM library, so
  * it is kept as text, plain ES2017, no template strings). It listens to /stream: `hello` (the run and its
  * controls), `frame` (one second), `events` (every change so far, drawn as marks on the charts) and `end`
- * (the final summary). Each chart says how many seconds it drew in `data-points` and the body says
+ * (the final summary). In a study the page stays connected after `end` and reloads when a `hello` names
+ * the study's next run. Each chart says how many seconds it drew in `data-points` and the body says
  * `data-state` (connecting, live, ended), when it connected (`data-connected-at-ms`, epoch ms) and which
  * second first arrived live, as it closed, and when (`data-first-live-frame-second`,
  * `data-first-live-frame-at-ms`), so a test reads the page without comparing pixels.
@@ -239,7 +240,13 @@ export const DASHBOARD_SCRIPT = `
   var source = new EventSource('/stream');
   source.addEventListener('hello', function (message) {
     var first = hello === null;
-    hello = JSON.parse(message.data);
+    var next = JSON.parse(message.data);
+    // A study's next run: its page, from the start.
+    if (!first && next.study && (!hello.study || next.study.position !== hello.study.position)) {
+      location.reload();
+      return;
+    }
+    hello = next;
     if (first) {
       body.dataset.connectedAtMs = String(Date.now());
       setUp();
@@ -268,7 +275,8 @@ export const DASHBOARD_SCRIPT = `
     Object.keys(charts).forEach(function (id) { charts[id].plot.redraw(false, false); });
   });
   source.addEventListener('end', function (message) {
-    source.close();
+    // A study's page stays connected, to go on to its next run.
+    if (!hello.study) source.close();
     showEnd(JSON.parse(message.data));
   });
   source.onerror = function () {

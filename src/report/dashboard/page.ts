@@ -5,6 +5,13 @@ import { escapeHtml, scriptForInline } from '../html/escape.js';
 import type { ChartLibrary } from '../html/vendor.js';
 import { DASHBOARD_SCRIPT } from './page-script.js';
 
+/** Where a run stands in a study (`salvo sweep`): run `position` of `total`, and a line saying which cell it is. */
+export interface StudyPlace {
+  position: number;
+  total: number;
+  line: string;
+}
+
 /** The page may talk only to the run that served it; everything it shows comes over /stream. */
 const POLICY = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:";
 
@@ -32,19 +39,19 @@ h1 { font-size: 20px; margin: 0 0 4px; }
 `;
 
 /** The dashboard: one self-contained page (uPlot inlined) that draws what /stream sends and steers through /control. */
-export function renderDashboardPage(plan: Plan, library: ChartLibrary): string {
+export function renderDashboardPage(plan: Plan, library: ChartLibrary, study?: StudyPlace): string {
   const chart = (id: string, title: string, hidden = false): string =>
     `<div class="panel chart" id="chart-${id}" data-chart="${id}" data-points="0"${hidden ? ' hidden' : ''}><h2>${title}</h2></div>`;
   return `${htmlHead(`salvo live: ${plan.target.url}`, POLICY, `${library.css}\n${CSS}`)}
 <body data-state="connecting">
 <h1>salvo live <span id="state">connecting</span></h1>
-<div class="sub">${escapeHtml(plan.executor.type)} → <code>${escapeHtml(plan.target.url)}</code> · <span id="clock"></span></div>
+${study ? `<div class="sub" id="study">study: ${escapeHtml(study.line)}</div>\n` : ''}<div class="sub">${escapeHtml(plan.executor.type)} → <code>${escapeHtml(plan.target.url)}</code> · <span id="clock"></span></div>
 <div class="bar">
   <div class="panel controls" id="controls" data-steer="no">
     <form novalidate id="form-rate" data-control="rate" hidden>${plan.shard ? `rate of all ${plan.shard.count} shards (this one sends 1/${plan.shard.count})` : 'rate'} <input id="input-rate" type="number" min="0" step="any"> /s <button>set</button></form>
     <form novalidate id="form-setpoint" data-control="setpoint" hidden>setpoint <input id="input-setpoint" type="number" min="0" step="any"> /s <button>set</button></form>
     <form novalidate id="form-concurrency" data-control="concurrency" hidden><span id="concurrency-label">connections${plan.shard ? ' of this shard' : ''}</span> <input id="input-concurrency" type="number" min="1" step="1"> <button>set</button></form>
-    <button id="stop" type="button">stop the run</button>
+    <button id="stop" type="button">${study ? 'stop the study (the same command resumes it)' : 'stop the run'}</button>
     <span id="control-status"></span>
   </div>
   <div class="panel" id="thresholds">thresholds: <span class="idle">none</span></div>

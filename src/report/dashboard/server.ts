@@ -8,7 +8,7 @@ import { loadChartLibrary } from '../html/vendor.js';
 import type { ProgressFrame } from '../progress.js';
 import { isLoopbackHost } from './address.js';
 import { liveFrameOf, type LiveFrame } from './live-frame.js';
-import { renderDashboardPage } from './page.js';
+import { renderDashboardPage, type StudyPlace } from './page.js';
 import { SteeringError, type Control, type Steering } from './steering.js';
 
 export interface DashboardOptions {
@@ -19,6 +19,8 @@ export interface DashboardOptions {
   token?: string;
   plan: Plan;
   steering: Steering;
+  /** The run is one of a study's: where it stands in it. */
+  study?: StudyPlace;
 }
 
 /** The live page of one run: fed each second's frame, and the result at the end. */
@@ -28,6 +30,8 @@ export interface Dashboard {
   publish(frame: ProgressFrame): void;
   /** Shows the final summary (and where the HTML report is) on every open page, then ends their streams. */
   finish(result: RunResult, reportPath?: string): void;
+  /** The study's next run: the page starts over with it (open pages reload). */
+  nextRun(run: { plan: Plan; steering: Steering; study: StudyPlace }): void;
   close(): Promise<void>;
 }
 
@@ -58,10 +62,12 @@ function endOf(result: RunResult, reportPath: string | undefined): Record<string
  * to the run. A connecting page gets the whole history, so it can be opened at any time of the run.
  */
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
-  const { plan, steering, token } = options;
-  const page = renderDashboardPage(plan, await loadChartLibrary());
-  const thresholds = new ThresholdWatch(plan);
-  const frames: LiveFrame[] = [];
+  const { token } = options;
+  const library = await loadChartLibrary();
+  let { plan, steering, study } = options;
+  let page = renderDashboardPage(plan, library, study);
+  let thresholds = new ThresholdWatch(plan);
+  let frames: LiveFrame[] = [];
   const streams = new Set<ServerResponse>();
   let startEpochMs: number | undefined;
   let end: Record<string, unknown> | undefined;
@@ -81,11 +87,14 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     secondsSoFar: frames.length,
     tokenRequired: token !== undefined,
     thresholds: plan.thresholds.map(({ expression }) => expression),
+    ...(study ? { study: { position: study.position, total: study.total } } : {}),
   });
   const eventsSoFar = () => (startEpochMs === undefined ? [] : steering.eventsSince(startEpochMs));
 
   function openStream(response: ServerResponse): void {
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    // A study's page reconnects as each run ends, to hear of the next one soon after it starts.
+    if (study) response.write('retry: 1000\n\n');
     send(response, 'hello', hello());
     for (const frame of frames) send(response, 'frame', frame);
     send(response, 'events', eventsSoFar());
@@ -167,8 +176,17 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       startEpochMs = Date.parse(result.startedAt);
       end = endOf(result, reportPath);
       broadcast('end', end);
-      for (const stream of streams) stream.end();
-      streams.clear();
+      endStreams();
+    },
+    nextRun(next) {
+      ({ plan, steering, study } = next);
+      page = renderDashboardPage(plan, library, study);
+      thresholds = new ThresholdWatch(plan);
+      frames = [];
+      startEpochMs = end = undefined;
+      knownEvents = 0;
+      // An open page hears of the new run by reconnecting: its hello names another run, and the page reloads.
+      endStreams();
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -177,6 +195,11 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         server.closeAllConnections();
       }),
   };
+
+  function endStreams(): void {
+    for (const stream of streams) stream.end();
+    streams.clear();
+  }
 
   /** A browser sends Origin on a cross-site POST: only the page itself may steer, or read the stream. */
   function sameOrigin(request: IncomingMessage): boolean {

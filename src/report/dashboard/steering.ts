@@ -47,11 +47,13 @@ export class Steering {
   private stopped = false;
   private handle: SteerableRun | undefined;
 
+  /** `stopOnly`: the run's load is not the page's to change (a study's cell runs as its grid says). */
   constructor(
     plan: Plan,
     private readonly nowEpochMs: () => number = Date.now,
+    { stopOnly = false } = {},
   ) {
-    if (plan.scenarios) return; // several loads side by side: only stopping the whole is one clear act
+    if (plan.scenarios || stopOnly) return; // several loads side by side: only stopping the whole is one clear act
     const { executor } = plan;
     if (holdsThroughput(executor)) {
       this.values.set('setpoint', executor.setpointPerSec);
