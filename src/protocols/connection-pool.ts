@@ -52,9 +52,7 @@ export abstract class ConnectionPool<C extends PooledConnection> implements Tran
       connection.listed = false;
     } else {
       if (this.active >= this.maxConnections) return false;
-      connection = this.open();
-      this.connections.push(connection);
-      this.active++;
+      connection = this.add();
     }
     const sentUs = this.clock.nowUs();
     this.send(connection, intendedUs, sentUs);
@@ -66,6 +64,19 @@ export abstract class ConnectionPool<C extends PooledConnection> implements Tran
 
   inFlight(): number {
     return this.inFlightCount;
+  }
+
+  /** How many more connections the limit allows now. */
+  protected room(): number {
+    return this.maxConnections - this.active;
+  }
+
+  /** A new connection counting against the limit. */
+  protected add(): C {
+    const connection = this.open();
+    this.connections.push(connection);
+    this.active++;
+    return connection;
   }
 
   setMaxConnections(count: number): void {

@@ -70,6 +70,33 @@ export class SocketPool extends ConnectionPool<Connection> {
     return new Connection(this.options.pipelining);
   }
 
+  /**
+   * Opens up to `count` connections and resolves once each is connected or has failed (a failed one
+   * opens again at its first request). Otherwise, at time zero every request finds the connections
+   * before it still connecting and opens one more, and the first ones are late by the connects: 5–9 ms
+   * at 5,000 req/s with 50 connections. wrk and autocannon connect first too.
+   */
+  openAhead(count: number): Promise<void> {
+    const opening: Promise<void>[] = [];
+    for (let i = Math.min(count, this.room()); i > 0; i--) {
+      const connection = this.add();
+      const socket = this.connect(connection);
+      this.list(connection);
+      // A TLS socket can carry a request once its handshake is done.
+      const ready = 'encrypted' in socket ? 'secureConnect' : 'connect';
+      opening.push(
+        new Promise((resolve) => {
+          const settle = (): void => {
+            socket.off(ready, settle).off('error', settle).off('close', settle);
+            resolve();
+          };
+          socket.once(ready, settle).once('error', settle).once('close', settle);
+        }),
+      );
+    }
+    return Promise.all(opening).then(() => {});
+  }
+
   protected send(connection: Connection, intendedUs: number, sentUs: number): void {
     // A connection whose socket failed reconnects on its next request.
     const socket = connection.socket ?? this.connect(connection);

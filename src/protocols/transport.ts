@@ -33,4 +33,6 @@ export interface Transport extends Connections {
   trySend(intendedUs: number): boolean;
   /** Changes how many connections may be open; extra idle ones close, busy ones close when they finish. */
   setMaxConnections(count: number): void;
+  /** Opens up to `count` connections before the load starts, where a connection opening at its first request would make it late. */
+  openAhead?(count: number): Promise<void>;
 }

@@ -3,12 +3,12 @@ import type { ErrorCause } from '../metrics/causes.js';
 import { GeneratorMonitor } from '../metrics/generator-monitor.js';
 import { Recorder, type SecondSample } from '../metrics/recorder.js';
 import { MAIN_SCENARIO, type Plan } from '../plan/schema.js';
-import { targetRateNow } from '../plan/shard.js';
-import type { ExchangeListener } from '../protocols/transport.js';
+import { connectionsOf, targetRateNow } from '../plan/shard.js';
+import type { Connections, ExchangeListener, Transport } from '../protocols/transport.js';
 import { checkpointOf, resultFromRecorder } from '../result/from-recorder.js';
 import type { RunResult } from '../result/types.js';
 import { ThresholdWatch } from '../thresholds/watch.js';
-import { systemClock, type Timer } from '../time/clock.js';
+import { systemClock, type Clock, type Timer } from '../time/clock.js';
 import type { LocalRunHandle, RunHandle, RunOptions } from './handle.js';
 import { JitGovernor, jitFor } from './jit.js';
 import { timeZeroOf, type TimeZero } from './time-zero.js';
@@ -32,6 +32,19 @@ export async function startRun(plan: Plan, options: RunOptions = {}): Promise<Ru
 }
 
 /** Runs one load (a plan without scenarios): the handle also takes checkpoints, which worker threads send home. */
+/**
+ * Opens the connections the load may use before its time zero, where its transport opens them one per
+ * request otherwise. A target slow to accept holds the start up no longer than a request's timeout;
+ * what has not connected by then connects as the load goes.
+ */
+async function connectAhead(connections: Connections, count: number, timeoutMs: number, clock: Clock): Promise<void> {
+  const opening = (connections as Partial<Transport>).openAhead?.(count);
+  if (opening === undefined) return;
+  let timer: Timer | undefined;
+  await Promise.race([opening, new Promise<void>((resolve) => (timer = clock.setTimer(resolve, timeoutMs)))]);
+  timer?.cancel();
+}
+
 export async function startLoad(plan: Plan, options: RunOptions = {}, timeZero: TimeZero = timeZeroOf(options)): Promise<LocalRunHandle> {
   const clock = options.clock ?? systemClock;
   const jit = new JitGovernor(plan, options.jit);
@@ -73,6 +86,7 @@ export async function startLoad(plan: Plan, options: RunOptions = {}, timeZero: 
   };
   const { connections: transport, spread } = await connectTargets(plan, options.probe, runtime.connect, { clock, listener });
   try {
+    await connectAhead(transport, connectionsOf(plan), plan.timeoutMs, clock);
     await timeZero();
   } catch (error) {
     transport.close();

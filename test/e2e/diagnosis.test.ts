@@ -59,7 +59,8 @@ describe('the limit a run names, each situation created for real', () => {
     const result = await run(rate(`${target.url}/delay/20`, 200, 1000, { connections: 1 }));
     assert.equal(limitOf(result), 'connections', describeRun(result));
     assert.match(result.summary.bottleneck!.remedy, /raise --connections: at [\d.]+ms a request, 200 req\/s keep about \d+ connections busy/);
-    assert.equal(result.summary.generator.turbofanFromMs, undefined, 'TurboFan would not have freed a connection');
+    // `--jit auto` switches TurboFan on once a run stays behind, whatever holds it back (see docs/jit.md): the limit named is still the connections.
+    assert.ok(result.summary.generator.turbofanFromMs !== undefined, 'behind for lasting: TurboFan switched on');
   });
 
   test('target: a target that spins 10 ms per request, asked for 300 req/s with a connection for each', async () => {

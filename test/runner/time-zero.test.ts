@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
+import { createServer as createTcpServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { validatePlan } from '../../src/plan/index.js';
@@ -55,5 +56,32 @@ describe('time zero comes once the load is ready', () => {
     const result = await run(plan, { probe: true, startAtEpochMs });
     const skewMs = Date.parse(result.startedAt) - startAtEpochMs;
     assert.ok(skewMs >= 0 && skewMs < PROBE_ANSWER_MS / 2, `time zero ${skewMs} ms after the instant`);
+  });
+
+  test("the load's connections are open by time zero, not opened by its first requests", async () => {
+    const acceptedAtMs: number[] = [];
+    const sockets: Socket[] = [];
+    const server = createTcpServer((socket) => {
+      acceptedAtMs.push(Date.now());
+      sockets.push(socket);
+      socket.on('data', () => socket.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const plan = validatePlan({
+        target: { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` },
+        executor: { type: 'constant-arrival-rate', ratePerSec: 20, durationMs: 500 },
+        connections: 6,
+      });
+      const result = await run(plan, { probe: false });
+      assert.equal(result.summary.requests.completed, 10);
+      // At 20 req/s one connection carries every request, so a connection opened per need is opened once:
+      // all six are open because the load may use them. (When this process's server took each one is no
+      // measure of time zero: the connects end in the kernel, its accepts wait for this event loop.)
+      assert.equal(acceptedAtMs.length, 6);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
