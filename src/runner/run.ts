@@ -31,7 +31,6 @@ export async function startRun(plan: Plan, options: RunOptions = {}): Promise<Ru
   return startLoad(plan, settled);
 }
 
-/** Runs one load (a plan without scenarios): the handle also takes checkpoints, which worker threads send home. */
 /**
  * Opens the connections the load may use before its time zero, where its transport opens them one per
  * request otherwise. A target slow to accept holds the start up no longer than a request's timeout;
@@ -45,6 +44,7 @@ async function connectAhead(connections: Connections, count: number, timeoutMs: 
   timer?.cancel();
 }
 
+/** Runs one load (a plan without scenarios): the handle also takes checkpoints, which worker threads send home. */
 export async function startLoad(plan: Plan, options: RunOptions = {}, timeZero: TimeZero = timeZeroOf(options)): Promise<LocalRunHandle> {
   const clock = options.clock ?? systemClock;
   const jit = new JitGovernor(plan, options.jit);
