@@ -1,6 +1,7 @@
 import { Dial } from './actuator.js';
 import type { ConcurrencyController, ConcurrencyLimits, LatencyObservation } from './controller.js';
 import { LowPass } from './low-pass.js';
+import { OvershootDamping } from './overshoot-damping.js';
 
 /**
  * Gains on the error in requests in flight (the throughput error times the observed latency, by
@@ -59,6 +60,7 @@ export class PidController implements ConcurrencyController {
   private readonly actuator: Dial;
   private readonly throughput: LowPass;
   private readonly latency: LowPass;
+  private readonly damping = new OvershootDamping();
   private integral = 0;
   private previousThroughput: number | undefined;
   private saturatedNow = false;
@@ -108,7 +110,8 @@ export class PidController implements ConcurrencyController {
     const floor = -INTEGRAL_BAND_BELOW * feedForward;
     const integrating = Math.abs(errorInFlight) <= band;
     const candidate = clamp(integrating ? this.integral + (errorInFlight * dtMs) / integralTimeMs : this.integral, floor, band);
-    const desired = feedForward + gains.proportional * errorInFlight + candidate + derivative;
+    const modelled = feedForward + gains.proportional * errorInFlight + candidate + derivative;
+    const desired = this.damping.next(this.actuator.value, modelled);
     const value = this.finish(desired, ceiling, measured, setpointPerSec);
     const heldBack = this.actuator.restrained;
     if (!((heldBack === 'up' && errorInFlight > 0) || (heldBack === 'down' && errorInFlight < 0))) this.integral = candidate;

@@ -5,6 +5,13 @@ import { targetRateOf } from '../plan/shard.js';
 import { cpuMeter } from './progress-cpu.js';
 import type { ProgressFrame } from './progress.js';
 
+/** What a running load reads out as a second is announced (a RunHandle has these). */
+export interface LiveReadings {
+  inFlight(): number;
+  dial?(): NonNullable<ProgressFrame['dial']>;
+  targetRatePerSec(): number | null;
+}
+
 /**
  * Turns each closed second of a run into the frame every live display shows (the progress printer,
  * the dashboard): built once a second, whoever reads it, so the displays agree.
@@ -23,7 +30,12 @@ export class ProgressFrames {
     this.targetRate = targetRateOf(plan) ?? (runsUsers(plan) ? 'users' : null);
   }
 
-  /** `now`: the run as the second is announced (RunHandle's inFlight, dial and targetRatePerSec); without a rate, the plan's. */
+  /** The frame of a run's second, read from the run as the second is announced. */
+  ofRun(last: SecondSample, run: LiveReadings): ProgressFrame {
+    return this.next(last, { inFlight: run.inFlight(), dial: run.dial?.(), targetRatePerSec: run.targetRatePerSec() });
+  }
+
+  /** `now`: the load as the second is announced; without a rate, the plan's. */
   next(last: SecondSample, now: { inFlight: number; dial?: ProgressFrame['dial'] | undefined; targetRatePerSec?: number | null }): ProgressFrame {
     for (const [cause, count] of Object.entries(last.errors) as [ErrorCause, number][]) this.errors[cause] = (this.errors[cause] ?? 0) + count;
     const { inFlight, dial } = now;

@@ -125,6 +125,28 @@ describe('PID on a simulated first-order plant with counting noise', () => {
     assert.ok(ticks.at(-1)!.concurrency < 0.3, `dial ${ticks.at(-1)!.concurrency}`);
   });
 
+  for (const wakeMs of [0.4, 0.8]) {
+    test(`a target that answers faster the busier it is kept (${wakeMs} ms to wake when idle): held, not swung across the setpoint every tick`, () => {
+      // 5,000 req/s of 66 µs requests on a machine whose idle CPU takes that long to wake: at 0.6 in flight
+      // requests take 0.38 ms, at 1.2 66 µs, so Little's law's model overshoots whichever side it starts from.
+      for (const seed of [1, 2, 3]) {
+        const controller = createController({ controller: 'pid', tickMs: TICK_MS, minConcurrency: 0.01, maxConcurrency: 1000 });
+        const ticks = simulate({
+          controller,
+          tickMs: TICK_MS,
+          durationMs: 20_000,
+          seed,
+          setpointAt: () => 5000,
+          plantAt: () => ({ slots: 1, serviceMs: 0.066, lagMs: 1, noise: 0.25, wakeMs }),
+        });
+        const { mean, cv } = perSecondStats(ticks, 10_000, 20_000);
+        assert.ok(Math.abs(mean - 5000) < 250 && cv < 0.05, `seed ${seed}: mean ${mean}, CV ${cv}`);
+        const late = ticks.filter((tick) => tick.tMs > 10_000).map((tick) => tick.measuredPerSec);
+        assert.ok(Math.min(...late) > 4000 && Math.max(...late) < 6000, `seed ${seed}: ticks ${Math.min(...late)}..${Math.max(...late)}`);
+      }
+    });
+  }
+
   for (const { rate, slots, serviceMs, inFlight } of [
     { rate: 10, slots: 50, serviceMs: 1000, inFlight: 10 },
     { rate: 1000, slots: 100, serviceMs: 20, inFlight: 20 },

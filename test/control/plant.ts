@@ -12,6 +12,11 @@ export interface PlantShape {
   lagMs: number;
   /** 1 = the noise of counting Poisson arrivals over a tick; 0 = none. */
   noise: number;
+  /**
+   * Added to a request's latency in proportion to the share of time the slots stand idle: a target on a
+   * machine whose idle CPUs are slow to wake answers faster the busier it is kept.
+   */
+  wakeMs?: number;
 }
 
 export interface SimulatedTick {
@@ -45,7 +50,8 @@ export function simulate({ controller, tickMs, durationMs, seed = 1, setpointAt,
     for (let t = tickStartMs; t < tickStartMs + tickMs; t += STEP_MS) {
       const plant = plantAt(t);
       const capacityPerSec = (plant.slots * 1000) / plant.serviceMs;
-      latencyMs = Math.max(plant.serviceMs, (concurrency / capacityPerSec) * 1000);
+      const idle = Math.max(0, 1 - concurrency / plant.slots);
+      latencyMs = Math.max(plant.serviceMs + (plant.wakeMs ?? 0) * idle, (concurrency / capacityPerSec) * 1000);
       const steady = Math.min((concurrency * 1000) / latencyMs, capacityPerSec);
       throughput += (steady - throughput) * (STEP_MS / (plant.lagMs + STEP_MS));
       sum += throughput;

@@ -50,12 +50,12 @@ describe('run --hold against built-in targets of known capacity', () => {
 
   test('raw TCP: --hold 5k against a fast echo, below one request in flight on average', async (t) => {
     const target = await serve('tcp-echo');
-    const result = await run(hold(target.url, 5000, 6000, {}, { payload: 'PING\\n', expectDelimiter: '\\n' }));
+    const result = await run(hold(target.url, 5000, 8000, {}, { payload: 'PING\\n', expectDelimiter: '\\n' }));
     const control = result.control!;
     // The echo answers within tens of µs, so the dial sits at a fraction of a request, and a busy machine
     // stalls the generator for longer than a request takes: the margin is for that, not for the loop. A
     // machine too busy to give the generator its turns in time is named in the result, and then the
-    // throughput is the machine's, not the loop's.
+    // throughput is the machine's, not the loop's. Judged over 5 s: a VM's worst ticks swing 2–4× either way.
     const held = meanPerSec(control.trace, 3000);
     const dial = control.trace.at(-1)!.concurrency;
     const { generator } = result.summary;
@@ -63,7 +63,8 @@ describe('run --hold against built-in targets of known capacity', () => {
       t.skip(`the machine left the generator's event loop late by ${generator.eventLoopDelayMs.p99} ms (p99): held ${held} req/s at ${dial} in flight`);
       return;
     }
-    assert.ok(Math.abs(held - 5000) < 0.3 * 5000, `held ${held} req/s, event loop p99 ${generator.eventLoopDelayMs.p99} ms`);
+    const ticks = control.trace.map((entry) => `${Math.round(entry.measuredPerSec)}@${entry.concurrency.toFixed(2)}`).join(' ');
+    assert.ok(Math.abs(held - 5000) < 0.3 * 5000, `held ${held} req/s, event loop p99 ${generator.eventLoopDelayMs.p99} ms; ticks ${ticks}`);
     assert.ok(dial < 1, `dial ${dial}`);
   });
 

@@ -358,7 +358,7 @@ async function runWithDisplays(
   // One frame a second for every display, built only when one is on.
   const frames = progress || live || link ? new ProgressFrames(plan) : undefined;
   const onSecond = (sample: SecondSample): void => {
-    const frame = frames!.next(sample, { inFlight: handle.inFlight(), dial: handle.dial?.(), targetRatePerSec: handle.targetRatePerSec() });
+    const frame = frames!.ofRun(sample, handle);
     progress?.print(frame);
     live?.dashboard.publish(frame);
     link?.sendSecond({ sample, inFlight: frame.inFlight, cpuPercent: frame.cpuPercent, targetRatePerSec: handle.targetRatePerSec() });

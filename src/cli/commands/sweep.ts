@@ -202,7 +202,7 @@ class StudyDashboard implements StudyWatch {
   onSecond(sample: SecondSample): void {
     const { handle } = this;
     if (handle === undefined) return;
-    this.live.dashboard.publish(this.frames!.next(sample, { inFlight: handle.inFlight(), dial: handle.dial?.(), targetRatePerSec: handle.targetRatePerSec() }));
+    this.live.dashboard.publish(this.frames!.ofRun(sample, handle));
   }
 
   ended(result: RunResult): void {
