@@ -106,18 +106,29 @@ export function startHoldThroughput(work: () => Promise<unknown>, options: HoldT
     slots.close();
     if (inFlight === 0) finish();
   };
+  // Ticks end on the grid of tickMs from the start, so a late one does not push the others back, and
+  // the last is stretched to the end: a sliver of a tick holds a few completions (or none), whose
+  // throughput would read as wild and be the trace's last word. The tick armed for the end ends the
+  // hold even if its timer fires a little early.
+  let lastTick = false;
+  const schedule = (tMs: number): Timer => {
+    // Rounded to the nearest point of the grid first: a timer may fire a little before its time.
+    const next = (Math.round(tMs / hold.tickMs) + 1) * hold.tickMs;
+    lastTick = hold.durationMs - next < hold.tickMs / 2;
+    return clock.setTimer(tick, (lastTick ? hold.durationMs : next) - tMs);
+  };
   const tick = (): void => {
     const tMs = elapsedMs();
     const concurrency = loop.tick(tMs);
     onTick?.(loop.latest()!);
-    if (tMs >= hold.durationMs) {
+    if (lastTick || tMs >= hold.durationMs) {
       end();
       return;
     }
-    ticker = clock.setTimer(tick, Math.min(hold.tickMs, hold.durationMs - tMs));
+    ticker = schedule(tMs);
     slots.setConcurrency(concurrency);
   };
-  let ticker = clock.setTimer(tick, hold.tickMs);
+  let ticker = schedule(0);
   launch();
 
   return {

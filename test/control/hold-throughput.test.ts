@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setImmediate as turn } from 'node:timers/promises';
 import { startHoldThroughput, type HoldThroughputHandle, type HoldThroughputResult } from '../../src/control/index.js';
-import { FakeClock } from '../../src/time/index.js';
+import { FakeClock, type Clock } from '../../src/time/index.js';
 
 /** Moves the fake clock 1 ms at a time, letting promises settle between steps, until the hold is over. */
 async function runToEnd(clock: FakeClock, handle: HoldThroughputHandle, limitMs: number, atMs?: (tMs: number) => void): Promise<HoldThroughputResult> {
@@ -36,6 +36,27 @@ describe('holdThroughput', () => {
     assert.ok(result.control.settledAtMs !== null);
     assert.equal(result.failed, 0);
     assert.ok(Math.abs(result.completed - 400 * 6) < 400, `completed ${result.completed}`);
+  });
+
+  test('timers that fire late do not push the ticks back: whole ticks to the end, none a sliver', async () => {
+    const clock = new FakeClock();
+    // The hold's own timers fire 12 ms after their time, as on a busy event loop.
+    const late: Clock = {
+      nowUs: () => clock.nowUs(),
+      epochMsAt: (us) => clock.epochMsAt(us),
+      setTimer: (callback, delayMs) => clock.setTimer(callback, delayMs + 12),
+      setImmediate: (callback) => clock.setImmediate(callback),
+    };
+    const handle = startHoldThroughput(
+      sleeper(clock, () => 10),
+      { setpointPerSec: 200, durationMs: 4000, clock: late },
+    );
+    const result = await runToEnd(clock, handle, 10_000);
+    const ends = result.control.trace.map((entry) => entry.tMs);
+    assert.equal(ends.length, 16, `ticks ending at ${ends}`);
+    const lengths = ends.map((tMs, index) => tMs - (ends[index - 1] ?? 0));
+    assert.ok(Math.min(...lengths) >= 125 && Math.max(...lengths) <= 375, `tick lengths ${lengths}`);
+    assert.ok(ends.at(-1)! >= 4000, `the last tick ends at ${ends.at(-1)}`);
   });
 
   test('follows the work when it slows down, and a setpoint changed by hand', async () => {
