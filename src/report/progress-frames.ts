@@ -2,15 +2,9 @@ import type { ErrorCause } from '../metrics/causes.js';
 import type { SecondSample } from '../metrics/recorder.js';
 import { longestDurationMs, runsUsers, type Plan } from '../plan/schema.js';
 import { targetRateOf } from '../plan/shard.js';
+import type { RunHandle } from '../runner/handle.js';
 import { cpuMeter } from './progress-cpu.js';
 import type { ProgressFrame } from './progress.js';
-
-/** What a running load reads out as a second is announced (a RunHandle has these). */
-export interface LiveReadings {
-  inFlight(): number;
-  dial?(): NonNullable<ProgressFrame['dial']>;
-  targetRatePerSec(): number | null;
-}
 
 /**
  * Turns each closed second of a run into the frame every live display shows (the progress printer,
@@ -31,7 +25,7 @@ export class ProgressFrames {
   }
 
   /** The frame of a run's second, read from the run as the second is announced. */
-  ofRun(last: SecondSample, run: LiveReadings): ProgressFrame {
+  ofRun(last: SecondSample, run: Pick<RunHandle, 'inFlight' | 'dial' | 'targetRatePerSec'>): ProgressFrame {
     return this.next(last, { inFlight: run.inFlight(), dial: run.dial?.(), targetRatePerSec: run.targetRatePerSec() });
   }
 
